@@ -1,0 +1,16 @@
+import type { Scenario } from "../sim/scenario/options.ts";
+import { BASE } from "./defaults.ts";
+
+export default {
+  name: "cancel-vs-complete",
+  summary: "Pairs where one player finishes loading just as the other quits, on two instances.",
+  provokes:
+    "Seed defect 2: CancelLoadingSession and HandleLoadingComplete race for the session lock; the loser's message " +
+    "is dropped, so a quitter's session lingers until the stale sweep times out the player who was ready.",
+  defects: [2],
+  options: {
+    ...BASE,
+    players: ["normal", "quits-during-loading", "normal", "quits-during-loading"],
+    pctHorizon: 200,
+  },
+} satisfies Scenario;

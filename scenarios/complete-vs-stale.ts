@@ -1,0 +1,17 @@
+import type { Scenario } from "../sim/scenario/options.ts";
+import { BASE } from "./defaults.ts";
+
+export default {
+  name: "complete-vs-stale",
+  summary: "Slow loaders that finish close to the loading deadline, on instances whose clocks disagree.",
+  provokes:
+    "Seed defects 1 and 3: the stale sweep judges a session by the creating instance's wall clock and runs " +
+    "beside HandleLoadingComplete, so a sweep on a clock that runs ahead times out players who were ready in time.",
+  defects: [1, 3],
+  options: {
+    ...BASE,
+    players: ["slow-loader", "slow-loader", "slow-loader", "slow-loader"],
+    events: { ...BASE.events, maxSkewMs: 25_000 },
+    activeMs: 30_000,
+  },
+} satisfies Scenario;

@@ -1,0 +1,23 @@
+import type { WorldOptions } from "../sim/scenario/options.ts";
+import { NO_EVENTS, NO_FAULTS } from "../sim/world/faults.ts";
+
+/**
+ * What scenarios start from. Heartbeats are slowed where silent drops are not the subject, because every
+ * heartbeat is a step and they would crowd out the steps that race.
+ */
+export const BASE: WorldOptions = {
+  instances: 2,
+  servers: 2,
+  players: ["normal", "normal"],
+  joinWindowMs: 2_000,
+  timeGridMs: 250,
+  config: { heartbeatIntervalMs: 30_000, clientTimeoutMs: 60_000 },
+  faults: NO_FAULTS,
+  events: NO_EVENTS,
+  activeMs: 20_000,
+  settleMs: 60_000,
+  maxSettleMs: 400_000,
+  maxSteps: 20_000,
+  pctDepth: 3,
+  pctHorizon: 400,
+};

@@ -1,0 +1,10 @@
+import type { Scenario } from "../sim/scenario/options.ts";
+import { BASE } from "./defaults.ts";
+
+export default {
+  name: "happy-path",
+  summary: "Four well-behaved players, two instances, two dedicated servers, no faults.",
+  provokes: "Nothing: every player must be matched. A failure here is a broken server or a broken harness.",
+  defects: [],
+  options: { ...BASE, players: ["normal", "normal", "normal", "normal"] },
+} satisfies Scenario;

@@ -1,0 +1,20 @@
+import type { Scenario } from "../sim/scenario/options.ts";
+import { BASE } from "./defaults.ts";
+
+export default {
+  name: "instance-crash",
+  summary: "Three instances that crash, restart and pause under players who reconnect.",
+  provokes:
+    "A crash between a session's steps (match, ready, allocation) and pauses long enough for locks and presence " +
+    "to expire: nothing may be left half done, and nobody may be stranded on a dead instance.",
+  defects: [],
+  options: {
+    ...BASE,
+    instances: 3,
+    servers: 3,
+    players: ["normal", "normal", "reconnects", "normal", "reconnects", "normal", "slow-loader", "normal"],
+    config: {},
+    events: { crashes: 2, pauses: 1, disconnects: 2, corruptions: 0, maxSkewMs: 0 },
+    activeMs: 40_000,
+  },
+} satisfies Scenario;

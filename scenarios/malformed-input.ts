@@ -1,0 +1,16 @@
+import type { Scenario } from "../sim/scenario/options.ts";
+import { BASE } from "./defaults.ts";
+
+export default {
+  name: "malformed-input",
+  summary: "A client that sends garbage frames and a non-UUID player id, one that asks for an unknown mode, and normal players.",
+  provokes:
+    "Seed defect 4: the legacy server queues any string as a player id and later parses it with unwrap(); the " +
+    "panic escapes the handler and takes the instance down.",
+  defects: [4],
+  options: {
+    ...BASE,
+    players: ["malformed-frames", "normal", "normal", "unknown-mode", "normal"],
+    events: { ...BASE.events, corruptions: 1 },
+  },
+} satisfies Scenario;

@@ -1,0 +1,16 @@
+import type { Scenario } from "../sim/scenario/options.ts";
+import { BASE } from "./defaults.ts";
+
+export default {
+  name: "stale-sweep",
+  summary: "Players who quit around the moment they are matched, beside players who stay.",
+  provokes:
+    "Seed defect 3: a player who leaves as its session is created leaves a member nobody will cancel; the stale " +
+    "sweep then re-queues every member, the departed one included, leaving a ghost in the queue.",
+  defects: [3],
+  options: {
+    ...BASE,
+    players: ["normal", "quits-before-match", "normal", "quits-before-match", "normal", "quits-before-match"],
+    joinWindowMs: 4_000,
+  },
+} satisfies Scenario;

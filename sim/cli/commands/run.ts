@@ -1,0 +1,76 @@
+import { findScenario, SCENARIOS } from "../../../scenarios/index.ts";
+import type { Variant } from "../../../src/server/match-server.ts";
+import { writeTrace } from "../../report/write-trace.ts";
+import { runOnce } from "../../run/run-once.ts";
+import type { StrategyName } from "../../scheduler/strategy.ts";
+import type { Trace } from "../../trace/trace.ts";
+import { ExitCode, UsageError } from "../exit-codes.ts";
+import { Output, paint } from "../output.ts";
+import { parseCount, parseStrategy, parseVariant } from "../parse-args.ts";
+import { Progress } from "../progress.ts";
+
+export interface RunFlags {
+  server: string;
+  seed: string;
+  runs: string;
+  strategy: string;
+  json?: boolean;
+  out: string;
+}
+
+export function reproduceCommand(trace: Pick<Trace, "scenario" | "server" | "strategy" | "seed">): string {
+  return `npx sim run ${trace.scenario} --server ${trace.server} --strategy ${trace.strategy} --seed ${trace.seed} --runs 1`;
+}
+
+export async function runCommand(name: string, flags: RunFlags): Promise<number> {
+  const scenario = findScenario(name);
+  if (!scenario) {
+    throw new UsageError(`unknown scenario "${name}" (known: ${SCENARIOS.map((s) => s.name).join(", ")})`);
+  }
+  const server: Variant = parseVariant(flags.server);
+  const strategy: StrategyName = parseStrategy(flags.strategy);
+  const first = parseCount("--seed", flags.seed);
+  const runs = parseCount("--runs", flags.runs, { min: 1, max: 10_000_000 });
+  const out = new Output(flags.json === true);
+
+  out.line(`${paint.strong("sim run")} ${paint.name(scenario.name)}  server ${paint.name(server)}  strategy ${paint.name(strategy)}  seeds ${first}..${first + runs - 1}`);
+  const progress = new Progress(out.json);
+  const started = performance.now();
+  let executed = 0;
+  let incomplete = 0;
+  let failure: Trace | null = null;
+  for (let seed = first; seed < first + runs; seed++) {
+    const trace = await runOnce({ scenario: scenario.name, server, seed, strategy, options: scenario.options });
+    executed++;
+    if (trace.verdict === "incomplete") incomplete++;
+    progress.update(executed, runs, failure ? 1 : 0, performance.now() - started);
+    if (trace.verdict === "fail") {
+      failure = trace;
+      break;
+    }
+  }
+  progress.done();
+  const elapsedMs = Math.round(performance.now() - started);
+  const runsPerSecond = Math.round((executed / Math.max(elapsedMs, 1)) * 1000 * 10) / 10;
+
+  const violations = [];
+  if (failure) {
+    const path = writeTrace(flags.out, failure);
+    const reproduce = reproduceCommand(failure);
+    for (const violation of failure.violations) {
+      violations.push({ seed: failure.seed, invariant: violation.invariant, message: violation.message, step: violation.step, trace: path, reproduce });
+    }
+    out.line(`${paint.fail("VIOLATION")} seed ${failure.seed}, after ${executed} run(s)`);
+    for (const violation of failure.violations) {
+      out.line(`  ${paint.fail(violation.invariant)} at step ${violation.step} (${(violation.at / 1000).toFixed(3)} s): ${violation.message}`);
+    }
+    out.line(`  trace      ${path}`);
+    out.line(`  reproduce  ${paint.strong(reproduce)}`);
+  } else {
+    out.line(`${paint.pass("no violation")} in ${executed} run(s)`);
+  }
+  if (incomplete > 0) out.line(paint.warn(`${incomplete} run(s) hit the step budget before settling and were not judged`));
+  out.line(paint.dim(`${executed} runs in ${(elapsedMs / 1000).toFixed(2)} s (${runsPerSecond} runs/s)`));
+  out.result({ scenario: scenario.name, server, strategy, runs: executed, elapsedMs, runsPerSecond, violations });
+  return failure ? ExitCode.violation : ExitCode.ok;
+}

@@ -1,0 +1,57 @@
+import { Command, CommanderError } from "commander";
+import { NonDeterminismError } from "../scheduler/strategy.ts";
+import { listCommand } from "./commands/list.ts";
+import { runCommand } from "./commands/run.ts";
+import { ExitCode, UsageError } from "./exit-codes.ts";
+
+function program(setExit: (code: number) => void): Command {
+  const root = new Command("sim")
+    .description("Deterministic simulation of the match server: hunt races, reproduce them, read them.")
+    .exitOverride()
+    .configureOutput({ writeErr: (text) => process.stderr.write(text) })
+    .showHelpAfterError(false);
+
+  root
+    .command("list")
+    .description("list the scenarios")
+    .option("--json", "print a JSON object as the last line")
+    .action((flags) => setExit(listCommand(flags)));
+
+  root
+    .command("run <scenario>")
+    .description("run seeds N, N+1, ... of a scenario; stop at the first violation")
+    .option("--server <variant>", "legacy or fixed", "fixed")
+    .option("--seed <n>", "first seed", "0")
+    .option("--runs <n>", "how many seeds", "100")
+    .option("--strategy <name>", "random or pct", "pct")
+    .option("--json", "print a JSON object as the last line")
+    .option("--out <dir>", "where traces and reports go", "reports")
+    .action(async (scenario, flags) => setExit(await runCommand(scenario, flags)));
+
+  return root;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let code: number = ExitCode.ok;
+  try {
+    await program((value) => (code = value)).parseAsync(argv, { from: "user" });
+    return code;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.exitCode === 0) return ExitCode.ok;
+      return ExitCode.usage;
+    }
+    if (error instanceof UsageError) {
+      process.stderr.write(`sim: ${error.message}\n`);
+      return ExitCode.usage;
+    }
+    if (error instanceof NonDeterminismError) {
+      process.stderr.write(`sim: non-determinism: ${error.message}\n`);
+      return ExitCode.internal;
+    }
+    process.stderr.write(`sim: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return ExitCode.internal;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,23 @@
+/** A live progress line on a terminal; silent when stderr is not a TTY (CI logs) or JSON is asked for. */
+export class Progress {
+  private readonly live: boolean;
+  private lastDraw = 0;
+
+  constructor(quiet: boolean) {
+    this.live = !quiet && process.stderr.isTTY === true;
+  }
+
+  update(runs: number, total: number | null, failures: number, elapsedMs: number): void {
+    if (!this.live) return;
+    const now = performance.now();
+    if (now - this.lastDraw < 100 && runs !== total) return;
+    this.lastDraw = now;
+    const rate = runs / Math.max(elapsedMs / 1000, 0.001);
+    const of = total === null ? "" : `/${total}`;
+    process.stderr.write(`\r\x1b[2K  ${runs}${of} runs  ${rate.toFixed(1)} runs/s  ${failures} failure(s)`);
+  }
+
+  done(): void {
+    if (this.live) process.stderr.write("\r\x1b[2K");
+  }
+}

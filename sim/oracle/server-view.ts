@@ -1,0 +1,37 @@
+/** A variant's Redis contents read into the terms the invariants speak: who is where. */
+export interface SessionView {
+  id: string;
+  status: string;
+  members: string[];
+  ready: string[];
+  key: string;
+}
+
+export interface ServerSlotView {
+  id: string;
+  address: string;
+  /** `idle`, `claimed`, `busy`, or `unreadable` for data the oracle cannot parse. */
+  status: string;
+  key: string;
+}
+
+export interface ServerView {
+  /** Player id -> the queue keys holding it. */
+  queued: Map<string, string[]>;
+  /** Sessions that still place their members (loading or allocating). */
+  sessions: Map<string, SessionView>;
+  servers: ServerSlotView[];
+  /** Lock keys with their remaining PTTL (-1: no expiry). */
+  locks: Array<{ key: string; pttl: number }>;
+}
+
+export function emptyView(): ServerView {
+  return { queued: new Map(), sessions: new Map(), servers: [], locks: [] };
+}
+
+/** Every place (queue key or session key) the server holds a player in. */
+export function placesOf(view: ServerView, player: string): string[] {
+  const places = [...(view.queued.get(player) ?? [])];
+  for (const session of view.sessions.values()) if (session.members.includes(player)) places.push(session.key);
+  return places;
+}

@@ -1,0 +1,50 @@
+import type { RedisArg, RedisReply } from "../../src/ports/index.ts";
+
+/** A Redis error reply (`ERR ...`, `WRONGTYPE ...`, `NOSCRIPT ...`); the message is Redis's text. */
+export class RedisCommandError extends Error {
+  override readonly name = "RedisCommandError";
+}
+
+/** One message PUBLISH hands to one subscriber. `pattern` is set for PSUBSCRIBE matches. */
+export interface Delivery {
+  subscriber: string;
+  channel: string;
+  pattern: string | null;
+  message: string;
+}
+
+export interface EngineOptions {
+  /** Virtual time, milliseconds since the epoch: TTLs, PX, TIME. */
+  now(): number;
+  /** Seeded uniform [0, 1): SPOP, SRANDMEMBER, Lua math.random. */
+  random(): number;
+  /** Called synchronously for every PUBLISH (from a client or from a script). */
+  onPublish?(deliveries: readonly Delivery[]): void;
+}
+
+/** A key's contents for inspection (invariant checks, reports). Collections in Redis's own order. */
+export type KeyValue =
+  | { type: "string"; value: string }
+  | { type: "set"; value: string[] }
+  | { type: "hash"; value: Record<string, string> }
+  | { type: "zset"; value: Array<[member: string, score: number]> }
+  | { type: "list"; value: string[] };
+
+/**
+ * The simulated Redis: one in-memory keyspace, executing one command at a time, synchronously. Atomicity
+ * is by construction: nothing else runs while a command or script executes.
+ */
+export interface SimulatedRedis {
+  /** Executes one command. Throws RedisCommandError for an error reply. */
+  execute(command: string, args: readonly RedisArg[]): RedisReply;
+  subscribe(subscriber: string, channel: string): void;
+  psubscribe(subscriber: string, pattern: string): void;
+  /** Drops every subscription of a subscriber (its connection died). */
+  disconnect(subscriber: string): void;
+  /** Reads a key without side effects other than lazy expiry; null when missing or expired. */
+  inspect(key: string): KeyValue | null;
+  /** Live keys, sorted. */
+  keys(): string[];
+}
+
+export type { RedisArg, RedisReply };

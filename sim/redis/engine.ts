@@ -1,0 +1,111 @@
+import { arityMatches, COMMANDS } from "./commands/index.ts";
+import type { CommandContext } from "./commands/command.ts";
+import {
+  RedisCommandError,
+  type Delivery,
+  type EngineOptions,
+  type KeyValue,
+  type RedisArg,
+  type RedisReply,
+  type SimulatedRedis,
+} from "./contract.ts";
+import { attachRouter, DeliveryRouter } from "./delivery-router.ts";
+import { describe, Keyspace } from "./keyspace.ts";
+import { Scripting } from "./lua/scripting.ts";
+import { PubSub } from "./pubsub.ts";
+import { toClientReply, type EngineReply } from "./reply.ts";
+import { wrongArity } from "./errors.ts";
+
+/** Redis's unknown-command text: the name as typed and the first arguments, each quoted and followed by a space. */
+function unknownCommand(command: string, args: readonly string[]): RedisCommandError {
+  const preview = args
+    .slice(0, 16)
+    .map((arg) => `'${arg.slice(0, 128)}' `)
+    .join("");
+  return new RedisCommandError(`ERR unknown command '${command.slice(0, 128)}', with args beginning with: ${preview}`);
+}
+
+class Engine implements SimulatedRedis {
+  private readonly keyspace: Keyspace;
+  private readonly pubsub = new PubSub();
+  private readonly context: CommandContext;
+
+  constructor(
+    private readonly options: EngineOptions,
+    private readonly publishTo: (deliveries: readonly Delivery[]) => void,
+  ) {
+    this.keyspace = new Keyspace(options.now);
+    const scripting = new Scripting({ call: (name, args) => this.fromScript(name, args), random: options.random });
+    this.context = {
+      keys: this.keyspace,
+      now: options.now,
+      random: options.random,
+      scripting,
+      publish: (channel, message) => this.publish(channel, message),
+    };
+  }
+
+  execute(command: string, args: readonly RedisArg[]): RedisReply {
+    const strings = args.map((arg) => (typeof arg === "string" ? arg : String(arg)));
+    const name = command.toLowerCase();
+    const spec = COMMANDS.get(name);
+    if (spec === undefined) throw unknownCommand(command, strings);
+    if (!arityMatches(spec, strings.length)) wrongArity(name);
+    return toClientReply(spec.run(this.context, strings));
+  }
+
+  subscribe(subscriber: string, channel: string): void {
+    this.pubsub.subscribe(subscriber, channel);
+  }
+
+  psubscribe(subscriber: string, pattern: string): void {
+    this.pubsub.psubscribe(subscriber, pattern);
+  }
+
+  disconnect(subscriber: string): void {
+    this.pubsub.disconnect(subscriber);
+  }
+
+  inspect(key: string): KeyValue | null {
+    const entry = this.keyspace.lookup(key);
+    return entry === undefined ? null : describe(entry);
+  }
+
+  keys(): string[] {
+    return this.keyspace
+      .live()
+      .map((entry) => entry.key)
+      .sort();
+  }
+
+  /** A command issued by redis.call / redis.pcall, with the errors Redis reports to scripts. */
+  private fromScript(command: string, args: string[]): EngineReply {
+    const spec = COMMANDS.get(command.toLowerCase());
+    if (spec === undefined) throw new RedisCommandError("ERR Unknown Redis command called from script");
+    if (!arityMatches(spec, args.length)) {
+      throw new RedisCommandError("ERR Wrong number of args calling Redis command from script");
+    }
+    if (spec.noScript) throw new RedisCommandError("ERR This Redis command is not allowed from script");
+    return spec.run(this.context, args);
+  }
+
+  private publish(channel: string, message: string): number {
+    const deliveries = this.pubsub.deliveries(channel, message);
+    if (deliveries.length > 0) this.publishTo(deliveries);
+    return deliveries.length;
+  }
+}
+
+/**
+ * A simulated Redis 7.0: synchronous, atomic, deterministic (time from options.now, randomness from
+ * options.random). Deliveries go to options.onPublish and to the listeners of any DirectRedisPort on it.
+ */
+export function createSimulatedRedis(options: EngineOptions): SimulatedRedis {
+  const router = new DeliveryRouter();
+  const engine = new Engine(options, (deliveries) => {
+    options.onPublish?.(deliveries);
+    router.route(deliveries);
+  });
+  attachRouter(engine, router);
+  return engine;
+}

@@ -1,0 +1,164 @@
+import type { KeyValue } from "./contract.ts";
+import { MemberSet } from "./data/member-set.ts";
+import { SortedSet } from "./data/sorted-set.ts";
+import { ERR, fail } from "./errors.ts";
+
+export type TypeName = "string" | "set" | "hash" | "zset" | "list";
+
+interface ValueOf {
+  string: string;
+  set: MemberSet;
+  hash: Map<string, string>;
+  zset: SortedSet;
+  list: string[];
+}
+
+export interface Entry<T extends TypeName = TypeName> {
+  readonly key: string;
+  /**
+   * Creation order, and the SCAN cursor: a scan returns keys with a larger id, so a key that exists for
+   * the whole iteration is returned exactly once whatever is created or deleted meanwhile.
+   */
+  readonly id: number;
+  type: T;
+  value: ValueOf[T];
+  /** Absolute expiry in ms since the epoch; Infinity when the key is persistent. */
+  expiresAt: number;
+  live: boolean;
+}
+
+/** Above this many deleted entries in the scan order, it is compacted. */
+const COMPACT_THRESHOLD = 1024;
+
+/** The keyspace: values by key, lazy expiry against the engine's clock, and a stable creation order. */
+export class Keyspace {
+  private readonly entries = new Map<string, Entry>();
+  private order: Entry[] = [];
+  private dead = 0;
+  private nextId = 1;
+
+  constructor(private readonly now: () => number) {}
+
+  /** The live entry for a key; an expired entry is deleted on the way (lazy expiry, as Redis does). */
+  lookup(key: string): Entry | undefined {
+    const entry = this.entries.get(key);
+    if (entry === undefined) return undefined;
+    if (entry.expiresAt !== Infinity && this.now() > entry.expiresAt) {
+      this.remove(entry);
+      return undefined;
+    }
+    return entry;
+  }
+
+  /** The entry when it holds `type`; undefined when missing; WRONGTYPE otherwise. */
+  lookupAs<T extends TypeName>(key: string, type: T): Entry<T> | undefined {
+    const entry = this.lookup(key);
+    if (entry !== undefined && entry.type !== type) fail(ERR.wrongType);
+    return entry as Entry<T> | undefined;
+  }
+
+  /** The entry holding `type`, created empty when missing. */
+  lookupOrCreate<T extends TypeName>(key: string, type: T, empty: () => ValueOf[T]): Entry<T> {
+    return this.lookupAs(key, type) ?? this.create(key, type, empty());
+  }
+
+  create<T extends TypeName>(key: string, type: T, value: ValueOf[T]): Entry<T> {
+    const entry: Entry<T> = { key, id: this.nextId++, type, value, expiresAt: Infinity, live: true };
+    this.entries.set(key, entry as Entry);
+    this.order.push(entry as Entry);
+    return entry;
+  }
+
+  /** Replaces a key's value whatever its type (SET), keeping its identity for SCAN. */
+  overwrite<T extends TypeName>(key: string, type: T, value: ValueOf[T], expiresAt: number): Entry<T> {
+    const existing = this.lookup(key);
+    const entry = (existing ?? this.create(key, type, value)) as Entry<T>;
+    entry.type = type;
+    entry.value = value;
+    entry.expiresAt = expiresAt;
+    return entry;
+  }
+
+  delete(key: string): boolean {
+    const entry = this.lookup(key);
+    if (entry === undefined) return false;
+    this.remove(entry);
+    return true;
+  }
+
+  /** Deletes the key when its collection became empty (Redis never keeps empty collections). */
+  dropIfEmpty(entry: Entry): void {
+    const value = entry.value;
+    const size =
+      typeof value === "string" ? 1 : Array.isArray(value) ? value.length : (value as { size: number }).size;
+    if (size === 0) this.remove(entry);
+  }
+
+  flush(): void {
+    this.entries.clear();
+    this.order = [];
+    this.dead = 0;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /**
+   * Up to `count` live entries with id > cursor, in id order, and the cursor to continue from (0 when the
+   * end was reached).
+   */
+  scan(cursor: number, count: number): { entries: Entry[]; next: number } {
+    const order = this.order;
+    let low = 0;
+    let high = order.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if ((order[mid] as Entry).id <= cursor) low = mid + 1;
+      else high = mid;
+    }
+    const found: Entry[] = [];
+    let index = low;
+    let last = cursor;
+    while (index < order.length && found.length < count) {
+      const entry = order[index++] as Entry;
+      last = entry.id;
+      if (entry.live && this.lookup(entry.key) === entry) found.push(entry);
+    }
+    return { entries: found, next: index >= order.length ? 0 : last };
+  }
+
+  /** Every live entry in creation order (expired ones are dropped). */
+  live(): Entry[] {
+    const out: Entry[] = [];
+    for (const entry of [...this.entries.values()]) if (this.lookup(entry.key) === entry) out.push(entry);
+    return out;
+  }
+
+  private remove(entry: Entry): void {
+    this.entries.delete(entry.key);
+    entry.live = false;
+    if (++this.dead > COMPACT_THRESHOLD && this.dead * 2 > this.order.length) {
+      this.order = this.order.filter((e) => e.live);
+      this.dead = 0;
+    }
+  }
+}
+
+export function describe(entry: Entry): KeyValue {
+  switch (entry.type) {
+    case "string":
+      return { type: "string", value: entry.value as string };
+    case "set":
+      return { type: "set", value: (entry.value as MemberSet).toArray() };
+    case "hash":
+      return { type: "hash", value: Object.fromEntries(entry.value as Map<string, string>) };
+    case "zset":
+      return {
+        type: "zset",
+        value: (entry.value as SortedSet).entries().map(({ member, score }) => [member, score]),
+      };
+    case "list":
+      return { type: "list", value: (entry.value as string[]).slice() };
+  }
+}

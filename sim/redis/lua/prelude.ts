@@ -1,0 +1,85 @@
+/**
+ * Lua run once per state, before globals are frozen: Lua 5.1 names Redis scripts rely on (fengari is Lua
+ * 5.3), Redis's pcall (which hands scripts the message of a redis.call error instead of its table), and
+ * libraries Redis does not load.
+ */
+export const PRELUDE = `
+unpack = table.unpack
+loadstring = load
+table.getn = function(t) return #t end
+math.pow = function(x, y) return x ^ y end
+math.mod = math.fmod
+math.log10 = function(x) return math.log(x, 10) end
+os, io, package, require, dofile, loadfile, utf8 = nil, nil, nil, nil, nil, nil, nil
+
+local rawpcall, pack, tunpack = pcall, table.pack, table.unpack
+pcall = function(...)
+  local results = pack(rawpcall(...))
+  if not results[1] and type(results[2]) == 'table' then
+    local message = rawget(results[2], 'err')
+    if type(message) == 'string' or type(message) == 'number' then results[2] = message end
+  end
+  return tunpack(results, 1, results.n)
+end
+
+local function sanitize(e)
+  local full = e:sub(1, 1) == '-' and e or ('-' .. e)
+  local space = full:find(' ', 1, true)
+  local code, message
+  if space then code, message = full:sub(2, space - 1), full:sub(space + 1)
+  else code, message = 'ERR', full:sub(2) end
+  message = message:gsub('^[\\r\\n]+', ''):gsub('[\\r\\n]+$', '')
+  return code .. ' ' .. message
+end
+
+redis.error_reply = function(...)
+  local e = ...
+  if select('#', ...) ~= 1 or type(e) ~= 'string' then return {err = 'ERR wrong number or type of arguments'} end
+  return {err = sanitize(e)}
+end
+
+redis.status_reply = function(...)
+  local s = ...
+  if select('#', ...) ~= 1 or type(s) ~= 'string' then return {err = 'ERR wrong number or type of arguments'} end
+  return {ok = s}
+end
+
+redis.log = function() end
+redis.replicate_commands = function() return true end
+redis.set_repl = function() end
+redis.setresp = function() end
+redis.breakpoint = function() return false end
+redis.debug = function() end
+redis.LOG_DEBUG, redis.LOG_VERBOSE, redis.LOG_NOTICE, redis.LOG_WARNING = 0, 1, 2, 3
+redis.REPL_NONE, redis.REPL_AOF, redis.REPL_SLAVE, redis.REPL_REPLICA, redis.REPL_ALL = 0, 1, 2, 2, 3
+`;
+
+/**
+ * Redis 7.0's message handler: wraps plain errors as {err = 'ERR ' .. message} and records where the script
+ * failed, which ends up in the reply as "script: <sha>, on @user_script:<line>.".
+ */
+export const ERROR_HANDLER = `
+local dbg = debug
+return function(err)
+  local info = dbg.getinfo(2, 'nSl')
+  if info and info.what == 'C' then info = dbg.getinfo(3, 'nSl') end
+  if type(err) ~= 'table' then err = {err = 'ERR ' .. tostring(err)} end
+  if info then
+    err.source = info.source
+    err.line = info.currentline
+  end
+  return err
+end
+`;
+
+/** Redis 7.0 makes the globals table read-only and unknown globals an error. Runs last. */
+export const PROTECT_GLOBALS = `
+setmetatable(_G, {
+  __index = function(_, name)
+    error("Script attempted to access nonexistent global variable '" .. tostring(name) .. "'", 2)
+  end,
+  __newindex = function()
+    error('Attempt to modify a readonly table', 2)
+  end,
+})
+`;

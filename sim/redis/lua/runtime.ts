@@ -1,0 +1,347 @@
+import { createHash } from "node:crypto";
+import { RedisCommandError, type RedisReply } from "../contract.ts";
+import { formatDouble } from "../numbers.ts";
+import { Status, type EngineReply } from "../reply.ts";
+import { CjsonError, decodeJson, encodeJson, JSON_NULL } from "./cjson.ts";
+import {
+  fromLuaString,
+  lauxlib,
+  lua,
+  LUA_TBOOLEAN,
+  LUA_TNUMBER,
+  LUA_TSTRING,
+  LUA_TTABLE,
+  lualib,
+  toLuaString,
+  type LuaFunction,
+  type LuaState,
+} from "./fengari.ts";
+import { ERROR_HANDLER, PRELUDE, PROTECT_GLOBALS } from "./prelude.ts";
+
+/** What scripts reach outside Lua: command execution and the engine's seeded random source. */
+export interface ScriptHost {
+  /** Runs a command on behalf of a script; throws RedisCommandError with Redis's script-side texts. */
+  call(command: string, args: string[]): EngineReply;
+  random(): number;
+}
+
+const ARG_TYPE_ERROR = "ERR Lua redis lib command arguments must be strings or integers";
+const NO_ARGS_ERROR = "ERR Please specify at least one argument for this redis lib call";
+
+/**
+ * One Lua state for the engine's lifetime, as in Redis: each script body is compiled once into a function
+ * kept in the registry, and each call only sets KEYS and ARGV, runs it and converts the reply.
+ */
+export class LuaRuntime {
+  private readonly L: LuaState;
+  private readonly functions = new Map<string, number>();
+  private readonly handlerRef: number;
+
+  constructor(private readonly host: ScriptHost) {
+    const L = lauxlib.luaL_newstate();
+    this.L = L;
+    lualib.luaL_openlibs(L);
+    this.installRedisLibrary();
+    this.installCjson();
+    this.installRandom();
+    this.runChunk(PRELUDE, "=prelude", 0);
+    this.runChunk(ERROR_HANDLER, "=handler", 1);
+    this.handlerRef = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
+    this.runChunk(PROTECT_GLOBALS, "=protect", 0);
+  }
+
+  has(sha: string): boolean {
+    return this.functions.has(sha);
+  }
+
+  /** Compiles a body once; throws Redis's "Error compiling script" reply on a syntax error. */
+  compile(sha: string, body: string): void {
+    if (this.functions.has(sha)) return;
+    const L = this.L;
+    const source = toLuaString(body);
+    if (lauxlib.luaL_loadbuffer(L, source, source.length, "@user_script") !== lua.LUA_OK) {
+      const message = this.popString();
+      throw new RedisCommandError(`ERR Error compiling script (new function): ${message}`);
+    }
+    this.functions.set(sha, lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX));
+  }
+
+  run(sha: string, keys: readonly string[], argv: readonly string[]): RedisReply {
+    const ref = this.functions.get(sha);
+    if (ref === undefined) throw new Error(`script ${sha} not compiled`);
+    const L = this.L;
+    lua.lua_settop(L, 0);
+    try {
+      lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, this.handlerRef);
+      lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, ref);
+      lua.lua_pushglobaltable(L);
+      this.setArray("KEYS", keys);
+      this.setArray("ARGV", argv);
+      lua.lua_pop(L, 1);
+      const status = lua.lua_pcall(L, 0, 1, 1);
+      if (status !== lua.LUA_OK) throw new RedisCommandError(this.describeError(sha));
+      return this.toRedis(lua.lua_gettop(L));
+    } finally {
+      lua.lua_settop(L, 0);
+    }
+  }
+
+  flush(): void {
+    for (const ref of this.functions.values()) lauxlib.luaL_unref(this.L, lua.LUA_REGISTRYINDEX, ref);
+    this.functions.clear();
+  }
+
+  private setArray(name: string, values: readonly string[]): void {
+    const L = this.L;
+    lua.lua_pushstring(L, name);
+    lua.lua_createtable(L, values.length, 0);
+    for (let i = 0; i < values.length; i++) {
+      lua.lua_pushstring(L, toLuaString(values[i] as string));
+      lua.lua_rawseti(L, -2, i + 1);
+    }
+    lua.lua_rawset(L, -3);
+  }
+
+  /** The error value left by the message handler, formatted as Redis 7.0 replies with it. */
+  private describeError(sha: string): string {
+    const L = this.L;
+    const top = lua.lua_gettop(L);
+    if (lua.lua_type(L, top) !== LUA_TTABLE) return `ERR ${this.stringAt(top) ?? "unknown error"}`;
+    const message = this.field(top, "err") ?? "ERR unknown error";
+    const source = this.field(top, "source");
+    const line = this.field(top, "line");
+    return source !== null && line !== null ? `${message} script: ${sha}, on ${source}:${line}.` : message;
+  }
+
+  private field(index: number, name: string): string | null {
+    const L = this.L;
+    lua.lua_pushstring(L, name);
+    lua.lua_rawget(L, index);
+    const value = this.stringAt(lua.lua_gettop(L));
+    lua.lua_pop(L, 1);
+    return value;
+  }
+
+  private stringAt(index: number): string | null {
+    const L = this.L;
+    const type = lua.lua_type(L, index);
+    if (type === LUA_TNUMBER) return lua.lua_isinteger(L, index) ? String(lua.lua_tointeger(L, index)) : formatDouble(lua.lua_tonumber(L, index), 14);
+    if (type !== LUA_TSTRING) return null;
+    return fromLuaString(lua.lua_tostring(L, index) as Uint8Array);
+  }
+
+  private popString(): string {
+    const text = this.stringAt(lua.lua_gettop(this.L)) ?? "unknown error";
+    lua.lua_pop(this.L, 1);
+    return text;
+  }
+
+  /** Lua -> Redis, as Redis 7.0 converts a script's return value. */
+  private toRedis(index: number): RedisReply {
+    const L = this.L;
+    switch (lua.lua_type(L, index)) {
+      case LUA_TSTRING:
+        return fromLuaString(lua.lua_tostring(L, index) as Uint8Array);
+      case LUA_TNUMBER:
+        return lua.lua_isinteger(L, index) ? lua.lua_tointeger(L, index) : Math.trunc(lua.lua_tonumber(L, index));
+      case LUA_TBOOLEAN:
+        return lua.lua_toboolean(L, index) ? 1 : null;
+      case LUA_TTABLE:
+        return this.tableToRedis(index);
+      default:
+        return null;
+    }
+  }
+
+  private tableToRedis(index: number): RedisReply {
+    const error = this.stringField(index, "err");
+    if (error !== null) throw new RedisCommandError(error);
+    const status = this.stringField(index, "ok");
+    if (status !== null) return status;
+    const L = this.L;
+    const out: RedisReply[] = [];
+    for (let i = 1; ; i++) {
+      lua.lua_rawgeti(L, index, i);
+      const top = lua.lua_gettop(L);
+      if (lua.lua_type(L, top) === 0) {
+        lua.lua_pop(L, 1);
+        return out;
+      }
+      try {
+        out.push(this.toRedis(top));
+      } catch (error) {
+        // An error element inside an array: ioredis would hand back an Error object there; we keep its text.
+        if (!(error instanceof RedisCommandError)) throw error;
+        out.push(error.message);
+      }
+      lua.lua_pop(L, 1);
+    }
+  }
+
+  /** A field that Redis only honours when it holds a string (rawget: metatables are ignored). */
+  private stringField(index: number, name: string): string | null {
+    const L = this.L;
+    lua.lua_pushstring(L, name);
+    lua.lua_rawget(L, index);
+    const top = lua.lua_gettop(L);
+    const value = lua.lua_type(L, top) === LUA_TSTRING ? fromLuaString(lua.lua_tostring(L, top) as Uint8Array) : null;
+    lua.lua_pop(L, 1);
+    return value;
+  }
+
+  /** Redis -> Lua, as redis.call hands replies to scripts. */
+  private push(reply: EngineReply): void {
+    const L = this.L;
+    if (typeof reply === "string") lua.lua_pushstring(L, toLuaString(reply));
+    else if (typeof reply === "number") {
+      if (Number.isInteger(reply)) lua.lua_pushinteger(L, reply);
+      else lua.lua_pushnumber(L, reply);
+    } else if (reply === null) lua.lua_pushboolean(L, false);
+    else if (reply instanceof Status) {
+      lua.lua_createtable(L, 0, 1);
+      lua.lua_pushstring(L, toLuaString(reply.text));
+      lua.lua_setfield(L, -2, "ok");
+    } else {
+      lua.lua_createtable(L, reply.length, 0);
+      for (let i = 0; i < reply.length; i++) {
+        this.push(reply[i] as EngineReply);
+        lua.lua_rawseti(L, -2, i + 1);
+      }
+    }
+  }
+
+  private pushError(message: string): void {
+    const L = this.L;
+    lua.lua_createtable(L, 0, 1);
+    lua.lua_pushstring(L, toLuaString(message));
+    lua.lua_setfield(L, -2, "err");
+  }
+
+  /** redis.call (raise = true) and redis.pcall (raise = false). */
+  private command(raise: boolean): LuaFunction {
+    return (L) => {
+      const argc = lua.lua_gettop(L);
+      let failure: string | null = null;
+      const args: string[] = [];
+      if (argc === 0) failure = NO_ARGS_ERROR;
+      for (let i = 1; i <= argc && failure === null; i++) {
+        const type = lua.lua_type(L, i);
+        if (type === LUA_TSTRING) args.push(fromLuaString(lua.lua_tostring(L, i) as Uint8Array));
+        else if (type === LUA_TNUMBER) {
+          args.push(lua.lua_isinteger(L, i) ? String(lua.lua_tointeger(L, i)) : formatDouble(lua.lua_tonumber(L, i)));
+        } else failure = ARG_TYPE_ERROR;
+      }
+      let reply: EngineReply = null;
+      if (failure === null) {
+        try {
+          reply = this.host.call(args[0] as string, args.slice(1));
+        } catch (error) {
+          if (!(error instanceof RedisCommandError)) throw error;
+          failure = error.message;
+        }
+      }
+      if (failure !== null) {
+        this.pushError(failure);
+        if (raise) return lua.lua_error(L);
+        return 1;
+      }
+      this.push(reply);
+      return 1;
+    };
+  }
+
+  private installRedisLibrary(): void {
+    const L = this.L;
+    lua.lua_createtable(L, 0, 16);
+    this.setFunction("call", this.command(true));
+    this.setFunction("pcall", this.command(false));
+    this.setFunction("sha1hex", (state) => {
+      const bytes = lua.lua_type(state, 1) === LUA_TSTRING || lua.lua_type(state, 1) === LUA_TNUMBER ? lua.lua_tostring(state, 1) : null;
+      if (lua.lua_gettop(state) !== 1 || bytes === null) {
+        lua.lua_pushstring(state, "wrong number of arguments");
+        return lua.lua_error(state);
+      }
+      lua.lua_pushstring(state, createHash("sha1").update(bytes).digest("hex"));
+      return 1;
+    });
+    lua.lua_setglobal(L, "redis");
+  }
+
+  private installCjson(): void {
+    const L = this.L;
+    lua.lua_createtable(L, 0, 3);
+    this.setFunction("encode", (state) => {
+      if (lua.lua_gettop(state) !== 1) return this.raise(state, "bad argument #1 to 'encode' (expected 1 argument)");
+      try {
+        lua.lua_pushstring(state, toLuaString(encodeJson(state, 1)));
+      } catch (error) {
+        if (!(error instanceof CjsonError)) throw error;
+        return this.raise(state, error.message);
+      }
+      return 1;
+    });
+    this.setFunction("decode", (state) => {
+      if (lua.lua_gettop(state) !== 1 || lua.lua_type(state, 1) !== LUA_TSTRING) {
+        return this.raise(state, "bad argument #1 to 'decode' (string expected)");
+      }
+      try {
+        decodeJson(state, fromLuaString(lua.lua_tostring(state, 1) as Uint8Array));
+      } catch (error) {
+        if (!(error instanceof CjsonError)) throw error;
+        return this.raise(state, error.message);
+      }
+      return 1;
+    });
+    lua.lua_pushlightuserdata(L, JSON_NULL);
+    lua.lua_setfield(L, -2, "null");
+    lua.lua_setglobal(L, "cjson");
+  }
+
+  /** math.random on the engine's seeded source, so scripts stay deterministic under a seed. */
+  private installRandom(): void {
+    const L = this.L;
+    lua.lua_getglobal(L, "math");
+    this.setFunction("random", (state) => {
+      const r = this.host.random();
+      const argc = lua.lua_gettop(state);
+      if (argc === 0) {
+        lua.lua_pushnumber(state, r);
+        return 1;
+      }
+      if (argc > 2) return this.raise(state, "wrong number of arguments");
+      const low = argc === 2 ? Math.floor(lauxlib.luaL_checknumber(state, 1)) : 1;
+      const high = Math.floor(lauxlib.luaL_checknumber(state, argc));
+      if (low > high) return this.raise(state, `bad argument #${argc} to 'random' (interval is empty)`);
+      lua.lua_pushinteger(state, low + Math.floor(r * (high - low + 1)));
+      return 1;
+    });
+    this.setFunction("randomseed", () => 0);
+    lua.lua_pop(L, 1);
+  }
+
+  /** Raises a Lua error positioned at the calling script line, as luaL_error does from a C library. */
+  private raise(L: LuaState, message: string): never {
+    lauxlib.luaL_where(L, 1);
+    const where = this.stringAt(lua.lua_gettop(L)) ?? "";
+    lua.lua_pop(L, 1);
+    lua.lua_pushstring(L, toLuaString(where + message));
+    return lua.lua_error(L);
+  }
+
+  private setFunction(name: string, fn: LuaFunction): void {
+    lua.lua_pushcfunction(this.L, fn);
+    lua.lua_setfield(this.L, -2, name);
+  }
+
+  private runChunk(source: string, name: string, results: number): void {
+    const L = this.L;
+    const bytes = toLuaString(source);
+    if (lauxlib.luaL_loadbuffer(L, bytes, bytes.length, name) !== lua.LUA_OK || lua.lua_pcall(L, 0, results, 0) !== lua.LUA_OK) {
+      throw new Error(`Lua setup failed: ${this.popString()}`);
+    }
+  }
+}
+
+export function sha1Hex(body: string): string {
+  return createHash("sha1").update(body).digest("hex");
+}

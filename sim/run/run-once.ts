@@ -1,0 +1,41 @@
+import type { Variant } from "../../src/server/match-server.ts";
+import type { WorldOptions } from "../scenario/options.ts";
+import type { StrategyName } from "../scheduler/strategy.ts";
+import { traceHash } from "../trace/hash.ts";
+import { TRACE_FORMAT, type Trace } from "../trace/trace.ts";
+import { World } from "../world/world.ts";
+
+export interface RunSpec {
+  scenario: string;
+  server: Variant;
+  seed: number;
+  strategy: StrategyName;
+  options: WorldOptions;
+  decisions?: readonly number[];
+}
+
+/** Runs one world to its verdict and returns its trace. */
+export async function runOnce(spec: RunSpec): Promise<Trace> {
+  const world = new World({
+    scenario: spec.scenario,
+    variant: spec.server,
+    seed: spec.seed,
+    strategy: spec.strategy,
+    options: spec.options,
+    decisions: spec.decisions,
+  });
+  const result = await world.run();
+  const body = {
+    format: TRACE_FORMAT,
+    scenario: spec.scenario,
+    server: spec.server,
+    seed: spec.seed,
+    strategy: spec.strategy,
+    options: spec.options,
+    decisions: result.decisions,
+    verdict: result.verdict,
+    violations: result.violations,
+    steps: result.steps,
+  } as const;
+  return { ...body, hash: traceHash(body) };
+}

@@ -1,0 +1,41 @@
+import type { MatchConfig } from "../../src/config/config.ts";
+import type { Behaviour } from "../world/behaviour.ts";
+import type { FaultEvents, FaultRates } from "../world/faults.ts";
+
+/** Everything that shapes a world. A trace stores it, and shrinking makes it smaller. */
+export interface WorldOptions {
+  instances: number;
+  servers: number;
+  /** One entry per player; game modes are assigned round-robin over the config's modes. */
+  players: Behaviour[];
+  /** Players join at a time drawn in [0, joinWindowMs]. */
+  joinWindowMs: number;
+  /**
+   * Client actions (joins, loads, quits) happen on multiples of this: coarse human timing makes actions of
+   * different players coincide, and coincident steps are where the scheduler's choices find races.
+   */
+  timeGridMs: number;
+  config: Partial<MatchConfig>;
+  faults: FaultRates;
+  events: FaultEvents;
+  /** Length of the active phase (behaviours and faults). */
+  activeMs: number;
+  /** Least time the settle phase runs; it goes on until the world is quiet or maxSettleMs. */
+  settleMs: number;
+  maxSettleMs: number;
+  /** A run that takes more steps than this stops without a verdict. */
+  maxSteps: number;
+  /** PCT's bug depth d and the step horizon its change points are drawn in. */
+  pctDepth: number;
+  pctHorizon: number;
+}
+
+export interface Scenario {
+  name: string;
+  /** One sentence: what it sets up. */
+  summary: string;
+  /** What race or fault it provokes, and which seed defect it targets. */
+  provokes: string;
+  defects: number[];
+  options: WorldOptions;
+}

@@ -1,0 +1,105 @@
+import type { Step, StepSpec } from "./step.ts";
+
+/**
+ * Every pending step, grouped by FIFO source, with the virtual clock. Steps of a paused owner stay pending
+ * until the pause ends.
+ */
+export class PendingSteps {
+  now: number;
+  private nextId = 0;
+  private readonly sources = new Map<string, Step[]>();
+  private readonly pausedUntil = new Map<string, number>();
+  private count = 0;
+
+  constructor(start: number) {
+    this.now = start;
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  add(spec: StepSpec): Step {
+    const step: Step = { ...spec, id: this.nextId++, cancelled: false };
+    const queue = this.sources.get(step.source);
+    if (queue) queue.push(step);
+    else this.sources.set(step.source, [step]);
+    this.count++;
+    return step;
+  }
+
+  cancel(step: Step): void {
+    if (step.cancelled) return;
+    step.cancelled = true;
+    const queue = this.sources.get(step.source);
+    if (!queue) return;
+    const index = queue.indexOf(step);
+    if (index >= 0) {
+      queue.splice(index, 1);
+      this.count--;
+      if (queue.length === 0) this.sources.delete(step.source);
+    }
+  }
+
+  /** A crashed instance's steps vanish. */
+  cancelOwner(owner: string): number {
+    let removed = 0;
+    for (const [source, queue] of this.sources) {
+      const kept = queue.filter((step) => {
+        if (step.owner !== owner) return true;
+        step.cancelled = true;
+        removed++;
+        return false;
+      });
+      if (kept.length === 0) this.sources.delete(source);
+      else this.sources.set(source, kept);
+    }
+    this.count -= removed;
+    return removed;
+  }
+
+  pause(owner: string, until: number): void {
+    this.pausedUntil.set(owner, Math.max(until, this.pausedUntil.get(owner) ?? 0));
+  }
+
+  isPaused(owner: string): boolean {
+    return (this.pausedUntil.get(owner) ?? 0) > this.now;
+  }
+
+  private effectiveReadyAt(step: Step): number {
+    if (step.owner === null) return step.readyAt;
+    const paused = this.pausedUntil.get(step.owner);
+    return paused === undefined ? step.readyAt : Math.max(step.readyAt, paused);
+  }
+
+  /** Heads of every source that are ready now, in creation order (the order replay decisions index). */
+  enabled(): Step[] {
+    const ready: Step[] = [];
+    for (const queue of this.sources.values()) {
+      const head = queue[0];
+      if (head && this.effectiveReadyAt(head) <= this.now) ready.push(head);
+    }
+    return ready.sort((a, b) => a.id - b.id);
+  }
+
+  /** Earliest time a head (of those `accept` allows) becomes ready, or null when none is pending. */
+  nextReadyTime(accept?: (step: Step) => boolean): number | null {
+    let earliest: number | null = null;
+    for (const queue of this.sources.values()) {
+      const head = queue[0];
+      if (!head || (accept && !accept(head))) continue;
+      const at = this.effectiveReadyAt(head);
+      if (earliest === null || at < earliest) earliest = at;
+    }
+    return earliest;
+  }
+
+  /** Removes a step the scheduler chose, before it runs. */
+  take(step: Step): void {
+    const queue = this.sources.get(step.source);
+    if (!queue || queue[0] !== step) throw new Error(`step ${step.id} is not the head of ${step.source}`);
+    queue.shift();
+    this.count--;
+    if (queue.length === 0) this.sources.delete(step.source);
+  }
+}

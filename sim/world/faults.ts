@@ -1,0 +1,46 @@
+/** Per-operation fault probabilities. All are zero in the settle phase. */
+export interface FaultRates {
+  /** A Redis command is lost before Redis applies it (the caller sees a connection error). */
+  redisFailBefore: number;
+  /** Redis applies the command but the reply is lost. */
+  redisFailAfter: number;
+  /** A Redis command takes 100 ms to 2 s. */
+  redisSlow: number;
+  /** A frame or pub/sub delivery takes 100 ms to 3 s. */
+  messageDelay: number;
+  /** A dedicated server answers after 1 to 8 s. */
+  serverSlow: number;
+  /** A dedicated server answers 500. */
+  serverError: number;
+  /** A dedicated server answers 200 with a body that is not the contract. */
+  serverMalformed: number;
+  /** A dedicated server cannot be reached. */
+  serverUnreachable: number;
+}
+
+export const NO_FAULTS: FaultRates = {
+  redisFailBefore: 0,
+  redisFailAfter: 0,
+  redisSlow: 0,
+  messageDelay: 0,
+  serverSlow: 0,
+  serverError: 0,
+  serverMalformed: 0,
+  serverUnreachable: 0,
+};
+
+/** Faults that happen once, at a time drawn for the run. */
+export interface FaultEvents {
+  /** Instance crashes; each restarts after a delay. */
+  crashes: number;
+  /** Process pauses of several seconds (long enough for locks and presence to expire). */
+  pauses: number;
+  /** Clients whose network drops silently (the server learns by heartbeat), then reconnect. */
+  disconnects: number;
+  /** Writes of garbage into the server's keys by a foreign writer. */
+  corruptions: number;
+  /** Largest clock skew of an instance, either way, in milliseconds. */
+  maxSkewMs: number;
+}
+
+export const NO_EVENTS: FaultEvents = { crashes: 0, pauses: 0, disconnects: 0, corruptions: 0, maxSkewMs: 0 };

@@ -1,0 +1,154 @@
+import type { ClientSocket, ConnectionEvents } from "../../src/ports/index.ts";
+import { hopLatency, type SimContext } from "./context.ts";
+
+/** The client end of a simulated WebSocket. */
+export interface ClientEnd {
+  received(connection: SimConnection, text: string): void;
+  closedByServer(connection: SimConnection): void;
+}
+
+/**
+ * One WebSocket between a simulated player and an instance. Each direction is a FIFO source; frames,
+ * closes and their deliveries are steps. Pings are answered without a step while the client's network is up:
+ * they only refresh liveness, and a silent network drop stops them.
+ */
+export class SimConnection {
+  clientOpen = true;
+  serverOpen = true;
+  /** The client's network dropped without a close: the server only learns by heartbeat. */
+  dropped = false;
+  /** The server called close(): nothing more may be sent, though the close itself is still in flight. */
+  private serverClosing = false;
+  private events: ConnectionEvents | null = null;
+  readonly serverSocket: ClientSocket;
+
+  constructor(
+    private readonly context: SimContext,
+    readonly id: string,
+    readonly instanceId: string,
+    private readonly client: ClientEnd,
+    private readonly clientLane: string,
+    private readonly serverLane: string,
+    private readonly onDelivered: (connection: SimConnection, text: string) => void,
+  ) {
+    this.serverSocket = {
+      send: (text) => this.serverSend(text),
+      ping: () => {
+        if (this.clientOpen && !this.dropped) queueMicrotask(() => this.serverOpen && this.events?.onPong());
+      },
+      close: () => this.serverClose(),
+    };
+  }
+
+  attach(events: ConnectionEvents): void {
+    this.events = events;
+  }
+
+  private latency(): number {
+    return hopLatency(this.context, this.context.faults.messageDelay);
+  }
+
+  clientSend(text: string): void {
+    if (!this.clientOpen) return;
+    this.context.steps.add({
+      lane: this.clientLane,
+      source: `c2s:${this.id}`,
+      owner: this.instanceId,
+      kind: "frame-in",
+      label: `frame ${this.id} -> ${this.instanceId}`,
+      readyAt: this.context.steps.now + this.latency(),
+      run: () => {
+        if (!this.serverOpen || !this.events) return `dropped: ${text}`;
+        this.onDelivered(this, text);
+        this.events.onText(text);
+        return text;
+      },
+    });
+  }
+
+  /** The client closes the socket (a quit, or a reconnect). */
+  clientClose(): void {
+    if (!this.clientOpen) return;
+    this.clientOpen = false;
+    this.context.steps.add({
+      lane: this.clientLane,
+      source: `c2s:${this.id}`,
+      owner: this.instanceId,
+      kind: "close",
+      label: `close ${this.id} by client`,
+      readyAt: this.context.steps.now + this.latency(),
+      run: () => this.closeServerSide(),
+    });
+  }
+
+  /** The client's network drops: no close frame reaches the server. */
+  clientDrop(): void {
+    this.clientOpen = false;
+    this.dropped = true;
+  }
+
+  private closeServerSide(): string {
+    if (!this.serverOpen) return "already closed";
+    this.serverOpen = false;
+    this.events?.onClose();
+    return "closed";
+  }
+
+  private serverSend(text: string): void {
+    if (!this.serverOpen || this.serverClosing) return;
+    this.context.steps.add({
+      lane: this.serverLane,
+      source: `s2c:${this.id}`,
+      owner: null,
+      kind: "frame-out",
+      label: `message ${this.instanceId} -> ${this.id}`,
+      readyAt: this.context.steps.now + this.latency(),
+      run: () => {
+        if (!this.clientOpen) return `dropped: ${text}`;
+        this.client.received(this, text);
+        return text;
+      },
+    });
+  }
+
+  private serverClose(): void {
+    if (!this.serverOpen || this.serverClosing) return;
+    this.serverClosing = true;
+    this.context.steps.add({
+      lane: this.serverLane,
+      source: `s2c:${this.id}`,
+      owner: null,
+      kind: "close",
+      label: `close ${this.id} by server`,
+      readyAt: this.context.steps.now + this.latency(),
+      run: () => {
+        const serverSide = this.closeServerSide();
+        if (this.clientOpen) {
+          this.clientOpen = false;
+          this.client.closedByServer(this);
+        }
+        return serverSide;
+      },
+    });
+  }
+
+  /** The instance died: the OS closes the socket; the server's handlers never hear of it. */
+  instanceDied(): void {
+    this.serverOpen = false;
+    if (!this.clientOpen) return;
+    this.context.steps.add({
+      lane: this.clientLane,
+      source: `s2c:${this.id}`,
+      owner: null,
+      kind: "close",
+      label: `connection ${this.id} reset (instance died)`,
+      readyAt: this.context.steps.now + 1,
+      run: () => {
+        if (!this.clientOpen) return "already closed";
+        this.clientOpen = false;
+        this.client.closedByServer(this);
+        return "reset";
+      },
+    });
+  }
+}

@@ -1,0 +1,45 @@
+import { DedicatedServer } from "../../src/dedicated/index.ts";
+import type { HttpResponse, Logger } from "../../src/ports/index.ts";
+import type { Variant } from "../../src/server/match-server.ts";
+import type { Rng } from "../random/rng.ts";
+import type { SimRedisPort } from "./sim-redis-port.ts";
+
+const silent: Logger = { log: () => {} };
+
+/** A dedicated server: the real request logic of src/dedicated on a simulated Redis connection. */
+export class SimDedicatedServer {
+  /** Game sessions this server created, by the session id it answered. */
+  readonly created = new Map<string, string[]>();
+  private readonly server: DedicatedServer;
+
+  constructor(
+    readonly id: string,
+    readonly address: string,
+    variant: Variant,
+    rng: Rng,
+    redis: SimRedisPort,
+  ) {
+    this.server = new DedicatedServer({
+      variant,
+      id,
+      address,
+      random: { uuid: () => rng.uuid(), token: () => rng.token() },
+      redis,
+      logger: silent,
+    });
+  }
+
+  register(): Promise<void> {
+    return this.server.register();
+  }
+
+  async handle(body: string, headers: Record<string, string>): Promise<HttpResponse> {
+    const reply = await this.server.handleCreateSession(body, headers);
+    if (reply.status === 200) {
+      const parsed = JSON.parse(reply.body) as { session_id: string };
+      const players = (JSON.parse(body) as { players: string[] }).players;
+      this.created.set(parsed.session_id, players);
+    }
+    return reply;
+  }
+}

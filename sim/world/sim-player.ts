@@ -1,0 +1,252 @@
+import { encodeClientFrame, ErrorText, parseServerMessage, type ServerMessage } from "../../src/protocol/index.ts";
+import type { Rng } from "../random/rng.ts";
+import { isWilling, loadingTime, type Behaviour } from "./behaviour.ts";
+import type { ClientEnd, SimConnection } from "./sim-connection.ts";
+
+/** What the client believes about itself, from the messages it received. */
+export type ClientView =
+  | { state: "idle" }
+  | { state: "awaiting" }
+  | { state: "queued" }
+  | { state: "loading"; session: string }
+  | { state: "matched"; session: string; address: string };
+
+/** One loading session as this client lived it: the facts ready-respected judges. */
+export interface LoadingEpisode {
+  session: string;
+  startedAt: number;
+  readyDeliveredAt: number | null;
+  disconnectedAt: number | null;
+  outcome: { at: number; kind: "matched" | "requeued" | "timed-out" | "refused"; text: string } | null;
+}
+
+export interface MatchReceived {
+  session: string;
+  address: string;
+  at: number;
+}
+
+/** The services a player uses: connecting, acting later, the time. */
+export interface PlayerHost {
+  now(): number;
+  connect(player: SimPlayer): SimConnection | null;
+  act(player: SimPlayer, delayMs: number, label: string, action: () => void): void;
+}
+
+export const RETURNED_TO_QUEUE = "returned to the queue";
+const MAX_REENQUEUES = 3;
+
+/** A client program with a behaviour. Everything it does is a step the scheduler orders. */
+export class SimPlayer implements ClientEnd {
+  view: ClientView = { state: "idle" };
+  connection: SimConnection | null = null;
+  /** Quit for good: never reconnects. */
+  quit = false;
+  readonly episodes: LoadingEpisode[] = [];
+  readonly matches: MatchReceived[] = [];
+  readonly errors: string[] = [];
+  private reenqueues = 0;
+  private reconnectPlanned = false;
+
+  constructor(
+    readonly id: string,
+    readonly mode: string,
+    readonly behaviour: Behaviour,
+    private readonly host: PlayerHost,
+    private readonly rng: Rng,
+  ) {}
+
+  get connected(): boolean {
+    return this.connection !== null && this.connection.clientOpen;
+  }
+
+  /** Wants a match, is reachable, and has not given up: the players eventual-match and no-lost-player speak for. */
+  get willing(): boolean {
+    return isWilling(this.behaviour) && !this.quit && this.connected;
+  }
+
+  get lastEpisode(): LoadingEpisode | undefined {
+    return this.episodes[this.episodes.length - 1];
+  }
+
+  start(): void {
+    this.connectAndEnqueue();
+    if (this.behaviour === "quits-before-match") {
+      this.host.act(this, this.rng.int(0, 8_000), "quit before match", () => {
+        if (this.view.state === "queued" || this.view.state === "awaiting") this.leave();
+      });
+    }
+    if (this.behaviour === "reconnects") {
+      this.host.act(this, this.rng.int(500, 20_000), "reconnect", () => {
+        if (this.view.state !== "matched" && this.connected) this.reconnect(() => this.connection?.clientClose());
+      });
+    }
+  }
+
+  /** A silent network drop, then a reconnect, as the disconnect fault does it. */
+  dropNetwork(): void {
+    if (!this.connected || this.view.state === "matched") return;
+    this.reconnect(() => this.connection?.clientDrop());
+  }
+
+  private reconnect(disconnect: () => void): void {
+    this.noteDisconnect();
+    disconnect();
+    this.view = { state: "idle" };
+    this.scheduleReconnect(this.rng.int(100, 3_000));
+  }
+
+  private scheduleReconnect(delayMs: number): void {
+    if (this.reconnectPlanned) return;
+    this.reconnectPlanned = true;
+    this.host.act(this, delayMs, "reconnect", () => {
+      this.reconnectPlanned = false;
+      if (!this.quit && !this.connected && this.view.state !== "matched") this.connectAndEnqueue();
+    });
+  }
+
+  private connectAndEnqueue(): void {
+    const connection = this.host.connect(this);
+    if (!connection) {
+      this.scheduleReconnect(1_000);
+      return;
+    }
+    this.connection = connection;
+    for (const frame of this.openingFrames()) connection.clientSend(frame);
+    this.view = { state: this.behaviour === "malformed-frames" || this.behaviour === "unknown-mode" ? "idle" : "awaiting" };
+  }
+
+  private enqueueFrame(): string {
+    return encodeClientFrame({ type: "enqueue", player_id: this.id, game_mode: this.mode });
+  }
+
+  private openingFrames(): string[] {
+    switch (this.behaviour) {
+      case "malformed-frames":
+        return [
+          "{not json",
+          JSON.stringify({ type: "enqueue", player_id: 7, game_mode: this.mode }),
+          JSON.stringify({ type: "teleport" }),
+          JSON.stringify({ type: "loading_complete", loading_session_id: "zzz" }),
+          this.enqueueFrame(),
+        ];
+      case "unknown-mode":
+        return [encodeClientFrame({ type: "enqueue", player_id: this.id, game_mode: "Ranked_5v5" })];
+      case "enqueues-twice":
+        return [this.enqueueFrame(), this.enqueueFrame()];
+      default:
+        return [this.enqueueFrame()];
+    }
+  }
+
+  private leave(): void {
+    this.noteDisconnect();
+    this.quit = true;
+    this.connection?.clientClose();
+    this.view = { state: "idle" };
+  }
+
+  private noteDisconnect(): void {
+    const episode = this.lastEpisode;
+    if (episode && episode.outcome === null && episode.disconnectedAt === null) episode.disconnectedAt = this.host.now();
+  }
+
+  /** The server delivered a loading_complete frame of ours: ready-respected measures from here. */
+  readyDelivered(session: string): void {
+    const episode = this.lastEpisode;
+    if (episode && episode.session === session && episode.readyDeliveredAt === null) {
+      episode.readyDeliveredAt = this.host.now();
+    }
+  }
+
+  received(connection: SimConnection, text: string): void {
+    if (connection !== this.connection) return;
+    const parsed = parseServerMessage(text);
+    if (!parsed.ok) {
+      this.errors.push(`unparseable message: ${text}`);
+      return;
+    }
+    this.handle(parsed.value);
+  }
+
+  private endEpisode(kind: NonNullable<LoadingEpisode["outcome"]>["kind"], text: string): void {
+    const episode = this.lastEpisode;
+    if (episode && episode.outcome === null && this.view.state === "loading") {
+      episode.outcome = { at: this.host.now(), kind, text };
+    }
+  }
+
+  private handle(message: ServerMessage): void {
+    switch (message.type) {
+      case "queued":
+        this.view = { state: "queued" };
+        return;
+      case "start_loading": {
+        const session = message.loading_session_id;
+        this.endEpisode("refused", "start_loading for another session");
+        this.view = { state: "loading", session };
+        this.episodes.push({ session, startedAt: this.host.now(), readyDeliveredAt: null, disconnectedAt: null, outcome: null });
+        this.onLoading(session);
+        return;
+      }
+      case "match_found":
+        this.endEpisode("matched", message.session_id);
+        this.matches.push({ session: message.session_id, address: message.server_address, at: this.host.now() });
+        this.view = { state: "matched", session: message.session_id, address: message.server_address };
+        if (this.behaviour === "quits-after-match") {
+          this.host.act(this, this.rng.int(0, 2_000), "quit after match", () => this.leave());
+        }
+        return;
+      case "error":
+        this.onError(message.message);
+    }
+  }
+
+  private onLoading(session: string): void {
+    const connection = this.connection;
+    const loadMs = loadingTime(this.behaviour, (min, max) => this.rng.int(min, max));
+    if (loadMs !== null) {
+      this.host.act(this, loadMs, "loading complete", () => {
+        if (this.connection === connection && this.view.state === "loading" && this.view.session === session) {
+          connection?.clientSend(encodeClientFrame({ type: "loading_complete", loading_session_id: session }));
+        }
+      });
+    }
+    if (this.behaviour === "quits-during-loading") {
+      this.host.act(this, this.rng.int(0, 3_000), "quit during loading", () => {
+        if (this.view.state === "loading") this.leave();
+      });
+    }
+  }
+
+  private onError(text: string): void {
+    this.errors.push(text);
+    if (text === ErrorText.alreadyInQueue) return;
+    if (text.includes(RETURNED_TO_QUEUE)) {
+      this.endEpisode(text === ErrorText.timedOut ? "timed-out" : "requeued", text);
+      this.view = { state: "queued" };
+      return;
+    }
+    this.endEpisode("refused", text);
+    this.view = { state: "idle" };
+    if (isWilling(this.behaviour) && !this.quit && this.reenqueues < MAX_REENQUEUES) {
+      this.reenqueues++;
+      const connection = this.connection;
+      this.host.act(this, this.rng.int(500, 2_000), "enqueue again", () => {
+        if (this.connection === connection && this.connected && this.view.state === "idle") {
+          this.view = { state: "awaiting" };
+          connection?.clientSend(this.enqueueFrame());
+        }
+      });
+    }
+  }
+
+  closedByServer(connection: SimConnection): void {
+    if (connection !== this.connection) return;
+    this.noteDisconnect();
+    if (this.view.state !== "matched") this.view = { state: "idle" };
+    if (isWilling(this.behaviour) && !this.quit && this.view.state !== "matched") {
+      this.scheduleReconnect(this.rng.int(500, 3_000));
+    }
+  }
+}

@@ -1,0 +1,62 @@
+import type { Clock, TimerHandle, Timers } from "../../src/ports/index.ts";
+import type { PendingSteps } from "../scheduler/pending-steps.ts";
+import type { Step } from "../scheduler/step.ts";
+
+/** An instance's wall clock: virtual time plus its skew. */
+export class SkewedClock implements Clock {
+  constructor(
+    private readonly steps: PendingSteps,
+    readonly skewMs: number,
+  ) {}
+  now(): number {
+    return this.steps.now + this.skewMs;
+  }
+}
+
+/** Timers as steps: each firing is one step, owned by the instance so a crash cancels it. */
+export class SimTimers implements Timers {
+  private sequence = 0;
+
+  constructor(
+    private readonly steps: PendingSteps,
+    private readonly owner: string,
+    private readonly lane: string,
+  ) {}
+
+  after(ms: number, label: string, fire: () => void): TimerHandle {
+    return this.schedule(ms, label, false, fire);
+  }
+
+  every(ms: number, label: string, fire: () => void): TimerHandle {
+    return this.schedule(ms, label, true, fire);
+  }
+
+  private schedule(ms: number, label: string, repeat: boolean, fire: () => void): TimerHandle {
+    const source = `timer:${this.owner}:${this.sequence++}`;
+    let pending: Step | null = null;
+    let cancelled = false;
+    const arm = (at: number) => {
+      pending = this.steps.add({
+        lane: this.lane,
+        source,
+        owner: this.owner,
+        kind: "timer",
+        label,
+        readyAt: at,
+        run: () => {
+          pending = null;
+          if (repeat) arm(this.steps.now + ms);
+          fire();
+        },
+      });
+    };
+    arm(this.steps.now + ms);
+    return {
+      cancel: () => {
+        if (cancelled) return;
+        cancelled = true;
+        if (pending) this.steps.cancel(pending);
+      },
+    };
+  }
+}

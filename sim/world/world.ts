@@ -1,0 +1,350 @@
+import { DEFAULT_CONFIG, type MatchConfig } from "../../src/config/config.ts";
+import type { Variant } from "../../src/server/match-server.ts";
+import type { Violation } from "../oracle/invariants.ts";
+import { boundsFor, Oracle } from "../oracle/oracle.ts";
+import { readerFor } from "../oracle/readers/index.ts";
+import type { ServerView } from "../oracle/server-view.ts";
+import { Rng } from "../random/rng.ts";
+import { createSimulatedRedis, type Delivery, type SimulatedRedis } from "../redis/index.ts";
+import type { WorldOptions } from "../scenario/options.ts";
+import { PendingSteps } from "../scheduler/pending-steps.ts";
+import type { Step } from "../scheduler/step.ts";
+import { PctStrategy, RandomStrategy, ReplayStrategy, type Strategy, type StrategyName } from "../scheduler/strategy.ts";
+import type { TraceStep } from "../trace/trace.ts";
+import type { SimContext } from "./context.ts";
+import { corrupt } from "./foreign-writer.ts";
+import { SimConnection } from "./sim-connection.ts";
+import { SimDedicatedServer } from "./sim-dedicated-server.ts";
+import { SimInstance } from "./sim-instance.ts";
+import { SimPlayer, type PlayerHost } from "./sim-player.ts";
+import { SimRedisPort } from "./sim-redis-port.ts";
+import { NO_FAULTS } from "./faults.ts";
+
+/** Virtual time starts here, so wall-clock seconds in Redis look like real ones. */
+export const EPOCH = 1_700_000_000_000;
+
+const MAX_PAUSE_MS = 20_000;
+
+export interface RunRequest {
+  scenario: string;
+  variant: Variant;
+  seed: number;
+  strategy: StrategyName;
+  options: WorldOptions;
+  /** A decision list to follow instead of the strategy (replay, shrinking); `strategy` is still recorded. */
+  decisions?: readonly number[];
+}
+
+export interface RunResult {
+  verdict: "pass" | "fail" | "incomplete";
+  violations: Violation[];
+  steps: TraceStep[];
+  decisions: number[];
+  /** Virtual time the run covered, ms. */
+  virtualMs: number;
+  /** Why an incomplete run stopped. */
+  note: string | null;
+}
+
+/** Lets every promise chain the last step resumed run until it waits on a new step. */
+function quiesce(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
+ * One simulated run: N instances of the real server, M dedicated servers and P players over one simulated
+ * Redis, every action a step, the order chosen by a strategy, judged by the oracle after every step.
+ */
+export class World {
+  private readonly steps = new PendingSteps(EPOCH);
+  private readonly context: SimContext;
+  private readonly config: MatchConfig;
+  private readonly redis: SimulatedRedis;
+  private readonly strategy: Strategy;
+  private readonly instances = new Map<string, SimInstance>();
+  private readonly incarnations = new Map<string, number>();
+  private readonly servers = new Map<string, SimDedicatedServer>();
+  private readonly subscribers = new Map<string, SimRedisPort>();
+  readonly players: SimPlayer[] = [];
+  private readonly oracle: Oracle;
+  private readonly readView: (redis: SimulatedRedis, config: MatchConfig) => ServerView;
+  private readonly trace: TraceStep[] = [];
+  private readonly decisions: number[] = [];
+  private stepIndex = 0;
+  private connectionSequence = 0;
+  private viewDirty = true;
+  private view: ServerView | null = null;
+  private readonly rng: Rng;
+
+  constructor(private readonly request: RunRequest) {
+    const { options, variant, seed } = request;
+    this.config = { ...DEFAULT_CONFIG, ...options.config };
+    this.rng = new Rng(`world:${request.scenario}:${seed}`);
+    const redisRng = this.rng.fork("redis");
+    this.context = { steps: this.steps, rng: this.rng.fork("network"), faults: { ...options.faults } };
+    this.redis = createSimulatedRedis({
+      now: () => this.steps.now,
+      random: () => redisRng.float(),
+      onPublish: (deliveries) => this.route(deliveries),
+    });
+    this.readView = readerFor(variant);
+    const strategyRng = new Rng(`strategy:${seed}`);
+    this.strategy =
+      request.decisions !== undefined
+        ? new ReplayStrategy(request.decisions)
+        : request.strategy === "pct"
+          ? new PctStrategy(strategyRng, options.pctDepth, options.pctHorizon)
+          : new RandomStrategy(strategyRng);
+    this.buildServers();
+    this.buildPlayers();
+    this.oracle = new Oracle(this.players, this.config, boundsFor(this.config, options.events.pauses > 0 ? MAX_PAUSE_MS : 0));
+    for (let i = 1; i <= options.instances; i++) this.startInstance(`i${i}`);
+    this.planFaults();
+  }
+
+  private route(deliveries: readonly Delivery[]): void {
+    for (const delivery of deliveries) this.subscribers.get(delivery.subscriber)?.deliver(delivery);
+  }
+
+  private markWrite = (): void => {
+    this.viewDirty = true;
+  };
+
+  private buildServers(): void {
+    const serverRng = this.rng.fork("servers");
+    for (let i = 1; i <= this.request.options.servers; i++) {
+      const id = `ds${i}`;
+      const address = `ds${i}.sim:${7000 + i}`;
+      const port = new SimRedisPort(this.context, this.redis, id, null, `ds:${id}`, this.markWrite);
+      const server = new SimDedicatedServer(id, address, this.request.variant, serverRng, port);
+      this.servers.set(address, server);
+      void server.register();
+    }
+  }
+
+  private buildPlayers(): void {
+    const { options } = this.request;
+    const playerRng = this.rng.fork("players");
+    const host: PlayerHost = {
+      now: () => this.steps.now - EPOCH,
+      connect: (player) => this.connect(player),
+      act: (player, delayMs, label, action) => this.act(player, delayMs, label, action),
+    };
+    options.players.forEach((behaviour, index) => {
+      const mode = this.config.gameModes[index % this.config.gameModes.length]?.name ?? "Normal_1v1";
+      const id = behaviour === "malformed-frames" ? `player-${index + 1}` : playerRng.uuid();
+      const player = new SimPlayer(id, mode, behaviour, host, playerRng.fork(`p${index}`));
+      this.players.push(player);
+      this.act(player, playerRng.int(0, options.joinWindowMs), "join", () => player.start());
+    });
+  }
+
+  private act(player: SimPlayer, delayMs: number, label: string, action: () => void): void {
+    this.steps.add({
+      lane: `player:${player.id}`,
+      source: `client:${player.id}`,
+      owner: null,
+      kind: "client",
+      label,
+      readyAt: this.steps.now + this.onGrid(delayMs),
+      run: action,
+    });
+  }
+
+  private onGrid(delayMs: number): number {
+    const grid = this.request.options.timeGridMs;
+    return grid > 1 ? Math.round(delayMs / grid) * grid : delayMs;
+  }
+
+  private connect(player: SimPlayer): SimConnection | null {
+    const live = [...this.instances.values()].filter((instance) => instance.alive);
+    if (live.length === 0) return null;
+    const instance = this.rng.pick(live);
+    const connection = new SimConnection(
+      this.context,
+      `c${++this.connectionSequence}`,
+      instance.id,
+      player,
+      `player:${player.id}`,
+      `instance:${instance.slot}`,
+      (_, text) => this.frameDelivered(player, text),
+    );
+    instance.connections.add(connection);
+    connection.attach(instance.server.connect(connection.serverSocket));
+    return connection;
+  }
+
+  private frameDelivered(player: SimPlayer, text: string): void {
+    const match = /"type"\s*:\s*"loading_complete"[^}]*"loading_session_id"\s*:\s*"([^"]+)"/.exec(text);
+    if (match?.[1]) player.readyDelivered(match[1]);
+  }
+
+  private startInstance(slot: string): void {
+    const incarnation = (this.incarnations.get(slot) ?? 0) + 1;
+    this.incarnations.set(slot, incarnation);
+    const id = incarnation === 1 ? slot : `${slot}.${incarnation}`;
+    const maxSkew = this.request.options.events.maxSkewMs;
+    const skew = maxSkew > 0 ? this.rng.int(-maxSkew, maxSkew) : 0;
+    const instance = new SimInstance(
+      slot,
+      id,
+      skew,
+      this.request.variant,
+      this.config,
+      this.context,
+      this.redis,
+      this.servers,
+      this.rng.fork(id),
+      {
+        escaped: (dead, handler, error) => {
+          this.oracle.escaped(this.stepIndex, this.steps.now - EPOCH, dead.id, handler, error);
+          this.crash(dead, `${handler} threw`);
+        },
+        redisWrite: this.markWrite,
+      },
+    );
+    this.instances.set(slot, instance);
+    this.subscribers.set(id, instance.redis);
+    void instance.server.start();
+  }
+
+  /** The instance dies: its pending steps and timers vanish, its sockets reset, a supervisor restarts it. */
+  private crash(instance: SimInstance, why: string): void {
+    if (!instance.alive) return;
+    instance.alive = false;
+    this.steps.cancelOwner(instance.id);
+    this.redis.disconnect(instance.id);
+    this.subscribers.delete(instance.id);
+    for (const connection of instance.connections) connection.instanceDied();
+    this.fault(this.rng.int(1_000, 5_000), `restart ${instance.slot} (after: ${why})`, () => {
+      if (this.instances.get(instance.slot) === instance) this.startInstance(instance.slot);
+    });
+  }
+
+  private fault(delayMs: number, label: string, effect: () => string | void): void {
+    this.steps.add({ lane: "world", source: `fault:${label}`, owner: null, kind: "fault", label, readyAt: this.steps.now + delayMs, run: effect });
+  }
+
+  private planFaults(): void {
+    const { events, activeMs } = this.request.options;
+    const faultRng = this.rng.fork("faults");
+    const when = () => faultRng.int(Math.floor(activeMs * 0.1), Math.floor(activeMs * 0.9));
+    const slots = [...this.instances.keys()];
+    for (let i = 0; i < events.crashes; i++) {
+      const slot = faultRng.pick(slots);
+      this.fault(when(), `crash ${slot}`, () => {
+        const instance = this.instances.get(slot);
+        if (!instance?.alive) return "already down";
+        this.crash(instance, "crash fault");
+        return `${instance.id} crashed`;
+      });
+    }
+    for (let i = 0; i < events.pauses; i++) {
+      const slot = faultRng.pick(slots);
+      const duration = faultRng.int(5_000, MAX_PAUSE_MS);
+      this.fault(when(), `pause ${slot} ${duration} ms`, () => {
+        const instance = this.instances.get(slot);
+        if (!instance?.alive) return "down";
+        this.steps.pause(instance.id, this.steps.now + duration);
+        return `${instance.id} paused until ${this.steps.now + duration - EPOCH}`;
+      });
+    }
+    for (let i = 0; i < events.disconnects && this.players.length > 0; i++) {
+      const player = faultRng.pick(this.players);
+      this.fault(when(), `network drop ${player.id}`, () => player.dropNetwork());
+    }
+    for (let i = 0; i < events.corruptions; i++) {
+      this.fault(when(), "foreign write", () => {
+        this.viewDirty = true;
+        return corrupt(this.redis, this.request.variant, this.config, faultRng);
+      });
+    }
+  }
+
+  private currentView(): ServerView {
+    if (this.viewDirty || !this.view) {
+      this.view = this.readView(this.redis, this.config);
+      this.viewDirty = false;
+    }
+    return this.view;
+  }
+
+  private async runStep(step: Step): Promise<void> {
+    this.steps.take(step);
+    this.decisions.push(step.id);
+    const matchesBefore = this.players.map((player) => player.matches.length);
+    const detail = step.run();
+    await quiesce();
+    const at = this.steps.now - EPOCH;
+    this.trace.push({ i: this.stepIndex, id: step.id, t: at, lane: step.lane, kind: step.kind, label: step.label, detail: detail ?? "" });
+    this.players.forEach((player, index) => {
+      if (player.matches.length > (matchesBefore[index] ?? 0)) this.oracle.matchReceived(this.stepIndex, at, player);
+    });
+    this.oracle.afterStep(this.stepIndex, at, this.currentView());
+    this.stepIndex++;
+  }
+
+  /** Runs until `until` (virtual, absolute) or `done()`; false when the step budget ran out. */
+  private async runUntil(until: number, done: () => boolean, accept: (step: Step) => boolean = () => true): Promise<boolean> {
+    const { maxSteps } = this.request.options;
+    for (;;) {
+      if (this.stepIndex >= maxSteps) return false;
+      if (this.oracle.violations.length > 0) return true;
+      const enabled = this.steps.enabled().filter(accept);
+      if (enabled.length === 0) {
+        const next = this.steps.nextReadyTime(accept);
+        if (next === null || next > until) {
+          this.steps.now = Math.max(this.steps.now, Math.min(until, next ?? until));
+          return true;
+        }
+        this.steps.now = next;
+        if (done()) return true;
+        continue;
+      }
+      await this.runStep(this.strategy.choose(enabled, this.stepIndex));
+    }
+  }
+
+  /** Nothing is left for the server to do: no live session, no client waiting on an answer, no match to make. */
+  private quiet(): boolean {
+    const view = this.currentView();
+    if (view.sessions.size > 0) return false;
+    if (this.players.some((player) => player.connected && (player.view.state === "awaiting" || player.view.state === "loading"))) {
+      return false;
+    }
+    const idle = view.servers.filter((server) => server.status === "idle").length;
+    if (idle === 0) return true;
+    return this.config.gameModes.every(
+      (mode) =>
+        this.players.filter((player) => player.mode === mode.name && player.willing && player.view.state !== "matched").length <
+        mode.requiredPlayers,
+    );
+  }
+
+  async run(): Promise<RunResult> {
+    const { options } = this.request;
+    const activeEnd = EPOCH + options.activeMs;
+    const settleMin = activeEnd + options.settleMs;
+    const settleMax = activeEnd + options.maxSettleMs;
+    const finish = (verdict: RunResult["verdict"], note: string | null): RunResult => ({
+      verdict,
+      violations: this.oracle.violations,
+      steps: this.trace,
+      decisions: this.decisions,
+      virtualMs: this.steps.now - EPOCH,
+      note,
+    });
+
+    if (!(await this.runUntil(activeEnd, () => false))) return finish("incomplete", "step budget ran out in the active phase");
+    Object.assign(this.context.faults, NO_FAULTS);
+    if (!(await this.runUntil(settleMin, () => false))) return finish("incomplete", "step budget ran out while settling");
+    if (!(await this.runUntil(settleMax, () => this.quiet()))) return finish("incomplete", "step budget ran out while settling");
+    if (this.oracle.violations.length > 0) return finish("fail", null);
+
+    for (const instance of this.instances.values()) if (instance.alive) await instance.server.stop();
+    const drained = await this.runUntil(this.steps.now + 60_000, () => false, (step) => step.kind !== "timer" || step.label.startsWith("http timeout"));
+    if (!drained) return finish("incomplete", "step budget ran out while draining");
+    this.oracle.atEnd(this.stepIndex, this.steps.now - EPOCH, this.currentView());
+    return finish(this.oracle.violations.length > 0 ? "fail" : "pass", null);
+  }
+}

@@ -1,0 +1,83 @@
+import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
+import { CommanderError, InvalidArgumentError, type Command } from "commander";
+import { isLogLevel } from "../adapters/json-logger.ts";
+import type { LogLevel } from "../ports/index.ts";
+import { VARIANTS, type Variant } from "../server/match-server.ts";
+
+/** Exit status for bad usage or input, as `sim` uses too. */
+export const EXIT_USAGE = 2;
+
+export function variantOption(text: string): Variant {
+  if (!(VARIANTS as readonly string[]).includes(text)) {
+    throw new InvalidArgumentError(`expected one of ${VARIANTS.join(", ")}`);
+  }
+  return text as Variant;
+}
+
+export function portOption(text: string): number {
+  const port = Number(text);
+  if (!/^\d+$/.test(text) || port > 65_535) throw new InvalidArgumentError("expected a port number (0 picks a free one)");
+  return port;
+}
+
+export function nonNegativeIntegerOption(text: string): number {
+  if (!/^\d+$/.test(text)) throw new InvalidArgumentError("expected a non-negative integer");
+  return Number(text);
+}
+
+export function probabilityOption(text: string): number {
+  const value = Number(text);
+  if (text.trim() === "" || !(value >= 0 && value <= 1)) throw new InvalidArgumentError("expected a number from 0 to 1");
+  return value;
+}
+
+export function logLevelOption(text: string): LogLevel {
+  if (!isLogLevel(text)) throw new InvalidArgumentError("expected debug, info, warn or error");
+  return text;
+}
+
+/** Unique per process, readable in logs: which host and process an instance is, plus a few random bits. */
+export function processInstanceId(prefix: string): string {
+  return `${prefix}-${hostname()}-${process.pid}-${randomBytes(2).toString("hex")}`;
+}
+
+/**
+ * Parses argv and runs the chosen action. Usage errors exit with EXIT_USAGE (commander alone would use 1,
+ * which here means "a violation" or a failure); help and version exit 0.
+ */
+export async function runCli(program: Command, argv: readonly string[]): Promise<void> {
+  program.exitOverride();
+  try {
+    await program.parseAsync([...argv]);
+  } catch (error) {
+    if (!(error instanceof CommanderError)) throw error;
+    const fine = error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.code === "commander.help";
+    process.exit(fine ? 0 : EXIT_USAGE);
+  }
+}
+
+/** Runs `stop` once on the first SIGTERM or SIGINT; a second signal while stopping exits at once. */
+export function onShutdownSignal(stop: (signal: string) => Promise<void>): void {
+  let stopping = false;
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    process.on(signal, () => {
+      if (stopping) process.exit(1);
+      stopping = true;
+      void stop(signal);
+    });
+  }
+}
+
+/** Resolves with `work`'s value, or with `fallback` once `ms` have passed. */
+export async function within<T>(ms: number, work: Promise<T>, fallback: T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<T>((resolve) => {
+    timer = setTimeout(() => resolve(fallback), ms);
+  });
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,36 @@
+import type { Clock, TimerHandle, Timers } from "../ports/index.ts";
+
+/**
+ * actix-style heartbeat: every interval, a client silent for longer than the timeout is dropped, otherwise
+ * pinged. Any frame or pong counts as a sign of life.
+ */
+export class Heartbeat {
+  private lastSeen: number;
+  private readonly timer: TimerHandle;
+
+  constructor(
+    private readonly clock: Clock,
+    timers: Timers,
+    intervalMs: number,
+    timeoutMs: number,
+    callbacks: { ping(): void; timedOut(): void },
+  ) {
+    this.lastSeen = clock.now();
+    this.timer = timers.every(intervalMs, "heartbeat", () => {
+      if (this.clock.now() - this.lastSeen > timeoutMs) {
+        this.timer.cancel();
+        callbacks.timedOut();
+      } else {
+        callbacks.ping();
+      }
+    });
+  }
+
+  alive(): void {
+    this.lastSeen = this.clock.now();
+  }
+
+  stop(): void {
+    this.timer.cancel();
+  }
+}

@@ -1,0 +1,88 @@
+import type { Logger, Random, RedisPort } from "../ports/index.ts";
+import type { Variant } from "../server/match-server.ts";
+import { isIdempotencyKey, parseCreateSessionRequest } from "./create-session-request.ts";
+import { ReplyMemory } from "./idempotency.ts";
+import { REGISTRY_LAYOUTS } from "./registry-layout.ts";
+
+/** Idempotency keys remembered; one per session ever created is plenty for a test or load run. */
+export const REMEMBERED_KEYS_LIMIT = 10_000;
+
+export interface HttpReply {
+  status: number;
+  body: string;
+}
+
+/** Request headers as node:http gives them (lower-case names); other transports may use any case. */
+export type RequestHeaders = Record<string, string | string[] | undefined>;
+
+export interface DedicatedServerOptions {
+  variant: Variant;
+  id: string;
+  /** `host:port` the match server reaches this server on; also where players are sent. */
+  address: string;
+  random: Random;
+  redis: RedisPort;
+  logger: Logger;
+}
+
+/** A game server's side of matchmaking, independent of the transport that carries its requests. */
+export class DedicatedServer {
+  private readonly remembered = new ReplyMemory<HttpReply>(REMEMBERED_KEYS_LIMIT);
+
+  constructor(private readonly options: DedicatedServerOptions) {}
+
+  /** Announces this server as idle in the variant's layout. */
+  async register(): Promise<void> {
+    const { variant, redis, id, address, logger } = this.options;
+    await REGISTRY_LAYOUTS[variant].register(redis, id, address);
+    logger.log("info", "dedicated_server_registered", { variant, id, address });
+  }
+
+  /** `POST /session/create`: validates the body, takes the session, answers where players should go. */
+  async handleCreateSession(body: string, headers: RequestHeaders): Promise<HttpReply> {
+    const request = parseCreateSessionRequest(body);
+    if (!request.ok) return this.refuse(400, request.error);
+    const header = headerValue(headers, "idempotency-key");
+    if (header !== null && !isIdempotencyKey(header)) return this.refuse(400, "Idempotency-Key header is invalid");
+    const key = header ?? request.value.idempotencyKey;
+    const players = request.value.players;
+    if (key === null) return this.createSession(players);
+
+    const reply = await this.remembered.replyFor(
+      key,
+      JSON.stringify(players),
+      () => this.createSession(players),
+      (made) => made.status === 200,
+    );
+    return reply === "mismatch" ? this.refuse(409, "idempotency key already used for other players") : reply;
+  }
+
+  private async createSession(players: string[]): Promise<HttpReply> {
+    const { variant, redis, id, address, random, logger } = this.options;
+    try {
+      await REGISTRY_LAYOUTS[variant].markBusy(redis, id, address);
+    } catch (error) {
+      logger.log("error", "dedicated_server_registry_failed", { id, error: String(error) });
+      return { status: 503, body: JSON.stringify({ error: "registry unavailable" }) };
+    }
+    const sessionId = random.uuid();
+    logger.log("info", "game_session_created", { id, session_id: sessionId, players });
+    return {
+      status: 200,
+      body: JSON.stringify({ server_address: `ws://${address}/game?session_id=${sessionId}`, session_id: sessionId }),
+    };
+  }
+
+  private refuse(status: number, error: string): HttpReply {
+    this.options.logger.log("warn", "create_session_refused", { id: this.options.id, status, error });
+    return { status, body: JSON.stringify({ error }) };
+  }
+}
+
+function headerValue(headers: RequestHeaders, name: string): string | null {
+  for (const [key, value] of Object.entries(headers)) {
+    if (key.toLowerCase() !== name || value === undefined) continue;
+    return Array.isArray(value) ? (value[0] ?? null) : value;
+  }
+  return null;
+}

@@ -1,0 +1,245 @@
+import { findGameMode } from "../config/config.ts";
+import { Heartbeat } from "../connection/heartbeat.ts";
+import type { ClientSocket, ConnectionEvents, RedisReply } from "../ports/index.ts";
+import { encodeServerMessage, isUuid, parseClientFrame, type ServerMessage } from "../protocol/index.ts";
+import type { AllocationRequest } from "./allocation.ts";
+import { errorText, guarded, rejectReply, type FixedContext } from "./context.ts";
+import { Keys } from "./keys.ts";
+import { FixedText } from "./messages.ts";
+import { parseEnqueue, parseLeave, parseReady } from "./player-record.ts";
+
+/** What a connection needs from its instance. */
+export interface ConnectionHost {
+  readonly ctx: FixedContext;
+  /** The inbox is subscribed and presence registered: records this instance creates will be reaped if it dies. */
+  canEnqueue(): boolean;
+  /** A script refused this instance as dead. */
+  fenced(): void;
+  forget(connection: FixedConnection): void;
+  allocate(request: AllocationRequest): void;
+  /** A leave that could not reach Redis, to be retried until it does. */
+  leaveFailed(player: string, conn: string): void;
+}
+
+const ENQUEUE_ATTEMPTS = 3;
+const CLOSE_INTERNAL_ERROR = 1011;
+
+/**
+ * One client connection. Its handlers run one after the other (a leave always after the enqueue that came
+ * before it, or a closed connection could leave a record behind), each through the supervisor and guarded.
+ */
+export class FixedConnection implements ConnectionEvents {
+  private player: string | null = null;
+  private closed = false;
+  private chain: Promise<void> = Promise.resolve();
+  private readonly heartbeat: Heartbeat;
+
+  constructor(
+    private readonly host: ConnectionHost,
+    readonly id: string,
+    private readonly socket: ClientSocket,
+  ) {
+    const { ports, config } = host.ctx;
+    this.heartbeat = new Heartbeat(ports.clock, ports.timers, config.heartbeatIntervalMs, config.clientTimeoutMs, {
+      ping: () => this.ping(),
+      timedOut: () => this.close(1000, "heartbeat timeout"),
+    });
+  }
+
+  get boundPlayer(): string | null {
+    return this.player;
+  }
+
+  onText(text: string): void {
+    this.heartbeat.alive();
+    if (this.closed) return;
+    const frame = parseClientFrame(text);
+    if (!frame.ok) {
+      this.reject(frame.error.kind, FixedText.invalidFormat);
+      return;
+    }
+    if (frame.value.type === "enqueue") this.onEnqueue(frame.value.player_id, frame.value.game_mode);
+    else this.onLoadingComplete(frame.value.loading_session_id);
+  }
+
+  onPong(): void {
+    this.heartbeat.alive();
+  }
+
+  onClose(): void {
+    this.shutdown();
+  }
+
+  send(message: ServerMessage): void {
+    if (this.closed) return;
+    try {
+      this.socket.send(encodeServerMessage(message));
+    } catch (error) {
+      this.host.ctx.ports.logger.log("warn", "send_failed", { conn: this.id, error: errorText(error) });
+    }
+  }
+
+  /** Closes from the server's side; the leave follows. */
+  close(code: number, reason: string): void {
+    if (this.closed) return;
+    try {
+      this.socket.close(code, reason);
+    } catch (error) {
+      this.host.ctx.ports.logger.log("warn", "close_failed", { conn: this.id, error: errorText(error) });
+    }
+    this.shutdown();
+  }
+
+  private ping(): void {
+    try {
+      this.socket.ping();
+    } catch (error) {
+      this.host.ctx.ports.logger.log("warn", "ping_failed", { conn: this.id, error: errorText(error) });
+    }
+  }
+
+  private reject(kind: string, text: string): void {
+    this.host.ctx.ports.metrics.increment("rejected_inputs_total", { source: "client" });
+    this.host.ctx.ports.logger.log("info", "frame_rejected", { conn: this.id, kind });
+    this.send({ type: "error", message: text });
+  }
+
+  private onEnqueue(rawPlayer: string, mode: string): void {
+    if (!isUuid(rawPlayer)) return this.reject("bad-player-id", FixedText.invalidFormat);
+    if (!findGameMode(this.host.ctx.config, mode)) return this.reject("unknown-mode", FixedText.invalidGameMode(mode));
+    const player = rawPlayer.toLowerCase();
+    if (this.player !== null && this.player !== player) return this.reject("other-player", FixedText.connectionBound);
+    this.player = player;
+    this.serial(
+      "enqueue",
+      () => this.enqueue(player, mode),
+      () => this.failEnqueue(),
+    );
+  }
+
+  private onLoadingComplete(rawSession: string): void {
+    if (!isUuid(rawSession)) return this.reject("bad-session-id", FixedText.invalidFormat);
+    const player = this.player;
+    if (player === null) return this.reject("not-enqueued", FixedText.notEnqueued);
+    const session = rawSession.toLowerCase();
+    this.serial(
+      "loading_complete",
+      () => this.ready(player, session),
+      () => this.send({ type: "error", message: FixedText.internal }),
+    );
+  }
+
+  private shutdown(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.heartbeat.stop();
+    this.host.forget(this);
+    const player = this.player;
+    if (player === null) return;
+    this.serial(
+      "leave",
+      () => this.leave(player),
+      () => this.host.leaveFailed(player, this.id),
+    );
+  }
+
+  /** Chained when spawned, not when started, so the order holds however the supervisor schedules starts. */
+  private serial(handler: string, work: () => Promise<void>, failed: () => void): void {
+    const previous = this.chain;
+    let finish!: () => void;
+    this.chain = new Promise<void>((resolve) => (finish = resolve));
+    this.host.ctx.ports.supervisor.spawn(handler, async () => {
+      try {
+        await previous;
+        // A closed connection does nothing more but leave.
+        if (this.closed && handler !== "leave") return;
+        await guarded(this.host.ctx, handler, work, failed);
+      } finally {
+        finish();
+      }
+    });
+  }
+
+  private failEnqueue(): void {
+    this.send({ type: "error", message: FixedText.internal });
+    // The enqueue may or may not have applied: closing makes the outcome certain (the leave removes it).
+    this.close(CLOSE_INTERNAL_ERROR, "internal error");
+  }
+
+  private async enqueue(player: string, mode: string): Promise<void> {
+    const { ctx } = this.host;
+    if (!this.host.canEnqueue()) {
+      ctx.ports.logger.log("warn", "enqueue_refused_unregistered", { conn: this.id });
+      return this.failEnqueue();
+    }
+    const args = [player, mode, this.id, ctx.ports.instanceId];
+    let reply: RedisReply | undefined;
+    let attempts = 0;
+    let lastError: unknown;
+    while (reply === undefined && attempts < ENQUEUE_ATTEMPTS) {
+      attempts++;
+      try {
+        reply = await ctx.scripts.run("enqueue", Keys.player(player), args);
+      } catch (error) {
+        lastError = error;
+      }
+    }
+    if (reply === undefined) throw lastError;
+    const outcome = parseEnqueue(reply);
+    if (!outcome.ok) {
+      rejectReply(ctx, outcome.error, { conn: this.id });
+      return this.failEnqueue();
+    }
+    const result = outcome.value;
+    switch (result.kind) {
+      case "queued":
+        // `queued` was published by the script itself.
+        if (result.how !== "new") ctx.ports.logger.log("info", "enqueue_replaced", { conn: this.id, how: result.how });
+        return;
+      case "already":
+        // After a lost reply, `already` is our own earlier attempt: its `queued` is on its way.
+        if (attempts === 1) this.send({ type: "error", message: FixedText.alreadyInQueue });
+        return;
+      case "in_game":
+        this.send({ type: "error", message: FixedText.alreadyInGame });
+        return;
+      case "fenced":
+        this.send({ type: "error", message: FixedText.internal });
+        this.host.fenced();
+        this.close(CLOSE_INTERNAL_ERROR, "instance fenced");
+        return;
+    }
+  }
+
+  private async ready(player: string, session: string): Promise<void> {
+    const { ctx } = this.host;
+    const reply = await ctx.scripts.retry("ready", Keys.session(session), [
+      player,
+      session,
+      this.id,
+      ctx.config.allocationTimeoutMs,
+    ]);
+    const outcome = parseReady(reply);
+    if (!outcome.ok) {
+      rejectReply(ctx, outcome.error, { conn: this.id, session });
+      this.send({ type: "error", message: FixedText.internal });
+      return;
+    }
+    const result = outcome.value;
+    if (result.kind === "allocate") {
+      this.host.allocate({ sessionId: session, token: result.token, mode: result.mode, players: result.players });
+    } else if (result.kind === "ignored") {
+      // A late or stale ready (the session ended or moved on): the client has been or will be told what happened.
+      ctx.ports.logger.log("info", "ready_ignored", { conn: this.id, session, reason: result.reason });
+    }
+  }
+
+  private async leave(player: string): Promise<void> {
+    const { ctx } = this.host;
+    const outcome = parseLeave(await ctx.scripts.retry("leave", Keys.player(player), [player, this.id]));
+    if (!outcome.ok) rejectReply(ctx, outcome.error, { conn: this.id });
+    else if (outcome.value.kind === "left") {
+      ctx.ports.logger.log("info", "player_left", { conn: this.id, player, state: outcome.value.state });
+    }
+  }
+}

@@ -1,0 +1,17 @@
+export { createFixedServer, FixedServer } from "./server.ts";
+export { registerFixedDedicatedServer } from "./dedicated.ts";
+export {
+  ENDED_SESSION_TTL_MS,
+  HASH_TAG,
+  KeyPrefix,
+  Keys,
+  LIVE_SESSION_TTL_GRACE_MS,
+  PLAYER_STATES,
+  SESSION_STATUSES,
+  type PlayerState,
+  type ServerStatus,
+  type SessionStatus,
+} from "./keys.ts";
+export { FixedText } from "./messages.ts";
+export { parseInboxPayload, type InboxPayload } from "./inbox.ts";
+export { SCRIPTS, SCRIPT_NAMES, type ScriptName } from "./scripts.ts";

@@ -1,0 +1,13 @@
+import { ErrorText } from "../protocol/index.ts";
+
+/** Texts only the fixed server sends, next to the shared ones. */
+export const FixedText = {
+  ...ErrorText,
+  alreadyInGame: "Already in a game",
+  connectionBound: "Connection already bound to another player",
+  notEnqueued: "Enqueue before sending loading_complete",
+  replaced: "Another connection took over this player",
+  noServer: "No game server available. You have been returned to the queue.",
+  allocationFailed: "Game server allocation failed. You have been returned to the queue.",
+  loadingTimedOut: "Loading timed out. Enqueue again to play.",
+} as const;

@@ -1,0 +1,50 @@
+-- ARGV: limit. Ends sessions whose deadline passed.
+-- Reply: expired <sessions> <requeued> <removed> <corrupt>.
+local limit = tonumber(ARGV[1])
+local expired, requeued, removed, corrupt = 0, 0, 0, 0
+for _, sid in ipairs(redis.call('ZRANGEBYSCORE', K_DEADLINES, '-inf', int(NOW), 'LIMIT', 0, limit)) do
+  local s, st = load_session(sid)
+  if st ~= 'ok' then
+    corrupt = corrupt + 1
+    redis.call('ZREM', K_DEADLINES, sid)
+    -- Whoever is still listed is released; an unreadable list strands nobody who later sends ready.
+    for _, pid in ipairs(members(s)) do
+      local rec = member_of(pid, sid)
+      if rec then
+        requeue(pid, rec, TEXT_TIMED_OUT)
+        requeued = requeued + 1
+      end
+    end
+  elseif s.status == 'loading' then
+    expired = expired + 1
+    end_session(sid, s, 'expired')
+    for _, pid in ipairs(members(s)) do
+      local rec = member_of(pid, sid)
+      if rec then
+        if s['ready:' .. pid] == '1' then
+          requeue(pid, rec, TEXT_TIMED_OUT)
+          requeued = requeued + 1
+        else
+          -- Re-queued, a player who never loads would be matched again and block others forever.
+          delete_player(pid, rec)
+          notify_error(pid, rec, TEXT_LOADING_TIMED_OUT)
+          removed = removed + 1
+        end
+      end
+    end
+  elseif s.status == 'allocating' then
+    -- The allocating instance died or hung: roll back; its later commit fails the status check.
+    expired = expired + 1
+    end_session(sid, s, 'expired')
+    for _, pid in ipairs(members(s)) do
+      local rec = member_of(pid, sid)
+      if rec then
+        requeue(pid, rec, TEXT_ALLOCATION_FAILED)
+        requeued = requeued + 1
+      end
+    end
+  else
+    redis.call('ZREM', K_DEADLINES, sid)
+  end
+end
+return { 'expired', expired, requeued, removed, corrupt }

@@ -1,0 +1,12 @@
+-- ARGV: player, conn. Only the owning connection's leave counts. Replies: ignored | left <state>.
+local pid, conn = ARGV[1], ARGV[2]
+local rec, st = load_player(pid)
+if st == 'missing' or rec.conn ~= conn then
+  return { 'ignored' }
+end
+if st == 'corrupt' then
+  delete_player(pid, rec)
+  return { 'left', 'corrupt' }
+end
+leave_record(pid, rec)
+return { 'left', rec.state }

@@ -1,0 +1,184 @@
+-- Shared by every script (scripts.ts prepends it after the generated key/text prelude). Lua 5.1 as Redis 7
+-- runs it: locals only, no integer division, numbers printed with string.format('%d').
+
+redis.replicate_commands()
+
+local function int(x)
+  return string.format('%d', x)
+end
+
+-- Redis TIME, in ms: the one clock every deadline uses, whatever the instances' clocks say.
+local NOW
+do
+  local t = redis.call('TIME')
+  NOW = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+
+local STATES = { queued = true, loading = true, allocating = true, in_game = true }
+local LIVE = { loading = true, allocating = true }
+
+local function present(value)
+  return type(value) == 'string' and value ~= ''
+end
+
+-- A hash as a table. A key of another type (a foreign writer) reads as corrupt instead of aborting the script
+-- half way through its writes.
+local function read_hash(key)
+  local reply = redis.pcall('HGETALL', key)
+  if type(reply) ~= 'table' or reply.err then
+    return nil, true
+  end
+  if #reply == 0 then
+    return nil, false
+  end
+  local map = {}
+  for i = 1, #reply, 2 do
+    map[reply[i]] = reply[i + 1]
+  end
+  return map, false
+end
+
+-- Returns record, status: 'ok', 'missing' or 'corrupt' (the record, when corrupt, holds whatever was readable).
+local function load_player(pid)
+  local rec, wrong = read_hash(K_PLAYER .. pid)
+  if wrong then
+    return {}, 'corrupt'
+  end
+  if not rec then
+    return nil, 'missing'
+  end
+  if not STATES[rec.state] or not present(rec.conn) or not present(rec.instance) or not present(rec.mode) then
+    return rec, 'corrupt'
+  end
+  return rec, 'ok'
+end
+
+local function load_session(sid)
+  local s, wrong = read_hash(K_SESSION .. sid)
+  if wrong then
+    return nil, 'corrupt'
+  end
+  if not s then
+    return nil, 'missing'
+  end
+  if not present(s.status) or not present(s.players) or not present(s.mode) then
+    return s, 'corrupt'
+  end
+  return s, 'ok'
+end
+
+local function members(s)
+  local list = {}
+  if s and type(s.players) == 'string' then
+    for pid in string.gmatch(s.players, '[^,]+') do
+      list[#list + 1] = pid
+    end
+  end
+  return list
+end
+
+-- The member's record when it still belongs to this live session, else nil.
+local function member_of(pid, sid)
+  local rec, st = load_player(pid)
+  if st == 'ok' and rec.session == sid and LIVE[rec.state] then
+    return rec
+  end
+  return nil
+end
+
+-- Published by the transition that makes it true, to the instance whose connection owns the record.
+local function notify(pid, rec, message, close)
+  local payload = { conn = rec.conn, player = pid, message = message }
+  if close then
+    payload.close = true
+  end
+  redis.call('PUBLISH', K_INBOX .. rec.instance, cjson.encode(payload))
+end
+
+local function notify_error(pid, rec, text)
+  notify(pid, rec, { type = 'error', message = text })
+end
+
+local function delete_player(pid, rec)
+  redis.call('DEL', K_PLAYER .. pid)
+  if present(rec.instance) then
+    redis.call('SREM', K_CONNS .. rec.instance, pid)
+  end
+  if present(rec.mode) then
+    redis.call('ZREM', K_QUEUE .. rec.mode, pid)
+  end
+end
+
+-- Back to the queue at its original place: a player who was matched has waited already.
+local function requeue(pid, rec, text)
+  local seq = tonumber(rec.seq)
+  if not seq then
+    seq = redis.call('INCR', K_SEQ)
+  end
+  redis.call('HSET', K_PLAYER .. pid, 'state', 'queued', 'session', '', 'seq', int(seq))
+  redis.call('ZADD', K_QUEUE .. rec.mode, int(seq), pid)
+  notify_error(pid, rec, text)
+end
+
+-- Returns a server claimed for this session to the idle pool; one in any other state is left alone.
+local function release_server(sid, s)
+  if not present(s.server) then
+    return
+  end
+  local srv = read_hash(K_SERVER .. s.server)
+  if srv and srv.status == 'claimed' and srv.session == sid then
+    redis.call('HSET', K_SERVER .. s.server, 'status', 'idle', 'session', '')
+    redis.call('ZADD', K_SERVERS_IDLE, int(redis.call('INCR', K_SEQ)), s.server)
+  end
+end
+
+local function end_session(sid, s, status)
+  release_server(sid, s)
+  redis.call('HSET', K_SESSION .. sid, 'status', status)
+  redis.call('ZREM', K_DEADLINES, sid)
+  redis.call('PEXPIRE', K_SESSION .. sid, int(ENDED_TTL_MS))
+end
+
+-- Ends a live session because `leaver` is gone; the others go back to the queue. Returns how many.
+local function cancel_session(sid, leaver, text)
+  local s, st = load_session(sid)
+  if st ~= 'ok' or not LIVE[s.status] then
+    return 0
+  end
+  end_session(sid, s, 'cancelled')
+  local n = 0
+  for _, pid in ipairs(members(s)) do
+    if pid ~= leaver then
+      local rec = member_of(pid, sid)
+      if rec then
+        requeue(pid, rec, text)
+        n = n + 1
+      end
+    end
+  end
+  return n
+end
+
+-- Removes a valid record wherever it is; a session it was in is cancelled.
+local function leave_record(pid, rec)
+  if LIVE[rec.state] and present(rec.session) then
+    cancel_session(rec.session, pid, TEXT_PEER_DISCONNECTED)
+  end
+  delete_player(pid, rec)
+end
+
+-- Every record owned by a connection of this instance goes: the instance is dead or restarted.
+local function purge_instance(inst)
+  local pids = redis.call('SMEMBERS', K_CONNS .. inst)
+  table.sort(pids)
+  for _, pid in ipairs(pids) do
+    local rec, st = load_player(pid)
+    if st == 'ok' and rec.instance == inst then
+      leave_record(pid, rec)
+    elseif st == 'corrupt' and (rec.instance == nil or rec.instance == inst) then
+      redis.call('DEL', K_PLAYER .. pid)
+    end
+  end
+  redis.call('DEL', K_CONNS .. inst)
+  return #pids
+end

@@ -1,0 +1,139 @@
+import type { MatchConfig } from "../config/config.ts";
+import type { ClientSocket, ConnectionEvents, Ports, TimerHandle } from "../ports/index.ts";
+import type { MatchServer } from "../server/match-server.ts";
+import { allocate, type AllocationRequest } from "./allocation.ts";
+import { FixedConnection, type ConnectionHost } from "./connection.ts";
+import { errorText, guarded, rejectReply, spawnGuarded, type FixedContext } from "./context.ts";
+import { Inbox, type InboxPayload } from "./inbox.ts";
+import { Keys } from "./keys.ts";
+import { runTick } from "./matchmaking.ts";
+import { parseLeave } from "./player-record.ts";
+import { Presence } from "./presence.ts";
+import { ScriptRunner } from "./scripts.ts";
+import { runSweep } from "./sweep.ts";
+
+const START_ATTEMPTS = 3;
+const CLOSE_SERVICE_RESTART = 1012;
+const CLOSE_GOING_AWAY = 1001;
+
+/** One fixed instance: connections, timers (ticks, sweep, presence) and the inbox. */
+export class FixedServer implements MatchServer, ConnectionHost {
+  readonly variant = "fixed" as const;
+  readonly ctx: FixedContext;
+  private readonly connections = new Map<string, FixedConnection>();
+  /** Leaves that could not reach Redis, by connection id; retried with every presence renewal. */
+  private readonly pendingLeaves = new Map<string, string>();
+  private readonly timers: TimerHandle[] = [];
+  /** Periodic jobs still running are not started again: under latency they would pile up. */
+  private readonly running = new Set<string>();
+  private readonly inbox: Inbox;
+  private readonly presence: Presence;
+  private nextConnection = 0;
+  private stopped = false;
+
+  constructor(config: MatchConfig, ports: Ports) {
+    this.ctx = { config, ports, scripts: new ScriptRunner(ports.redis) };
+    this.inbox = new Inbox(this.ctx, (payload) => this.deliver(payload));
+    this.presence = new Presence(this.ctx, () => this.closeAll(CLOSE_SERVICE_RESTART, "instance fenced"));
+  }
+
+  async start(): Promise<void> {
+    const { ports, config } = this.ctx;
+    // A failure here is retried by the presence timer; until both succeed, enqueues are refused.
+    for (let attempt = 0; attempt < START_ATTEMPTS && !this.inbox.isSubscribed; attempt++) {
+      await guarded(this.ctx, "start", () => this.inbox.subscribe());
+    }
+    for (let attempt = 0; attempt < START_ATTEMPTS && !this.presence.isRegistered; attempt++) {
+      await guarded(this.ctx, "start", () => this.presence.renew());
+    }
+    for (const mode of config.gameModes) {
+      this.every(config.matchTickMs, `tick:${mode.name}`, () => runTick(this.ctx, mode));
+    }
+    this.every(config.matchTickMs, "sweep", () => runSweep(this.ctx));
+    this.every(config.presenceIntervalMs, "presence", () => this.renewPresence());
+    ports.logger.log("info", "instance_started", { instance: ports.instanceId, variant: this.variant });
+  }
+
+  connect(socket: ClientSocket): ConnectionEvents {
+    const id = `${this.ctx.ports.instanceId}/${++this.nextConnection}`;
+    const connection = new FixedConnection(this, id, socket);
+    if (this.stopped) {
+      connection.close(CLOSE_GOING_AWAY, "server stopping");
+      return connection;
+    }
+    this.connections.set(id, connection);
+    return connection;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const timer of this.timers.splice(0)) timer.cancel();
+    this.ctx.ports.logger.log("info", "instance_stopped", { instance: this.ctx.ports.instanceId });
+  }
+
+  canEnqueue(): boolean {
+    return !this.stopped && this.inbox.isSubscribed && this.presence.isRegistered;
+  }
+
+  fenced(): void {
+    this.presence.fenced();
+  }
+
+  forget(connection: FixedConnection): void {
+    this.connections.delete(connection.id);
+  }
+
+  allocate(request: AllocationRequest): void {
+    spawnGuarded(this.ctx, "allocate", () => allocate(this.ctx, request));
+  }
+
+  leaveFailed(player: string, conn: string): void {
+    this.pendingLeaves.set(conn, player);
+  }
+
+  private deliver(payload: InboxPayload): boolean {
+    const connection = this.connections.get(payload.conn);
+    if (!connection || connection.boundPlayer !== payload.player) return false;
+    connection.send(payload.message);
+    if (payload.close) connection.close(CLOSE_SERVICE_RESTART, "replaced by another connection");
+    return true;
+  }
+
+  private closeAll(code: number, reason: string): void {
+    for (const connection of [...this.connections.values()]) connection.close(code, reason);
+  }
+
+  private every(ms: number, label: string, job: () => Promise<void>): void {
+    this.timers.push(
+      this.ctx.ports.timers.every(ms, label, () => {
+        if (this.running.has(label)) return;
+        this.running.add(label);
+        spawnGuarded(this.ctx, label, async () => {
+          try {
+            await job();
+          } finally {
+            this.running.delete(label);
+          }
+        });
+      }),
+    );
+  }
+
+  private async renewPresence(): Promise<void> {
+    if (!this.inbox.isSubscribed) await guarded(this.ctx, "presence", () => this.inbox.subscribe());
+    await this.presence.renew();
+    for (const [conn, player] of [...this.pendingLeaves]) {
+      try {
+        const outcome = parseLeave(await this.ctx.scripts.run("leave", Keys.player(player), [player, conn]));
+        this.pendingLeaves.delete(conn);
+        if (!outcome.ok) rejectReply(this.ctx, outcome.error, { conn });
+      } catch (error) {
+        this.ctx.ports.logger.log("warn", "leave_retry_failed", { conn, error: errorText(error) });
+      }
+    }
+  }
+}
+
+export function createFixedServer(config: MatchConfig, ports: Ports): MatchServer {
+  return new FixedServer(config, ports);
+}

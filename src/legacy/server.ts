@@ -1,0 +1,47 @@
+import type { MatchConfig } from "../config/config.ts";
+import type { ClientSocket, ConnectionEvents, Ports, TimerHandle } from "../ports/index.ts";
+import type { MatchServer } from "../server/match-server.ts";
+import { LegacyConnection } from "./connection.ts";
+import { Matchmaker } from "./matchmaker.ts";
+import { Notifier } from "./notifier.ts";
+
+/** One legacy instance: the original's actix system (matchmaker, provider, subscriber, sessions). */
+export class LegacyServer implements MatchServer {
+  readonly variant = "legacy" as const;
+  private readonly matchmaker: Matchmaker;
+  private readonly notifier: Notifier;
+  private timers: TimerHandle[] = [];
+
+  constructor(
+    private readonly config: MatchConfig,
+    private readonly ports: Ports,
+  ) {
+    this.matchmaker = new Matchmaker(config, ports);
+    this.notifier = new Notifier(ports.redis, ports.logger, ports.metrics);
+  }
+
+  async start(): Promise<void> {
+    await this.notifier.start();
+    const { timers } = this.ports;
+    for (const mode of this.config.gameModes) {
+      this.timers.push(timers.every(this.config.matchTickMs, `tick:${mode.name}`, () => this.matchmaker.tryMatch(mode)));
+    }
+    this.timers.push(
+      timers.every(this.config.staleSweepMs, "sweep", () => this.matchmaker.checkStaleLoadingSessions()),
+    );
+    this.ports.logger.log("info", "server_started", { variant: this.variant, instance: this.ports.instanceId });
+  }
+
+  connect(socket: ClientSocket): ConnectionEvents {
+    return new LegacyConnection(socket, this.matchmaker, this.notifier, this.ports, this.config);
+  }
+
+  async stop(): Promise<void> {
+    for (const timer of this.timers) timer.cancel();
+    this.timers = [];
+  }
+}
+
+export function createLegacyServer(config: MatchConfig, ports: Ports): MatchServer {
+  return new LegacyServer(config, ports);
+}

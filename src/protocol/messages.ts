@@ -1,0 +1,20 @@
+/** Client to server frames (JSON text on `/ws/`). Ids are kept as strings: validating them is the server's job. */
+export type ClientFrame =
+  | { type: "enqueue"; player_id: string; game_mode: string }
+  | { type: "loading_complete"; loading_session_id: string };
+
+/** Server to client messages. */
+export type ServerMessage =
+  | { type: "queued" }
+  | { type: "start_loading"; loading_session_id: string }
+  | { type: "match_found"; session_id: string; server_address: string }
+  | { type: "error"; message: string };
+
+export const ErrorText = {
+  invalidFormat: "Invalid message format",
+  alreadyInQueue: "Already in queue",
+  internal: "Internal server error",
+  invalidGameMode: (mode: string) => `Invalid game mode: ${mode}`,
+  peerDisconnected: "A player disconnected during loading. You have been returned to the queue.",
+  timedOut: "Matchmaking timed out. You have been returned to the queue.",
+} as const;

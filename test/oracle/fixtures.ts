@@ -1,0 +1,43 @@
+import { DEFAULT_CONFIG, type MatchConfig } from "../../src/config/config.ts";
+import { Rng } from "../../sim/random/rng.ts";
+import { boundsFor, Oracle } from "../../sim/oracle/oracle.ts";
+import { emptyView, type ServerView } from "../../sim/oracle/server-view.ts";
+import type { Behaviour } from "../../sim/world/behaviour.ts";
+import type { SimConnection } from "../../sim/world/sim-connection.ts";
+import { SimPlayer, type ClientView } from "../../sim/world/sim-player.ts";
+
+export const config: MatchConfig = { ...DEFAULT_CONFIG };
+
+/** A player whose state a test sets by hand, as if a run had brought it there. */
+export function player(id: string, view: ClientView, options: { connected?: boolean; behaviour?: Behaviour } = {}): SimPlayer {
+  const made = new SimPlayer(id, "Normal_1v1", options.behaviour ?? "normal", {
+    now: () => 0,
+    connect: () => null,
+    act: () => {},
+  }, new Rng(id));
+  made.view = view;
+  made.connection = { clientOpen: options.connected ?? true } as SimConnection;
+  return made;
+}
+
+export function oracleFor(players: SimPlayer[]): Oracle {
+  return new Oracle(players, config, boundsFor(config, 0));
+}
+
+export function view(build: (view: ServerView) => void): ServerView {
+  const made = emptyView();
+  build(made);
+  return made;
+}
+
+export function queued(made: ServerView, playerId: string, key = "queue:Normal_1v1"): void {
+  made.queued.set(playerId, [...(made.queued.get(playerId) ?? []), key]);
+}
+
+export function session(made: ServerView, id: string, members: string[], ready: string[] = []): void {
+  made.sessions.set(id, { id, key: `loading:${id}`, status: "loading", members, ready });
+}
+
+export function server(made: ServerView, id: string, status: string): void {
+  made.servers.push({ id, key: `dedicated_server:${id}`, address: `${id}.sim:7000`, status });
+}

@@ -1,0 +1,193 @@
+import { describe, expect, it } from "vitest";
+import { config, oracleFor, player, queued, server, session, view } from "./fixtures.ts";
+
+const invariantsOf = (oracle: ReturnType<typeof oracleFor>) => oracle.violations.map((violation) => violation.invariant);
+
+describe("no-double-match", () => {
+  it("fires when a player is queued and in a loading session at once", () => {
+    const a = player("a", { state: "loading", session: "s1" });
+    const oracle = oracleFor([a]);
+    oracle.afterStep(7, 1_000, view((v) => (queued(v, "a"), session(v, "s1", ["a", "b"]))));
+    expect(invariantsOf(oracle)).toEqual(["no-double-match"]);
+    expect(oracle.violations[0]).toMatchObject({ step: 7, players: ["a"], keys: ["queue:Normal_1v1", "loading:s1"] });
+  });
+
+  it("fires when a player receives match_found for two sessions", () => {
+    const a = player("a", { state: "matched", session: "g2", address: "ws://ds2.sim:7002/game" });
+    a.matches.push({ session: "g1", address: "ws://ds1.sim:7001/game", at: 1 }, { session: "g2", address: "ws://ds2.sim:7002/game", at: 2 });
+    const oracle = oracleFor([a]);
+    oracle.matchReceived(3, 2, a);
+    expect(invariantsOf(oracle)).toEqual(["no-double-match"]);
+  });
+
+  it("stays quiet for one place per player", () => {
+    const oracle = oracleFor([player("a", { state: "queued" }), player("b", { state: "loading", session: "s1" })]);
+    oracle.afterStep(1, 1, view((v) => (queued(v, "a"), session(v, "s1", ["b", "c"]))));
+    expect(oracle.violations).toEqual([]);
+  });
+});
+
+describe("no-lost-player", () => {
+  it("fires for a disconnected player left in a queue", () => {
+    const oracle = oracleFor([player("a", { state: "idle" }, { connected: false })]);
+    oracle.atEnd(9, 1, view((v) => queued(v, "a")));
+    expect(invariantsOf(oracle)).toEqual(["no-lost-player"]);
+  });
+
+  it("fires for a client that believes it is queued but is nowhere", () => {
+    const oracle = oracleFor([player("a", { state: "queued" })]);
+    oracle.atEnd(9, 1, view(() => {}));
+    expect(invariantsOf(oracle)).toEqual(["no-lost-player"]);
+  });
+
+  it("fires for a client still waiting for an answer to enqueue", () => {
+    const oracle = oracleFor([player("a", { state: "awaiting" })]);
+    oracle.atEnd(9, 1, view(() => {}));
+    expect(invariantsOf(oracle)).toEqual(["no-lost-player"]);
+  });
+
+  it("stays quiet when every view agrees with the records", () => {
+    const oracle = oracleFor([
+      player("a", { state: "queued" }, { behaviour: "never-loads" }),
+      player("b", { state: "idle" }, { connected: false }),
+      player("c", { state: "matched", session: "g", address: "ws://ds1.sim:7000/game" }),
+    ]);
+    oracle.atEnd(9, 1, view((v) => queued(v, "a")));
+    expect(oracle.violations).toEqual([]);
+  });
+});
+
+describe("no-orphaned-session", () => {
+  it("fires for a session that outlives its deadline by more than a sweep and a grace", () => {
+    const oracle = oracleFor([player("a", { state: "loading", session: "s1" }), player("b", { state: "loading", session: "s1" })]);
+    const live = view((v) => session(v, "s1", ["a", "b"]));
+    oracle.afterStep(1, 0, live);
+    oracle.afterStep(2, config.loadingTimeoutMs, live);
+    expect(oracle.violations).toEqual([]);
+    oracle.afterStep(3, 10 * 60_000, live);
+    expect(invariantsOf(oracle)).toEqual(["no-orphaned-session"]);
+  });
+
+  it("fires for a session none of whose members is connected", () => {
+    const oracle = oracleFor([player("a", { state: "idle" }, { connected: false, behaviour: "never-loads" })]);
+    oracle.atEnd(1, 0, view((v) => session(v, "s1", ["a"])));
+    expect(invariantsOf(oracle)).toContain("no-orphaned-session");
+  });
+
+  it("fires for a busy server nobody was told about, and for a lock without expiry", () => {
+    const oracle = oracleFor([]);
+    oracle.atEnd(1, 0, view((v) => {
+      server(v, "ds1", "busy");
+      v.locks.push({ key: "lock:match:Normal_1v1", pttl: -1 });
+    }));
+    expect(invariantsOf(oracle)).toEqual(["no-orphaned-session", "no-orphaned-session"]);
+  });
+
+  it("stays quiet for a busy server whose game was announced and an expiring lock", () => {
+    const a = player("a", { state: "matched", session: "g1", address: "ws://ds1.sim:7000/game?session_id=g1" });
+    a.matches.push({ session: "g1", address: "ws://ds1.sim:7000/game?session_id=g1", at: 1 });
+    const oracle = oracleFor([a]);
+    oracle.matchReceived(1, 1, a);
+    oracle.atEnd(2, 2, view((v) => {
+      server(v, "ds1", "busy");
+      v.locks.push({ key: "lock:match:Normal_1v1", pttl: 5_000 });
+    }));
+    expect(oracle.violations).toEqual([]);
+  });
+});
+
+describe("ready-respected", () => {
+  function readyPair(outcomeKind: "timed-out" | "matched" | null) {
+    const a = player("a", { state: "loading", session: "s1" });
+    const b = player("b", { state: "idle" }, { connected: false });
+    a.episodes.push({
+      session: "s1",
+      startedAt: 0,
+      readyDeliveredAt: 2_000,
+      disconnectedAt: null,
+      outcome: outcomeKind ? { at: 70_000, kind: outcomeKind, text: outcomeKind } : null,
+    });
+    b.episodes.push({ session: "s1", startedAt: 0, readyDeliveredAt: null, disconnectedAt: 1_000, outcome: null });
+    const oracle = oracleFor([a, b]);
+    oracle.afterStep(1, 0, view((v) => session(v, "s1", ["a", "b"])));
+    if (outcomeKind === "matched") a.view = { state: "matched", session: "g1", address: "ws://ds1.sim:7001/game" };
+    if (outcomeKind === "timed-out") a.view = { state: "queued" };
+    return oracle;
+  }
+
+  it("fires when the only connected member was ready in time and got a timeout", () => {
+    const oracle = readyPair("timed-out");
+    oracle.atEnd(5, 80_000, view((v) => queued(v, "a")));
+    expect(invariantsOf(oracle)).toEqual(["ready-respected"]);
+  });
+
+  it("fires when a ready member hears nothing at all", () => {
+    const oracle = readyPair(null);
+    oracle.atEnd(5, 80_000, view(() => {}));
+    expect(invariantsOf(oracle)).toContain("ready-respected");
+  });
+
+  it("stays quiet when the ready member was matched", () => {
+    const oracle = readyPair("matched");
+    oracle.atEnd(5, 80_000, view(() => {}));
+    expect(oracle.violations).toEqual([]);
+  });
+});
+
+describe("single-allocation", () => {
+  it("fires when one server is announced for two game sessions", () => {
+    const a = player("a", { state: "matched", session: "g1", address: "ws://ds1.sim:7001/game?session_id=g1" });
+    const b = player("b", { state: "matched", session: "g2", address: "ws://ds1.sim:7001/game?session_id=g2" });
+    a.matches.push({ session: "g1", address: "ws://ds1.sim:7001/game?session_id=g1", at: 1 });
+    b.matches.push({ session: "g2", address: "ws://ds1.sim:7001/game?session_id=g2", at: 2 });
+    const oracle = oracleFor([a, b]);
+    oracle.matchReceived(1, 1, a);
+    expect(oracle.violations).toEqual([]);
+    oracle.matchReceived(2, 2, b);
+    expect(invariantsOf(oracle)).toEqual(["single-allocation"]);
+    expect(oracle.violations[0]?.players).toEqual(["a", "b"]);
+  });
+
+  it("stays quiet when two sessions go to two servers", () => {
+    const a = player("a", { state: "matched", session: "g1", address: "ws://ds1.sim:7001/game" });
+    const b = player("b", { state: "matched", session: "g2", address: "ws://ds2.sim:7002/game" });
+    a.matches.push({ session: "g1", address: "ws://ds1.sim:7001/game", at: 1 });
+    b.matches.push({ session: "g2", address: "ws://ds2.sim:7002/game", at: 2 });
+    const oracle = oracleFor([a, b]);
+    oracle.matchReceived(1, 1, a);
+    oracle.matchReceived(2, 2, b);
+    expect(oracle.violations).toEqual([]);
+  });
+});
+
+describe("no-crash", () => {
+  it("fires when a handler lets an error escape", () => {
+    const oracle = oracleFor([]);
+    oracle.escaped(4, 10, "i1", "TryMatch", new Error("invalid uuid"));
+    expect(invariantsOf(oracle)).toEqual(["no-crash"]);
+    expect(oracle.violations[0]?.message).toContain("TryMatch on i1");
+  });
+
+  it("stays quiet in a run where nothing escapes", () => {
+    const oracle = oracleFor([player("a", { state: "queued" })]);
+    oracle.atEnd(1, 1, view((v) => queued(v, "a")));
+    expect(oracle.violations).toEqual([]);
+  });
+});
+
+describe("eventual-match", () => {
+  it("fires when two willing players wait while a server is idle", () => {
+    const oracle = oracleFor([player("a", { state: "queued" }), player("b", { state: "queued" })]);
+    oracle.atEnd(1, 1, view((v) => (queued(v, "a"), queued(v, "b"), server(v, "ds1", "idle"))));
+    expect(invariantsOf(oracle)).toEqual(["eventual-match"]);
+  });
+
+  it("stays quiet when no server is idle, or one willing player is alone", () => {
+    const busy = oracleFor([player("a", { state: "queued" }), player("b", { state: "queued" })]);
+    busy.atEnd(1, 1, view((v) => (queued(v, "a"), queued(v, "b"))));
+    expect(busy.violations).toEqual([]);
+    const alone = oracleFor([player("a", { state: "queued" }), player("n", { state: "queued" }, { behaviour: "never-loads" })]);
+    alone.atEnd(1, 1, view((v) => (queued(v, "a"), queued(v, "n"), server(v, "ds1", "idle"))));
+    expect(alone.violations).toEqual([]);
+  });
+});
