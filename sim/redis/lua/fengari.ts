@@ -13,6 +13,7 @@ export interface LuaApi {
   lua_createtable(L: LuaState, narr: number, nrec: number): void;
   lua_error(L: LuaState): never;
   lua_getfield(L: LuaState, index: number, key: Key): number;
+  lua_getglobal(L: LuaState, name: Key): number;
   lua_gettop(L: LuaState): number;
   lua_isinteger(L: LuaState, index: number): boolean;
   lua_next(L: LuaState, index: number): number;
