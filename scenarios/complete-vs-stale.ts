@@ -10,8 +10,10 @@ export default {
   defects: [1, 3],
   options: {
     ...BASE,
-    players: ["slow-loader", "slow-loader", "slow-loader", "slow-loader"],
+    instances: 3,
+    players: ["slow-loader", "slow-loader", "slow-loader", "slow-loader", "slow-loader", "slow-loader"],
+    joinWindowMs: 25_000,
     events: { ...BASE.events, maxSkewMs: 25_000 },
-    activeMs: 30_000,
+    activeMs: 40_000,
   },
 } satisfies Scenario;

@@ -22,6 +22,24 @@ export function parseInteger(text: string, error: string = ERR.notInteger): numb
   return Number(value);
 }
 
+/** getPositiveLongFromObjectOrReply: one message for "not a number" and "negative" alike (SPOP, LPOP counts). */
+export function parseCount(text: string): number {
+  const count = parseInteger(text, ERR.outOfRangePositive);
+  if (count < 0) fail(ERR.outOfRangePositive);
+  return count;
+}
+
+/**
+ * An integer reply as ioredis's parser reads it: digit by digit in doubles, which rounds int64 values
+ * beyond 2^53 differently from Number(text). Exact below 2^53.
+ */
+export function integerReply(text: string): number {
+  const negative = text.startsWith("-");
+  let value = 0;
+  for (let i = negative ? 1 : 0; i < text.length; i++) value = value * 10 + (text.charCodeAt(i) - 48);
+  return negative ? -value : value;
+}
+
 /** Adds two int64 values as Redis does (INCRBY, HINCRBY), failing on overflow. */
 export function addIntegers(current: string, increment: string, currentError: string): string {
   if (current.length <= 15 && increment.length <= 15 && INTEGER.test(current) && INTEGER.test(increment)) {

@@ -4,6 +4,8 @@ import type { Variant } from "../../src/server/match-server.ts";
 import type { Rng } from "../random/rng.ts";
 import type { SimRedisPort } from "./sim-redis-port.ts";
 
+const REGISTER_ATTEMPTS = 10;
+
 const silent: Logger = { log: () => {} };
 
 /** A dedicated server: the real request logic of src/dedicated on a simulated Redis connection. */
@@ -29,8 +31,15 @@ export class SimDedicatedServer {
     });
   }
 
-  register(): Promise<void> {
-    return this.server.register();
+  /** Registers like a real server's start-up would: a lost command is retried, a bounded number of times. */
+  async register(): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.server.register();
+      } catch (error) {
+        if (attempt >= REGISTER_ATTEMPTS) throw error;
+      }
+    }
   }
 
   async handle(body: string, headers: Record<string, string>): Promise<HttpResponse> {

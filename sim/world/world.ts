@@ -118,7 +118,8 @@ export class World {
       const port = new SimRedisPort(this.context, this.redis, id, null, `ds:${id}`, this.markWrite);
       const server = new SimDedicatedServer(id, address, this.request.variant, serverRng, port);
       this.servers.set(address, server);
-      void server.register();
+      // A server that could not register after its retries is a server that never came up: legal world state.
+      server.register().catch(() => {});
     }
   }
 
@@ -205,7 +206,11 @@ export class World {
     );
     this.instances.set(slot, instance);
     this.subscribers.set(id, instance.redis);
-    void instance.server.start();
+    instance.server.start().catch((error: unknown) => {
+      if (!instance.alive) return;
+      this.oracle.escaped(this.stepIndex, this.steps.now - EPOCH, instance.id, "start", error);
+      this.crash(instance, "start-up failed");
+    });
   }
 
   /** The instance dies: its pending steps and timers vanish, its sockets reset, a supervisor restarts it. */

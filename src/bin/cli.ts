@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
-import { CommanderError, InvalidArgumentError, type Command } from "commander";
+import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { isLogLevel } from "../adapters/json-logger.ts";
 import type { LogLevel } from "../ports/index.ts";
 import { VARIANTS, type Variant } from "../server/match-server.ts";
@@ -43,17 +43,20 @@ export function processInstanceId(prefix: string): string {
 }
 
 /**
- * Parses argv and runs the chosen action. Usage errors exit with EXIT_USAGE (commander alone would use 1,
- * which here means "a violation" or a failure); help and version exit 0.
+ * A program whose usage errors exit with EXIT_USAGE (commander alone would use 1, which here means a
+ * failure). Subcommands inherit this when they are added after it, so build them on this program.
  */
+export function cliProgram(name: string, description: string): Command {
+  return new Command(name).description(description).exitOverride();
+}
+
+/** Parses argv and runs the chosen action; help and version exit 0, usage errors EXIT_USAGE. */
 export async function runCli(program: Command, argv: readonly string[]): Promise<void> {
-  program.exitOverride();
   try {
     await program.parseAsync([...argv]);
   } catch (error) {
     if (!(error instanceof CommanderError)) throw error;
-    const fine = error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.code === "commander.help";
-    process.exit(fine ? 0 : EXIT_USAGE);
+    process.exit(error.exitCode === 0 ? 0 : EXIT_USAGE);
   }
 }
 

@@ -1,6 +1,6 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { Command, Option } from "commander";
+import { Option } from "commander";
 import seedrandom from "seedrandom";
 import { CryptoRandom } from "../adapters/crypto-random.ts";
 import { IoRedisPort } from "../adapters/ioredis-port.ts";
@@ -9,6 +9,7 @@ import { DedicatedServer } from "../dedicated/index.ts";
 import type { LogLevel } from "../ports/index.ts";
 import type { Variant } from "../server/match-server.ts";
 import {
+  cliProgram,
   logLevelOption,
   nonNegativeIntegerOption,
   onShutdownSignal,
@@ -97,8 +98,7 @@ async function run(options: DedicatedOptions): Promise<void> {
   logger.log("info", "listening", { port, host: options.host, id, variant: options.variant });
 }
 
-const program = new Command("dedicated-server")
-  .description("A stand-in game server: registers in Redis and answers POST /session/create.")
+const program = cliProgram("dedicated-server", "A stand-in game server: registers in Redis and answers POST /session/create.")
   .addOption(new Option("--variant <variant>", "Redis layout to register in: fixed or legacy").default("fixed").argParser(variantOption))
   .option("--redis <url>", "Redis URL", "redis://127.0.0.1:6379")
   .option("--port <n>", "HTTP port (0 picks a free one)", portOption, 9000)

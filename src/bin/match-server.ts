@@ -1,6 +1,6 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { Command, Option } from "commander";
+import { Option } from "commander";
 import { CryptoRandom } from "../adapters/crypto-random.ts";
 import { FetchHttp } from "../adapters/fetch-http.ts";
 import { IoRedisPort } from "../adapters/ioredis-port.ts";
@@ -12,7 +12,7 @@ import { attachWebSocketTransport } from "../adapters/ws-transport.ts";
 import type { LogLevel, Ports } from "../ports/index.ts";
 import { createMatchServer } from "../server/create.ts";
 import type { Variant } from "../server/match-server.ts";
-import { EXIT_USAGE, logLevelOption, onShutdownSignal, portOption, processInstanceId, runCli, variantOption, within } from "./cli.ts";
+import { cliProgram, EXIT_USAGE, logLevelOption, onShutdownSignal, portOption, processInstanceId, runCli, variantOption, within } from "./cli.ts";
 import { loadConfigFile } from "./config-file.ts";
 import { reply, router } from "./http-routes.ts";
 import { queueSizeReader } from "./queue-sizes.ts";
@@ -108,7 +108,7 @@ async function serve(options: ServeOptions): Promise<void> {
   });
 }
 
-const program = new Command("match-server").description("Game match server: queue, matchmaking, loading, allocation.");
+const program = cliProgram("match-server", "Game match server: queue, matchmaking, loading, allocation.");
 program
   .command("serve")
   .description("run one match server instance on a real Redis, serving WebSocket clients on /ws/")

@@ -186,19 +186,18 @@ export class Matchmaker {
     // Seed defect 2: the ready signal is simply lost when someone else holds the session lock.
     if (held === null) return;
 
-    let reply: string[] | null = null;
-    let scriptError: unknown = null;
+    let reply: string[] | Error;
     try {
-      reply = stringListFrom(await this.redis.runScript(LOADING_COMPLETE_SCRIPT, [key], [player]));
-      if (reply === null) throw new Error("loading-complete script returned something other than a list");
+      reply = stringListFrom(await this.redis.runScript(LOADING_COMPLETE_SCRIPT, [key], [player])) ??
+        new Error("loading-complete script returned something other than a list");
     } catch (error) {
-      scriptError = error;
+      reply = error instanceof Error ? error : new Error(String(error));
     }
     // Seed defect 1: the lock goes before the allocation below, which then runs unprotected.
     await this.lock.release(held);
 
-    if (scriptError !== null || reply === null) {
-      this.logger.log("error", "loading_complete_script_failed", { session: sessionId, error: String(scriptError) });
+    if (reply instanceof Error) {
+      this.logger.log("error", "loading_complete_script_failed", { session: sessionId, error: reply.message });
       return;
     }
     const [gameMode, ...players] = reply;

@@ -231,7 +231,7 @@ export class FixedWorld {
 }
 
 export function sessionIdOf(client: Client): string {
-  const message = client.socket.messages().findLast((m) => m.type === "start_loading");
+  const message = [...client.socket.messages()].reverse().find((m) => m.type === "start_loading");
   if (message?.type !== "start_loading") throw new Error("client never got start_loading");
   return message.loading_session_id;
 }

@@ -68,6 +68,7 @@ describe("legacy HandleLoadingComplete", () => {
       return createSessionReply(GAME_SESSION, "10.0.0.1:7000");
     });
     ready(a, sessionId);
+    await world.flush();
     ready(b, sessionId);
     await world.flush();
     expect(lockDuringPost).toBeNull();
@@ -84,11 +85,24 @@ describe("legacy HandleLoadingComplete", () => {
     expect(world.logger.events()).toContain("loading_complete_lock_busy");
     expect(world.hash(`loading:${sessionId}`)?.[PLAYER_A]).toBe("loading");
     // Once the lock is gone, B's ready is not enough: A's was lost and is never retried.
-    await world.advance(1_000, a, b);
+    await world.advance(2_000, a, b);
     ready(b, sessionId);
     await world.flush();
     expect(world.hash(`loading:${sessionId}`)?.[PLAYER_A]).toBe("loading");
     expect(world.hash(`loading:${sessionId}`)?.[PLAYER_B]).toBe("ready");
+    expect(world.http.calls).toEqual([]);
+  });
+
+  it("loses one of two simultaneous ready signals of one session to the lock", async () => {
+    const world = new LegacyWorld();
+    await world.registerServer("ds1", "10.0.0.1:7000");
+    const { a, b, sessionId } = await loadingPair(world);
+    ready(a, sessionId);
+    ready(b, sessionId);
+    await world.flush();
+    const fields = world.hash(`loading:${sessionId}`);
+    expect([fields?.[PLAYER_A], fields?.[PLAYER_B]].sort()).toEqual(["loading", "ready"]);
+    expect(world.logger.events()).toContain("loading_complete_lock_busy");
     expect(world.http.calls).toEqual([]);
   });
 
@@ -140,6 +154,7 @@ describe("legacy HandleLoadingComplete", () => {
       const { a, b, sessionId } = await loadingPair(world);
       await arrange(world);
       ready(a, sessionId);
+      await world.flush();
       ready(b, sessionId);
       await world.flush();
       expect(world.queue()).toEqual([PLAYER_A, PLAYER_B]);
@@ -190,12 +205,42 @@ describe("legacy HandleLoadingComplete", () => {
     for (const client of [a, b, c, d]) expect(client.socket.last()?.type).toBe("match_found");
   });
 
+  it("sees a server busy once its create call has returned, when allocations do not overlap", async () => {
+    const world = new LegacyWorld();
+    await world.registerServer("ds1", "10.0.0.1:7000");
+    const instance = await world.instance("i1");
+    const first = await loadingPairOn(world, instance);
+    world.http.reply(() => {
+      world.exec("SET", "dedicated_server:ds1", JSON.stringify({ address: "10.0.0.1:7000", status: "busy" }));
+      return createSessionReply(GAME_SESSION, "10.0.0.1:7000");
+    });
+    ready(first.a, first.sessionId);
+    await world.flush();
+    ready(first.b, first.sessionId);
+    await world.flush();
+    expect(first.a.socket.last()?.type).toBe("match_found");
+
+    const c = instance.connect();
+    const d = instance.connect();
+    enqueue(c, PLAYER_C);
+    enqueue(d, PLAYER_D);
+    await world.advance(world.config.matchTickMs, first.a, first.b, c, d);
+    const second = sessionIdOf(c);
+    ready(c, second);
+    await world.flush();
+    ready(d, second);
+    await world.flush();
+    expect(world.http.calls).toHaveLength(1);
+    expect(world.queue()).toEqual([PLAYER_C, PLAYER_D]);
+  });
+
   it("crashes while building the create request when a member id is not a UUID", async () => {
     const world = new LegacyWorld();
     await world.registerServer("ds1", "10.0.0.1:7000");
     const { a, b, sessionId } = await loadingPair(world);
     world.exec("HSET", `loading:${sessionId}`, "mallory", "ready");
     ready(a, sessionId);
+    await world.flush();
     ready(b, sessionId);
     await world.flush();
     expect(world.escapedHandlers()).toEqual(["HandleLoadingComplete"]);
@@ -309,7 +354,7 @@ describe("legacy CheckStaleLoadingSessions", () => {
     const world = new LegacyWorld();
     await world.instance("i1");
     world.exec("HSET", "loading:locked", PLAYER_A, "loading", "game_mode", MODE, "created_at", "1", "status", "loading");
-    world.exec("SET", "lock:loading:loading:locked", "someone", "PX", 10 * world.config.staleSweepMs);
+    world.exec("SET", "lock:loading:locked", "someone", "PX", 10 * world.config.staleSweepMs);
     world.exec("HSET", "loading:nodate", PLAYER_B, "loading", "game_mode", MODE, "status", "loading");
     world.exec("HSET", "loading:baddate", PLAYER_C, "loading", "game_mode", MODE, "created_at", "yesterday");
     await world.advance(world.config.staleSweepMs);
@@ -317,7 +362,7 @@ describe("legacy CheckStaleLoadingSessions", () => {
     expect(world.hash("loading:nodate")).not.toBeNull();
     expect(world.hash("loading:baddate")).not.toBeNull();
     expect(world.queue()).toEqual([]);
-    expect(world.redis.engine.inspect("lock:loading:loading:nodate")).toBeNull();
+    expect(world.redis.engine.inspect("lock:loading:nodate")).toBeNull();
   });
 
   it("crashes on a member id that is not a UUID, with the session deleted and its lock still held", async () => {
@@ -327,6 +372,6 @@ describe("legacy CheckStaleLoadingSessions", () => {
     await world.advance(world.config.staleSweepMs);
     expect(world.escapedHandlers()).toEqual(["CheckStaleLoadingSessions"]);
     expect(world.hash("loading:s-1")).toBeNull();
-    expect(world.redis.engine.inspect("lock:loading:loading:s-1")?.type).toBe("string");
+    expect(world.redis.engine.inspect("lock:loading:s-1")?.type).toBe("string");
   });
 });

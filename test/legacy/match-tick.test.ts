@@ -77,7 +77,7 @@ describe("legacy TryMatch", () => {
     expect(world.queue()).toEqual([]);
     const lock = world.redis.engine.inspect(`lock:match:${MODE}`);
     expect(lock?.type).toBe("string");
-    await world.advance(world.config.lockDurationMs, a, bob);
+    await world.advance(world.config.lockDurationMs + 1_000, a, bob);
     expect(world.redis.engine.inspect(`lock:match:${MODE}`)).toBeNull();
   });
 

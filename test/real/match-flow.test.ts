@@ -85,7 +85,14 @@ describe.skipIf(!realRedisAvailable)("match-server and dedicated-server processe
     const loading = await Promise.all(players.map((player) => player.receive("start_loading")));
     const sessionId = loading[0]?.loading_session_id;
     expect(loading[1]?.loading_session_id).toBe(sessionId);
-    for (const player of players) player.send({ type: "loading_complete", loading_session_id: sessionId });
+    const [first, second] = players as [Player, Player];
+    first.send({ type: "loading_complete", loading_session_id: sessionId });
+    if (variant === "legacy") {
+      // Seed defect 2: legacy drops a ready signal that arrives while the other one holds the session lock,
+      // so its players must not be ready at the same moment for this happy path to be one.
+      await server.waitForLog("loading_complete_waiting");
+    }
+    second.send({ type: "loading_complete", loading_session_id: sessionId });
 
     const found = await Promise.all(players.map((player) => player.receive("match_found")));
     expect(found[1]).toEqual(found[0]);

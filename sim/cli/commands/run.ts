@@ -18,6 +18,9 @@ export interface RunFlags {
   out: string;
 }
 
+/** A run that breaks one thing usually breaks it for many players; the first few tell the story. */
+const SHOWN_VIOLATIONS = 3;
+
 export function reproduceCommand(trace: Pick<Trace, "scenario" | "server" | "strategy" | "seed">): string {
   return `npx sim run ${trace.scenario} --server ${trace.server} --strategy ${trace.strategy} --seed ${trace.seed} --runs 1`;
 }
@@ -61,9 +64,11 @@ export async function runCommand(name: string, flags: RunFlags): Promise<number>
       violations.push({ seed: failure.seed, invariant: violation.invariant, message: violation.message, step: violation.step, trace: path, reproduce });
     }
     out.line(`${paint.fail("VIOLATION")} seed ${failure.seed}, after ${executed} run(s)`);
-    for (const violation of failure.violations) {
+    for (const violation of failure.violations.slice(0, SHOWN_VIOLATIONS)) {
       out.line(`  ${paint.fail(violation.invariant)} at step ${violation.step} (${(violation.at / 1000).toFixed(3)} s): ${violation.message}`);
     }
+    const hidden = failure.violations.length - SHOWN_VIOLATIONS;
+    if (hidden > 0) out.line(paint.dim(`  ... and ${hidden} more violation(s) in the trace`));
     out.line(`  trace      ${path}`);
     out.line(`  reproduce  ${paint.strong(reproduce)}`);
   } else {

@@ -1,5 +1,5 @@
 import { ERR, wrongArity } from "../errors.ts";
-import { addIntegers, parseInteger } from "../numbers.ts";
+import { addIntegers, integerReply, parseInteger } from "../numbers.ts";
 import { OK } from "../reply.ts";
 import type { CommandContext, CommandTable } from "./command.ts";
 
@@ -79,7 +79,7 @@ export const hashCommands: CommandTable = {
       const fields = ctx.keys.lookupOrCreate(key as string, "hash", () => new Map()).value;
       const next = addIntegers(fields.get(field as string) ?? "0", increment as string, ERR.hashNotInteger);
       fields.set(field as string, next);
-      return Number(next);
+      return integerReply(next);
     },
   },
 };

@@ -1,5 +1,5 @@
-import { ERR, fail, wrongArity } from "../errors.ts";
-import { parseInteger } from "../numbers.ts";
+import { wrongArity } from "../errors.ts";
+import { parseCount, parseInteger } from "../numbers.ts";
 import type { CommandContext, CommandTable } from "./command.ts";
 
 function push(ctx: CommandContext, [key, ...values]: string[], left: boolean): number {
@@ -13,8 +13,7 @@ function pop(ctx: CommandContext, name: string, args: string[], left: boolean) {
   if (args.length > 2) wrongArity(name);
   let count: number | null = null;
   if (args[1] !== undefined) {
-    count = parseInteger(args[1]);
-    if (count < 0) fail(ERR.outOfRangePositive);
+    count = parseCount(args[1]);
   }
   const entry = ctx.keys.lookupAs(args[0] as string, "list");
   if (entry === undefined) return null;

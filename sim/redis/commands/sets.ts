@@ -1,13 +1,7 @@
 import { MemberSet } from "../data/member-set.ts";
 import { ERR, fail } from "../errors.ts";
-import { parseInteger } from "../numbers.ts";
+import { parseCount, parseInteger } from "../numbers.ts";
 import { randomIndex, type CommandContext, type CommandTable } from "./command.ts";
-
-function positiveCount(text: string): number {
-  const count = parseInteger(text);
-  if (count < 0) fail(ERR.outOfRangePositive);
-  return count;
-}
 
 /** Removes `count` random members (all of them when count >= size) and drops the key when emptied. */
 function pop(ctx: CommandContext, key: string, count: number): string[] {
@@ -85,7 +79,7 @@ export const setCommands: CommandTable = {
       if (args.length > 2) fail(ERR.syntax);
       const [key, countText] = args as [string, string | undefined];
       if (countText === undefined) return pop(ctx, key, 1)[0] ?? null;
-      return pop(ctx, key, positiveCount(countText));
+      return pop(ctx, key, parseCount(countText));
     },
   },
   srandmember: {

@@ -1,6 +1,6 @@
 import { SortedSet, type ScoredMember } from "../data/sorted-set.ts";
 import { ERR, fail } from "../errors.ts";
-import { formatDouble, parseDouble, parseInteger } from "../numbers.ts";
+import { formatDouble, parseCount, parseDouble, parseInteger } from "../numbers.ts";
 import { isOption, type CommandContext, type CommandTable } from "./command.ts";
 
 function zset(ctx: CommandContext, key: string): SortedSet | undefined {
@@ -193,14 +193,8 @@ function zrange(ctx: CommandContext, args: string[], fixedType: RangeType | null
     const end = parseInteger(high);
     select = (set) => byRank(set, start, end, rev);
   } else if (rangeType === "score") {
-    let min: Bound;
-    let max: Bound;
-    try {
-      min = parseBound(low);
-      max = parseBound(high);
-    } catch {
-      fail(ERR.minMaxNotFloat);
-    }
+    const min = parseBound(low);
+    const max = parseBound(high);
     select = (set) => byScore(set, min, max, rev, offset, count);
   } else {
     const min = parseLexBound(low);
@@ -215,12 +209,10 @@ function popMin(ctx: CommandContext, args: string[], fromMax: boolean) {
   if (args.length > 2) fail(ERR.syntax);
   let count = 1;
   if (args[1] !== undefined) {
-    count = parseInteger(args[1]);
-    if (count < 0) fail(ERR.outOfRangePositive);
-    if (count === 0) return [];
+    count = parseCount(args[1]);
   }
   const entry = ctx.keys.lookupAs(args[0] as string, "zset");
-  if (entry === undefined) return [];
+  if (entry === undefined || count === 0) return [];
   const set = entry.value;
   const out: string[] = [];
   while (count-- > 0 && set.size > 0) {

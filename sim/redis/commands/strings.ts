@@ -1,5 +1,5 @@
 import { ERR, fail } from "../errors.ts";
-import { addIntegers, parseBigInteger, parseInteger } from "../numbers.ts";
+import { addIntegers, integerReply, parseBigInteger, parseInteger } from "../numbers.ts";
 import { OK } from "../reply.ts";
 import type { CommandContext, CommandTable } from "./command.ts";
 
@@ -79,10 +79,10 @@ function incrementBy(ctx: CommandContext, key: string, increment: string): numbe
   if (entry === undefined) {
     const created = addIntegers("0", increment, ERR.notInteger);
     ctx.keys.create(key, "string", created);
-    return Number(created);
+    return integerReply(created);
   }
   entry.value = addIntegers(entry.value, increment, ERR.notInteger);
-  return Number(entry.value);
+  return integerReply(entry.value);
 }
 
 function negate(increment: string): string {

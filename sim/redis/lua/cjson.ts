@@ -125,10 +125,7 @@ export function encodeJson(L: LuaState, index: number): string {
 function pushJson(L: LuaState, value: unknown): void {
   if (value === null) lua.lua_pushlightuserdata(L, JSON_NULL);
   else if (typeof value === "string") lua.lua_pushstring(L, value);
-  else if (typeof value === "number") {
-    if (Number.isSafeInteger(value) && !Object.is(value, -0)) lua.lua_pushinteger(L, value);
-    else lua.lua_pushnumber(L, value);
-  } else if (typeof value === "boolean") lua.lua_pushboolean(L, value);
+  else if (typeof value === "number") lua.lua_pushnumber(L, value); else if (typeof value === "boolean") lua.lua_pushboolean(L, value);
   else if (Array.isArray(value)) {
     lua.lua_createtable(L, value.length, 0);
     value.forEach((item, i) => {

@@ -34,6 +34,7 @@ export interface LuaApi {
   lua_rawseti(L: LuaState, index: number, n: number): void;
   lua_setfield(L: LuaState, index: number, key: Key): void;
   lua_setglobal(L: LuaState, name: Key): void;
+  lua_setmetatable(L: LuaState, index: number): void;
   lua_settop(L: LuaState, index: number): void;
   lua_toboolean(L: LuaState, index: number): boolean;
   lua_tointeger(L: LuaState, index: number): number;
@@ -66,11 +67,30 @@ export const LUA_TTABLE = 5;
 const require = createRequire(import.meta.url);
 
 // Redis runs Lua 5.1, where 10/2 prints "5"; fengari is Lua 5.3 and prints "5.0" unless this flag is set.
-// fengari reads it once, when its modules load, so it is set before the first require of fengari itself.
+// fengari's VM copies it when its modules load, so it is set after the configuration module loads (through
+// fengaricore, which resolves its circular import with defs) and before the rest of fengari.
+require("fengari/src/fengaricore.js");
 const luaconf = require("fengari/src/luaconf.js") as { LUA_COMPAT_FLOATSTRING: boolean };
 luaconf.LUA_COMPAT_FLOATSTRING = true;
 
 const fengari = require("fengari") as { lua: LuaApi; lauxlib: LauxApi; lualib: LualibApi };
+
+interface NumberSlot {
+  ttisinteger(): boolean;
+  setfltvalue(value: number): void;
+  value: number;
+}
+const lobject = require("fengari/src/lobject.js") as { luaO_str2num(s: Uint8Array, o: NumberSlot): number };
+
+// Lua 5.1 has only doubles, and fengari's integers are 32-bit, so `tonumber(ARGV[1]) * 1000` on a timestamp
+// would wrap. Every numeral (source literal, tonumber, string coercion) is therefore read as a float;
+// LUA_COMPAT_FLOATSTRING above keeps integral floats printing as "5", as Lua 5.1 does.
+const str2num = lobject.luaO_str2num;
+lobject.luaO_str2num = (s, o) => {
+  const size = str2num(s, o);
+  if (size !== 0 && o.ttisinteger()) o.setfltvalue(o.value);
+  return size;
+};
 
 export const lua = fengari.lua;
 export const lauxlib = fengari.lauxlib;

@@ -12,6 +12,27 @@ math.mod = math.fmod
 math.log10 = function(x) return math.log(x, 10) end
 os, io, package, require, dofile, loadfile, utf8 = nil, nil, nil, nil, nil, nil, nil
 
+-- Lua 5.1 numbers are doubles: floor and ceil return floats, and %d formats any number by truncation
+-- (fengari's integers are 32-bit, so its %d rejects millisecond timestamps).
+local floor, ceil, format, tonumber_ = math.floor, math.ceil, string.format, tonumber
+math.floor = function(x) return floor(x) + 0.0 end
+math.ceil = function(x) return ceil(x) + 0.0 end
+string.format = function(fmt, ...)
+  local args = table.pack(...)
+  local index = 0
+  local rewritten = fmt:gsub('%%[-+ #0]*%d*%.?%d*[%a%%]', function(spec)
+    if spec == '%%' then return nil end
+    index = index + 1
+    local conversion = spec:sub(-1)
+    local n = tonumber_(args[index])
+    if (conversion == 'd' or conversion == 'i') and n and not spec:find('.', 1, true) then
+      args[index] = n >= 0 and floor(n) + 0.0 or ceil(n) + 0.0
+      return spec:sub(1, -2) .. '.0f'
+    end
+  end)
+  return format(rewritten, table.unpack(args, 1, args.n))
+end
+
 local rawpcall, pack, tunpack = pcall, table.pack, table.unpack
 pcall = function(...)
   local results = pack(rawpcall(...))
@@ -62,7 +83,8 @@ export const ERROR_HANDLER = `
 local dbg = debug
 return function(err)
   local info = dbg.getinfo(2, 'nSl')
-  if info and info.what == 'C' then info = dbg.getinfo(3, 'nSl') end
+  -- fengari's native functions (redis.call, error) report what = 'J' where C Lua says 'C'.
+  if info and (info.what == 'C' or info.what == 'J') then info = dbg.getinfo(3, 'nSl') end
   if type(err) ~= 'table' then err = {err = 'ERR ' .. tostring(err)} end
   if info then
     err.source = info.source
@@ -70,16 +92,4 @@ return function(err)
   end
   return err
 end
-`;
-
-/** Redis 7.0 makes the globals table read-only and unknown globals an error. Runs last. */
-export const PROTECT_GLOBALS = `
-setmetatable(_G, {
-  __index = function(_, name)
-    error("Script attempted to access nonexistent global variable '" .. tostring(name) .. "'", 2)
-  end,
-  __newindex = function()
-    error('Attempt to modify a readonly table', 2)
-  end,
-})
 `;

@@ -16,7 +16,7 @@ import {
   type LuaFunction,
   type LuaState,
 } from "./fengari.ts";
-import { ERROR_HANDLER, PRELUDE, PROTECT_GLOBALS } from "./prelude.ts";
+import { ERROR_HANDLER, PRELUDE } from "./prelude.ts";
 
 /** What scripts reach outside Lua: command execution and the engine's seeded random source. */
 export interface ScriptHost {
@@ -47,7 +47,7 @@ export class LuaRuntime {
     this.runChunk(PRELUDE, "=prelude", 0);
     this.runChunk(ERROR_HANDLER, "=handler", 1);
     this.handlerRef = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
-    this.runChunk(PROTECT_GLOBALS, "=protect", 0);
+    this.protectGlobals();
   }
 
   has(sha: string): boolean {
@@ -60,7 +60,8 @@ export class LuaRuntime {
     const L = this.L;
     const source = toLuaString(body);
     if (lauxlib.luaL_loadbuffer(L, source, source.length, "@user_script") !== lua.LUA_OK) {
-      const message = this.popString();
+      // Lua 5.1 quotes the end-of-input token, Lua 5.3 does not.
+      const message = this.popString().replace(/ near <eof>$/, " near '<eof>'");
       throw new RedisCommandError(`ERR Error compiling script (new function): ${message}`);
     }
     this.functions.set(sha, lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX));
@@ -189,14 +190,11 @@ export class LuaRuntime {
     return value;
   }
 
-  /** Redis -> Lua, as redis.call hands replies to scripts. */
+  /** Redis -> Lua, as redis.call hands replies to scripts. Numbers are doubles, as in Lua 5.1. */
   private push(reply: EngineReply): void {
     const L = this.L;
     if (typeof reply === "string") lua.lua_pushstring(L, toLuaString(reply));
-    else if (typeof reply === "number") {
-      if (Number.isInteger(reply)) lua.lua_pushinteger(L, reply);
-      else lua.lua_pushnumber(L, reply);
-    } else if (reply === null) lua.lua_pushboolean(L, false);
+    else if (typeof reply === "number") lua.lua_pushnumber(L, reply); else if (reply === null) lua.lua_pushboolean(L, false);
     else if (reply instanceof Status) {
       lua.lua_createtable(L, 0, 1);
       lua.lua_pushstring(L, toLuaString(reply.text));
@@ -256,11 +254,13 @@ export class LuaRuntime {
     this.setFunction("call", this.command(true));
     this.setFunction("pcall", this.command(false));
     this.setFunction("sha1hex", (state) => {
-      const bytes = lua.lua_type(state, 1) === LUA_TSTRING || lua.lua_type(state, 1) === LUA_TNUMBER ? lua.lua_tostring(state, 1) : null;
-      if (lua.lua_gettop(state) !== 1 || bytes === null) {
+      if (lua.lua_gettop(state) !== 1) {
         lua.lua_pushstring(state, "wrong number of arguments");
         return lua.lua_error(state);
       }
+      // Like Redis, anything that is not a string or a number hashes as the empty string.
+      const type = lua.lua_type(state, 1);
+      const bytes = type === LUA_TSTRING || type === LUA_TNUMBER ? (lua.lua_tostring(state, 1) as Uint8Array) : new Uint8Array(0);
       lua.lua_pushstring(state, createHash("sha1").update(bytes).digest("hex"));
       return 1;
     });
@@ -312,10 +312,27 @@ export class LuaRuntime {
       const low = argc === 2 ? Math.floor(lauxlib.luaL_checknumber(state, 1)) : 1;
       const high = Math.floor(lauxlib.luaL_checknumber(state, argc));
       if (low > high) return this.raise(state, `bad argument #${argc} to 'random' (interval is empty)`);
-      lua.lua_pushinteger(state, low + Math.floor(r * (high - low + 1)));
+      lua.lua_pushnumber(state, low + Math.floor(r * (high - low + 1)));
       return 1;
     });
     this.setFunction("randomseed", () => 0);
+    lua.lua_pop(L, 1);
+  }
+
+  /**
+   * Redis 7.0 makes the globals table read-only and reading an unknown global an error. The metamethods
+   * are native, as in Redis, so the error points at the script line.
+   */
+  private protectGlobals(): void {
+    const L = this.L;
+    lua.lua_pushglobaltable(L);
+    lua.lua_createtable(L, 0, 2);
+    this.setFunction("__index", (state) => {
+      const name = this.stringAt(2) ?? "?";
+      return this.raise(state, `Script attempted to access nonexistent global variable '${name}'`);
+    });
+    this.setFunction("__newindex", (state) => this.raise(state, "Attempt to modify a readonly table"));
+    lua.lua_setmetatable(L, -2);
     lua.lua_pop(L, 1);
   }
 

@@ -1,17 +1,18 @@
 -- Shared by every script (scripts.ts prepends it after the generated key/text prelude). Lua 5.1 as Redis 7
--- runs it: locals only, no integer division, numbers printed with string.format('%d').
+-- runs it: locals only, no integer division. Times are kept as floats and printed with '%.0f': exact to
+-- 2^53, while an integer format or integer arithmetic would overflow on a Lua with 32-bit integers.
 
 redis.replicate_commands()
 
 local function int(x)
-  return string.format('%d', x)
+  return string.format('%.0f', x)
 end
 
 -- Redis TIME, in ms: the one clock every deadline uses, whatever the instances' clocks say.
 local NOW
 do
   local t = redis.call('TIME')
-  NOW = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+  NOW = tonumber(t[1]) * 1000.0 + math.floor(tonumber(t[2]) / 1000)
 end
 
 local STATES = { queued = true, loading = true, allocating = true, in_game = true }

@@ -1,0 +1,153 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { FixedText, Keys } from "../../src/fixed/index.ts";
+import { parseInboxPayload } from "../../src/fixed/inbox.ts";
+import {
+  createdReply,
+  FixedWorld,
+  matchedPair,
+  MODE,
+  PLAYER_A,
+  PLAYER_B,
+  PLAYER_C,
+} from "./fixed-world.ts";
+
+let world: FixedWorld;
+
+afterEach(() => expect(world.escaped()).toEqual([]));
+
+describe("garbage in Redis is skipped, logged and counted, never thrown", () => {
+  it("junk queue entries are dropped by the tick and real players still match", async () => {
+    world = new FixedWorld();
+    const i1 = await world.instance("i1");
+    world.exec("ZADD", Keys.queue(MODE), 0, "junk-1");
+    const { a } = await matchedPair(world, i1);
+    expect(a.socket.types()).toEqual(["queued", "start_loading"]);
+    expect(world.queue()).toEqual([]);
+    expect(i1.metrics.count("rejected_inputs_total")).toBeGreaterThan(0);
+  });
+
+  it("a player record holding garbage is repaired by the next enqueue and dropped from the queue", async () => {
+    world = new FixedWorld();
+    const i1 = await world.instance("i1");
+    const a = i1.connect();
+    a.enqueue(PLAYER_A);
+    await world.flush();
+    world.exec("HSET", Keys.player(PLAYER_A), "state", "dancing");
+    await world.tick();
+    expect(world.queue()).toEqual([]);
+    const again = i1.connect();
+    again.enqueue(PLAYER_A);
+    await world.flush();
+    expect(world.player(PLAYER_A)).toMatchObject({ state: "queued", conn: "i1/2" });
+    expect(again.socket.types()).toEqual(["queued"]);
+  });
+
+  it("a player key of the wrong type does not abort the scripts", async () => {
+    world = new FixedWorld();
+    const i1 = await world.instance("i1");
+    world.exec("SET", Keys.player(PLAYER_A), "garbage");
+    const a = i1.connect();
+    a.enqueue(PLAYER_A);
+    await world.flush();
+    expect(world.player(PLAYER_A)?.state).toBe("queued");
+    world.exec("DEL", Keys.player(PLAYER_B));
+    world.exec("SET", Keys.player(PLAYER_B), "garbage");
+    world.exec("ZADD", Keys.queue(MODE), 0, PLAYER_B);
+    await world.tick();
+    expect(world.queue()).toEqual([PLAYER_A]);
+  });
+
+  it("a session hash with garbage: the ready repairs the member, the sweep drops the entry", async () => {
+    world = new FixedWorld();
+    const i1 = await world.instance("i1");
+    const { a, b, session } = await matchedPair(world, i1);
+    world.exec("HDEL", Keys.session(session), "players", "status");
+    a.ready(session);
+    await world.flush();
+    expect(a.socket.errors()).toEqual([FixedText.timedOut]);
+    expect(world.player(PLAYER_A)?.state).toBe("queued");
+    await world.advance(world.config.loadingTimeoutMs + world.config.matchTickMs);
+    expect(world.zset(Keys.deadlines)).not.toContain(session);
+    expect(i1.metrics.count("rejected_inputs_total")).toBeGreaterThan(0);
+    void b;
+  });
+
+  it("a session key of the wrong type", async () => {
+    world = new FixedWorld();
+    const i1 = await world.instance("i1");
+    const { a, session } = await matchedPair(world, i1);
+    world.exec("DEL", Keys.session(session));
+    world.exec("SET", Keys.session(session), "garbage");
+    a.ready(session);
+    await world.flush();
+    expect(world.player(PLAYER_A)?.state).toBe("queued");
+    await world.advance(world.config.loadingTimeoutMs + world.config.matchTickMs);
+    expect(world.zset(Keys.deadlines)).not.toContain(session);
+  });
+
+  it("a junk deadline entry is dropped by the sweep", async () => {
+    world = new FixedWorld();
+    const i1 = await world.instance("i1");
+    world.exec("ZADD", Keys.deadlines, 0, "junk-7");
+    await world.tick();
+    expect(world.zset(Keys.deadlines)).toEqual([]);
+    expect(i1.metrics.count("rejected_inputs_total")).toBe(1);
+  });
+
+  it("a junk idle server is skipped and a real one claimed", async () => {
+    world = new FixedWorld();
+    await world.registerServer();
+    world.exec("HSET", Keys.server("junk-3"), "address", "", "status", "idle");
+    world.exec("ZADD", Keys.idleServers, 0, "junk-3");
+    const i1 = await world.instance("i1");
+    world.http.reply(createdReply());
+    const { a, b, session } = await matchedPair(world, i1);
+    a.ready(session);
+    b.ready(session);
+    await world.flush();
+    expect(a.socket.messages().at(-1)?.type).toBe("match_found");
+    expect(world.zset(Keys.idleServers)).toEqual([]);
+  });
+
+  it("a script reply of the wrong shape is a counted skip", async () => {
+    world = new FixedWorld();
+    const i1 = await world.instance("i1");
+    const inner = i1.redis.runScript.bind(i1.redis);
+    i1.redis.runScript = async (script, keys, args) =>
+      script.name === "fixed:match" ? ["matched", "lots", "maybe"] : inner(script, keys, args);
+    const a = i1.connect();
+    a.enqueue(PLAYER_C);
+    await world.tick();
+    expect(i1.logger.events()).toContain("redis_reply_rejected");
+    expect(i1.metrics.count("handler_errors_total")).toBe(0);
+  });
+});
+
+describe("the inbox", () => {
+  it("validates payloads", () => {
+    expect(parseInboxPayload("{").ok).toBe(false);
+    expect(parseInboxPayload(JSON.stringify({ conn: "i1/1", player: "bob", message: { type: "queued" } })).ok).toBe(false);
+    expect(parseInboxPayload(JSON.stringify({ conn: "i1/1", player: PLAYER_A, message: { type: "boom" } })).ok).toBe(false);
+    expect(parseInboxPayload(JSON.stringify({ conn: "i1/1", player: PLAYER_A, message: { type: "queued" }, close: 1 })).ok).toBe(false);
+    expect(parseInboxPayload(JSON.stringify({ conn: "i1/1", player: PLAYER_A, message: { type: "queued" } }))).toEqual({
+      ok: true,
+      value: { conn: "i1/1", player: PLAYER_A, message: { type: "queued" }, close: false },
+    });
+  });
+
+  it("drops garbage and messages for connections it does not hold", async () => {
+    world = new FixedWorld();
+    const i1 = await world.instance("i1");
+    const a = i1.connect();
+    a.enqueue(PLAYER_A);
+    await world.flush();
+    const publisher = world.redis.port("foreign");
+    await publisher.call("PUBLISH", Keys.inbox("i1"), "{garbage");
+    await publisher.call("PUBLISH", Keys.inbox("i1"), JSON.stringify({ conn: "i1/1", player: PLAYER_B, message: { type: "queued" } }));
+    await publisher.call("PUBLISH", Keys.inbox("i1"), JSON.stringify({ conn: "i1/99", player: PLAYER_A, message: { type: "queued" } }));
+    await world.flush();
+    expect(a.socket.messages()).toEqual([{ type: "queued" }]);
+    expect(i1.metrics.count("notifications_dropped_total")).toBe(2);
+    expect(i1.metrics.count("rejected_inputs_total")).toBe(1);
+  });
+});
