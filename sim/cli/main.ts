@@ -1,7 +1,10 @@
 import { Command, CommanderError } from "commander";
 import { NonDeterminismError } from "../scheduler/strategy.ts";
+import { fuzzCommand } from "./commands/fuzz.ts";
 import { listCommand } from "./commands/list.ts";
+import { replayCommand } from "./commands/replay.ts";
 import { runCommand } from "./commands/run.ts";
+import { shrinkCommand } from "./commands/shrink.ts";
 import { ExitCode, UsageError } from "./exit-codes.ts";
 
 function program(setExit: (code: number) => void): Command {
@@ -26,7 +29,36 @@ function program(setExit: (code: number) => void): Command {
     .option("--strategy <name>", "random or pct", "pct")
     .option("--json", "print a JSON object as the last line")
     .option("--out <dir>", "where traces and reports go", "reports")
+    .option("--no-shrink", "report the failure as found, without shrinking it")
     .action(async (scenario, flags) => setExit(await runCommand(scenario, flags)));
+
+  root
+    .command("fuzz")
+    .description("run many seeds of many scenarios, on worker threads, within a time budget")
+    .option("--server <variant>", "legacy or fixed", "fixed")
+    .option("--scenario <name>", "a scenario to fuzz (repeatable; default: all)", (value: string, all: string[]) => [...all, value], [])
+    .option("--seeds <A..B>", "seed range, both ends included")
+    .option("--budget <seconds>", "stop starting runs after this long")
+    .option("--workers <n>", "worker threads, one world each", "1")
+    .option("--shard <I/N>", "run the I-th of N shares of the seed range")
+    .option("--strategy <name>", "random or pct", "pct")
+    .option("--json", "print a JSON object as the last line")
+    .option("--out <dir>", "where traces and reports go", "reports")
+    .option("--no-shrink", "report failures as found, without shrinking them")
+    .action(async (flags) => setExit(await fuzzCommand(flags)));
+
+  root
+    .command("replay <trace>")
+    .description("re-execute a trace from its decision list and confirm the run is identical")
+    .option("--json", "print a JSON object as the last line")
+    .action(async (trace, flags) => setExit(await replayCommand(trace, flags)));
+
+  root
+    .command("shrink <trace>")
+    .description("minimise a failing run while the same invariant still fails")
+    .option("--budget <seconds>", "time the search may take", "60")
+    .option("--json", "print a JSON object as the last line")
+    .action(async (trace, flags) => setExit(await shrinkCommand(trace, flags)));
 
   return root;
 }

@@ -3,7 +3,7 @@ import type { WorldOptions } from "../scenario/options.ts";
 import type { StrategyName } from "../scheduler/strategy.ts";
 import { traceHash } from "../trace/hash.ts";
 import { TRACE_FORMAT, type Trace } from "../trace/trace.ts";
-import { World } from "../world/world.ts";
+import { World, type RunRequest } from "../world/world.ts";
 
 export interface RunSpec {
   scenario: string;
@@ -12,6 +12,7 @@ export interface RunSpec {
   strategy: StrategyName;
   options: WorldOptions;
   decisions?: readonly number[];
+  observe?: RunRequest["observe"];
 }
 
 /** Runs one world to its verdict and returns its trace. */
@@ -23,6 +24,7 @@ export async function runOnce(spec: RunSpec): Promise<Trace> {
     strategy: spec.strategy,
     options: spec.options,
     decisions: spec.decisions,
+    observe: spec.observe,
   });
   const result = await world.run();
   const body = {

@@ -17,7 +17,7 @@ const uncounted: Metrics = { increment: () => {} };
 export interface InstanceHooks {
   /** A handler let an error escape: in a real process the instance dies. */
   escaped(instance: SimInstance, handler: string, error: unknown): void;
-  redisWrite(): void;
+  commandExecuted(): void;
 }
 
 /**
@@ -43,7 +43,7 @@ export class SimInstance {
     hooks: InstanceHooks,
   ) {
     const lane = `instance:${slot}`;
-    this.redis = new SimRedisPort(context, redis, id, id, lane, hooks.redisWrite);
+    this.redis = new SimRedisPort(context, redis, id, id, lane, hooks.commandExecuted);
     const supervisor: Supervisor = {
       spawn: (handler, work) => {
         work().catch((error: unknown) => {

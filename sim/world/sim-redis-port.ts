@@ -30,7 +30,7 @@ export class SimRedisPort implements RedisPort {
     readonly client: string,
     private readonly owner: string | null,
     private readonly lane: string,
-    private readonly onWrite: () => void,
+    private readonly onExecuted: () => void,
   ) {}
 
   call(command: string, ...args: RedisArg[]): Promise<RedisReply> {
@@ -111,7 +111,7 @@ export class SimRedisPort implements RedisPort {
             reject(error as Error);
             return `error: ${(error as Error).message}`;
           } finally {
-            this.onWrite();
+            this.onExecuted();
           }
           if (rng.chance(faults.redisFailAfter)) {
             reject(new Error(CONNECTION_LOST));

@@ -33,6 +33,8 @@ export interface RunRequest {
   options: WorldOptions;
   /** A decision list to follow instead of the strategy (replay, shrinking); `strategy` is still recorded. */
   decisions?: readonly number[];
+  /** Called after every step, with read access to the simulated Redis (reports record its history). */
+  observe?: (step: number, redis: SimulatedRedis, touched: boolean) => void;
 }
 
 export interface RunResult {
@@ -106,8 +108,11 @@ export class World {
     for (const delivery of deliveries) this.subscribers.get(delivery.subscriber)?.deliver(delivery);
   }
 
-  private markWrite = (): void => {
+  private redisTouched = false;
+
+  private commandExecuted = (): void => {
     this.viewDirty = true;
+    this.redisTouched = true;
   };
 
   private buildServers(): void {
@@ -115,7 +120,7 @@ export class World {
     for (let i = 1; i <= this.request.options.servers; i++) {
       const id = `ds${i}`;
       const address = `ds${i}.sim:${7000 + i}`;
-      const port = new SimRedisPort(this.context, this.redis, id, null, `ds:${id}`, this.markWrite);
+      const port = new SimRedisPort(this.context, this.redis, id, null, `ds:${id}`, this.commandExecuted);
       const server = new SimDedicatedServer(id, address, this.request.variant, serverRng, port);
       this.servers.set(address, server);
       // A server that could not register after its retries is a server that never came up: legal world state.
@@ -201,7 +206,7 @@ export class World {
           this.oracle.escaped(this.stepIndex, this.steps.now - EPOCH, dead.id, handler, error);
           this.crash(dead, `${handler} threw`);
         },
-        redisWrite: this.markWrite,
+        commandExecuted: this.commandExecuted,
       },
     );
     this.instances.set(slot, instance);
@@ -260,7 +265,7 @@ export class World {
     }
     for (let i = 0; i < events.corruptions; i++) {
       this.fault(when(), "foreign write", () => {
-        this.viewDirty = true;
+        this.commandExecuted();
         return corrupt(this.redis, this.request.variant, this.config, faultRng);
       });
     }
@@ -286,6 +291,8 @@ export class World {
       if (player.matches.length > (matchesBefore[index] ?? 0)) this.oracle.matchReceived(this.stepIndex, at, player);
     });
     this.oracle.afterStep(this.stepIndex, at, this.currentView());
+    this.request.observe?.(this.stepIndex, this.redis, this.redisTouched);
+    this.redisTouched = false;
     this.stepIndex++;
   }
 
@@ -349,7 +356,7 @@ export class World {
     for (const instance of this.instances.values()) if (instance.alive) await instance.server.stop();
     const drained = await this.runUntil(this.steps.now + 60_000, () => false, (step) => step.kind !== "timer" || step.label.startsWith("http timeout"));
     if (!drained) return finish("incomplete", "step budget ran out while draining");
-    this.oracle.atEnd(this.stepIndex, this.steps.now - EPOCH, this.currentView());
+    this.oracle.atEnd(Math.max(0, this.stepIndex - 1), this.steps.now - EPOCH, this.currentView());
     return finish(this.oracle.violations.length > 0 ? "fail" : "pass", null);
   }
 }

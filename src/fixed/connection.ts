@@ -122,11 +122,9 @@ export class FixedConnection implements ConnectionEvents {
     const player = this.player;
     if (player === null) return this.reject("not-enqueued", FixedText.notEnqueued);
     const session = rawSession.toLowerCase();
-    this.serial(
-      "loading_complete",
-      () => this.ready(player, session),
-      () => this.send({ type: "error", message: FixedText.internal }),
-    );
+    // A failure is not answered: the client waits for no reply, and the session's own end (allocation or
+    // expiry) tells it what happened; an error now would make a loading client believe it was dropped.
+    this.serial("loading_complete", () => this.ready(player, session));
   }
 
   private shutdown(): void {
@@ -144,7 +142,7 @@ export class FixedConnection implements ConnectionEvents {
   }
 
   /** Chained when spawned, not when started, so the order holds however the supervisor schedules starts. */
-  private serial(handler: string, work: () => Promise<void>, failed: () => void): void {
+  private serial(handler: string, work: () => Promise<void>, failed?: () => void): void {
     const previous = this.chain;
     let finish!: () => void;
     this.chain = new Promise<void>((resolve) => (finish = resolve));
@@ -222,7 +220,6 @@ export class FixedConnection implements ConnectionEvents {
     const outcome = parseReady(reply);
     if (!outcome.ok) {
       rejectReply(ctx, outcome.error, { conn: this.id, session });
-      this.send({ type: "error", message: FixedText.internal });
       return;
     }
     const result = outcome.value;

@@ -259,6 +259,20 @@ describe("a ready whose reply is lost", () => {
     await world.flush();
     expect(b.socket.messages().at(-1)?.type).toBe("match_found");
   });
+
+  it("a ready that keeps failing is logged and counted, not answered; the sweep ends the session later", async () => {
+    world = new FixedWorld();
+    const i1 = await world.instance("i1");
+    const { a, b, session } = await matchedPair(world, i1);
+    i1.redis.fail("ready", "before", 3);
+    a.ready(session);
+    await world.flush();
+    expect(a.socket.errors()).toEqual([]);
+    expect(i1.metrics.count("handler_errors_total")).toBe(1);
+    await world.advance(world.config.loadingTimeoutMs + world.config.matchTickMs);
+    expect(a.socket.errors()).toEqual([FixedText.loadingTimedOut]);
+    expect(b.socket.errors()).toEqual([FixedText.loadingTimedOut]);
+  });
 });
 
 describe("instances", () => {

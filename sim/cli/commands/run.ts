@@ -1,6 +1,6 @@
 import { findScenario, SCENARIOS } from "../../../scenarios/index.ts";
 import type { Variant } from "../../../src/server/match-server.ts";
-import { writeTrace } from "../../report/write-trace.ts";
+import { reportFailure } from "../../report/report-failure.ts";
 import { runOnce } from "../../run/run-once.ts";
 import type { StrategyName } from "../../scheduler/strategy.ts";
 import type { Trace } from "../../trace/trace.ts";
@@ -8,6 +8,7 @@ import { ExitCode, UsageError } from "../exit-codes.ts";
 import { Output, paint } from "../output.ts";
 import { parseCount, parseStrategy, parseVariant } from "../parse-args.ts";
 import { Progress } from "../progress.ts";
+import { printViolations } from "./show-violations.ts";
 
 export interface RunFlags {
   server: string;
@@ -16,10 +17,8 @@ export interface RunFlags {
   strategy: string;
   json?: boolean;
   out: string;
+  shrink: boolean;
 }
-
-/** A run that breaks one thing usually breaks it for many players; the first few tell the story. */
-const SHOWN_VIOLATIONS = 3;
 
 export function reproduceCommand(trace: Pick<Trace, "scenario" | "server" | "strategy" | "seed">): string {
   return `npx sim run ${trace.scenario} --server ${trace.server} --strategy ${trace.strategy} --seed ${trace.seed} --runs 1`;
@@ -58,18 +57,17 @@ export async function runCommand(name: string, flags: RunFlags): Promise<number>
 
   const violations = [];
   if (failure) {
-    const path = writeTrace(flags.out, failure);
+    const report = await reportFailure(failure, { out: flags.out, shrink: flags.shrink });
     const reproduce = reproduceCommand(failure);
     for (const violation of failure.violations) {
-      violations.push({ seed: failure.seed, invariant: violation.invariant, message: violation.message, step: violation.step, trace: path, reproduce });
+      violations.push({ seed: failure.seed, invariant: violation.invariant, message: violation.message, step: violation.step, trace: report.trace, reproduce });
     }
     out.line(`${paint.fail("VIOLATION")} seed ${failure.seed}, after ${executed} run(s)`);
-    for (const violation of failure.violations.slice(0, SHOWN_VIOLATIONS)) {
-      out.line(`  ${paint.fail(violation.invariant)} at step ${violation.step} (${(violation.at / 1000).toFixed(3)} s): ${violation.message}`);
+    printViolations(out, failure);
+    out.line(`  trace      ${report.trace}`);
+    if (report.shrunk) {
+      out.line(`  shrunk     ${report.shrunk.path}  (${failure.steps.length} -> ${report.shrunk.trace.steps.length} steps, ${failure.options.players.length} -> ${report.shrunk.trace.options.players.length} players)`);
     }
-    const hidden = failure.violations.length - SHOWN_VIOLATIONS;
-    if (hidden > 0) out.line(paint.dim(`  ... and ${hidden} more violation(s) in the trace`));
-    out.line(`  trace      ${path}`);
     out.line(`  reproduce  ${paint.strong(reproduce)}`);
   } else {
     out.line(`${paint.pass("no violation")} in ${executed} run(s)`);

@@ -48,9 +48,9 @@ export const listCommands: CommandTable = {
   lindex: {
     arity: 3,
     run: (ctx, [key, indexText]) => {
-      const index = parseInteger(indexText as string);
       const list = ctx.keys.lookupAs(key as string, "list")?.value;
       if (list === undefined) return null;
+      const index = parseInteger(indexText as string);
       return list[index < 0 ? list.length + index : index] ?? null;
     },
   },

@@ -274,7 +274,9 @@ export const sortedSetCommands: CommandTable = {
   zcount: {
     arity: 4,
     run: (ctx, [key, min, max]) => {
-      const [first, end] = countInRange(zset(ctx, key as string), parseBound(min as string), parseBound(max as string));
+      const low = parseBound(min as string);
+      const high = parseBound(max as string);
+      const [first, end] = countInRange(zset(ctx, key as string), low, high);
       return end - first;
     },
   },

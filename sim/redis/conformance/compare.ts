@@ -41,6 +41,9 @@ function equalReplies(command: Command, sim: unknown, real: unknown): boolean {
     case "spop":
     case "srandmember":
       return sameShape(sim, real);
+    case "dbsize":
+      // Real Redis still counts expired keys its expiry cycle has not reclaimed yet; the engine never does.
+      return typeof sim === "number" && typeof real === "number" && sim <= real;
     case "ttl":
       return same(sim, real) || close(sim, real, 1);
     case "pttl":

@@ -1,4 +1,5 @@
 import { createRequire } from "node:module";
+import { formatDouble } from "../numbers.ts";
 
 /** An opaque fengari `lua_State`. */
 export type LuaState = { readonly __luaState: unique symbol };
@@ -70,8 +71,16 @@ const require = createRequire(import.meta.url);
 // fengari's VM copies it when its modules load, so it is set after the configuration module loads (through
 // fengaricore, which resolves its circular import with defs) and before the rest of fengari.
 require("fengari/src/fengaricore.js");
-const luaconf = require("fengari/src/luaconf.js") as { LUA_COMPAT_FLOATSTRING: boolean };
+const luaconf = require("fengari/src/luaconf.js") as {
+  LUA_COMPAT_FLOATSTRING: boolean;
+  lua_number2str(value: number): string;
+};
 luaconf.LUA_COMPAT_FLOATSTRING = true;
+// fengari formats numbers with JS's toPrecision; Lua 5.1 uses printf("%.14g") ("1e+15", "-nan").
+luaconf.lua_number2str = (value) => (Number.isNaN(value) ? "-nan" : formatDouble(value, 14));
+// Lua 5.1 computes a % b as a - floor(a / b) * b, which rounds differently from fmod on large operands.
+const llimits = require("fengari/src/llimits.js") as { luai_nummod(L: unknown, a: number, b: number): number };
+llimits.luai_nummod = (_L, a, b) => a - Math.floor(a / b) * b;
 
 const fengari = require("fengari") as { lua: LuaApi; lauxlib: LauxApi; lualib: LualibApi };
 

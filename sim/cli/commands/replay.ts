@@ -1,0 +1,42 @@
+import { runOnce } from "../../run/run-once.ts";
+import { loadTrace } from "../../trace/load.ts";
+import type { Trace } from "../../trace/trace.ts";
+import { ExitCode } from "../exit-codes.ts";
+import { Output, paint } from "../output.ts";
+import { printViolations } from "./show-violations.ts";
+
+/** Re-executes a trace's decisions; the same hash means the same run, step for step. */
+export async function replayTrace(trace: Trace): Promise<{ replayed: Trace; identical: boolean; divergence: string | null }> {
+  const replayed = await runOnce({
+    scenario: trace.scenario,
+    server: trace.server,
+    seed: trace.seed,
+    strategy: trace.strategy,
+    options: trace.options,
+    decisions: trace.decisions,
+  });
+  if (replayed.hash === trace.hash) return { replayed, identical: true, divergence: null };
+  const first = trace.steps.findIndex((step, i) => JSON.stringify(step) !== JSON.stringify(replayed.steps[i]));
+  const at = first >= 0 ? first : Math.min(trace.steps.length, replayed.steps.length);
+  const recorded = trace.steps[at];
+  const now = replayed.steps[at];
+  const divergence = `first difference at step ${at}: recorded ${recorded ? `"${recorded.label}" -> ${recorded.detail}` : "nothing"}, now ${now ? `"${now.label}" -> ${now.detail}` : "nothing"}`;
+  return { replayed, identical: false, divergence };
+}
+
+export async function replayCommand(path: string, flags: { json?: boolean }): Promise<number> {
+  const out = new Output(flags.json === true);
+  const trace = loadTrace(path);
+  out.line(`${paint.strong("sim replay")} ${path}  (${trace.scenario}, ${trace.server}, ${trace.strategy}, seed ${trace.seed}, ${trace.steps.length} steps)`);
+  const { replayed, identical, divergence } = await replayTrace(trace);
+  const violations = replayed.violations.map((v) => ({ invariant: v.invariant, message: v.message, step: v.step }));
+  if (!identical) {
+    process.stderr.write(`sim: replay is not identical to the recorded run (the code or the scenario changed since it was recorded); ${divergence}\n`);
+    out.result({ trace: path, identical: false, violations });
+    return ExitCode.internal;
+  }
+  out.line(`${paint.pass("identical")} hash ${trace.hash.slice(0, 16)}...`);
+  printViolations(out, replayed);
+  out.result({ trace: path, identical: true, violations });
+  return replayed.violations.length > 0 ? ExitCode.violation : ExitCode.ok;
+}

@@ -1,0 +1,89 @@
+import type { InvariantName } from "../oracle/invariants.ts";
+import { runOnce } from "../run/run-once.ts";
+import type { WorldOptions } from "../scenario/options.ts";
+import type { Trace } from "../trace/trace.ts";
+
+export interface ShrinkLimits {
+  /** Wall-clock budget for the whole search. */
+  budgetMs: number;
+  /** Most runs the search may make. */
+  maxRuns: number;
+}
+
+export const DEFAULT_SHRINK_LIMITS: ShrinkLimits = { budgetMs: 30_000, maxRuns: 400 };
+
+export interface ShrinkResult {
+  shrunk: Trace;
+  invariant: InvariantName;
+  runs: number;
+}
+
+/** Smaller worlds to try, most drastic first: fewer players, faults, instances, servers, and calmer timing. */
+export function smallerWorlds(options: WorldOptions): WorldOptions[] {
+  const candidates: WorldOptions[] = [];
+  const { players, events, faults } = options;
+  if (players.length > 1) {
+    const half = Math.ceil(players.length / 2);
+    candidates.push({ ...options, players: players.slice(0, half) }, { ...options, players: players.slice(half) });
+    for (let i = players.length - 1; i >= 0; i--) candidates.push({ ...options, players: players.filter((_, j) => j !== i) });
+  }
+  for (const key of ["crashes", "pauses", "disconnects", "corruptions"] as const) {
+    if (events[key] > 0) candidates.push({ ...options, events: { ...events, [key]: 0 } });
+    if (events[key] > 1) candidates.push({ ...options, events: { ...events, [key]: events[key] - 1 } });
+  }
+  if (events.maxSkewMs > 0) candidates.push({ ...options, events: { ...events, maxSkewMs: Math.floor(events.maxSkewMs / 2) } });
+  for (const [key, rate] of Object.entries(faults) as Array<[keyof WorldOptions["faults"], number]>) {
+    if (rate > 0) candidates.push({ ...options, faults: { ...faults, [key]: 0 } });
+  }
+  if (options.instances > 1) candidates.push({ ...options, instances: options.instances - 1 });
+  if (options.servers > 1) candidates.push({ ...options, servers: options.servers - 1 });
+  if (options.joinWindowMs > 0) candidates.push({ ...options, joinWindowMs: Math.floor(options.joinWindowMs / 2) });
+  if (options.activeMs > 5_000) candidates.push({ ...options, activeMs: Math.floor(options.activeMs / 2) });
+  return candidates;
+}
+
+/**
+ * Minimises a failing run while the same invariant still fails: first the world (greedy, restarting after every
+ * success), then the schedule (the shortest prefix of the decision list that, followed by oldest-first choices,
+ * still fails). The result is never longer than the input.
+ */
+export async function shrinkTrace(original: Trace, limits: ShrinkLimits = DEFAULT_SHRINK_LIMITS): Promise<ShrinkResult> {
+  const invariant = original.violations[0]?.invariant;
+  if (!invariant) throw new Error("shrinkTrace needs a failing trace");
+  const started = performance.now();
+  let runs = 0;
+  const affordable = () => runs < limits.maxRuns && performance.now() - started < limits.budgetMs;
+  const stillFails = (trace: Trace) => trace.verdict === "fail" && trace.violations.some((v) => v.invariant === invariant);
+  const base = { scenario: original.scenario, server: original.server, seed: original.seed, strategy: original.strategy };
+
+  let best = original;
+  let progress = true;
+  while (progress && affordable()) {
+    progress = false;
+    for (const options of smallerWorlds(best.options)) {
+      if (!affordable()) break;
+      runs++;
+      const candidate = await runOnce({ ...base, options });
+      if (stillFails(candidate) && candidate.steps.length <= best.steps.length) {
+        best = candidate;
+        progress = true;
+        break;
+      }
+    }
+  }
+
+  let low = 0;
+  let high = best.decisions.length;
+  while (low < high && affordable()) {
+    const middle = Math.floor((low + high) / 2);
+    runs++;
+    const candidate = await runOnce({ ...base, options: best.options, decisions: best.decisions.slice(0, middle) });
+    if (stillFails(candidate) && candidate.steps.length <= best.steps.length) {
+      best = candidate;
+      high = Math.min(middle, best.decisions.length);
+    } else {
+      low = middle + 1;
+    }
+  }
+  return { shrunk: best, invariant, runs };
+}
