@@ -8,6 +8,7 @@ export default {
     "Seed defects 1 and 3: the stale sweep judges a session by the creating instance's wall clock and runs " +
     "beside HandleLoadingComplete, so a sweep on a clock that runs ahead times out players who were ready in time.",
   defects: [1, 3],
+  breaks: ["ready-respected"],
   options: {
     ...BASE,
     instances: 3,

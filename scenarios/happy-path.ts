@@ -6,5 +6,6 @@ export default {
   summary: "Four well-behaved players, two instances, two dedicated servers, no faults.",
   provokes: "Nothing: every player must be matched. A failure here is a broken server or a broken harness.",
   defects: [],
+  breaks: [],
   options: { ...BASE, players: ["normal", "normal", "normal", "normal"] },
 } satisfies Scenario;

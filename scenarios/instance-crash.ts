@@ -8,6 +8,7 @@ export default {
     "A crash between a session's steps (match, ready, allocation) and pauses long enough for locks and presence " +
     "to expire: nothing may be left half done, and nobody may be stranded on a dead instance.",
   defects: [],
+  breaks: [],
   options: {
     ...BASE,
     instances: 3,

@@ -8,6 +8,7 @@ export default {
     "Seed defect 4: the legacy server queues any string as a player id and later parses it with unwrap(); the " +
     "panic escapes the handler and takes the instance down.",
   defects: [4],
+  breaks: ["no-crash"],
   options: {
     ...BASE,
     players: ["malformed-frames", "normal", "normal", "unknown-mode", "normal"],

@@ -8,6 +8,7 @@ export default {
     "Two allocations that read the registry at once both take the same idle server (legacy has no claim), and " +
     "one pair finds no server at all: it must be told and re-queued, not dropped.",
   defects: [],
+  breaks: ["single-allocation", "ready-respected"],
   options: {
     ...BASE,
     players: ["normal", "normal", "normal", "normal", "normal", "normal"],

@@ -8,6 +8,7 @@ export default {
     "Seed defect 3: a player who leaves as its session is created leaves a member nobody will cancel; the stale " +
     "sweep then re-queues every member, the departed one included, leaving a ghost in the queue.",
   defects: [3],
+  breaks: ["no-lost-player", "ready-respected"],
   options: {
     ...BASE,
     players: ["normal", "quits-before-match", "normal", "quits-before-match", "normal", "quits-before-match"],

@@ -20,6 +20,7 @@ export default {
   summary: "200 players of every behaviour over three instances and two game modes, with every fault at a low rate.",
   provokes: "Everything at once, as production would: the scenario the fixed server must survive every night.",
   defects: [],
+  breaks: [],
   options: {
     ...BASE,
     instances: 3,
@@ -31,8 +32,8 @@ export default {
         { name: "Normal_1v1", requiredPlayers: 2 },
         { name: "Duo_2v2", requiredPlayers: 4 },
       ],
-      heartbeatIntervalMs: 5_000,
-      clientTimeoutMs: 10_000,
+      heartbeatIntervalMs: 15_000,
+      clientTimeoutMs: 30_000,
     },
     faults: {
       redisFailBefore: 0.001,

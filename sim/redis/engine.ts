@@ -31,7 +31,7 @@ class Engine implements SimulatedRedis {
   private readonly context: CommandContext;
 
   constructor(
-    private readonly options: EngineOptions,
+    options: EngineOptions,
     private readonly publishTo: (deliveries: readonly Delivery[]) => void,
   ) {
     this.keyspace = new Keyspace(options.now);

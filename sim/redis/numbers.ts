@@ -1,4 +1,5 @@
 import { ERR, fail } from "./errors.ts";
+import { formatG } from "./printf.ts";
 
 const INTEGER = /^(?:0|-?[1-9][0-9]*)$/;
 const INT64_MIN = -(2n ** 63n);
@@ -67,22 +68,6 @@ export function parseDouble(text: string): number | null {
 
 /** printf("%.<precision>g"): Redis 7.0 replies with %.17g doubles (scores); Lua and cjson print %.14g. */
 export function formatDouble(value: number, precision = 17): string {
-  if (value === Infinity) return "inf";
-  if (value === -Infinity) return "-inf";
-  if (Object.is(value, -0)) return "-0";
-  if (Number.isInteger(value) && Math.abs(value) < 10 ** precision) return String(value);
-  const exponential = value.toExponential(precision - 1);
-  const at = exponential.indexOf("e");
-  const exponent = Number(exponential.slice(at + 1));
-  if (exponent < -4 || exponent >= precision) {
-    const mantissa = stripZeros(exponential.slice(0, at));
-    const sign = exponent < 0 ? "-" : "+";
-    return `${mantissa}e${sign}${String(Math.abs(exponent)).padStart(2, "0")}`;
-  }
-  return stripZeros(value.toFixed(precision - 1 - exponent));
-}
-
-function stripZeros(text: string): string {
-  if (!text.includes(".")) return text;
-  return text.replace(/0+$/, "").replace(/\.$/, "");
+  if (Number.isInteger(value) && Math.abs(value) < 10 ** precision && !Object.is(value, -0)) return String(value);
+  return formatG(value, precision);
 }

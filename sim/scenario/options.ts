@@ -1,3 +1,4 @@
+import type { InvariantName } from "../oracle/invariants.ts";
 import type { MatchConfig } from "../../src/config/config.ts";
 import type { Behaviour } from "../world/behaviour.ts";
 import type { FaultEvents, FaultRates } from "../world/faults.ts";
@@ -37,5 +38,7 @@ export interface Scenario {
   /** What race or fault it provokes, and which seed defect it targets. */
   provokes: string;
   defects: number[];
+  /** The invariants the targeted defects break: what a legacy failure of this scenario must name. */
+  breaks: InvariantName[];
   options: WorldOptions;
 }

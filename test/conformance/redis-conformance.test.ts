@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import Redis from "ioredis";
+import { Redis } from "ioredis";
 import seedrandom from "seedrandom";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSimulatedRedis } from "../../sim/redis/index.ts";
@@ -12,6 +12,8 @@ import {
   type Outcome,
   type RealRedis,
 } from "../../sim/redis/conformance/index.ts";
+import { SCRIPTS as FIXED_SCRIPTS } from "../../src/fixed/scripts.ts";
+import { LOADING_COMPLETE_SCRIPT, MATCH_SCRIPT, RELEASE_LOCK_SCRIPT } from "../../src/legacy/scripts.ts";
 import { redisServerPath, startRealRedis, type RealRedis as RealServer } from "../support/redis-server.ts";
 
 const available = redisServerPath() !== null || process.env.REDIS_URL !== undefined;
@@ -55,7 +57,7 @@ describe.skipIf(!available)("simulated Redis vs real Redis 7", () => {
   it(`agrees on ${RUNS} random command sequences`, async () => {
     let compared = 0;
     await fc.assert(
-      fc.asyncProperty(sequenceArbitrary(), async (commands) => {
+      fc.asyncProperty(sequenceArbitrary(Number(process.env.CONFORMANCE_LENGTH ?? 25)), async (commands) => {
         await client.flushall();
         await client.script("FLUSH");
         const mismatch = await runSequence(freshEngine(), real, commands);
@@ -66,6 +68,15 @@ describe.skipIf(!available)("simulated Redis vs real Redis 7", () => {
     );
     expect(compared).toBeGreaterThan(RUNS);
   }, 120_000);
+
+  it("compiles every server script as Redis does (same sha, same outcome)", async () => {
+    const engine = freshEngine();
+    const scripts = [...Object.values(FIXED_SCRIPTS), MATCH_SCRIPT, LOADING_COMPLETE_SCRIPT, RELEASE_LOCK_SCRIPT];
+    for (const script of scripts) {
+      const load: Command = { name: "SCRIPT", args: ["LOAD", script.source] };
+      expect(executeOnSim(engine, load), script.name).toEqual(await real.execute(load));
+    }
+  });
 
   it("agrees on EVALSHA / SCRIPT and on a script's errors with its sha in the text", async () => {
     await client.flushall();

@@ -4,6 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
+import { IoRedisPort } from "../../src/adapters/ioredis-port.ts";
+import { Keys } from "../../src/fixed/keys.ts";
 import { parseServerMessage, type ServerMessage } from "../../src/protocol/index.ts";
 import { VARIANTS } from "../../src/server/match-server.ts";
 import { startRealRedis, type RealRedis } from "../support/redis-server.ts";
@@ -46,7 +48,10 @@ class Player {
   }
 }
 
-describe.skipIf(!realRedisAvailable)("match-server and dedicated-server processes on a real Redis", () => {
+/** Each test starts processes through tsx; a loaded CI machine can take seconds just to boot them. */
+const PROCESS_TEST_TIMEOUT_MS = 60_000;
+
+describe.skipIf(!realRedisAvailable)("match-server and dedicated-server processes on a real Redis", { timeout: PROCESS_TEST_TIMEOUT_MS }, () => {
   const dir = mkdtempSync(join(tmpdir(), "match-flow-"));
   const configPath = join(dir, "config.toml");
   const started: RunningBinary[] = [];
@@ -108,6 +113,49 @@ describe.skipIf(!realRedisAvailable)("match-server and dedicated-server processe
     expect(server.logs.map((line) => line.event)).toContain("shutdown_complete");
     expect(await dedicated.stop()).toBe(0);
     expect(server.logs.filter((line) => line.level === "error")).toEqual([]);
+  });
+
+  it.each(VARIANTS)("%s: SIGTERM closes clients with 1001, removes their players and exits 0", async (variant) => {
+    const redis = await startRealRedis();
+    redises.push(redis);
+    const server = start("match-server", ["serve", "--variant", variant, "--config", configPath, "--redis", redis.url, "--port", "0"]);
+    const port = Number((await server.waitForLog("listening")).port);
+    const player = await Player.connect(port);
+    const closed = new Promise<number>((resolve) => player.ws.once("close", resolve));
+    player.send({ type: "enqueue", player_id: player.id, game_mode: "Normal_1v1" });
+    await player.receive("queued");
+    const queueKey = variant === "legacy" ? "queue:Normal_1v1" : Keys.queue("Normal_1v1");
+    const observer = IoRedisPort.connect(redis.url);
+    try {
+      expect(await observer.call(variant === "legacy" ? "SCARD" : "ZCARD", queueKey)).toBe(1);
+      expect(await server.stop()).toBe(0);
+      expect(await closed).toBe(1001);
+      expect(await observer.call(variant === "legacy" ? "SCARD" : "ZCARD", queueKey)).toBe(0);
+      expect(server.logs.find((line) => line.event === "shutdown_complete")).toMatchObject({ drained: true });
+    } finally {
+      await observer.quit();
+    }
+  });
+
+  it("dedicated-server: registers in the legacy layout and answers with injected failures when asked", async () => {
+    const redis = await startRealRedis();
+    redises.push(redis);
+    const dedicated = start("dedicated-server", ["--variant", "legacy", "--redis", redis.url, "--port", "0", "--fail-rate", "1"]);
+    const { port, id } = await dedicated.waitForLog("listening");
+    expect(id).toBe(`127.0.0.1:${port}`);
+    const observer = IoRedisPort.connect(redis.url);
+    try {
+      const entry = await observer.call("GET", `dedicated_server:127.0.0.1:${port}`);
+      expect(JSON.parse(String(entry))).toEqual({ address: `127.0.0.1:${port}`, status: "idle" });
+      const create = (body: string) =>
+        fetch(`http://127.0.0.1:${port}/session/create`, { method: "POST", body, headers: { "content-type": "application/json" } });
+      expect((await create('{"players":["a"]}')).status).toBe(500);
+      expect((await fetch(`http://127.0.0.1:${port}/other`)).status).toBe(404);
+      expect(JSON.parse(String(await observer.call("GET", `dedicated_server:127.0.0.1:${port}`))).status).toBe("idle");
+    } finally {
+      await observer.quit();
+    }
+    expect(await dedicated.stop()).toBe(0);
   });
 
   it("refuses a bad config with one line and exit status 2", async () => {

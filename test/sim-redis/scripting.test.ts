@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import { LuaRuntime } from "../../sim/redis/lua/runtime.ts";
 import { simRedis } from "./harness.ts";
 
 const sha1 = (text: string) => createHash("sha1").update(text).digest("hex");
@@ -61,6 +62,22 @@ describe("Redis -> Lua conversion", () => {
     const { run } = simRedis();
     expect(evalScript(run, "return tostring(10 / 2)")).toBe("5");
     expect(evalScript(run, "return 'x' .. 1.5")).toBe("x1.5");
+  });
+
+  it("numbers are Lua 5.1 doubles: millisecond timestamps survive arithmetic, %d and tostring", () => {
+    const { run } = simRedis();
+    expect(evalScript(run, "return tonumber(ARGV[1]) * 1000 + 1", [], ["1700000000"])).toBe(1700000000001);
+    expect(evalScript(run, "return string.format('%d|%5d|%.0f|%%', 1.7e12, 42, 1.7e12 + 5)")).toBe("1700000000000|   42|1700000000005|%");
+    expect(evalScript(run, "return {tostring(1e15), tostring(2^63), tostring(1e-5), tostring(0/0)}")).toEqual([
+      "1e+15",
+      "9.2233720368548e+18",
+      "1e-05",
+      "-nan",
+    ]);
+    expect(evalScript(run, "return tostring(tonumber(ARGV[1]) % 5)", [], ["9223372036854775807"])).toBe("0");
+    expect(evalScript(run, "return 'f' .. math.floor(3.7)")).toBe("f3");
+    run("SET", "ts", "1699999999999");
+    expect(evalScript(run, "return redis.call('INCR', 'ts') + 1")).toBe(1700000000001);
   });
 
   it("KEYS and ARGV are strings; numbers passed to redis.call format like Redis", () => {
@@ -167,5 +184,20 @@ describe("Lua libraries", () => {
     expect(draw("a")).not.toEqual(draw("b"));
     const { run } = simRedis();
     expect(run("EVAL", "local r = math.random() return (r >= 0 and r < 1) and 1 or 0", 0)).toBe(1);
+  });
+});
+
+describe("engine failures inside scripts", () => {
+  it("a JS exception from a command escapes the script even when Lua pcall catches it", () => {
+    const runtime = new LuaRuntime({
+      call: () => {
+        throw new TypeError("engine bug");
+      },
+      random: () => 0.5,
+    });
+    runtime.compile("caught", "local ok = pcall(redis.call, 'GET', 'x') return 1");
+    expect(() => runtime.run("caught", [], [])).toThrow(TypeError);
+    runtime.compile("fine", "return 2");
+    expect(runtime.run("fine", [], [])).toBe(2);
   });
 });

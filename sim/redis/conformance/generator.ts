@@ -8,14 +8,15 @@ import { CONFORMANCE_SCRIPTS } from "./scripts.ts";
  */
 const key = fc.constantFrom("k1", "k2", "k3");
 const member = fc.constantFrom("a", "b", "c", "d");
-const value = fc.constantFrom("v", "0", "1", "10", "-5", "abc", "3.5", "", "9223372036854775807", "01");
+const value = fc.constantFrom("v", "0", "1", "10", "-5", "abc", "3.5", "", "9223372036854775807", "01", "é☃x", " 7");
 const integer = fc.constantFrom("0", "1", "2", "3", "-1", "-2", "5", "100", "x", "1.5");
 const score = fc.constantFrom("1", "2", "2.5", "0.1", "-1", "1e3", "inf", "-inf", "+inf", "1700000000000", "x", "nan");
 const bound = fc.constantFrom("1", "2", "(1", "(2.5", "-inf", "+inf", "(-inf", "0.1", "x", "10");
 const ttl = fc.constantFrom("100", "1000", "0", "-1", "x");
 const pttl = fc.constantFrom("50000", "900000", "0", "-5");
 const pattern = fc.constantFrom("*", "k*", "k[12]", "k?", "*3", "x*", "k\\1", "[^k]*");
-const typeName = fc.constantFrom("string", "set", "hash", "zset", "list", "none");
+// Not "none": Redis 7.0 quirkily returns just-expired keys for SCAN TYPE none, which the engine does not copy.
+const typeName = fc.constantFrom("string", "set", "hash", "zset", "list", "stream");
 
 /** Names and options in random case: Redis is case-insensitive about both. */
 function cased(text: string): fc.Arbitrary<string> {

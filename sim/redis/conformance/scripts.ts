@@ -65,4 +65,8 @@ export const CONFORMANCE_SCRIPTS: readonly string[] = [
   "return redis.call('ZPOPMIN', KEYS[1])",
   "return redis.call('PUBLISH', 'ch', ARGV[1])",
   "return string.format('%s-%d', KEYS[1], 42)",
+  "return {#(ARGV[1] or ''), string.upper(ARGV[1] or ''), string.sub(ARGV[1] or '', 1, 2)}",
+  "return tonumber(ARGV[1])",
+  "return {tostring(tonumber(ARGV[1])), tostring((tonumber(ARGV[1]) or 0) / 4)}",
+  "return string.format('%d|%5.1f|%s', tonumber(ARGV[1]) or 0, 1.25, ARGV[1] or '')",
 ];

@@ -77,7 +77,7 @@ const luaconf = require("fengari/src/luaconf.js") as {
 };
 luaconf.LUA_COMPAT_FLOATSTRING = true;
 // fengari formats numbers with JS's toPrecision; Lua 5.1 uses printf("%.14g") ("1e+15", "-nan").
-luaconf.lua_number2str = (value) => (Number.isNaN(value) ? "-nan" : formatDouble(value, 14));
+luaconf.lua_number2str = (value) => formatDouble(value, 14);
 // Lua 5.1 computes a % b as a - floor(a / b) * b, which rounds differently from fmod on large operands.
 const llimits = require("fengari/src/llimits.js") as { luai_nummod(L: unknown, a: number, b: number): number };
 llimits.luai_nummod = (_L, a, b) => a - Math.floor(a / b) * b;

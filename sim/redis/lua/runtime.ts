@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { RedisCommandError, type RedisReply } from "../contract.ts";
-import { formatDouble } from "../numbers.ts";
+import { formatDouble, integerReply } from "../numbers.ts";
+import { formatFloatSpec } from "../printf.ts";
 import { Status, type EngineReply } from "../reply.ts";
 import { CjsonError, decodeJson, encodeJson, JSON_NULL } from "./cjson.ts";
 import {
@@ -36,6 +37,11 @@ export class LuaRuntime {
   private readonly L: LuaState;
   private readonly functions = new Map<string, number>();
   private readonly handlerRef: number;
+  /**
+   * A JS exception that is not a Redis error reply (an engine bug) thrown inside redis.call: Lua unwinds
+   * with an error, and the exception is rethrown once the script ends, even if the script caught it.
+   */
+  private internalFailure: unknown = null;
 
   constructor(private readonly host: ScriptHost) {
     const L = lauxlib.luaL_newstate();
@@ -44,6 +50,7 @@ export class LuaRuntime {
     this.installRedisLibrary();
     this.installCjson();
     this.installRandom();
+    this.installCFormat();
     this.runChunk(PRELUDE, "=prelude", 0);
     this.runChunk(ERROR_HANDLER, "=handler", 1);
     this.handlerRef = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
@@ -80,6 +87,11 @@ export class LuaRuntime {
       this.setArray("ARGV", argv);
       lua.lua_pop(L, 1);
       const status = lua.lua_pcall(L, 0, 1, 1);
+      if (this.internalFailure !== null) {
+        const failure = this.internalFailure;
+        this.internalFailure = null;
+        throw failure;
+      }
       if (status !== lua.LUA_OK) throw new RedisCommandError(this.describeError(sha));
       return this.toRedis(lua.lua_gettop(L));
     } finally {
@@ -144,7 +156,7 @@ export class LuaRuntime {
       case LUA_TSTRING:
         return fromLuaString(lua.lua_tostring(L, index) as Uint8Array);
       case LUA_TNUMBER:
-        return lua.lua_isinteger(L, index) ? lua.lua_tointeger(L, index) : Math.trunc(lua.lua_tonumber(L, index));
+        return lua.lua_isinteger(L, index) ? lua.lua_tointeger(L, index) : integerFromLua(lua.lua_tonumber(L, index));
       case LUA_TBOOLEAN:
         return lua.lua_toboolean(L, index) ? 1 : null;
       case LUA_TTABLE:
@@ -234,7 +246,10 @@ export class LuaRuntime {
         try {
           reply = this.host.call(args[0] as string, args.slice(1));
         } catch (error) {
-          if (!(error instanceof RedisCommandError)) throw error;
+          if (!(error instanceof RedisCommandError)) {
+            this.internalFailure = error;
+            return this.raise(L, "internal error in the simulated Redis");
+          }
           failure = error.message;
         }
       }
@@ -319,6 +334,19 @@ export class LuaRuntime {
     lua.lua_pop(L, 1);
   }
 
+  /** A native float formatter the prelude captures for string.format, then removes from the globals. */
+  private installCFormat(): void {
+    const L = this.L;
+    lua.lua_pushcfunction(L, (state) => {
+      const spec = this.stringAt(1) ?? "";
+      const formatted = formatFloatSpec(spec, lua.lua_tonumber(state, 2));
+      if (formatted === null) lua.lua_pushnil(state);
+      else lua.lua_pushstring(state, toLuaString(formatted));
+      return 1;
+    });
+    lua.lua_setglobal(L, "__redis_cformat");
+  }
+
   /**
    * Redis 7.0 makes the globals table read-only and reading an unknown global an error. The metamethods
    * are native, as in Redis, so the error points at the script line.
@@ -357,6 +385,17 @@ export class LuaRuntime {
       throw new Error(`Lua setup failed: ${this.popString()}`);
     }
   }
+}
+
+/**
+ * A Lua number as an integer reply: Redis casts it to long long (truncation; out of range gives the
+ * minimum int64 on x86), and ioredis parses the digits back into a double.
+ */
+function integerFromLua(value: number): number {
+  if (Number.isNaN(value) || value >= 2 ** 63 || value < -(2 ** 63)) return integerReply("-9223372036854775808");
+  const truncated = Math.trunc(value);
+  if (truncated === 0) return 0;
+  return Math.abs(truncated) <= Number.MAX_SAFE_INTEGER ? truncated : integerReply(BigInt(truncated).toString());
 }
 
 export function sha1Hex(body: string): string {

@@ -1,0 +1,869 @@
+// The trace report's viewer. Plain browser script, no dependencies: the page must work opened from disk.
+(function () {
+  "use strict";
+
+  const DATA = JSON.parse(document.getElementById("trace-data").textContent);
+  const COLOURS = DATA.colours;
+  const LANE_H = 22;
+  const AXIS_H = 30;
+  const GUTTER = 200;
+  const PAD = 14;
+  const STEP_W = 8;
+  const GAP_LABEL_MS = 100;
+  const ROW_H = 24;
+  const CHECKPOINT_EVERY = 256;
+  const MAX_KEYS_SHOWN = 400;
+
+  // ---------- small helpers ----------
+  function el(tag, props, children) {
+    const node = document.createElement(tag);
+    if (props) {
+      for (const [name, value] of Object.entries(props)) {
+        if (value === undefined || value === null || value === false) continue;
+        if (name === "text") node.textContent = value;
+        else if (name === "class") node.className = value;
+        else if (name === "style") node.setAttribute("style", value);
+        else if (name.startsWith("on")) node.addEventListener(name.slice(2), value);
+        else node.setAttribute(name, value === true ? "" : value);
+      }
+    }
+    for (const child of children || []) if (child !== null && child !== undefined) node.append(child);
+    return node;
+  }
+  const seconds = (ms) => (ms / 1000).toFixed(3) + " s";
+  function shortGap(ms) {
+    if (ms < 1000) return "+" + ms + " ms";
+    if (ms < 60000) return "+" + (ms / 1000).toFixed(ms < 10000 ? 2 : 1) + " s";
+    return "+" + (ms / 60000).toFixed(1) + " min";
+  }
+  const UUID = /\b([0-9a-f]{8})-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi;
+  const abbrev = (text) => text.replace(UUID, "$1");
+  function laneTitle(lane) {
+    const colon = lane.indexOf(":");
+    if (colon < 0) return { group: "", name: lane };
+    const kind = lane.slice(0, colon);
+    const id = lane.slice(colon + 1);
+    return { group: kind === "instance" ? "instance" : kind === "ds" ? "server" : kind, name: abbrev(id) };
+  }
+  function pretty(text) {
+    const trimmed = text.trim();
+    if ((trimmed.startsWith("{") || trimmed.startsWith("[")) && trimmed.length > 60) {
+      try { return JSON.stringify(JSON.parse(trimmed), null, 2); } catch (e) { /* not JSON: shown as is */ }
+    }
+    return text;
+  }
+  function lowerBound(array, value, key) {
+    let lo = 0;
+    let hi = array.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (key(array[mid]) < value) lo = mid + 1; else hi = mid;
+    }
+    return lo;
+  }
+  function isRefusedOrError(label, detail) {
+    return (/^SET \S+ \S+ NX\b/.test(label) && detail === "null") || /^(error:|lost before|applied, reply lost)/.test(detail);
+  }
+  function copy(text, button) {
+    const done = () => { const old = button.textContent; button.textContent = "copied"; setTimeout(() => { button.textContent = old; }, 1200); };
+    if (navigator.clipboard && navigator.clipboard.writeText) navigator.clipboard.writeText(text).then(done, () => fallbackCopy(text, done));
+    else fallbackCopy(text, done);
+  }
+  function fallbackCopy(text, done) {
+    const area = el("textarea", { style: "position:fixed;left:-9999px" });
+    area.value = text;
+    document.body.append(area);
+    area.select();
+    try { document.execCommand("copy"); done(); } catch (e) { /* clipboard unavailable */ }
+    area.remove();
+  }
+
+  // ---------- hash: #step=N, #view=shrunk&step=N ----------
+  function readHash() {
+    const params = new URLSearchParams(location.hash.replace(/^#/, ""));
+    const step = params.has("step") ? Number(params.get("step")) : null;
+    return { view: params.get("view"), step: Number.isInteger(step) ? step : null };
+  }
+  function writeHash(viewName, step) {
+    const hash = (viewName === DATA.views[0].name ? "" : "view=" + viewName + "&") + "step=" + step;
+    if (location.hash.replace(/^#/, "") !== hash) history.replaceState(null, "", "#" + hash);
+  }
+
+  // ---------- page header ----------
+  const first = DATA.views[0];
+  function commandLine(label, text) {
+    const button = el("button", { text: "copy", title: "copy to the clipboard" });
+    button.addEventListener("click", () => copy(text, button));
+    return el("div", { class: "cmd" }, [el("span", { class: "cmd-label", text: label }), el("code", { text, title: text }), button]);
+  }
+  document.body.append(el("header", { class: "page" }, [
+    el("div", {}, [
+      el("div", { class: "app", text: "match-race-sim · trace report" }),
+      el("h1", {}, [first.scenario, el("span", { class: "pill", text: first.server }), el("span", { class: "verdict " + first.verdict, text: first.verdict.toUpperCase() })]),
+      el("div", { class: "meta" }, [
+        el("span", {}, ["seed ", el("b", { text: String(first.seed) })]),
+        el("span", {}, ["strategy ", el("b", { text: first.strategy })]),
+        el("span", {}, ["steps ", el("b", { text: String(first.steps.length) })]),
+        el("span", {}, ["players ", el("b", { text: String(first.players) })]),
+        el("span", {}, ["violations ", el("b", { text: String(first.violations.length) })]),
+        el("span", { class: "mono", title: first.hash }, ["hash ", el("b", { text: first.hash.slice(0, 16) + "…" })]),
+      ]),
+    ]),
+    el("div", { class: "repro" }, [
+      first.replay ? commandLine("replay", first.replay) : null,
+      commandLine("re-run", first.run),
+    ]),
+  ]));
+
+  const views = new Map();
+  let tabs = null;
+  if (DATA.views.length > 1) {
+    tabs = el("nav", { class: "tabs" });
+    for (const data of DATA.views) {
+      const button = el("button", { "data-view": data.name }, [data.title, el("span", { class: "count", text: data.steps.length + " steps" })]);
+      button.addEventListener("click", () => show(data.name, null));
+      tabs.append(button);
+    }
+    document.body.append(tabs);
+  }
+  const mainNode = el("main");
+  document.body.append(mainNode);
+
+  function show(name, step) {
+    const data = DATA.views.find((v) => v.name === name) || DATA.views[0];
+    for (const view of views.values()) view.root.hidden = true;
+    let view = views.get(data.name);
+    if (!view) {
+      view = createView(data);
+      views.set(data.name, view);
+      mainNode.append(view.root);
+    }
+    view.root.hidden = false;
+    if (tabs) for (const button of tabs.children) button.classList.toggle("active", button.getAttribute("data-view") === data.name);
+    view.activate(step);
+  }
+
+  // ---------- one trace's view ----------
+  function createView(data) {
+    const steps = data.steps;
+    const n = steps.length;
+    const lanes = data.lanes;
+    const kinds = data.kinds;
+    const redisLane = lanes.indexOf("redis");
+    const T = new Float64Array(n);
+    const LANE = new Int32Array(n);
+    const KIND = new Uint8Array(n);
+    const MARK = new Uint8Array(n); // 1: refused lock or failed command
+    const xs = new Float64Array(n);
+    const gaps = [];
+    for (let i = 0; i < n; i++) {
+      const s = steps[i];
+      T[i] = s[0]; LANE[i] = s[1]; KIND[i] = s[2];
+      if (isRefusedOrError(s[3], s[4])) MARK[i] = 1;
+      if (i === 0) { xs[i] = 0; continue; }
+      const dt = T[i] - T[i - 1];
+      // Time is mostly idle: gaps grow with the log of their length, and every step keeps its own width.
+      const gap = dt <= 0 ? 0 : Math.min(64, 3 + 9 * Math.log10(1 + dt));
+      xs[i] = xs[i - 1] + STEP_W + gap;
+      if (dt >= GAP_LABEL_MS) gaps.push(i);
+    }
+    const span = n > 0 ? xs[n - 1] + STEP_W : STEP_W;
+    const laneSteps = lanes.map(() => []);
+    for (let i = 0; i < n; i++) {
+      laneSteps[LANE[i]].push(i);
+      if (redisLane >= 0 && kinds[KIND[i]] === "redis" && LANE[i] !== redisLane) laneSteps[redisLane].push(i);
+    }
+
+    // Redis contents: a snapshot every CHECKPOINT_EVERY steps, the rest replayed from the nearest one.
+    const changesAt = new Map(data.redis.map(([step, change]) => [step, change]));
+    const checkpoints = [];
+    {
+      const state = new Map();
+      for (let i = 0; i < n; i++) {
+        if (i % CHECKPOINT_EVERY === 0) checkpoints.push(new Map(state));
+        const change = changesAt.get(i);
+        if (change) for (const [key, value] of change) { if (value === null) state.delete(key); else state.set(key, value); }
+      }
+    }
+    function redisAfter(step) {
+      const base = Math.floor(step / CHECKPOINT_EVERY);
+      const state = new Map(checkpoints[base] || []);
+      for (let i = base * CHECKPOINT_EVERY; i <= step; i++) {
+        const change = changesAt.get(i);
+        if (change) for (const [key, value] of change) { if (value === null) state.delete(key); else state.set(key, value); }
+      }
+      return state;
+    }
+
+    let activeViolation = data.violations.length > 0 ? 0 : -1;
+    let involved = new Uint8Array(n);
+    let involvedPlayers = new Set();
+    let violationKeys = new Set();
+    const violationSteps = new Set(data.violations.map((v) => v.step));
+    function setActiveViolation(index) {
+      activeViolation = index;
+      involved = new Uint8Array(n);
+      involvedPlayers = new Set();
+      violationKeys = new Set();
+      const v = data.violations[index];
+      if (v) {
+        for (const i of v.involved) involved[i] = 1;
+        for (const p of v.players) involvedPlayers.add("player:" + p);
+        for (const k of v.keys) violationKeys.add(k);
+      }
+      for (const card of violationList.querySelectorAll(".violation")) card.classList.toggle("active", Number(card.getAttribute("data-index")) === index);
+      applyLaneFilter();
+      overviewDirty = true;
+      table.refresh();
+    }
+
+    let selected = -1;
+    let zoom = 1;
+    let onlyInvolvedLanes = false;
+    let rows = [];
+    const rowOf = new Int32Array(lanes.length);
+
+    // ---------- DOM ----------
+    const root = el("section", { class: "view" });
+    const violationList = el("div", { class: "card violations" });
+    root.append(violationList);
+    violationList.append(el("div", { class: "view-meta" }, [
+      el("b", { text: data.title }),
+      el("span", { text: n + " steps" }),
+      el("span", { class: "mono", title: data.hash, text: "hash " + data.hash.slice(0, 16) + "…" }),
+      el("span", { text: "seed " + data.seed + " · " + data.strategy + " · " + data.players + " players" }),
+      data.replay ? el("code", { text: data.replay }) : null,
+    ]));
+    if (data.violations.length === 0) violationList.append(el("div", { class: "none", text: "No violation in this trace." }));
+    data.violations.forEach((v, index) => {
+      const card = el("div", { class: "violation", "data-index": String(index), title: "show this violation" }, [
+        el("span", { class: "inv", text: v.invariant }),
+        el("span", { class: "msg", text: abbrev(v.message) }),
+        el("span", { class: "where", text: "step " + v.step + " · " + seconds(v.at) }),
+        el("div", { class: "story", text: v.explanation }),
+      ]);
+      card.addEventListener("click", () => { setActiveViolation(index); select(v.step, { center: true }); });
+      violationList.append(card);
+    });
+
+    const workbench = el("div", { class: "workbench" });
+    root.append(workbench);
+    const timelineCard = el("div", { class: "card timeline-card" });
+    workbench.append(timelineCard);
+
+    const zoomOut = el("button", { text: "−", title: "zoom out (ctrl + wheel)" });
+    const zoomIn = el("button", { text: "+", title: "zoom in (ctrl + wheel)" });
+    const zoomFit = el("button", { text: "fit", title: "whole trace in view" });
+    const zoomOne = el("button", { text: "1:1", title: "every step its own width" });
+    const toViolation = el("button", { text: "⚑ violation", title: "select the violating step (v)" });
+    const laneToggle = el("input", { type: "checkbox" });
+    const legend = el("div", { class: "legend" });
+    for (const kind of kinds) legend.append(el("span", {}, [el("i", { style: "background:" + COLOURS[kind] }), kind]));
+    legend.append(el("span", {}, [el("i", { class: "halo" }), "involved"]));
+    legend.append(el("span", {}, [el("i", { class: "viol" }), "violation"]));
+    legend.append(el("span", {}, [el("i", { class: "refused" }), "refused / failed"]));
+    timelineCard.append(el("div", { class: "toolbar" }, [
+      el("div", { class: "group" }, [zoomOut, zoomIn, zoomFit, zoomOne]),
+      el("div", { class: "sep" }),
+      toViolation,
+      el("label", { title: "hide players that the violation does not name" }, [laneToggle, "involved players only"]),
+      legend,
+    ]));
+    const scroller = el("div", { class: "tl-scroller", tabindex: "0" });
+    const canvas = el("canvas");
+    const spacer = el("div", { class: "tl-spacer" });
+    scroller.append(spacer, canvas);
+    timelineCard.append(scroller);
+    const overview = el("canvas", { class: "overview", title: "whole trace: click or drag to move" });
+    timelineCard.append(overview);
+    timelineCard.append(el("div", { class: "hint", text: "Steps are laid out in order; idle time is compressed (gaps labelled on the axis). Hover a mark for what it did, click to select; ← → step, v violation, ctrl + wheel zoom." }));
+    const tooltip = el("div", { class: "tooltip" });
+    timelineCard.append(tooltip);
+
+    const side = el("aside", { class: "card side" });
+    workbench.append(side);
+    const stepDetail = el("div", { class: "step-detail" });
+    const redisPanel = el("div", { class: "redis-panel" });
+    side.append(stepDetail, redisPanel);
+    const keyFilter = el("input", { type: "search", placeholder: "filter keys" });
+    const redisCount = el("span", { class: "n" });
+    const redisTitle = el("h3", { text: "Redis" });
+    const redisChanges = el("div", { class: "rp-changes" });
+    const redisKeys = el("div", { class: "redis-keys" });
+    redisPanel.append(el("div", { class: "rp-head" }, [redisTitle, redisCount, keyFilter]), redisChanges, redisKeys);
+    keyFilter.addEventListener("input", () => renderRedis());
+
+    // ---------- lanes ----------
+    function applyLaneFilter() {
+      rows = [];
+      rowOf.fill(-1);
+      lanes.forEach((lane, index) => {
+        if (onlyInvolvedLanes && lane.startsWith("player:") && !involvedPlayers.has(lane)) return;
+        rowOf[index] = rows.length;
+        rows.push(index);
+      });
+      layout();
+    }
+    laneToggle.addEventListener("change", () => { onlyInvolvedLanes = laneToggle.checked; applyLaneFilter(); });
+
+    // ---------- geometry ----------
+    const dpr = () => window.devicePixelRatio || 1;
+    const fitZoom = () => Math.max(0.02, (scroller.clientWidth - GUTTER - 2 * PAD) / span);
+    const xOf = (i) => GUTTER + PAD + xs[i] * zoom - scroller.scrollLeft;
+    const markWidth = () => Math.max(1.5, STEP_W * zoom - (zoom >= 0.5 ? 1 : 0));
+    function layout() {
+      spacer.style.width = GUTTER + 2 * PAD + span * zoom + "px";
+      spacer.style.height = AXIS_H + rows.length * LANE_H + 6 + "px";
+      draw();
+    }
+    function setZoom(next, anchorX) {
+      const min = Math.min(fitZoom(), 1);
+      next = Math.max(min, Math.min(6, next));
+      const ax = anchorX === undefined ? scroller.clientWidth / 2 : anchorX;
+      const content = (scroller.scrollLeft + ax - GUTTER - PAD) / zoom;
+      zoom = next;
+      overviewDirty = true;
+      layout();
+      scroller.scrollLeft = content * zoom - ax + GUTTER + PAD;
+      draw();
+    }
+    zoomIn.addEventListener("click", () => setZoom(zoom * 1.6));
+    zoomOut.addEventListener("click", () => setZoom(zoom / 1.6));
+    zoomFit.addEventListener("click", () => setZoom(fitZoom()));
+    zoomOne.addEventListener("click", () => { setZoom(1); if (selected >= 0) reveal(selected, true); });
+    toViolation.addEventListener("click", () => { const v = data.violations[Math.max(0, activeViolation)]; if (v) select(v.step, { center: true }); });
+    scroller.addEventListener("wheel", (event) => {
+      if (!event.ctrlKey && !event.metaKey) return;
+      event.preventDefault();
+      const box = scroller.getBoundingClientRect();
+      setZoom(zoom * Math.pow(1.0015, -event.deltaY), event.clientX - box.left);
+    }, { passive: false });
+    scroller.addEventListener("scroll", () => { hideTooltip(); draw(); });
+
+    // ---------- drawing ----------
+    function visibleRange(width) {
+      const left = (scroller.scrollLeft - PAD - STEP_W) / zoom;
+      const right = (scroller.scrollLeft + width - GUTTER - PAD) / zoom;
+      const i0 = lowerBound(xs, left, (x) => x);
+      let i1 = lowerBound(xs, right, (x) => x);
+      if (i1 >= n) i1 = n - 1;
+      return [i0, i1];
+    }
+    function draw() {
+      const width = scroller.clientWidth;
+      const height = scroller.clientHeight;
+      if (width === 0) return;
+      const ratio = dpr();
+      if (canvas.width !== Math.round(width * ratio) || canvas.height !== Math.round(height * ratio)) {
+        canvas.width = Math.round(width * ratio);
+        canvas.height = Math.round(height * ratio);
+        canvas.style.width = width + "px";
+        canvas.style.height = height + "px";
+      }
+      canvas.style.left = scroller.scrollLeft + "px";
+      canvas.style.top = scroller.scrollTop + "px";
+      const ctx = canvas.getContext("2d");
+      ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+      ctx.clearRect(0, 0, width, height);
+      const top = scroller.scrollTop;
+      const firstRow = Math.max(0, Math.floor(top / LANE_H));
+      const lastRow = Math.min(rows.length - 1, Math.ceil((top + height - AXIS_H) / LANE_H));
+      const rowY = (row) => AXIS_H + row * LANE_H - top;
+
+      // lane stripes
+      for (let row = firstRow; row <= lastRow; row++) {
+        const lane = lanes[rows[row]];
+        ctx.fillStyle = involvedPlayers.has(lane) ? "#fffbeb" : row % 2 ? "#fafbfc" : "#ffffff";
+        ctx.fillRect(GUTTER, rowY(row), width - GUTTER, LANE_H);
+        if (row > 0 && laneGroup(rows[row]) !== laneGroup(rows[row - 1])) {
+          ctx.fillStyle = "#d0d5dd";
+          ctx.fillRect(0, rowY(row), width, 1);
+        }
+      }
+      if (n === 0) { drawGutter(ctx, firstRow, lastRow, rowY, height); return; }
+      const [i0, i1] = visibleRange(width);
+      const w = markWidth();
+
+      // compressed idle time
+      const g0 = lowerBound(gaps, i0, (g) => g);
+      for (let k = g0; k < gaps.length && gaps[k] <= i1 + 1; k++) {
+        const i = gaps[k];
+        const xa = xOf(i - 1) + w + 1;
+        const xb = xOf(i) - 1;
+        if (xb - xa < 2) continue;
+        ctx.fillStyle = "rgba(152,162,179,0.10)";
+        ctx.fillRect(xa, AXIS_H, xb - xa, height - AXIS_H);
+        ctx.strokeStyle = "rgba(152,162,179,0.45)";
+        ctx.setLineDash([2, 3]);
+        ctx.beginPath(); ctx.moveTo(Math.round((xa + xb) / 2) + 0.5, AXIS_H); ctx.lineTo(Math.round((xa + xb) / 2) + 0.5, height); ctx.stroke();
+        ctx.setLineDash([]);
+      }
+
+      // marks
+      const markH = LANE_H - 8;
+      for (let i = i0; i <= i1; i++) {
+        const x = xOf(i);
+        const kindColour = COLOURS[kinds[KIND[i]]];
+        const laneRows = [rowOf[LANE[i]]];
+        if (redisLane >= 0 && kinds[KIND[i]] === "redis" && LANE[i] !== redisLane) laneRows.push(rowOf[redisLane]);
+        for (let r = 0; r < laneRows.length; r++) {
+          const row = laneRows[r];
+          if (row < 0 || row < firstRow || row > lastRow) continue;
+          const y = rowY(row) + 4;
+          if (involved[i]) {
+            ctx.fillStyle = "#fcd34d";
+            ctx.fillRect(x - 2, y - 3, w + 4, markH + 6);
+          }
+          ctx.globalAlpha = r === 0 ? 1 : 0.6;
+          ctx.fillStyle = kindColour;
+          ctx.fillRect(x, y, w, markH);
+          ctx.globalAlpha = 1;
+          if (MARK[i] && w >= 3) {
+            ctx.fillStyle = "#111";
+            ctx.beginPath(); ctx.moveTo(x, y); ctx.lineTo(x + Math.min(w, 7), y); ctx.lineTo(x, y + Math.min(w, 7)); ctx.closePath(); ctx.fill();
+          }
+        }
+      }
+
+      // violating steps and the selection
+      for (const v of violationSteps) {
+        if (v < i0 - 1 || v > i1 + 1) continue;
+        const x = xOf(v) + w / 2;
+        ctx.fillStyle = "rgba(217,45,32,0.85)";
+        ctx.fillRect(Math.round(x) - 1, AXIS_H, 2, height - AXIS_H);
+        const row = rowOf[LANE[v]];
+        if (row >= 0) {
+          ctx.strokeStyle = "#d92d20"; ctx.lineWidth = 2.5;
+          ctx.strokeRect(xOf(v) - 4, rowY(row) + 0.5, w + 8, LANE_H - 1);
+          ctx.lineWidth = 1;
+        }
+      }
+      if (selected >= i0 - 1 && selected <= i1 + 1 && selected >= 0) {
+        const x = xOf(selected);
+        ctx.strokeStyle = "#101828"; ctx.setLineDash([3, 3]);
+        ctx.beginPath(); ctx.moveTo(Math.round(x + w / 2) + 0.5, AXIS_H); ctx.lineTo(Math.round(x + w / 2) + 0.5, height); ctx.stroke();
+        ctx.setLineDash([]);
+        const row = rowOf[LANE[selected]];
+        if (row >= 0) { ctx.strokeStyle = "#2f6fde"; ctx.lineWidth = 2; ctx.strokeRect(x - 3, rowY(row) + 2, w + 6, LANE_H - 4); ctx.lineWidth = 1; }
+      }
+
+      drawAxis(ctx, width, i0, i1, w);
+      drawGutter(ctx, firstRow, lastRow, rowY, height);
+      drawOverview();
+    }
+    function laneGroup(index) { return lanes[index].split(":")[0]; }
+    function drawAxis(ctx, width, i0, i1, w) {
+      ctx.fillStyle = "#ffffff";
+      ctx.fillRect(0, 0, width, AXIS_H);
+      ctx.fillStyle = "#e3e6eb";
+      ctx.fillRect(0, AXIS_H - 1, width, 1);
+      ctx.font = "11px " + getComputedStyle(document.body).fontFamily;
+      ctx.textBaseline = "middle";
+      // gap labels, then absolute times where there is room
+      const taken = [];
+      const g0 = lowerBound(gaps, i0, (g) => g);
+      ctx.fillStyle = "#98a2b3";
+      for (let k = g0; k < gaps.length && gaps[k] <= i1 + 1; k++) {
+        const i = gaps[k];
+        const xa = xOf(i - 1) + w;
+        const xb = xOf(i);
+        const label = shortGap(T[i] - T[i - 1]);
+        const tw = ctx.measureText(label).width;
+        if (xb - xa < tw + 6) continue;
+        const cx = (xa + xb) / 2;
+        ctx.fillText(label, cx - tw / 2, 21);
+        taken.push([cx - tw / 2 - 4, cx + tw / 2 + 4]);
+      }
+      ctx.fillStyle = "#344054";
+      let lastX = -1e9;
+      for (let i = i0; i <= i1; i++) {
+        const x = xOf(i);
+        if (x < GUTTER || x - lastX < 96 || (i > 0 && T[i] === T[i - 1] && x - lastX < 400)) continue;
+        const label = seconds(T[i]);
+        const tw = ctx.measureText(label).width;
+        ctx.fillRect(Math.round(x) , 3, 1, 6);
+        ctx.fillText(label, x + 3, 9);
+        lastX = x + tw;
+      }
+      for (const v of violationSteps) {
+        if (v < i0 - 1 || v > i1 + 1) continue;
+        const x = xOf(v) + w / 2;
+        const label = "✖ " + (data.violations.find((item) => item.step === v) || {}).invariant;
+        const tw = ctx.measureText(label).width + 10;
+        const left = Math.min(Math.max(GUTTER, x - tw / 2), width - tw);
+        ctx.fillStyle = "#d92d20";
+        ctx.fillRect(left, 13, tw, 16);
+        ctx.fillStyle = "#ffffff";
+        ctx.fillText(label, left + 5, 21);
+      }
+    }
+    function drawGutter(ctx, firstRow, lastRow, rowY, height) {
+      ctx.fillStyle = "#ffffff";
+      ctx.fillRect(0, AXIS_H, GUTTER, height - AXIS_H);
+      ctx.fillStyle = "#e3e6eb";
+      ctx.fillRect(GUTTER - 1, 0, 1, height);
+      ctx.fillStyle = "#ffffff";
+      ctx.fillRect(0, 0, GUTTER - 1, AXIS_H - 1);
+      ctx.fillStyle = "#667085";
+      ctx.font = "600 11px " + getComputedStyle(document.body).fontFamily;
+      ctx.fillText("lane", 12, 15);
+      const family = getComputedStyle(document.body).fontFamily;
+      for (let row = firstRow; row <= lastRow; row++) {
+        const lane = lanes[rows[row]];
+        const title = laneTitle(lane);
+        const y = rowY(row) + LANE_H / 2;
+        if (y < AXIS_H) continue;
+        const named = involvedPlayers.has(lane);
+        if (named) { ctx.fillStyle = "#fffbeb"; ctx.fillRect(0, rowY(row), GUTTER - 1, LANE_H); ctx.fillStyle = "#f59e0b"; ctx.fillRect(0, rowY(row), 3, LANE_H); }
+        ctx.font = "11px " + family;
+        ctx.fillStyle = "#98a2b3";
+        ctx.fillText(title.group, 12, y);
+        ctx.font = (named ? "700 " : "500 ") + "12px " + family;
+        ctx.fillStyle = named ? "#93370d" : "#1d2330";
+        ctx.fillText(title.name, 74, y);
+        ctx.fillStyle = "#c0c6d0";
+        ctx.font = "10px " + family;
+        const count = laneSteps[rows[row]].length;
+        const text = String(count);
+        ctx.fillText(text, GUTTER - 8 - ctx.measureText(text).width, y);
+      }
+    }
+
+    // ---------- overview ----------
+    let overviewDirty = true;
+    let overviewCache = null;
+    function drawOverview() {
+      const width = overview.clientWidth;
+      const height = overview.clientHeight;
+      if (width === 0) return;
+      const ratio = dpr();
+      if (overviewDirty || !overviewCache || overviewCache.width !== Math.round(width * ratio)) {
+        overviewCache = document.createElement("canvas");
+        overviewCache.width = Math.round(width * ratio);
+        overviewCache.height = Math.round(height * ratio);
+        const c = overviewCache.getContext("2d");
+        c.setTransform(ratio, 0, 0, ratio, 0, 0);
+        c.fillStyle = "#fafbfc";
+        c.fillRect(0, 0, width, height);
+        const inner = width - GUTTER - 2 * PAD;
+        const band = height - 12;
+        const rowH = Math.max(0.5, band / Math.max(1, rows.length));
+        for (let i = 0; i < n; i++) {
+          const row = rowOf[LANE[i]];
+          if (row < 0) continue;
+          c.fillStyle = COLOURS[kinds[KIND[i]]];
+          c.fillRect(GUTTER + PAD + (xs[i] / span) * inner, 3 + row * (band / Math.max(1, rows.length)), 1, Math.max(1, rowH));
+        }
+        c.fillStyle = "#f59e0b";
+        for (let i = 0; i < n; i++) if (involved[i]) c.fillRect(GUTTER + PAD + (xs[i] / span) * inner, height - 7, 1.5, 5);
+        c.fillStyle = "#d92d20";
+        for (const v of violationSteps) c.fillRect(GUTTER + PAD + (xs[v] / span) * inner - 1, 0, 2, height);
+        c.fillStyle = "#667085";
+        c.font = "600 11px " + getComputedStyle(document.body).fontFamily;
+        c.textBaseline = "middle";
+        c.fillText("whole trace", 12, height / 2 - 6);
+        c.font = "11px " + getComputedStyle(document.body).fontFamily;
+        c.fillText(seconds(n ? T[n - 1] : 0) + " · " + n + " steps", 12, height / 2 + 8);
+        overviewDirty = false;
+      }
+      overview.width = Math.round(width * ratio);
+      overview.height = Math.round(height * ratio);
+      const ctx = overview.getContext("2d");
+      ctx.setTransform(1, 0, 0, 1, 0, 0);
+      ctx.drawImage(overviewCache, 0, 0);
+      ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+      const inner = width - GUTTER - 2 * PAD;
+      const total = span * zoom;
+      const viewLeft = Math.max(0, scroller.scrollLeft - PAD) / total;
+      const viewWidth = (scroller.clientWidth - GUTTER) / total;
+      ctx.strokeStyle = "#2f6fde";
+      ctx.lineWidth = 1.5;
+      ctx.fillStyle = "rgba(47,111,222,0.10)";
+      const vx = GUTTER + PAD + viewLeft * inner;
+      const vw = Math.max(4, Math.min(1, viewWidth) * inner);
+      ctx.fillRect(vx, 1, vw, height - 2);
+      ctx.strokeRect(vx, 1, vw, height - 2);
+    }
+    function overviewJump(event) {
+      const box = overview.getBoundingClientRect();
+      const inner = box.width - GUTTER - 2 * PAD;
+      const fraction = (event.clientX - box.left - GUTTER - PAD) / inner;
+      scroller.scrollLeft = fraction * span * zoom + PAD - (scroller.clientWidth - GUTTER) / 2;
+    }
+    let dragging = false;
+    overview.addEventListener("mousedown", (event) => { dragging = true; overviewJump(event); });
+    window.addEventListener("mousemove", (event) => { if (dragging && !root.hidden) overviewJump(event); });
+    window.addEventListener("mouseup", () => { dragging = false; });
+
+    // ---------- hit testing, tooltip ----------
+    function hit(event) {
+      const box = scroller.getBoundingClientRect();
+      const mx = event.clientX - box.left;
+      const my = event.clientY - box.top;
+      if (mx < GUTTER || my < AXIS_H) return -1;
+      const row = Math.floor((my - AXIS_H + scroller.scrollTop) / LANE_H);
+      if (row < 0 || row >= rows.length) return -1;
+      const list = laneSteps[rows[row]];
+      if (list.length === 0) return -1;
+      const w = markWidth();
+      const target = (mx - GUTTER - PAD + scroller.scrollLeft - w / 2) / zoom;
+      let k = lowerBound(list, target, (i) => xs[i]);
+      let best = -1;
+      let bestDistance = Infinity;
+      for (const candidate of [k - 1, k, k + 1]) {
+        if (candidate < 0 || candidate >= list.length) continue;
+        const i = list[candidate];
+        const distance = Math.abs(xOf(i) + w / 2 - mx);
+        if (distance < bestDistance) { bestDistance = distance; best = i; }
+      }
+      return bestDistance <= Math.max(5, w / 2 + 2) ? best : -1;
+    }
+    function hideTooltip() { tooltip.style.display = "none"; }
+    scroller.addEventListener("mousemove", (event) => {
+      const i = hit(event);
+      if (i < 0) { hideTooltip(); scroller.style.cursor = "default"; return; }
+      scroller.style.cursor = "pointer";
+      const s = steps[i];
+      tooltip.replaceChildren(
+        el("div", { class: "tt-head", text: "#" + i + " · " + seconds(s[0]) + " · " + lanes[s[1]] + " · " + kinds[s[2]] }),
+        el("div", { class: "tt-label", text: s[3] }),
+        s[4] ? el("div", { class: "tt-detail", text: s[4].length > 400 ? s[4].slice(0, 399) + "…" : s[4] }) : null,
+      );
+      tooltip.style.display = "block";
+      const card = timelineCard.getBoundingClientRect();
+      let left = event.clientX - card.left + 14;
+      const top = event.clientY - card.top + 16;
+      if (left + 520 > card.width) left = Math.max(4, event.clientX - card.left - 14 - Math.min(520, tooltip.offsetWidth));
+      tooltip.style.left = left + "px";
+      tooltip.style.top = top + "px";
+    });
+    scroller.addEventListener("mouseleave", hideTooltip);
+    scroller.addEventListener("click", (event) => { const i = hit(event); if (i >= 0) select(i, {}); });
+
+    // ---------- selection ----------
+    function reveal(i, center) {
+      const x = GUTTER + PAD + xs[i] * zoom;
+      const visibleLeft = scroller.scrollLeft + GUTTER + 20;
+      const visibleRight = scroller.scrollLeft + scroller.clientWidth - 20;
+      if (center || x < visibleLeft || x > visibleRight) scroller.scrollLeft = x - GUTTER - (scroller.clientWidth - GUTTER) / 2;
+      const row = rowOf[LANE[i]];
+      if (row >= 0) {
+        const y = AXIS_H + row * LANE_H;
+        if (y < scroller.scrollTop + AXIS_H || y + LANE_H > scroller.scrollTop + scroller.clientHeight) scroller.scrollTop = Math.max(0, y - scroller.clientHeight / 2);
+      }
+    }
+    function select(i, options) {
+      if (n === 0) return;
+      selected = Math.max(0, Math.min(n - 1, i));
+      reveal(selected, options.center === true);
+      renderStep();
+      renderRedis();
+      table.follow(selected);
+      writeHash(data.name, selected);
+      draw();
+    }
+    function neighbour(direction, sameLane) {
+      if (selected < 0) return 0;
+      if (!sameLane) return selected + direction;
+      const list = laneSteps[LANE[selected]];
+      const k = lowerBound(list, selected, (i) => i) + direction;
+      return k >= 0 && k < list.length ? list[k] : selected;
+    }
+    function renderStep() {
+      const s = steps[selected];
+      const kind = kinds[s[2]];
+      const badges = [];
+      const vio = data.violations.filter((v) => v.step === selected);
+      for (const v of vio) badges.push(el("span", { class: "badge viol", text: "✖ " + v.invariant }));
+      if (involved[selected] && vio.length === 0) badges.push(el("span", { class: "badge inv", text: "involved" }));
+      if (MARK[selected]) badges.push(el("span", { class: "badge deleted", text: s[4] === "null" ? "refused (lock held elsewhere)" : "failed" }));
+      const detailName = { redis: "reply", "frame-in": "frame", "frame-out": "frame", deliver: "message", fault: "effect", "http-request": "request body", "http-reply": "reply body", close: "result" }[kind] || "detail";
+      const nav = el("div", { class: "step-nav" });
+      const navButton = (text, direction, sameLane) => {
+        const button = el("button", { text });
+        button.addEventListener("click", () => select(neighbour(direction, sameLane), {}));
+        return button;
+      };
+      nav.append(navButton("◀ prev", -1, false), navButton("next ▶", 1, false), navButton("◀ in lane", -1, true), navButton("in lane ▶", 1, true));
+      stepDetail.replaceChildren(
+        el("div", { class: "head" }, [
+          el("span", { class: "idx", text: "Step #" + selected }),
+          el("span", { class: "chip", style: "background:" + COLOURS[kind], text: kind }),
+          el("span", { class: "when", text: seconds(s[0]) + " · " + lanes[s[1]] }),
+        ]),
+        badges.length ? el("div", { class: "head", style: "margin-top:5px" }, badges) : null,
+        el("div", { class: "field" }, [el("div", { class: "name", text: "what" }), el("pre", { text: s[3] })]),
+        s[4] ? el("div", { class: "field" }, [el("div", { class: "name", text: detailName }), el("pre", { text: pretty(s[4]) })]) : null,
+        nav,
+      );
+    }
+    function formatValue(value) {
+      switch (value.type) {
+        case "string": return value.value;
+        case "hash": return Object.entries(value.value).map(([field, v]) => field + " = " + v).join("\n");
+        case "set": return value.value.join("\n");
+        case "zset": return value.value.map(([member, score]) => member + "  (" + score + ")").join("\n");
+        case "list": return value.value.map((item, k) => k + ": " + item).join("\n");
+        default: return JSON.stringify(value.value);
+      }
+    }
+    function renderRedis() {
+      if (selected < 0) return;
+      const state = redisAfter(selected);
+      const change = changesAt.get(selected) || [];
+      const changed = new Set(change.filter(([, v]) => v !== null).map(([k]) => k));
+      const deleted = change.filter(([, v]) => v === null).map(([k]) => k);
+      redisTitle.textContent = "Redis after step #" + selected;
+      redisCount.textContent = state.size + " key" + (state.size === 1 ? "" : "s");
+      redisChanges.textContent = change.length === 0 ? "This step changed no key." : "This step changed " + change.map(([k, v]) => abbrev(k) + (v === null ? " (deleted)" : "")).join(", ") + ".";
+      const filter = keyFilter.value.trim().toLowerCase();
+      const rank = (key) => (changed.has(key) ? 0 : violationKeys.has(key) ? 1 : 2);
+      const keys = [...state.keys()].filter((k) => !filter || k.toLowerCase().includes(filter)).sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
+      const nodes = [];
+      for (const key of deleted) {
+        if (filter && !key.toLowerCase().includes(filter)) continue;
+        nodes.push(el("div", { class: "rk deleted" }, [el("div", { class: "rk-head" }, [el("span", { class: "rk-name", text: key }), el("span", { class: "badge deleted", text: "deleted by this step" })])]));
+      }
+      for (const key of keys.slice(0, MAX_KEYS_SHOWN)) {
+        const value = state.get(key);
+        nodes.push(el("div", { class: "rk" + (changed.has(key) ? " changed" : "") }, [
+          el("div", { class: "rk-head" }, [
+            el("span", { class: "rk-name", text: key }),
+            el("span", { class: "rk-type", text: value.type }),
+            changed.has(key) ? el("span", { class: "badge changed", text: "changed" }) : null,
+            violationKeys.has(key) ? el("span", { class: "badge vkey", text: "⚑ in violation" }) : null,
+          ]),
+          el("div", { class: "rk-value", text: formatValue(value) }),
+        ]));
+      }
+      if (keys.length > MAX_KEYS_SHOWN) nodes.push(el("div", { class: "rk-more", text: "… " + (keys.length - MAX_KEYS_SHOWN) + " more keys: use the filter" }));
+      if (nodes.length === 0) nodes.push(el("div", { class: "rk-more", text: state.size === 0 ? "Redis is empty at this step." : "No key matches the filter." }));
+      redisKeys.replaceChildren(...nodes);
+    }
+
+    // ---------- step table (virtualised) ----------
+    const table = (function () {
+      const card = el("div", { class: "card table-card" });
+      const laneSelect = el("select", {}, [el("option", { value: "", text: "all lanes" })]);
+      lanes.forEach((lane, index) => laneSelect.append(el("option", { value: String(index), text: abbrev(lane) })));
+      const kindSelect = el("select", {}, [el("option", { value: "", text: "all kinds" })]);
+      kinds.forEach((kind, index) => kindSelect.append(el("option", { value: String(index), text: kind })));
+      const search = el("input", { type: "search", placeholder: "filter: text in label or detail" });
+      const onlyInvolved = el("input", { type: "checkbox" });
+      const count = el("span", { class: "count" });
+      card.append(el("div", { class: "table-tools" }, [el("b", { text: "Steps" }), laneSelect, kindSelect, search, el("label", {}, [onlyInvolved, " involved only"]), count]));
+      const columns = [["#", (i) => i], ["time", (i) => T[i]], ["lane", (i) => lanes[LANE[i]]], ["kind", (i) => kinds[KIND[i]]], ["what", (i) => steps[i][3]], ["detail", (i) => steps[i][4]]];
+      const head = el("div", { class: "trow thead" });
+      let sortColumn = 0;
+      let sortDesc = false;
+      columns.forEach(([name], index) => {
+        const cell = el("span", { text: name, title: "sort by " + name });
+        cell.addEventListener("click", () => { if (sortColumn === index) sortDesc = !sortDesc; else { sortColumn = index; sortDesc = false; } refresh(); });
+        head.append(cell);
+      });
+      const body = el("div", { class: "tbody" });
+      const inner = el("div", { style: "position:relative" });
+      body.append(inner);
+      card.append(head, body);
+      root.append(card);
+      let order = [];
+      let positionOf = new Map();
+      function refresh() {
+        const lane = laneSelect.value === "" ? -1 : Number(laneSelect.value);
+        const kind = kindSelect.value === "" ? -1 : Number(kindSelect.value);
+        const text = search.value.trim().toLowerCase();
+        order = [];
+        for (let i = 0; i < n; i++) {
+          if (lane >= 0 && LANE[i] !== lane && !(lane === redisLane && kinds[KIND[i]] === "redis")) continue;
+          if (kind >= 0 && KIND[i] !== kind) continue;
+          if (onlyInvolved.checked && !involved[i] && !violationSteps.has(i)) continue;
+          if (text && !(steps[i][3].toLowerCase().includes(text) || steps[i][4].toLowerCase().includes(text) || lanes[LANE[i]].toLowerCase().includes(text))) continue;
+          order.push(i);
+        }
+        if (sortColumn !== 0 || sortDesc) {
+          const key = columns[sortColumn][1];
+          order.sort((a, b) => { const ka = key(a); const kb = key(b); const c = ka < kb ? -1 : ka > kb ? 1 : a - b; return sortDesc ? -c : c; });
+        }
+        positionOf = new Map(order.map((i, k) => [i, k]));
+        head.querySelectorAll("span").forEach((cell, index) => { cell.classList.toggle("sorted", index === sortColumn); cell.classList.toggle("desc", index === sortColumn && sortDesc); });
+        count.textContent = order.length + " of " + n + " steps";
+        inner.style.height = order.length * ROW_H + "px";
+        render();
+      }
+      function render() {
+        const start = Math.max(0, Math.floor(body.scrollTop / ROW_H) - 8);
+        const end = Math.min(order.length, Math.ceil((body.scrollTop + body.clientHeight) / ROW_H) + 8);
+        const nodes = [];
+        for (let k = start; k < end; k++) {
+          const i = order[k];
+          const s = steps[i];
+          const classes = ["trow"];
+          if (involved[i]) classes.push("involved");
+          if (violationSteps.has(i)) classes.push("viol");
+          if (i === selected) classes.push("selected");
+          const row = el("div", { class: classes.join(" "), style: "top:" + k * ROW_H + "px" }, [
+            el("span", { class: "num", text: String(i) }),
+            el("span", { class: "num", text: seconds(s[0]) }),
+            el("span", { text: abbrev(lanes[s[1]]), title: lanes[s[1]] }),
+            el("span", {}, [el("span", { class: "chip", style: "background:" + COLOURS[kinds[s[2]]], text: kinds[s[2]] })]),
+            el("span", { class: "mono", text: s[3], title: s[3] }),
+            el("span", { class: "mono", text: s[4], title: s[4].slice(0, 600) }),
+          ]);
+          row.addEventListener("click", () => select(i, {}));
+          nodes.push(row);
+        }
+        inner.replaceChildren(...nodes);
+      }
+      function follow(i) {
+        const k = positionOf.get(i);
+        if (k !== undefined) {
+          const y = k * ROW_H;
+          if (y < body.scrollTop || y + ROW_H > body.scrollTop + body.clientHeight) body.scrollTop = Math.max(0, y - body.clientHeight / 2);
+        }
+        render();
+      }
+      body.addEventListener("scroll", render);
+      for (const control of [laneSelect, kindSelect, onlyInvolved]) control.addEventListener("change", refresh);
+      search.addEventListener("input", refresh);
+      return { refresh, follow };
+    })();
+
+    function onKey(event) {
+      if (root.hidden || event.target.closest("input, select, textarea")) return;
+      if (event.key === "ArrowRight" || event.key === "ArrowLeft") {
+        event.preventDefault();
+        select(neighbour(event.key === "ArrowRight" ? 1 : -1, event.shiftKey), {});
+      } else if (event.key === "v") {
+        const v = data.violations[Math.max(0, activeViolation)];
+        if (v) select(v.step, { center: true });
+      }
+    }
+    document.addEventListener("keydown", onKey);
+    window.addEventListener("resize", () => { if (!root.hidden) { overviewDirty = true; layout(); } });
+
+    let activated = false;
+    function activate(step) {
+      if (!activated) {
+        activated = true;
+        applyLaneFilter();
+        if (activeViolation >= 0) setActiveViolation(activeViolation); else table.refresh();
+        // Short traces fit the view; long ones open at full width around the step of interest.
+        zoom = Math.max(fitZoom(), Math.min(1, n > 0 ? 0.45 : 1));
+        layout();
+      } else {
+        overviewDirty = true;
+        layout();
+      }
+      const target = step !== null ? step : selected >= 0 ? selected : activeViolation >= 0 ? data.violations[activeViolation].step : 0;
+      select(target, { center: true });
+    }
+    return { root, activate };
+  }
+
+  function fromHash() {
+    const wanted = readHash();
+    show(wanted.view || DATA.views[0].name, wanted.step);
+  }
+  window.addEventListener("hashchange", fromHash);
+  fromHash();
+})();

@@ -1,0 +1,39 @@
+import { describe, expect, it } from "vitest";
+import { findScenario, SCENARIOS } from "../../scenarios/index.ts";
+import { runOnce } from "../../sim/run/run-once.ts";
+import type { StrategyName } from "../../sim/scheduler/strategy.ts";
+import type { Trace } from "../../sim/trace/trace.ts";
+
+async function firstFailure(name: string, strategy: StrategyName, seeds: number): Promise<Trace | null> {
+  const scenario = findScenario(name)!;
+  for (let seed = 0; seed < seeds; seed++) {
+    const trace = await runOnce({ scenario: name, server: "legacy", seed, strategy, options: scenario.options });
+    if (trace.verdict === "fail") return trace;
+  }
+  return null;
+}
+
+describe("the harness finds each seed defect in legacy", () => {
+  for (const name of ["cancel-vs-complete", "complete-vs-stale", "stale-sweep", "malformed-input"]) {
+    it(`${name}: pct finds a violation of what the defect breaks`, async () => {
+      const scenario = findScenario(name)!;
+      const failure = await firstFailure(name, "pct", 200);
+      expect(failure, `no failure in 200 seeds of ${name}`).not.toBeNull();
+      expect(scenario.breaks).toContain(failure!.violations[0]!.invariant);
+    });
+  }
+});
+
+describe("the fixed server holds every invariant in every scenario", () => {
+  for (const scenario of SCENARIOS) {
+    const seeds = scenario.name === "swarm" ? 1 : 8;
+    for (const strategy of ["pct", "random"] as const) {
+      it(`${scenario.name}, ${strategy}, ${seeds} seed(s)`, async () => {
+        for (let seed = 0; seed < seeds; seed++) {
+          const trace = await runOnce({ scenario: scenario.name, server: "fixed", seed, strategy, options: scenario.options });
+          expect(trace.verdict, `seed ${seed}: ${JSON.stringify(trace.violations.slice(0, 2))}`).toBe("pass");
+        }
+      });
+    }
+  }
+});
