@@ -1,5 +1,5 @@
 import type { Scenario } from "../sim/scenario/options.ts";
-import type { Behaviour } from "../sim/world/behaviour.ts";
+import type { Behaviour } from "../sim/players/behaviour.ts";
 import { BASE } from "./defaults.ts";
 
 const MIX: Array<[Behaviour, number]> = [

@@ -1,5 +1,5 @@
 import type { MatchConfig } from "../../src/config/config.ts";
-import type { SimPlayer } from "../world/sim-player.ts";
+import type { Player } from "../players/player.ts";
 import type { InvariantName, Violation } from "./invariants.ts";
 import { placesOf, type ServerView } from "./server-view.ts";
 
@@ -35,10 +35,10 @@ export class Oracle {
   private readonly seen = new Set<string>();
   private readonly sessionFirstSeen = new Map<string, { at: number; members: string[]; key: string }>();
   private readonly announced = new Map<string, Set<string>>();
-  private readonly players: Map<string, SimPlayer>;
+  private readonly players: Map<string, Player>;
 
   constructor(
-    players: readonly SimPlayer[],
+    players: readonly Player[],
     private readonly config: MatchConfig,
     private readonly bounds: OracleBounds,
   ) {
@@ -64,7 +64,7 @@ export class Oracle {
   }
 
   /** A client received match_found: at most one session per player, at most one session per server. */
-  matchReceived(step: number, at: number, player: SimPlayer): void {
+  matchReceived(step: number, at: number, player: Player): void {
     const sessions = new Set(player.matches.map((match) => match.session));
     if (sessions.size > 1) {
       this.report("no-double-match", `matches:${player.id}`, {

@@ -1,3 +1,5 @@
+import type { SimulatedRedis } from "../redis/contract.ts";
+
 /** A variant's Redis contents read into the terms the invariants speak: who is where. */
 export interface SessionView {
   id: string;
@@ -35,3 +37,6 @@ export function placesOf(view: ServerView, player: string): string[] {
   for (const session of view.sessions.values()) if (session.members.includes(player)) places.push(session.key);
   return places;
 }
+
+/** What a reader needs of a Redis: the simulated one, or a snapshot taken of a real one. */
+export type KeyspaceSource = Pick<SimulatedRedis, "keys" | "inspect" | "execute">;

@@ -1,6 +1,6 @@
 import type { InvariantName } from "../oracle/invariants.ts";
 import type { MatchConfig } from "../../src/config/config.ts";
-import type { Behaviour } from "../world/behaviour.ts";
+import type { Behaviour } from "../players/behaviour.ts";
 import type { FaultEvents, FaultRates } from "../world/faults.ts";
 
 /** Everything that shapes a world. A trace stores it, and shrinking makes it smaller. */

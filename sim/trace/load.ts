@@ -3,7 +3,7 @@ import { VARIANTS } from "../../src/server/match-server.ts";
 import { UsageError } from "../cli/exit-codes.ts";
 import type { WorldOptions } from "../scenario/options.ts";
 import { STRATEGIES } from "../scheduler/strategy.ts";
-import { BEHAVIOURS } from "../world/behaviour.ts";
+import { BEHAVIOURS } from "../players/behaviour.ts";
 import { TRACE_FORMAT, type Trace } from "./trace.ts";
 
 const isObject = (value: unknown): value is Record<string, unknown> =>

@@ -1,10 +1,11 @@
 import type { ClientSocket, ConnectionEvents } from "../../src/ports/index.ts";
+import type { PlayerConnection } from "../players/player.ts";
 import { hopLatency, type SimContext } from "./context.ts";
 
 /** The client end of a simulated WebSocket. */
 export interface ClientEnd {
-  received(connection: SimConnection, text: string): void;
-  closedByServer(connection: SimConnection): void;
+  received(connection: PlayerConnection, text: string): void;
+  closedByServer(connection: PlayerConnection): void;
 }
 
 /**
@@ -12,7 +13,7 @@ export interface ClientEnd {
  * closes and their deliveries are steps. Pings are answered without a step while the client's network is up:
  * they only refresh liveness, and a silent network drop stops them.
  */
-export class SimConnection {
+export class SimConnection implements PlayerConnection {
   clientOpen = true;
   serverOpen = true;
   /** The client's network dropped without a close: the server only learns by heartbeat. */

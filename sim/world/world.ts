@@ -16,7 +16,7 @@ import { corrupt } from "./foreign-writer.ts";
 import { SimConnection } from "./sim-connection.ts";
 import { SimDedicatedServer } from "./sim-dedicated-server.ts";
 import { SimInstance } from "./sim-instance.ts";
-import { SimPlayer, type PlayerHost } from "./sim-player.ts";
+import { Player, type PlayerHost } from "../players/player.ts";
 import { SimRedisPort } from "./sim-redis-port.ts";
 import { NO_FAULTS } from "./faults.ts";
 
@@ -67,7 +67,7 @@ export class World {
   private readonly incarnations = new Map<string, number>();
   private readonly servers = new Map<string, SimDedicatedServer>();
   private readonly subscribers = new Map<string, SimRedisPort>();
-  readonly players: SimPlayer[] = [];
+  readonly players: Player[] = [];
   private readonly oracle: Oracle;
   private readonly readView: (redis: SimulatedRedis, config: MatchConfig) => ServerView;
   private readonly trace: TraceStep[] = [];
@@ -139,13 +139,13 @@ export class World {
     options.players.forEach((behaviour, index) => {
       const mode = this.config.gameModes[index % this.config.gameModes.length]?.name ?? "Normal_1v1";
       const id = behaviour === "malformed-frames" ? `player-${index + 1}` : playerRng.uuid();
-      const player = new SimPlayer(id, mode, behaviour, host, playerRng.fork(`p${index}`));
+      const player = new Player(id, mode, behaviour, host, playerRng.fork(`p${index}`));
       this.players.push(player);
       this.act(player, playerRng.int(0, options.joinWindowMs), "join", () => player.start());
     });
   }
 
-  private act(player: SimPlayer, delayMs: number, label: string, action: () => void): void {
+  private act(player: Player, delayMs: number, label: string, action: () => void): void {
     this.steps.add({
       lane: `player:${player.id}`,
       source: `client:${player.id}`,
@@ -162,7 +162,7 @@ export class World {
     return grid > 1 ? Math.round(delayMs / grid) * grid : delayMs;
   }
 
-  private connect(player: SimPlayer): SimConnection | null {
+  private connect(player: Player): SimConnection | null {
     const live = [...this.instances.values()].filter((instance) => instance.alive);
     if (live.length === 0) return null;
     const instance = this.rng.pick(live);
@@ -180,7 +180,7 @@ export class World {
     return connection;
   }
 
-  private frameDelivered(player: SimPlayer, text: string): void {
+  private frameDelivered(player: Player, text: string): void {
     const match = /"type"\s*:\s*"loading_complete"[^}]*"loading_session_id"\s*:\s*"([^"]+)"/.exec(text);
     if (match?.[1]) player.readyDelivered(match[1]);
   }

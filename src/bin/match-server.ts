@@ -65,7 +65,7 @@ async function serve(options: ServeOptions): Promise<void> {
     await server.start();
   } catch (error) {
     logger.log("error", "start_failed", { error: String(error) });
-    await within(REDIS_QUIT_MS, redis.quit(), undefined);
+    await within(REDIS_QUIT_MS, redis.quit().catch(() => undefined), undefined);
     process.exit(1);
   }
 

@@ -2,15 +2,15 @@ import { DEFAULT_CONFIG, type MatchConfig } from "../../src/config/config.ts";
 import { Rng } from "../../sim/random/rng.ts";
 import { boundsFor, Oracle } from "../../sim/oracle/oracle.ts";
 import { emptyView, type ServerView } from "../../sim/oracle/server-view.ts";
-import type { Behaviour } from "../../sim/world/behaviour.ts";
+import type { Behaviour } from "../../sim/players/behaviour.ts";
 import type { SimConnection } from "../../sim/world/sim-connection.ts";
-import { SimPlayer, type ClientView } from "../../sim/world/sim-player.ts";
+import { Player, type ClientView } from "../../sim/players/player.ts";
 
 export const config: MatchConfig = { ...DEFAULT_CONFIG };
 
 /** A player whose state a test sets by hand, as if a run had brought it there. */
-export function player(id: string, view: ClientView, options: { connected?: boolean; behaviour?: Behaviour } = {}): SimPlayer {
-  const made = new SimPlayer(id, "Normal_1v1", options.behaviour ?? "normal", {
+export function player(id: string, view: ClientView, options: { connected?: boolean; behaviour?: Behaviour } = {}): Player {
+  const made = new Player(id, "Normal_1v1", options.behaviour ?? "normal", {
     now: () => 0,
     connect: () => null,
     act: () => {},
@@ -20,7 +20,7 @@ export function player(id: string, view: ClientView, options: { connected?: bool
   return made;
 }
 
-export function oracleFor(players: SimPlayer[]): Oracle {
+export function oracleFor(players: Player[]): Oracle {
   return new Oracle(players, config, boundsFor(config, 0));
 }
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { BASE } from "../../scenarios/defaults.ts";
 import type { WorldOptions } from "../../sim/scenario/options.ts";
 import { runOnce } from "../../sim/run/run-once.ts";
-import { BEHAVIOURS } from "../../sim/world/behaviour.ts";
+import { BEHAVIOURS } from "../../sim/players/behaviour.ts";
 
 /** Generated worlds: players of every behaviour, instances, servers, every fault at some rate, and a seed. */
 const worlds = fc.record({

@@ -1,12 +1,11 @@
 import type { MatchConfig } from "../../../src/config/config.ts";
 import { KeyPrefix } from "../../../src/fixed/keys.ts";
-import type { SimulatedRedis } from "../../redis/contract.ts";
-import { emptyView, type ServerView } from "../server-view.ts";
+import { emptyView, type KeyspaceSource, type ServerView } from "../server-view.ts";
 
 const LIVE = new Set(["loading", "allocating"]);
 
 /** Reads the fixed layout of docs/fixed-server.md through the server's own key helpers. */
-export function readFixedView(redis: SimulatedRedis, _config: MatchConfig): ServerView {
+export function readFixedView(redis: KeyspaceSource, _config: MatchConfig): ServerView {
   const view = emptyView();
   for (const key of redis.keys()) {
     if (key.startsWith(KeyPrefix.queue)) {

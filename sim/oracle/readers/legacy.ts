@@ -1,16 +1,15 @@
 import type { MatchConfig } from "../../../src/config/config.ts";
-import type { SimulatedRedis } from "../../redis/contract.ts";
-import { emptyView, type ServerView } from "../server-view.ts";
+import { emptyView, type KeyspaceSource, type ServerView } from "../server-view.ts";
 
 const SESSION_FIELDS = new Set(["game_mode", "created_at", "status"]);
 
-function pttl(redis: SimulatedRedis, key: string): number {
+function pttl(redis: KeyspaceSource, key: string): number {
   const reply = redis.execute("PTTL", [key]);
   return typeof reply === "number" ? reply : -1;
 }
 
 /** Reads the legacy layout of DESIGN section 2. */
-export function readLegacyView(redis: SimulatedRedis, config: MatchConfig): ServerView {
+export function readLegacyView(redis: KeyspaceSource, config: MatchConfig): ServerView {
   const view = emptyView();
   const queuePrefix = `${config.queueKeyPrefix}:`;
   for (const key of redis.keys()) {

@@ -57,10 +57,6 @@ export class LuaRuntime {
     this.protectGlobals();
   }
 
-  has(sha: string): boolean {
-    return this.functions.has(sha);
-  }
-
   /** Compiles a body once; throws Redis's "Error compiling script" reply on a syntax error. */
   compile(sha: string, body: string): void {
     if (this.functions.has(sha)) return;

@@ -312,6 +312,8 @@
     const xOf = (i) => GUTTER + PAD + xs[i] * zoom - scroller.scrollLeft;
     const markWidth = () => Math.max(1.5, STEP_W * zoom - (zoom >= 0.5 ? 1 : 0));
     function layout() {
+      // Few lanes get a short timeline; many scroll inside a fixed height.
+      scroller.style.height = Math.max(180, Math.min(460, AXIS_H + rows.length * LANE_H + 14)) + "px";
       spacer.style.width = GUTTER + 2 * PAD + span * zoom + "px";
       spacer.style.height = AXIS_H + rows.length * LANE_H + 6 + "px";
       draw();

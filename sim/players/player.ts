@@ -1,7 +1,6 @@
 import { encodeClientFrame, ErrorText, parseServerMessage, type ServerMessage } from "../../src/protocol/index.ts";
 import type { Rng } from "../random/rng.ts";
 import { isWilling, loadingTime, type Behaviour } from "./behaviour.ts";
-import type { ClientEnd, SimConnection } from "./sim-connection.ts";
 
 /** What the client believes about itself, from the messages it received. */
 export type ClientView =
@@ -26,20 +25,31 @@ export interface MatchReceived {
   at: number;
 }
 
-/** The services a player uses: connecting, acting later, the time. */
+/** A player's end of one WebSocket, simulated or real. */
+export interface PlayerConnection {
+  readonly clientOpen: boolean;
+  clientSend(text: string): void;
+  /** Closes the socket with a close frame. */
+  clientClose(): void;
+  /** The network drops: no close frame reaches the server. */
+  clientDrop(): void;
+}
+
+/** The services a player uses: connecting, acting later, the time (ms since the run began). */
 export interface PlayerHost {
   now(): number;
-  connect(player: SimPlayer): SimConnection | null;
-  act(player: SimPlayer, delayMs: number, label: string, action: () => void): void;
+  connect(player: Player): PlayerConnection | null;
+  act(player: Player, delayMs: number, label: string, action: () => void): void;
 }
 
 export const RETURNED_TO_QUEUE = "returned to the queue";
 const MAX_REENQUEUES = 3;
 
-/** A client program with a behaviour. Everything it does is a step the scheduler orders. */
-export class SimPlayer implements ClientEnd {
+/** A client program with a behaviour. Everything it does goes through its host, so the same program drives
+ * simulated players (every action a step) and the real WebSocket swarm. */
+export class Player {
   view: ClientView = { state: "idle" };
-  connection: SimConnection | null = null;
+  connection: PlayerConnection | null = null;
   /** Quit for good: never reconnects. */
   quit = false;
   readonly episodes: LoadingEpisode[] = [];
@@ -159,7 +169,7 @@ export class SimPlayer implements ClientEnd {
     }
   }
 
-  received(connection: SimConnection, text: string): void {
+  received(connection: PlayerConnection, text: string): void {
     if (connection !== this.connection) return;
     const parsed = parseServerMessage(text);
     if (!parsed.ok) {
@@ -241,7 +251,7 @@ export class SimPlayer implements ClientEnd {
     }
   }
 
-  closedByServer(connection: SimConnection): void {
+  closedByServer(connection: PlayerConnection): void {
     if (connection !== this.connection) return;
     this.noteDisconnect();
     if (this.view.state !== "matched") this.view = { state: "idle" };
