@@ -1,7 +1,7 @@
 import type { MatchConfig } from "../../src/config/config.ts";
 import type { Player } from "../players/player.ts";
 import type { InvariantName, Violation } from "./invariants.ts";
-import { placesOf, type ServerView } from "./server-view.ts";
+import { placementsOf, placesOf, type ServerView } from "./server-view.ts";
 
 /** Limits the oracle judges by, derived from the run's config and faults. */
 export interface OracleBounds {
@@ -97,8 +97,9 @@ export class Oracle {
 
   /** Safety properties that must hold after every step. */
   afterStep(step: number, at: number, view: ServerView): void {
-    for (const player of this.players.values()) {
-      const places = placesOf(view, player.id);
+    for (const [id, places] of placementsOf(view)) {
+      const player = this.players.get(id);
+      if (!player) continue;
       const inGame = player.view.state === "matched" ? 1 : 0;
       if (places.length + inGame > 1) {
         this.report("no-double-match", `places:${player.id}:${places.join(",")}:${inGame}`, {

@@ -31,11 +31,28 @@ export function emptyView(): ServerView {
   return { queued: new Map(), sessions: new Map(), servers: [], locks: [] };
 }
 
+const placementCache = new WeakMap<ServerView, Map<string, string[]>>();
+
+/** Player id -> every place (queue key or session key) holding it, built once per view. */
+export function placementsOf(view: ServerView): Map<string, string[]> {
+  let placements = placementCache.get(view);
+  if (placements) return placements;
+  placements = new Map();
+  for (const [player, queues] of view.queued) placements.set(player, [...queues]);
+  for (const session of view.sessions.values()) {
+    for (const member of session.members) {
+      const places = placements.get(member);
+      if (places) places.push(session.key);
+      else placements.set(member, [session.key]);
+    }
+  }
+  placementCache.set(view, placements);
+  return placements;
+}
+
 /** Every place (queue key or session key) the server holds a player in. */
 export function placesOf(view: ServerView, player: string): string[] {
-  const places = [...(view.queued.get(player) ?? [])];
-  for (const session of view.sessions.values()) if (session.members.includes(player)) places.push(session.key);
-  return places;
+  return placementsOf(view).get(player) ?? [];
 }
 
 /** What a reader needs of a Redis: the simulated one, or a snapshot taken of a real one. */
