@@ -26,12 +26,31 @@ export interface ScriptHost {
   random(): number;
 }
 
+/** Between runs no engine is attached; a call then is a bug in the runtime, not a script error. */
+const NO_HOST: ScriptHost = {
+  call: () => {
+    throw new Error("redis.call outside a script run");
+  },
+  random: () => {
+    throw new Error("math.random outside a script run");
+  },
+};
+
+let shared: LuaRuntime | null = null;
+
+/** The thread's Lua state, created on first use: compiling a script once serves every later run. */
+export function sharedLuaRuntime(): LuaRuntime {
+  shared ??= new LuaRuntime();
+  return shared;
+}
+
 const ARG_TYPE_ERROR = "ERR Lua redis lib command arguments must be strings or integers";
 const NO_ARGS_ERROR = "ERR Please specify at least one argument for this redis lib call";
 
 /**
- * One Lua state for the engine's lifetime, as in Redis: each script body is compiled once into a function
- * kept in the registry, and each call only sets KEYS and ARGV, runs it and converts the reply.
+ * One Lua state, as in Redis: each script body is compiled once into a function kept in the registry, and each
+ * call only sets KEYS and ARGV, runs it and converts the reply. Scripts cannot create globals, so a state can
+ * serve every engine of a thread in turn (runs are synchronous): each run names the engine it works for.
  */
 export class LuaRuntime {
   private readonly L: LuaState;
@@ -43,7 +62,9 @@ export class LuaRuntime {
    */
   private internalFailure: unknown = null;
 
-  constructor(private readonly host: ScriptHost) {
+  private host: ScriptHost = NO_HOST;
+
+  constructor() {
     const L = lauxlib.luaL_newstate();
     this.L = L;
     lualib.luaL_openlibs(L);
@@ -70,11 +91,12 @@ export class LuaRuntime {
     this.functions.set(sha, lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX));
   }
 
-  run(sha: string, keys: readonly string[], argv: readonly string[]): RedisReply {
+  run(sha: string, keys: readonly string[], argv: readonly string[], host: ScriptHost): RedisReply {
     const ref = this.functions.get(sha);
     if (ref === undefined) throw new Error(`script ${sha} not compiled`);
     const L = this.L;
     lua.lua_settop(L, 0);
+    this.host = host;
     try {
       lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, this.handlerRef);
       lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, ref);
@@ -92,12 +114,8 @@ export class LuaRuntime {
       return this.toRedis(lua.lua_gettop(L));
     } finally {
       lua.lua_settop(L, 0);
+      this.host = NO_HOST;
     }
-  }
-
-  flush(): void {
-    for (const ref of this.functions.values()) lauxlib.luaL_unref(this.L, lua.LUA_REGISTRYINDEX, ref);
-    this.functions.clear();
   }
 
   private setArray(name: string, values: readonly string[]): void {

@@ -1,15 +1,13 @@
 import type { RedisReply } from "../contract.ts";
 import { ERR, fail } from "../errors.ts";
 import { parseInteger } from "../numbers.ts";
-import { LuaRuntime, sha1Hex, type ScriptHost } from "./runtime.ts";
+import { sha1Hex, sharedLuaRuntime, type ScriptHost } from "./runtime.ts";
 
 /**
- * The script cache behind EVAL, EVALSHA and SCRIPT. The Lua state is created on first use, so engines
- * that never run a script stay cheap.
+ * One engine's script cache behind EVAL, EVALSHA and SCRIPT. Compiled functions live in the thread's shared
+ * Lua state; what this engine has loaded (and SCRIPT FLUSH forgets) is its own.
  */
-export class Scripting {
-  private runtime: LuaRuntime | null = null;
-  /** sha1 of every cached body; SCRIPT FLUSH clears it. */
+export class Scripting {  /** sha1 of every cached body; SCRIPT FLUSH clears it. */
   private readonly loaded = new Set<string>();
   /** Bodies already hashed: callers pass the same source string on every call. */
   private readonly shaOf = new Map<string, string>();
@@ -23,7 +21,7 @@ export class Scripting {
       this.shaOf.set(body, sha);
     }
     if (!this.loaded.has(sha)) {
-      this.lua().compile(sha, body);
+      sharedLuaRuntime().compile(sha, body);
       this.loaded.add(sha);
     }
     return sha;
@@ -34,25 +32,19 @@ export class Scripting {
   }
 
   flush(): void {
-    this.runtime?.flush();
     this.loaded.clear();
   }
 
   eval(body: string, rest: string[]): RedisReply {
     const [keys, argv] = splitKeys(rest);
-    return this.lua().run(this.load(body), keys, argv);
+    return sharedLuaRuntime().run(this.load(body), keys, argv, this.host);
   }
 
   evalSha(sha: string, rest: string[]): RedisReply {
     const [keys, argv] = splitKeys(rest);
     const id = sha.toLowerCase();
     if (!this.loaded.has(id)) fail(ERR.noScript);
-    return this.lua().run(id, keys, argv);
-  }
-
-  private lua(): LuaRuntime {
-    if (this.runtime === null) this.runtime = new LuaRuntime(this.host);
-    return this.runtime;
+    return sharedLuaRuntime().run(id, keys, argv, this.host);
   }
 }
 
