@@ -20,6 +20,15 @@ export function boundsFor(config: MatchConfig, maxPauseMs: number): OracleBounds
   };
 }
 
+export interface OracleOptions {
+  /**
+   * How long a game lasts on a dedicated server, for runs whose servers host one game after another (the real
+   * swarm). Two games announced on one server at least this far apart are sequential; closer, they overlap.
+   * Absent: games never end, and a second game ever announced on a server is a double allocation.
+   */
+  gameLengthMs?: number;
+}
+
 /** Where the DS named in a match_found's address lives: `ws://host:port/...` -> `host:port`. */
 function serverOf(address: string): string {
   return /^[a-z]+:\/\/([^/?]+)/.exec(address)?.[1] ?? address;
@@ -35,12 +44,15 @@ export class Oracle {
   private readonly seen = new Set<string>();
   private readonly sessionFirstSeen = new Map<string, { at: number; members: string[]; key: string }>();
   private readonly announced = new Map<string, Set<string>>();
+  /** Server -> game session -> when it was first announced. */
+  private readonly announcedAt = new Map<string, Map<string, number>>();
   private readonly players: Map<string, Player>;
 
   constructor(
     players: readonly Player[],
     private readonly config: MatchConfig,
     private readonly bounds: OracleBounds,
+    private readonly options: OracleOptions = {},
   ) {
     this.players = new Map(players.map((player) => [player.id, player]));
   }
@@ -81,18 +93,30 @@ export class Oracle {
     const hosted = this.announced.get(server) ?? new Set<string>();
     hosted.add(last.session);
     this.announced.set(server, hosted);
-    if (hosted.size > 1) {
+    const times = this.announcedAt.get(server) ?? new Map<string, number>();
+    if (!times.has(last.session)) times.set(last.session, at);
+    this.announcedAt.set(server, times);
+    const overlapping = this.overlapping(times, last.session);
+    if (overlapping.size > 1) {
       const players = [...this.players.values()]
-        .filter((candidate) => candidate.matches.some((match) => hosted.has(match.session)))
+        .filter((candidate) => candidate.matches.some((match) => overlapping.has(match.session)))
         .map((candidate) => candidate.id);
       this.report("single-allocation", `server:${server}`, {
-        message: `dedicated server ${server} was announced for ${hosted.size} game sessions at once: ${[...hosted].join(", ")}`,
+        message: `dedicated server ${server} was announced for ${overlapping.size} game sessions at once: ${[...overlapping].join(", ")}`,
         step,
         at,
         players,
         keys: [],
       });
     }
+  }
+
+  /** The games on one server that were running together with `session`, itself included. */
+  private overlapping(times: ReadonlyMap<string, number>, session: string): Set<string> {
+    const { gameLengthMs } = this.options;
+    if (gameLengthMs === undefined) return new Set(times.keys());
+    const at = times.get(session) ?? 0;
+    return new Set([...times].filter(([, other]) => Math.abs(other - at) < gameLengthMs).map(([id]) => id));
   }
 
   /** Safety properties that must hold after every step. */

@@ -13,6 +13,7 @@ export interface RunSpec {
   options: WorldOptions;
   decisions?: readonly number[];
   observe?: RunRequest["observe"];
+  onCommand?: RunRequest["onCommand"];
 }
 
 /** Runs one world to its verdict and returns its trace. */
@@ -25,6 +26,7 @@ export async function runOnce(spec: RunSpec): Promise<Trace> {
     options: spec.options,
     decisions: spec.decisions,
     observe: spec.observe,
+    onCommand: spec.onCommand,
   });
   const result = await world.run();
   const body = {

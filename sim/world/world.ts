@@ -5,7 +5,7 @@ import { boundsFor, Oracle } from "../oracle/oracle.ts";
 import { readerFor } from "../oracle/readers/index.ts";
 import type { ServerView } from "../oracle/server-view.ts";
 import { Rng } from "../random/rng.ts";
-import { createSimulatedRedis, type Delivery, type SimulatedRedis } from "../redis/index.ts";
+import { createSimulatedRedis, RedisCommandError, type Delivery, type RedisArg, type RedisReply, type SimulatedRedis } from "../redis/index.ts";
 import type { WorldOptions } from "../scenario/options.ts";
 import { PendingSteps } from "../scheduler/pending-steps.ts";
 import type { Step } from "../scheduler/step.ts";
@@ -33,6 +33,11 @@ export interface RunRequest {
   options: WorldOptions;
   /** A decision list to follow instead of the strategy (replay, shrinking); `strategy` is still recorded. */
   decisions?: readonly number[];
+  /**
+   * Called for every command a client of the simulated Redis executes (instances, dedicated servers, the
+   * foreign writer), with its reply or error text: the conformance suite replays these against a real Redis.
+   */
+  onCommand?: (command: string, args: readonly RedisArg[], outcome: { reply: RedisReply } | { error: string }) => void;
   /** Called after every step, with read access to the simulated Redis (reports record its history). */
   observe?: (step: number, redis: SimulatedRedis, touched: boolean) => void;
 }
@@ -62,6 +67,8 @@ export class World {
   private readonly context: SimContext;
   private readonly config: MatchConfig;
   private readonly redis: SimulatedRedis;
+  /** What clients execute on: the engine itself, or a recorder in front of it. */
+  private readonly clientRedis: SimulatedRedis;
   private readonly strategy: Strategy;
   private readonly instances = new Map<string, SimInstance>();
   private readonly incarnations = new Map<string, number>();
@@ -89,6 +96,7 @@ export class World {
       random: () => redisRng.float(),
       onPublish: (deliveries) => this.route(deliveries),
     });
+    this.clientRedis = request.onCommand ? recording(this.redis, request.onCommand) : this.redis;
     this.readView = readerFor(variant);
     const strategyRng = new Rng(`strategy:${seed}`);
     this.strategy =
@@ -120,7 +128,7 @@ export class World {
     for (let i = 1; i <= this.request.options.servers; i++) {
       const id = `ds${i}`;
       const address = `ds${i}.sim:${7000 + i}`;
-      const port = new SimRedisPort(this.context, this.redis, id, null, `ds:${id}`, this.commandExecuted);
+      const port = new SimRedisPort(this.context, this.clientRedis, id, null, `ds:${id}`, this.commandExecuted);
       const server = new SimDedicatedServer(id, address, this.request.variant, serverRng, port);
       this.servers.set(address, server);
       // A server that could not register after its retries is a server that never came up: legal world state.
@@ -198,7 +206,7 @@ export class World {
       this.request.variant,
       this.config,
       this.context,
-      this.redis,
+      this.clientRedis,
       this.servers,
       this.rng.fork(id),
       {
@@ -266,7 +274,7 @@ export class World {
     for (let i = 0; i < events.corruptions; i++) {
       this.fault(when(), "foreign write", () => {
         this.commandExecuted();
-        return corrupt(this.redis, this.request.variant, this.config, faultRng);
+        return corrupt(this.clientRedis, this.request.variant, this.config, faultRng);
       });
     }
   }
@@ -359,4 +367,25 @@ export class World {
     this.oracle.atEnd(Math.max(0, this.stepIndex - 1), this.steps.now - EPOCH, this.currentView());
     return finish(this.oracle.violations.length > 0 ? "fail" : "pass", null);
   }
+}
+
+/** The engine with every executed command reported, replies and error replies alike. */
+function recording(redis: SimulatedRedis, onCommand: NonNullable<RunRequest["onCommand"]>): SimulatedRedis {
+  return {
+    execute(command, args) {
+      try {
+        const reply = redis.execute(command, args);
+        onCommand(command, args, { reply });
+        return reply;
+      } catch (error) {
+        if (error instanceof RedisCommandError) onCommand(command, args, { error: error.message });
+        throw error;
+      }
+    },
+    subscribe: (subscriber, channel) => redis.subscribe(subscriber, channel),
+    psubscribe: (subscriber, pattern) => redis.psubscribe(subscriber, pattern),
+    disconnect: (subscriber) => redis.disconnect(subscriber),
+    inspect: (key) => redis.inspect(key),
+    keys: () => redis.keys(),
+  };
 }

@@ -30,7 +30,8 @@ export class IoRedisPort implements RedisPort {
   }
 
   async call(command: string, ...args: RedisArg[]): Promise<RedisReply> {
-    return (await this.client.call(command, ...args)) as RedisReply;
+    // ioredis reshapes some replies (HGETALL into an object) when the name is lower-case; upper-case keeps Redis's.
+    return (await this.client.call(command.toUpperCase(), ...args)) as RedisReply;
   }
 
   async runScript(script: LuaScript, keys: readonly string[], args: readonly RedisArg[]): Promise<RedisReply> {

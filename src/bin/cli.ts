@@ -26,6 +26,11 @@ export function nonNegativeIntegerOption(text: string): number {
   return Number(text);
 }
 
+export function positiveIntegerOption(text: string): number {
+  if (!/^\d+$/.test(text) || Number(text) === 0) throw new InvalidArgumentError("expected a positive integer");
+  return Number(text);
+}
+
 export function probabilityOption(text: string): number {
   const value = Number(text);
   if (text.trim() === "" || !(value >= 0 && value <= 1)) throw new InvalidArgumentError("expected a number from 0 to 1");

@@ -5,6 +5,7 @@ import seedrandom from "seedrandom";
 import { CryptoRandom } from "../adapters/crypto-random.ts";
 import { IoRedisPort } from "../adapters/ioredis-port.ts";
 import { JsonLogger } from "../adapters/json-logger.ts";
+import { SystemTime } from "../adapters/system-clock.ts";
 import { DedicatedServer } from "../dedicated/index.ts";
 import type { LogLevel } from "../ports/index.ts";
 import type { Variant } from "../server/match-server.ts";
@@ -14,6 +15,7 @@ import {
   nonNegativeIntegerOption,
   onShutdownSignal,
   portOption,
+  positiveIntegerOption,
   probabilityOption,
   processInstanceId,
   runCli,
@@ -34,6 +36,7 @@ interface DedicatedOptions {
   id?: string;
   delayMs: number;
   failRate: number;
+  gameMs?: number;
   seed?: string;
   logLevel: LogLevel;
 }
@@ -87,7 +90,8 @@ async function run(options: DedicatedOptions): Promise<void> {
   const { port } = http.address() as AddressInfo;
   const address = `${options.host}:${port}`;
   const id = options.id ?? address;
-  const server = new DedicatedServer({ variant: options.variant, id, address, random: new CryptoRandom(), redis, logger });
+  const games = options.gameMs === undefined ? undefined : { lengthMs: options.gameMs, timers: new SystemTime() };
+  const server = new DedicatedServer({ variant: options.variant, id, address, random: new CryptoRandom(), redis, logger, games });
   try {
     await server.register();
   } catch (error) {
@@ -106,6 +110,7 @@ const program = cliProgram("dedicated-server", "A stand-in game server: register
   .option("--id <id>", "registry id (default: host:port)")
   .option("--delay-ms <n>", "wait this long before answering a create request", nonNegativeIntegerOption, 0)
   .option("--fail-rate <p>", "probability that a create request answers 500", probabilityOption, 0)
+  .option("--game-ms <n>", "a game is over this long after it was created, and the server idle again (default: games never end)", positiveIntegerOption)
   .option("--seed <seed>", "seed for the injected failures (default: unseeded)")
   .option("--log-level <level>", "lowest level logged: debug, info, warn, error", logLevelOption, "info" as LogLevel)
   .action(run);

@@ -1,4 +1,4 @@
-import type { Logger, Random, RedisPort } from "../ports/index.ts";
+import type { Logger, Random, RedisPort, Timers } from "../ports/index.ts";
 import type { Variant } from "../server/match-server.ts";
 import { isIdempotencyKey, parseCreateSessionRequest } from "./create-session-request.ts";
 import { ReplyMemory } from "./idempotency.ts";
@@ -6,6 +6,16 @@ import { REGISTRY_LAYOUTS } from "./registry-layout.ts";
 
 /** Idempotency keys remembered; one per session ever created is plenty for a test or load run. */
 export const REMEMBERED_KEYS_LIMIT = 10_000;
+
+/** A commit normally lands within milliseconds of the create reply; this covers a slow allocator too. */
+export const RELEASE_ATTEMPTS = 20;
+export const RELEASE_RETRY_MS = 250;
+
+/** Games that end: `lengthMs` after a session is created the game is over and the server idle again. */
+export interface GameLength {
+  lengthMs: number;
+  timers: Timers;
+}
 
 export interface HttpReply {
   status: number;
@@ -23,11 +33,15 @@ export interface DedicatedServerOptions {
   random: Random;
   redis: RedisPort;
   logger: Logger;
+  /** Absent: games never end, as in the simulation, and a server hosts one game for good. */
+  games?: GameLength;
 }
 
 /** A game server's side of matchmaking, independent of the transport that carries its requests. */
 export class DedicatedServer {
   private readonly remembered = new ReplyMemory<HttpReply>(REMEMBERED_KEYS_LIMIT);
+  /** Games not over yet: the server is idle again only when none is left. */
+  private readonly running = new Set<string>();
 
   constructor(private readonly options: DedicatedServerOptions) {}
 
@@ -67,10 +81,45 @@ export class DedicatedServer {
     }
     const sessionId = random.uuid();
     logger.log("info", "game_session_created", { id, session_id: sessionId, players });
+    this.startGame(sessionId);
     return {
       status: 200,
       body: JSON.stringify({ server_address: `ws://${address}/game?session_id=${sessionId}`, session_id: sessionId }),
     };
+  }
+
+  private startGame(session: string): void {
+    const games = this.options.games;
+    if (!games) return;
+    this.running.add(session);
+    games.timers.after(games.lengthMs, `game over:${session}`, () => {
+      this.running.delete(session);
+      this.options.logger.log("info", "game_over", { id: this.options.id, session_id: session, still_running: this.running.size });
+      if (this.running.size === 0) void this.release(session, 1);
+    });
+  }
+
+  /** Back to idle in the registry. Retried while a commit may still be on its way, or Redis failed. */
+  private async release(session: string, attempt: number): Promise<void> {
+    const { variant, redis, id, address, logger, games } = this.options;
+    // A game that started since is the server's now: it must not be marked idle under it.
+    if (this.running.size > 0 || !games) return;
+    let outcome: string;
+    try {
+      outcome = await REGISTRY_LAYOUTS[variant].finishGame(redis, id, address, session);
+    } catch (error) {
+      logger.log("warn", "dedicated_server_release_failed", { id, session_id: session, attempt, error: String(error) });
+      outcome = "failed";
+    }
+    if (outcome === "released" || outcome === "stale") {
+      logger.log("info", "dedicated_server_released", { id, session_id: session, result: outcome });
+      return;
+    }
+    if (attempt >= RELEASE_ATTEMPTS) {
+      logger.log("error", "dedicated_server_release_gave_up", { id, session_id: session, result: outcome });
+      return;
+    }
+    games.timers.after(RELEASE_RETRY_MS, `release retry:${session}`, () => void this.release(session, attempt + 1));
   }
 
   private refuse(status: number, error: string): HttpReply {

@@ -1,8 +1,11 @@
 export { MAX_PLAYERS, parseCreateSessionRequest, type CreateSessionRequest } from "./create-session-request.ts";
 export {
   DedicatedServer,
+  RELEASE_ATTEMPTS,
+  RELEASE_RETRY_MS,
   REMEMBERED_KEYS_LIMIT,
   type DedicatedServerOptions,
+  type GameLength,
   type HttpReply,
   type RequestHeaders,
 } from "./dedicated-server.ts";

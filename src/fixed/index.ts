@@ -1,5 +1,6 @@
 export { createFixedServer, FixedServer } from "./server.ts";
-export { registerFixedDedicatedServer } from "./dedicated.ts";
+export { finishFixedGame, registerFixedDedicatedServer } from "./dedicated.ts";
+export type { ServerRelease } from "./session.ts";
 export {
   ENDED_SESSION_TTL_MS,
   HASH_TAG,

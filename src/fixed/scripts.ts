@@ -15,6 +15,7 @@ export const SCRIPT_NAMES = [
   "leave",
   "expire_due",
   "register_server",
+  "release_server",
 ] as const;
 
 export type ScriptName = (typeof SCRIPT_NAMES)[number];

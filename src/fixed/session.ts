@@ -35,6 +35,8 @@ export type PresenceOutcome = { kind: "ok"; purged: number } | { kind: "fenced" 
 
 export type ServerRegistration = { kind: "idle" } | { kind: "kept"; status: string };
 
+export type ServerRelease = "released" | "pending" | "stale";
+
 export function parseMatch(reply: RedisReply): Result<MatchOutcome, string> {
   const words = wordsOf(reply);
   if (!words.ok) return err(`match: ${words.error}`);
@@ -123,4 +125,12 @@ export function parseServerRegistration(reply: RedisReply): Result<ServerRegistr
   if (status === "idle" && words.value.length === 1) return ok({ kind: "idle" });
   if (status === "kept" && detail) return ok({ kind: "kept", status: detail });
   return shapeError("register_server", words.value);
+}
+
+export function parseServerRelease(reply: RedisReply): Result<ServerRelease, string> {
+  const words = wordsOf(reply);
+  if (!words.ok) return err(`release_server: ${words.error}`);
+  const [status] = words.value;
+  if ((status === "released" || status === "pending" || status === "stale") && words.value.length === 1) return ok(status);
+  return shapeError("release_server", words.value);
 }

@@ -31,6 +31,7 @@ describe.skipIf(!realRedisAvailable)("IoRedisPort on a real redis-server", () =>
     expect(((await port.call("SMEMBERS", "cmd:set")) as string[]).sort()).toEqual(["3", "a", "b"]);
     await port.call("HSET", "cmd:h", "f", "1");
     expect(await port.call("HGETALL", "cmd:h")).toEqual(["f", "1"]);
+    expect(await port.call("hgetall", "cmd:h")).toEqual(["f", "1"]);
   });
 
   it("rejects with Redis's own error text", async () => {

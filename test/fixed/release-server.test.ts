@@ -1,0 +1,167 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import { DedicatedServer, RELEASE_ATTEMPTS, RELEASE_RETRY_MS } from "../../src/dedicated/index.ts";
+import { finishFixedGame, Keys } from "../../src/fixed/index.ts";
+import { ScriptRunner } from "../../src/fixed/scripts.ts";
+import type { RedisArg, RedisPort, RedisReply } from "../../src/ports/index.ts";
+import { RecordingLogger, SeededRandom } from "../support/fake-ports.ts";
+import { ManualTime } from "../support/manual-time.ts";
+import { createTestRedis } from "../support/redis.ts";
+import { MODE, PLAYER_A, PLAYER_B } from "./fixed-world.ts";
+
+/** A game ends: release_server and the dedicated server's game timer that calls it. */
+
+const SERVER = "ds1";
+const ADDRESS = "10.0.0.1:7000";
+const SID = "5e5e5e5e-0000-4000-8000-000000000001";
+const GAME = "9e9e9e9e-0000-4000-8000-000000000009";
+const OTHER_GAME = "9e9e9e9e-0000-4000-8000-00000000000a";
+const GAME_MS = 30_000;
+
+let time: ManualTime;
+let redis: ReturnType<typeof createTestRedis>;
+let port: RedisPort;
+let runner: ScriptRunner;
+
+function run(name: Parameters<ScriptRunner["run"]>[0], ...args: RedisArg[]): Promise<RedisReply> {
+  return runner.run(name, Keys.deadlines, args);
+}
+
+function server(): Record<string, string> | null {
+  const value = redis.engine.inspect(Keys.server(SERVER));
+  return value?.type === "hash" ? value.value : null;
+}
+
+function idlePool(): string[] {
+  const value = redis.engine.inspect(Keys.idleServers);
+  return value?.type === "zset" ? value.value.map(([member]) => member) : [];
+}
+
+/** Two players matched into SID, allocating, with ds1 claimed for it; returns the fencing token. */
+async function claimed(): Promise<string> {
+  await run("enqueue", PLAYER_A, MODE, "i1/a", "i1");
+  await run("enqueue", PLAYER_B, MODE, "i1/b", "i1");
+  await run("match", MODE, 2, 10_000, 100, SID);
+  await run("ready", PLAYER_A, SID, "i1/a", 5_000);
+  const token = ((await run("ready", PLAYER_B, SID, "i1/b", 5_000)) as string[])[1] as string;
+  expect(await run("claim_server", SID, token, "attempt")).toEqual(["claimed", SERVER, ADDRESS, 0]);
+  return token;
+}
+
+async function busy(game = GAME): Promise<void> {
+  const token = await claimed();
+  expect(await run("commit", SID, token, SERVER, game, `ws://${ADDRESS}/game?session_id=${game}`)).toEqual(["matched", 2]);
+}
+
+beforeEach(async () => {
+  time = new ManualTime();
+  redis = createTestRedis(time);
+  port = redis.port("dedicated");
+  runner = new ScriptRunner(redis.port("script-test"));
+  expect(await run("register_instance", "i1", 60_000, "1")).toEqual(["ok", 0]);
+  expect(await run("register_server", SERVER, ADDRESS)).toEqual(["idle"]);
+});
+
+describe("release_server", () => {
+  it("moves a server busy with this game back to idle and into the pool", async () => {
+    await busy();
+    expect(server()).toMatchObject({ status: "busy", session: SID });
+    expect(idlePool()).toEqual([]);
+    expect(await finishFixedGame(port, SERVER, GAME)).toBe("released");
+    expect(server()).toEqual({ address: ADDRESS, status: "idle", session: "" });
+    expect(idlePool()).toEqual([SERVER]);
+    // Twice is harmless: the server is idle, the second call changes nothing.
+    expect(await finishFixedGame(port, SERVER, GAME)).toBe("stale");
+    expect(idlePool()).toEqual([SERVER]);
+  });
+
+  it("leaves a server busy with another game alone", async () => {
+    await busy(OTHER_GAME);
+    expect(await finishFixedGame(port, SERVER, GAME)).toBe("stale");
+    expect(server()).toMatchObject({ status: "busy", session: SID });
+    expect(idlePool()).toEqual([]);
+  });
+
+  it("answers pending for a claimed server, whose commit may still come", async () => {
+    const token = await claimed();
+    expect(await finishFixedGame(port, SERVER, GAME)).toBe("pending");
+    expect(server()).toMatchObject({ status: "claimed", session: SID });
+    await run("commit", SID, token, SERVER, GAME, "ws://g");
+    expect(await finishFixedGame(port, SERVER, GAME)).toBe("released");
+  });
+
+  it("answers stale for an idle or unknown server and creates nothing", async () => {
+    expect(await finishFixedGame(port, SERVER, GAME)).toBe("stale");
+    expect(await finishFixedGame(port, "ds-unknown", GAME)).toBe("stale");
+    expect(redis.engine.inspect(Keys.server("ds-unknown"))).toBeNull();
+    expect(idlePool()).toEqual([SERVER]);
+  });
+});
+
+describe("a dedicated server whose games end", () => {
+  let logger: RecordingLogger;
+
+  function dedicated(games = true): DedicatedServer {
+    return new DedicatedServer({
+      variant: "fixed",
+      id: SERVER,
+      address: ADDRESS,
+      random: new SeededRandom("game"),
+      redis: port,
+      logger,
+      ...(games ? { games: { lengthMs: GAME_MS, timers: time } } : {}),
+    });
+  }
+
+  async function create(ds: DedicatedServer): Promise<string> {
+    const reply = await ds.handleCreateSession(JSON.stringify({ players: [PLAYER_A, PLAYER_B] }), {});
+    expect(reply.status).toBe(200);
+    return (JSON.parse(reply.body) as { session_id: string }).session_id;
+  }
+
+  beforeEach(() => {
+    logger = new RecordingLogger();
+  });
+
+  it("is released when its game is over, not before", async () => {
+    const ds = dedicated();
+    const token = await claimed();
+    const game = await create(ds);
+    await run("commit", SID, token, SERVER, game, "ws://g");
+    await time.advance(GAME_MS - 1);
+    expect(server()).toMatchObject({ status: "busy" });
+    await time.advance(1);
+    expect(server()).toMatchObject({ status: "idle", session: "" });
+    expect(idlePool()).toEqual([SERVER]);
+  });
+
+  it("asks again while the commit has not landed, then releases", async () => {
+    const ds = dedicated();
+    const token = await claimed();
+    const game = await create(ds);
+    await time.advance(GAME_MS + RELEASE_RETRY_MS * 2);
+    expect(server()).toMatchObject({ status: "claimed" });
+    await run("commit", SID, token, SERVER, game, "ws://g");
+    await time.advance(RELEASE_RETRY_MS);
+    expect(server()).toMatchObject({ status: "idle" });
+  });
+
+  it("gives up after its attempts when the server never becomes busy with the game", async () => {
+    const ds = dedicated();
+    await claimed();
+    await create(ds);
+    await time.advance(GAME_MS + RELEASE_RETRY_MS * RELEASE_ATTEMPTS);
+    expect(logger.events()).toContain("dedicated_server_release_gave_up");
+    expect(time.labels()).toEqual([]);
+    expect(server()).toMatchObject({ status: "claimed" });
+  });
+
+  it("never ends a game without a game length", async () => {
+    const ds = dedicated(false);
+    const token = await claimed();
+    const game = await create(ds);
+    await run("commit", SID, token, SERVER, game, "ws://g");
+    expect(time.labels()).toEqual([]);
+    await time.advance(10 * GAME_MS);
+    expect(server()).toMatchObject({ status: "busy" });
+  });
+});
