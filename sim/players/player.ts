@@ -40,6 +40,8 @@ export interface PlayerHost {
   now(): number;
   connect(player: Player): PlayerConnection | null;
   act(player: Player, delayMs: number, label: string, action: () => void): void;
+  /** Told when the player receives match_found, so a checker need not poll every player. */
+  matched?(player: Player): void;
 }
 
 export const RETURNED_TO_QUEUE = "returned to the queue";
@@ -202,6 +204,7 @@ export class Player {
       case "match_found":
         this.endEpisode("matched", message.session_id);
         this.matches.push({ session: message.session_id, address: message.server_address, at: this.host.now() });
+        this.host.matched?.(this);
         this.view = { state: "matched", session: message.session_id, address: message.server_address };
         if (this.behaviour === "quits-after-match") {
           this.host.act(this, this.rng.int(0, 2_000), "quit after match", () => this.leave());

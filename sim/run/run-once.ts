@@ -14,6 +14,8 @@ export interface RunSpec {
   decisions?: readonly number[];
   observe?: RunRequest["observe"];
   onCommand?: RunRequest["onCommand"];
+  bare?: boolean;
+  profile?: RunRequest["profile"];
 }
 
 /** Runs one world to its verdict and returns its trace. */
@@ -27,6 +29,8 @@ export async function runOnce(spec: RunSpec): Promise<Trace> {
     decisions: spec.decisions,
     observe: spec.observe,
     onCommand: spec.onCommand,
+    bare: spec.bare,
+    profile: spec.profile,
   });
   const result = await world.run();
   const body = {

@@ -38,8 +38,28 @@ export interface RunRequest {
    * foreign writer), with its reply or error text: the conformance suite replays these against a real Redis.
    */
   onCommand?: (command: string, args: readonly RedisArg[], outcome: { reply: RedisReply } | { error: string }) => void;
+  /**
+   * Straight through: the oldest step first, no invariant checks, no trace. The same server work without the
+   * harness around it: the benchmark's baseline for the harness's overhead.
+   */
+  bare?: boolean;
+  /** When given, time spent per part of a step is added to it (the benchmark's breakdown). */
+  profile?: StepProfile;
   /** Called after every step, with read access to the simulated Redis (reports record its history). */
   observe?: (step: number, redis: SimulatedRedis, touched: boolean) => void;
+}
+
+/** Milliseconds spent choosing steps, in server code, in the simulated Redis, and in invariant checks. */
+export interface StepProfile {
+  scheduler: number;
+  server: number;
+  redis: number;
+  checks: number;
+  steps: number;
+}
+
+export function emptyProfile(): StepProfile {
+  return { scheduler: 0, server: 0, redis: 0, checks: 0, steps: 0 };
 }
 
 export interface RunResult {
@@ -80,6 +100,7 @@ export class World {
   private readonly trace: TraceStep[] = [];
   private readonly decisions: number[] = [];
   private stepIndex = 0;
+  private readonly newlyMatched: Player[] = [];
   private connectionSequence = 0;
   private viewDirty = true;
   private view: ServerView | null = null;
@@ -96,11 +117,14 @@ export class World {
       random: () => redisRng.float(),
       onPublish: (deliveries) => this.route(deliveries),
     });
-    this.clientRedis = request.onCommand ? recording(this.redis, request.onCommand) : this.redis;
+    const recorded = request.onCommand ? recording(this.redis, request.onCommand) : this.redis;
+    this.clientRedis = request.profile ? timed(recorded, request.profile) : recorded;
     this.readView = readerFor(variant);
     const strategyRng = new Rng(`strategy:${seed}`);
     this.strategy =
-      request.decisions !== undefined
+      request.bare === true
+        ? new ReplayStrategy([])
+        : request.decisions !== undefined
         ? new ReplayStrategy(request.decisions)
         : request.strategy === "pct"
           ? new PctStrategy(strategyRng, options.pctDepth, options.pctHorizon)
@@ -143,6 +167,7 @@ export class World {
       now: () => this.steps.now - EPOCH,
       connect: (player) => this.connect(player),
       act: (player, delayMs, label, action) => this.act(player, delayMs, label, action),
+      matched: (player) => this.newlyMatched.push(player),
     };
     options.players.forEach((behaviour, index) => {
       const mode = this.config.gameModes[index % this.config.gameModes.length]?.name ?? "Normal_1v1";
@@ -288,29 +313,43 @@ export class World {
   }
 
   private async runStep(step: Step): Promise<void> {
+    const profile = this.request.profile;
+    const started = profile ? performance.now() : 0;
+    const redisBefore = profile ? profile.redis : 0;
     this.steps.take(step);
     this.decisions.push(step.id);
-    const matchesBefore = this.players.map((player) => player.matches.length);
     const detail = step.run();
     await quiesce();
-    const at = this.steps.now - EPOCH;
-    this.trace.push({ i: this.stepIndex, id: step.id, t: at, lane: step.lane, kind: step.kind, label: step.label, detail: detail ?? "" });
-    this.players.forEach((player, index) => {
-      if (player.matches.length > (matchesBefore[index] ?? 0)) this.oracle.matchReceived(this.stepIndex, at, player);
-    });
-    this.oracle.afterStep(this.stepIndex, at, this.currentView());
-    this.request.observe?.(this.stepIndex, this.redis, this.redisTouched);
+    const ran = profile ? performance.now() : 0;
+    if (this.request.bare) {
+      this.newlyMatched.length = 0;
+    } else {
+      const at = this.steps.now - EPOCH;
+      this.trace.push({ i: this.stepIndex, id: step.id, t: at, lane: step.lane, kind: step.kind, label: step.label, detail: detail ?? "" });
+      for (const player of this.newlyMatched) this.oracle.matchReceived(this.stepIndex, at, player);
+      this.newlyMatched.length = 0;
+      this.oracle.afterStep(this.stepIndex, at, this.currentView());
+      this.request.observe?.(this.stepIndex, this.redis, this.redisTouched);
+    }
     this.redisTouched = false;
     this.stepIndex++;
+    if (profile) {
+      const redis = profile.redis - redisBefore;
+      profile.server += ran - started - redis;
+      profile.checks += performance.now() - ran;
+      profile.steps++;
+    }
   }
 
   /** Runs until `until` (virtual, absolute) or `done()`; false when the step budget ran out. */
-  private async runUntil(until: number, done: () => boolean, accept: (step: Step) => boolean = () => true): Promise<boolean> {
+  private async runUntil(until: number, done: () => boolean, accept: (step: Step) => boolean = acceptAll): Promise<boolean> {
     const { maxSteps } = this.request.options;
     for (;;) {
       if (this.stepIndex >= maxSteps) return false;
       if (this.oracle.violations.length > 0) return true;
-      const enabled = this.steps.enabled().filter(accept);
+      const choosing = this.request.profile ? performance.now() : 0;
+      const ready = this.steps.enabled();
+      const enabled = accept === acceptAll ? ready : ready.filter(accept);
       if (enabled.length === 0) {
         const next = this.steps.nextReadyTime(accept);
         if (next === null || next > until) {
@@ -321,7 +360,9 @@ export class World {
         if (done()) return true;
         continue;
       }
-      await this.runStep(this.strategy.choose(enabled, this.stepIndex));
+      const chosen = this.strategy.choose(enabled, this.stepIndex);
+      if (this.request.profile) this.request.profile.scheduler += performance.now() - choosing;
+      await this.runStep(chosen);
     }
   }
 
@@ -380,6 +421,27 @@ function recording(redis: SimulatedRedis, onCommand: NonNullable<RunRequest["onC
       } catch (error) {
         if (error instanceof RedisCommandError) onCommand(command, args, { error: error.message });
         throw error;
+      }
+    },
+    subscribe: (subscriber, channel) => redis.subscribe(subscriber, channel),
+    psubscribe: (subscriber, pattern) => redis.psubscribe(subscriber, pattern),
+    disconnect: (subscriber) => redis.disconnect(subscriber),
+    inspect: (key) => redis.inspect(key),
+    keys: () => redis.keys(),
+  };
+}
+
+const acceptAll = (): boolean => true;
+
+/** The engine with the time spent executing commands added to a profile. */
+function timed(redis: SimulatedRedis, profile: StepProfile): SimulatedRedis {
+  return {
+    execute(command, args) {
+      const started = performance.now();
+      try {
+        return redis.execute(command, args);
+      } finally {
+        profile.redis += performance.now() - started;
       }
     },
     subscribe: (subscriber, channel) => redis.subscribe(subscriber, channel),

@@ -1,0 +1,167 @@
+import { findScenario } from "../scenarios/index.ts";
+import type { FuzzJob } from "../sim/fuzz/job.ts";
+import { runPool } from "../sim/fuzz/pool.ts";
+import { runOnce } from "../sim/run/run-once.ts";
+import type { StrategyName } from "../sim/scheduler/strategy.ts";
+import { emptyProfile } from "../sim/world/world.ts";
+import type { Variant } from "../src/server/match-server.ts";
+
+/**
+ * `npm run bench [-- --json] [-- --quick]`: the harness's speed and bug-finding power on this machine.
+ * A benchmark, not a test: it prints figures and judges nothing.
+ */
+const json = process.argv.includes("--json");
+const quick = process.argv.includes("--quick");
+const say = (text: string) => (json ? process.stderr : process.stdout).write(`${text}\n`);
+
+const THROUGHPUT_SCENARIOS = ["cancel-vs-complete", "swarm"];
+const DEFECT_SCENARIOS = ["cancel-vs-complete", "complete-vs-stale", "stale-sweep", "malformed-input"];
+const RANGES = quick ? 4 : 10;
+const RANGE_WIDTH = 10_000;
+const MAX_SEEDS_PER_RANGE = 500;
+
+function median(values: number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+}
+
+const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
+
+async function runs(scenario: string, server: Variant, seeds: number[], extra: { bare?: boolean } = {}) {
+  const options = findScenario(scenario)!.options;
+  let steps = 0;
+  const started = performance.now();
+  for (const seed of seeds) {
+    const trace = await runOnce({ scenario, server, seed, strategy: "pct", options, ...extra });
+    steps += trace.steps.length;
+  }
+  return { ms: performance.now() - started, steps };
+}
+
+function countFor(scenario: string): number {
+  if (scenario === "swarm") return quick ? 2 : 6;
+  return quick ? 60 : 300;
+}
+
+async function throughput() {
+  const single: Record<string, number> = {};
+  const pair: Record<string, number> = {};
+  const stepsPerRun: Record<string, number> = {};
+  for (const scenario of THROUGHPUT_SCENARIOS) {
+    const seeds = Array.from({ length: countFor(scenario) }, (_, i) => i);
+    await runs(scenario, "fixed", seeds.slice(0, 2));
+    const { ms, steps } = await runs(scenario, "fixed", seeds);
+    single[scenario] = round((seeds.length / ms) * 1000);
+    stepsPerRun[scenario] = Math.round(steps / seeds.length);
+    const jobs: FuzzJob[] = seeds.map((seed) => ({ scenario, server: "fixed", seed, strategy: "pct" }));
+    const started = performance.now();
+    await runPool(jobs, 2, () => {}, () => false);
+    pair[scenario] = round((seeds.length / (performance.now() - started)) * 1000);
+    say(`  ${scenario.padEnd(20)} ${String(single[scenario]).padStart(8)} runs/s (1 worker)  ${String(pair[scenario]).padStart(8)} runs/s (2 workers)  ${stepsPerRun[scenario]} steps/run`);
+  }
+  return { single, pair, stepsPerRun };
+}
+
+async function overhead() {
+  const seeds = Array.from({ length: quick ? 40 : 150 }, (_, i) => i);
+  await runs("cancel-vs-complete", "fixed", seeds.slice(0, 5), { bare: true });
+  const bare = await runs("cancel-vs-complete", "fixed", seeds, { bare: true });
+  const full = await runs("cancel-vs-complete", "fixed", seeds);
+  const ratio = round(full.ms / bare.ms, 2);
+  say(`  cancel-vs-complete on fixed: full harness ${round(full.ms)} ms, straight through ${round(bare.ms)} ms: overhead ${ratio}x`);
+  return ratio;
+}
+
+async function breakdown() {
+  const profile = emptyProfile();
+  const options = findScenario("cancel-vs-complete")!.options;
+  for (let seed = 0; seed < (quick ? 30 : 100); seed++) {
+    await runOnce({ scenario: "cancel-vs-complete", server: "fixed", seed, strategy: "pct", options, profile });
+  }
+  const perStep = (ms: number) => round((ms * 1000) / profile.steps, 2);
+  const parts = { scheduler: perStep(profile.scheduler), server: perStep(profile.server), redis: perStep(profile.redis), checks: perStep(profile.checks) };
+  say(`  µs per step: scheduler ${parts.scheduler}, server code ${parts.server}, simulated Redis ${parts.redis}, invariant checks ${parts.checks}`);
+  return parts;
+}
+
+async function timeToBug(scenario: string, strategy: StrategyName) {
+  const options = findScenario(scenario)!.options;
+  const seedsToBug: number[] = [];
+  const msToBug: number[] = [];
+  for (let range = 0; range < RANGES; range++) {
+    const started = performance.now();
+    for (let offset = 0; offset < MAX_SEEDS_PER_RANGE; offset++) {
+      const trace = await runOnce({ scenario, server: "legacy", seed: range * RANGE_WIDTH + offset, strategy, options });
+      if (trace.verdict === "fail") {
+        seedsToBug.push(offset + 1);
+        msToBug.push(performance.now() - started);
+        break;
+      }
+    }
+  }
+  const medianSeeds = median(seedsToBug);
+  const medianMs = median(msToBug);
+  return { medianSeeds, medianMs: medianMs === null ? null : round(medianMs), found: seedsToBug.length, ranges: RANGES };
+}
+
+async function fcSchedulerBaseline(): Promise<Record<string, unknown> | null> {
+  try {
+    const module = (await import("./fc-scheduler/index.ts")) as {
+      huntWithFcScheduler(defect: string, options: { firstSeed: number; maxSeeds: number }): Promise<{ seeds: number | null; ms: number }>;
+    };
+    const results: Record<string, unknown> = {};
+    for (const defect of DEFECT_SCENARIOS) {
+      const seeds: number[] = [];
+      const ms: number[] = [];
+      for (let range = 0; range < RANGES; range++) {
+        const hunt = await module.huntWithFcScheduler(defect, { firstSeed: range * RANGE_WIDTH, maxSeeds: MAX_SEEDS_PER_RANGE * 4 });
+        if (hunt.seeds !== null) {
+          seeds.push(hunt.seeds);
+          ms.push(hunt.ms);
+        }
+      }
+      const medianMs = median(ms);
+      results[defect] = { medianSeeds: median(seeds), medianMs: medianMs === null ? null : round(medianMs), found: seeds.length, ranges: RANGES };
+    }
+    return results;
+  } catch (error) {
+    say(`  fc.scheduler baseline unavailable: ${(error as Error).message}`);
+    return null;
+  }
+}
+
+say("throughput");
+const { single, pair, stepsPerRun } = await throughput();
+say("overhead");
+const overheadRatio = await overhead();
+say("time per step");
+const perStep = await breakdown();
+say(`time to bug (legacy, ${RANGES} disjoint seed ranges, at most ${MAX_SEEDS_PER_RANGE} seeds each; medians)`);
+const fc = await fcSchedulerBaseline();
+const timeToBugResult: Record<string, Record<string, unknown>> = {};
+for (const scenario of DEFECT_SCENARIOS) {
+  const pct = await timeToBug(scenario, "pct");
+  const random = await timeToBug(scenario, "random");
+  const fcResult = (fc?.[scenario] ?? null) as { medianSeeds: number | null; medianMs: number | null } | null;
+  timeToBugResult[scenario] = { pct, random, fcScheduler: fcResult };
+  const show = (r: { medianSeeds: number | null; medianMs: number | null } | null) =>
+    r && r.medianSeeds !== null ? `${String(r.medianSeeds).padStart(5)} seeds ${String(r.medianMs).padStart(8)} ms` : "    not found        ";
+  say(`  ${scenario.padEnd(20)} pct ${show(pct)}   random ${show(random)}   fc.scheduler ${show(fcResult)}`);
+}
+const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+say(`peak RSS ${peakRssMb} MB`);
+if (json) {
+  process.stdout.write(
+    `${JSON.stringify({
+      runsPerSecond: single,
+      runsPerSecondWorkers2: pair,
+      overhead: overheadRatio,
+      timeToBug: timeToBugResult,
+      stepsPerRun,
+      peakRssMb,
+      microsecondsPerStep: perStep,
+    })}\n`,
+  );
+}
