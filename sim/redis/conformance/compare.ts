@@ -1,5 +1,21 @@
 import type { Command, Outcome } from "./command.ts";
 
+export interface CompareOptions {
+  /**
+   * Numbers and numeric strings in [1e12, 1e14) are millisecond timestamps read from each side's own clock
+   * (Redis TIME in scripts): equal within this many ms. 0 (the default) compares them exactly.
+   */
+  timestampToleranceMs?: number;
+  /** The set a command pops random members from, beyond SPOP itself (a script that SPOPs); else null. */
+  randomPop?(command: Command): string | null;
+}
+
+/** The set key a command pops random members from, or null. */
+export function poppedSet(command: Command, options: CompareOptions): string | null {
+  if (command.name.toLowerCase() === "spop") return command.args[0] ?? null;
+  return options.randomPop?.(command) ?? null;
+}
+
 /**
  * Reply comparison between the simulated and a real Redis. Exact by default; relaxed only where Redis
  * itself is not deterministic (set and keyspace order, random picks, wall-clock TTLs) or where the texts
@@ -30,14 +46,16 @@ function sameShape(sim: unknown, real: unknown): boolean {
   return typeof sim === typeof real;
 }
 
-function equalReplies(command: Command, sim: unknown, real: unknown): boolean {
+function equalReplies(command: Command, sim: unknown, real: unknown, options: CompareOptions): boolean {
   const name = command.name.toLowerCase();
+  const equal = (a: unknown, b: unknown) => equalWithin(a, b, options.timestampToleranceMs ?? 0);
+  if (poppedSet(command, options) !== null && name !== "spop") return sameShape(sim, real);
   switch (name) {
     case "smembers":
     case "keys":
-      return same(sorted(sim), sorted(real));
+      return equal(sorted(sim), sorted(real));
     case "scan":
-      return Array.isArray(sim) && Array.isArray(real) && same(sorted(sim[1]), sorted(real[1]));
+      return Array.isArray(sim) && Array.isArray(real) && equal(sorted(sim[1]), sorted(real[1]));
     case "spop":
     case "srandmember":
       return sameShape(sim, real);
@@ -45,24 +63,46 @@ function equalReplies(command: Command, sim: unknown, real: unknown): boolean {
       // Real Redis still counts expired keys its expiry cycle has not reclaimed yet; the engine never does.
       return typeof sim === "number" && typeof real === "number" && sim <= real;
     case "ttl":
-      return same(sim, real) || close(sim, real, 1);
+      return equal(sim, real) || close(sim, real, 1);
     case "pttl":
-      return same(sim, real) || close(sim, real, 250);
+      return equal(sim, real) || close(sim, real, 250);
     default:
-      return same(sim, real);
+      return equal(sim, real);
   }
+}
+
+function timestamp(value: unknown): number | null {
+  const number = typeof value === "number" ? value : typeof value === "string" && /^\d{13,14}(\.\d+)?$/.test(value) ? Number(value) : NaN;
+  return number >= 1e12 && number < 1e14 ? number : null;
+}
+
+function near(a: unknown, b: unknown, toleranceMs: number): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => near(x, b[i], toleranceMs));
+  if (a !== null && b !== null && typeof a === "object" && typeof b === "object" && !Array.isArray(a) && !Array.isArray(b)) {
+    const keys = Object.keys(a);
+    return same(keys.sort(), Object.keys(b).sort()) && keys.every((key) => near((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key], toleranceMs));
+  }
+  const x = timestamp(a);
+  const y = timestamp(b);
+  return x !== null && y !== null && Math.abs(x - y) <= toleranceMs;
 }
 
 function same(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
+/** Deep equality, timestamps within the tolerance. */
+export function equalWithin(a: unknown, b: unknown, toleranceMs: number): boolean {
+  return same(a, b) || (toleranceMs > 0 && near(a, b, toleranceMs));
+}
+
 /** Null when the outcomes agree, otherwise why they do not. */
-export function compareOutcomes(command: Command, sim: Outcome, real: Outcome): string | null {
+export function compareOutcomes(command: Command, sim: Outcome, real: Outcome, options: CompareOptions = {}): string | null {
   if ("error" in sim || "error" in real) {
     if (!("error" in sim)) return `sim replied ${JSON.stringify(sim.reply)}, real failed`;
     if (!("error" in real)) return `sim failed, real replied ${JSON.stringify(normalizeReply(real.reply))}`;
     return normalizeError(sim.error) === normalizeError(real.error) ? null : "different error texts";
   }
-  return equalReplies(command, normalizeReply(sim.reply), normalizeReply(real.reply)) ? null : "different replies";
+  return equalReplies(command, normalizeReply(sim.reply), normalizeReply(real.reply), options) ? null : "different replies";
 }

@@ -1,6 +1,6 @@
 import { RedisCommandError, type SimulatedRedis } from "../contract.ts";
 import { formatCommand, type Command, type Outcome } from "./command.ts";
-import { compareOutcomes } from "./compare.ts";
+import { compareOutcomes, poppedSet, type CompareOptions } from "./compare.ts";
 
 /** A real Redis as the runner needs it: one command, its outcome. Adapt ioredis's `call` to this. */
 export interface RealRedis {
@@ -36,12 +36,13 @@ export function executeOnSim(engine: SimulatedRedis, command: Command): Outcome 
 }
 
 /**
- * SPOP removes random members, so the two sides diverge. After comparing sizes, the simulated set is made
- * to lose exactly what the real one lost, and the sequence goes on from identical states.
+ * SPOP (or a script calling it) removes random members, so the two sides diverge. After comparing sizes,
+ * the simulated set is made to lose exactly what the real one lost, and the sequence goes on from
+ * identical states.
  */
-function reconcile(engine: SimulatedRedis, command: Command, sim: Outcome, real: Outcome): void {
-  if (command.name.toLowerCase() !== "spop" || !("reply" in sim) || !("reply" in real)) return;
-  const key = command.args[0] as string;
+function reconcile(engine: SimulatedRedis, command: Command, sim: Outcome, real: Outcome, options: CompareOptions): void {
+  const key = poppedSet(command, options);
+  if (key === null || !("reply" in sim) || !("reply" in real)) return;
   const simPopped = sim.reply === null ? [] : Array.isArray(sim.reply) ? (sim.reply as string[]) : [sim.reply as string];
   const realPopped =
     real.reply === null ? [] : Array.isArray(real.reply) ? (real.reply as string[]) : [real.reply as string];
@@ -50,14 +51,19 @@ function reconcile(engine: SimulatedRedis, command: Command, sim: Outcome, real:
 }
 
 /** Runs the sequence on both sides (the real one already flushed) and returns the first disagreement. */
-export async function runSequence(engine: SimulatedRedis, real: RealRedis, commands: readonly Command[]): Promise<Mismatch | null> {
+export async function runSequence(
+  engine: SimulatedRedis,
+  real: RealRedis,
+  commands: readonly Command[],
+  options: CompareOptions = {},
+): Promise<Mismatch | null> {
   for (let index = 0; index < commands.length; index++) {
     const command = commands[index] as Command;
     const simOutcome = executeOnSim(engine, command);
     const realOutcome = await real.execute(command);
-    const reason = compareOutcomes(command, simOutcome, realOutcome);
+    const reason = compareOutcomes(command, simOutcome, realOutcome, options);
     if (reason !== null) return { index, command, sim: simOutcome, real: realOutcome, reason };
-    reconcile(engine, command, simOutcome, realOutcome);
+    reconcile(engine, command, simOutcome, realOutcome, options);
   }
   return null;
 }

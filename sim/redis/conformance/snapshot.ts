@@ -1,0 +1,60 @@
+import type { Command, Outcome } from "./command.ts";
+import { equalWithin } from "./compare.ts";
+
+/** One key as both sides can read it: its type, its contents in a canonical order, whether it expires. */
+export interface KeyDump {
+  type: string;
+  value: unknown;
+  expires: boolean;
+}
+
+export type Dump = Record<string, KeyDump>;
+
+type Run = (command: Command) => Outcome | Promise<Outcome>;
+
+async function reply(run: Run, name: string, ...args: string[]): Promise<unknown> {
+  const outcome = await run({ name, args });
+  if ("error" in outcome) throw new Error(`${name} ${args.join(" ")} failed while reading the keyspace: ${outcome.error}`);
+  return outcome.reply;
+}
+
+const CONTENTS: Record<string, (run: Run, key: string) => Promise<unknown>> = {
+  string: (run, key) => reply(run, "GET", key),
+  set: async (run, key) => ((await reply(run, "SMEMBERS", key)) as string[]).sort(),
+  hash: async (run, key) => {
+    const flat = (await reply(run, "HGETALL", key)) as string[];
+    const pairs: Array<[string, string]> = [];
+    for (let i = 0; i < flat.length; i += 2) pairs.push([flat[i] as string, flat[i + 1] as string]);
+    return pairs.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  },
+  // Redis's own order (score, then member) is part of the contents.
+  zset: (run, key) => reply(run, "ZRANGE", key, "0", "-1", "WITHSCORES"),
+  list: (run, key) => reply(run, "LRANGE", key, "0", "-1"),
+};
+
+/** Every live key of one side, read through ordinary commands so both sides are read the same way. */
+export async function dumpKeyspace(run: Run): Promise<Dump> {
+  const dump: Dump = {};
+  const keys = ((await reply(run, "KEYS", "*")) as string[]).sort();
+  for (const key of keys) {
+    const type = (await reply(run, "TYPE", key)) as string;
+    const read = CONTENTS[type];
+    const value = read ? await read(run, key) : null;
+    const expires = ((await reply(run, "PTTL", key)) as number) >= 0;
+    dump[key] = { type, value, expires };
+  }
+  return dump;
+}
+
+/** The first key the dumps disagree on, described; null when they agree. */
+export function compareDumps(sim: Dump, real: Dump, timestampToleranceMs: number): string | null {
+  const keys = [...new Set([...Object.keys(sim), ...Object.keys(real)])].sort();
+  for (const key of keys) {
+    const a = sim[key];
+    const b = real[key];
+    if (!equalWithin(a ?? null, b ?? null, timestampToleranceMs)) {
+      return `key ${JSON.stringify(key)}: sim ${JSON.stringify(a ?? "missing")}, real ${JSON.stringify(b ?? "missing")}`;
+    }
+  }
+  return null;
+}
