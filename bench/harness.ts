@@ -109,14 +109,14 @@ async function timeToBug(scenario: string, strategy: StrategyName) {
 async function fcSchedulerBaseline(): Promise<Record<string, unknown> | null> {
   try {
     const module = (await import("./fc-scheduler/index.ts")) as {
-      huntWithFcScheduler(defect: string, options: { firstSeed: number; maxSeeds: number }): Promise<{ seeds: number | null; ms: number }>;
+      huntWithFcScheduler(defect: string, options: { firstSeed: number; maxSeeds: number; setup: "race" | "scenario" }): Promise<{ seeds: number | null; ms: number }>;
     };
     const results: Record<string, unknown> = {};
     for (const defect of DEFECT_SCENARIOS) {
       const seeds: number[] = [];
       const ms: number[] = [];
       for (let range = 0; range < RANGES; range++) {
-        const hunt = await module.huntWithFcScheduler(defect, { firstSeed: range * RANGE_WIDTH, maxSeeds: MAX_SEEDS_PER_RANGE * 4 });
+        const hunt = await module.huntWithFcScheduler(defect, { firstSeed: range * RANGE_WIDTH, maxSeeds: MAX_SEEDS_PER_RANGE * 4, setup: "scenario" });
         if (hunt.seeds !== null) {
           seeds.push(hunt.seeds);
           ms.push(hunt.ms);

@@ -1,5 +1,8 @@
 import chalk from "chalk";
 
+// https://no-color.org: any non-empty NO_COLOR turns colour off, whatever the terminal supports.
+if (process.env.NO_COLOR) chalk.level = 0;
+
 /** Human lines go to stderr when --json owns stdout, so the JSON stays the last line of stdout. */
 export class Output {
   constructor(readonly json: boolean) {}

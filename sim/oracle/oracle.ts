@@ -22,9 +22,10 @@ export function boundsFor(config: MatchConfig, maxPauseMs: number): OracleBounds
 
 export interface OracleOptions {
   /**
-   * How long a game lasts on a dedicated server, for runs whose servers host one game after another (the real
-   * swarm). Two games announced on one server at least this far apart are sequential; closer, they overlap.
-   * Absent: games never end, and a second game ever announced on a server is a double allocation.
+   * How long a game lasts from its creation, for runs whose dedicated servers host one game after another (the
+   * real swarm). A game was created after its players' ready signals reached the server and before the first
+   * match_found arrived; two games on one server are a double allocation only when, wherever they started in
+   * those windows, they overlapped. Absent: games never end, and a second game on a server is one.
    */
   gameLengthMs?: number;
 }
@@ -44,8 +45,8 @@ export class Oracle {
   private readonly seen = new Set<string>();
   private readonly sessionFirstSeen = new Map<string, { at: number; members: string[]; key: string }>();
   private readonly announced = new Map<string, Set<string>>();
-  /** Server -> game session -> when it was first announced. */
-  private readonly announcedAt = new Map<string, Map<string, number>>();
+  /** Server -> game session -> when it was created at the earliest and first announced. */
+  private readonly games = new Map<string, Map<string, { from: number; announced: number }>>();
   private readonly players: Map<string, Player>;
 
   constructor(
@@ -93,10 +94,13 @@ export class Oracle {
     const hosted = this.announced.get(server) ?? new Set<string>();
     hosted.add(last.session);
     this.announced.set(server, hosted);
-    const times = this.announcedAt.get(server) ?? new Map<string, number>();
-    if (!times.has(last.session)) times.set(last.session, at);
-    this.announcedAt.set(server, times);
-    const overlapping = this.overlapping(times, last.session);
+    const games = this.games.get(server) ?? new Map<string, { from: number; announced: number }>();
+    const game = games.get(last.session) ?? { from: Number.NEGATIVE_INFINITY, announced: at };
+    game.from = Math.max(game.from, this.readyBefore(player, last.session));
+    game.announced = Math.min(game.announced, at);
+    games.set(last.session, game);
+    this.games.set(server, games);
+    const overlapping = this.overlapping(games, last.session);
     if (overlapping.size > 1) {
       const players = [...this.players.values()]
         .filter((candidate) => candidate.matches.some((match) => overlapping.has(match.session)))
@@ -111,12 +115,24 @@ export class Oracle {
     }
   }
 
-  /** The games on one server that were running together with `session`, itself included. */
-  private overlapping(times: ReadonlyMap<string, number>, session: string): Set<string> {
+  /** When this player's ready signal for the loading session that became `game` reached the server. */
+  private readyBefore(player: Player, game: string): number {
+    const episode = player.episodes.find((each) => each.outcome?.kind === "matched" && each.outcome.text === game);
+    return episode?.readyDeliveredAt ?? Number.NEGATIVE_INFINITY;
+  }
+
+  /** The games on one server that were certainly running together with `session`, itself included. */
+  private overlapping(games: ReadonlyMap<string, { from: number; announced: number }>, session: string): Set<string> {
     const { gameLengthMs } = this.options;
-    if (gameLengthMs === undefined) return new Set(times.keys());
-    const at = times.get(session) ?? 0;
-    return new Set([...times].filter(([, other]) => Math.abs(other - at) < gameLengthMs).map(([id]) => id));
+    if (gameLengthMs === undefined) return new Set(games.keys());
+    const game = games.get(session);
+    if (!game) return new Set();
+    // Created in [from, announced] each: they overlap for sure when even the farthest-apart starts do.
+    return new Set(
+      [...games]
+        .filter(([id, other]) => id === session || Math.max(game.announced - other.from, other.announced - game.from) < gameLengthMs)
+        .map(([id]) => id),
+    );
   }
 
   /** Safety properties that must hold after every step. */

@@ -3,6 +3,7 @@
  * tostring (%.14g) and string.format. JavaScript's toFixed/toExponential agree with C except on exact
  * ties, which C rounds to even and JavaScript away from zero (printf("%.1f", 1.25) is "1.2", not "1.3").
  */
+import { isNegativeNaN } from "./nan.ts";
 
 interface Digits {
   /** Significant digits, no leading zeros (a single "0" for zero). */
@@ -91,9 +92,9 @@ function general(value: number, precisionIn: number, alternate: boolean): string
   return text.includes(".") ? text : `${text}.`;
 }
 
-/** printf("%.<precision>g", value) as glibc prints it, with inf/-inf/-nan spelled the C way. */
+/** printf("%.<precision>g", value) as glibc prints it, with inf/-inf/nan/-nan spelled the C way. */
 export function formatG(value: number, precision: number): string {
-  if (Number.isNaN(value)) return "-nan";
+  if (Number.isNaN(value)) return isNegativeNaN(value) ? "-nan" : "nan";
   if (!Number.isFinite(value)) return value > 0 ? "inf" : "-inf";
   const sign = value < 0 || Object.is(value, -0) ? "-" : "";
   return sign + general(Math.abs(value), precision, false);
@@ -119,7 +120,7 @@ export function formatFloatSpec(spec: string, value: number): string | null {
     body = value === 0 ? scientific({ digits: "0".repeat(precision + 1), exponent: 0 }, alternate) : scientific(significantDigits(value, precision + 1), alternate);
   } else body = general(Math.abs(value), precision, alternate);
   if (upper) body = body.toUpperCase();
-  const negative = Number.isNaN(value) || value < 0 || Object.is(value, -0);
+  const negative = Number.isNaN(value) ? isNegativeNaN(value) : value < 0 || Object.is(value, -0);
   const sign = negative ? "-" : flags.includes("+") ? "+" : flags.includes(" ") ? " " : "";
   const width = Number(widthText || 0);
   const padding = Math.max(0, width - sign.length - body.length);

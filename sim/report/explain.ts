@@ -99,7 +99,11 @@ export function explainViolation(trace: Trace, violation: Violation): string {
   const keys = violation.keys.length > 0 ? ` on ${violation.keys.map((k) => abbreviateIds(k)).join(", ")}` : "";
   const meaning = INVARIANT_MEANING[violation.invariant];
   const story = keySteps(trace, violation).map((s) => `at ${seconds(s.t)} (step ${s.i}) ${describeStep(s, owners)}`);
-  const end = `finally at ${seconds(violation.at)} (step ${violation.step}) the check failed: ${abbreviateIds(violation.message)}`;
+  const last = trace.steps[involved.step];
+  const afterRun = last !== undefined && (violation.step > involved.step || violation.at > last.t);
+  const end = afterRun
+    ? `finally at ${seconds(violation.at)}, after the last step (step ${involved.step}), the end-of-run check failed: ${abbreviateIds(violation.message)}`
+    : `finally at ${seconds(violation.at)} (step ${involved.step}) the check failed: ${abbreviateIds(violation.message)}`;
   const told = story.length > 0 ? `In order: ${story.join("; ")}; ${end}.` : `${capitalise(end)}.`;
   return `${violation.invariant} (${meaning}) was violated${who}${keys}. ${told}`;
 }

@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs";
 import type { StepKind } from "../scheduler/step.ts";
 import type { Trace } from "../trace/trace.ts";
-import { explainViolation, INVARIANT_MEANING } from "./explain.ts";
+import { explainViolation, INVARIANT_MEANING, keySteps } from "./explain.ts";
 import { clampStep, involvement } from "./involvement.ts";
 import type { RedisChange } from "./redis-history.ts";
-import { splitLane } from "./text.ts";
+import { splitId } from "./text.ts";
 
 export interface TraceWithRedis {
   trace: Trace;
@@ -41,14 +41,14 @@ export function laneOrder(trace: Trace): string[] {
   const seen = new Set<string>(["redis"]);
   for (const step of trace.steps) seen.add(step.lane);
   const groupOf = (lane: string): number => {
-    const index = LANE_GROUP_ORDER.indexOf(splitLane(lane)[0]);
+    const index = LANE_GROUP_ORDER.indexOf(splitId(lane)[0]);
     return index < 0 ? LANE_GROUP_ORDER.length : index;
   };
   const firstSeen = [...seen];
   return firstSeen.sort((a, b) => {
     const group = groupOf(a) - groupOf(b);
     if (group !== 0) return group;
-    if (splitLane(a)[0] === "player") return firstSeen.indexOf(a) - firstSeen.indexOf(b);
+    if (splitId(a)[0] === "player") return firstSeen.indexOf(a) - firstSeen.indexOf(b);
     return a.localeCompare(b, "en", { numeric: true });
   });
 }
@@ -95,6 +95,7 @@ export function viewData(name: string, title: string, input: TraceWithRedis): Re
         players: involved.players,
         keys: involved.keys,
         involved: involved.steps,
+        story: keySteps(trace, v).map((s) => s.i),
         explanation: explainViolation(trace, v),
       };
     }),

@@ -1,6 +1,6 @@
 import type { Violation } from "../oracle/invariants.ts";
 import type { Trace, TraceStep } from "../trace/trace.ts";
-import { splitLane } from "./text.ts";
+import { splitId } from "./text.ts";
 
 /** Which parts of a trace a violation is about: the report highlights them and the explanation tells them. */
 export interface Involvement {
@@ -24,7 +24,7 @@ const CONNECTION = /\b(c\d+)\b/;
 export function involvement(trace: Trace, violation: Violation): Involvement {
   const steps = trace.steps;
   const step = clampStep(trace, violation.step);
-  const playerLanes = steps.filter((s) => s.lane.startsWith("player:")).map((s) => splitLane(s.lane)[1]);
+  const playerLanes = steps.filter((s) => s.lane.startsWith("player:")).map((s) => splitId(s.lane)[1]);
   const knownPlayers = [...new Set(playerLanes)];
 
   const players = new Set(violation.players);
@@ -39,7 +39,7 @@ export function involvement(trace: Trace, violation: Violation): Involvement {
   const connections = connectionsOf(steps, players);
   const instances = new Set<string>();
   for (const s of steps) {
-    if (!s.lane.startsWith("player:") || !players.has(splitLane(s.lane)[1])) continue;
+    if (!s.lane.startsWith("player:") || !players.has(splitId(s.lane)[1])) continue;
     const target = /-> (i\d+)\b/.exec(s.label);
     if (target?.[1]) instances.add(target[1]);
   }
@@ -55,7 +55,7 @@ export function involvement(trace: Trace, violation: Violation): Involvement {
       hit = true;
     }
     if (!hit && playerPattern) {
-      hit = (s.lane.startsWith("player:") && players.has(splitLane(s.lane)[1])) || playerPattern.test(text);
+      hit = (s.lane.startsWith("player:") && players.has(splitId(s.lane)[1])) || playerPattern.test(text);
     }
     if (!hit && s.kind === "frame-out") {
       const target = /-> (c\d+)\b/.exec(s.label);
@@ -85,7 +85,7 @@ function keyTokens(steps: readonly TraceStep[], keys: readonly string[]): KeyMat
   for (const key of keys) {
     if (SHARED_KEY_PREFIXES.some((prefix) => key.startsWith(prefix))) continue;
     tokens.add(key);
-    const [prefix, id] = splitLane(key);
+    const [prefix, id] = splitId(key);
     if (SPECIFIC_ID.test(id)) tokens.add(id);
     if (prefix === "dedicated_server" && id) {
       lanes.add(`ds:${id}`);
@@ -122,7 +122,7 @@ function inferFromKeys(steps: readonly TraceStep[], byKey: KeyMatcher, known: re
 function connectionsOf(steps: readonly TraceStep[], players: ReadonlySet<string>): Set<string> {
   const connections = new Set<string>();
   for (const s of steps) {
-    if (!s.lane.startsWith("player:") || !players.has(splitLane(s.lane)[1])) continue;
+    if (!s.lane.startsWith("player:") || !players.has(splitId(s.lane)[1])) continue;
     const id = CONNECTION.exec(s.label)?.[1];
     if (id) connections.add(id);
   }

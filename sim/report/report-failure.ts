@@ -1,16 +1,34 @@
+import { writeFileSync } from "node:fs";
 import { DEFAULT_SHRINK_LIMITS, shrinkTrace } from "../shrink/shrink.ts";
 import type { Trace } from "../trace/trace.ts";
+import { renderTimeline } from "./html.ts";
+import { withRedisHistory } from "./with-redis.ts";
 import { writeTrace } from "./write-trace.ts";
 
 export interface FailureReport {
   trace: string;
   shrunk: { path: string; trace: Trace } | null;
+  html: string;
 }
 
-/** Writes a failing run's trace and, unless told not to, the shrunk trace beside it. */
+/**
+ * Writes a failing run's trace, the shrunk trace beside it unless told not to, and the HTML timeline of both
+ * (Redis contents recovered by replaying each).
+ */
 export async function reportFailure(trace: Trace, options: { out: string; shrink: boolean }): Promise<FailureReport> {
   const path = writeTrace(options.out, trace);
-  if (!options.shrink) return { trace: path, shrunk: null };
-  const { shrunk } = await shrinkTrace(trace, DEFAULT_SHRINK_LIMITS);
-  return { trace: path, shrunk: { path: writeTrace(options.out, shrunk, ".shrunk"), trace: shrunk } };
+  let shrunk: FailureReport["shrunk"] = null;
+  if (options.shrink) {
+    const result = await shrinkTrace(trace, DEFAULT_SHRINK_LIMITS);
+    shrunk = { path: writeTrace(options.out, result.shrunk, ".shrunk"), trace: result.shrunk };
+  }
+  const html = path.replace(/\.trace\.json$/, ".html");
+  writeFileSync(
+    html,
+    renderTimeline({
+      original: await withRedisHistory(trace, path),
+      ...(shrunk ? { shrunk: await withRedisHistory(shrunk.trace, shrunk.path) } : {}),
+    }),
+  );
+  return { trace: path, shrunk, html };
 }

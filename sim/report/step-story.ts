@@ -1,5 +1,5 @@
 import type { TraceStep } from "../trace/trace.ts";
-import { abbreviateIds, clip, laneName, splitLane } from "./text.ts";
+import { abbreviateIds, clip, laneName, splitId } from "./text.ts";
 
 /** Which player each connection id belongs to: frames to clients name the connection only. */
 export function playerOfConnection(steps: readonly TraceStep[]): Map<string, string> {
@@ -7,7 +7,7 @@ export function playerOfConnection(steps: readonly TraceStep[]): Map<string, str
   for (const s of steps) {
     if (!s.lane.startsWith("player:")) continue;
     const connection = /\b(c\d+)\b/.exec(s.label)?.[1];
-    if (connection && !owners.has(connection)) owners.set(connection, splitLane(s.lane)[1]);
+    if (connection && !owners.has(connection)) owners.set(connection, splitId(s.lane)[1]);
   }
   return owners;
 }

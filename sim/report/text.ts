@@ -18,13 +18,14 @@ export function seconds(ms: number): string {
 
 /** `player:<uuid>` -> `player <first 8>`, `instance:i1` -> `i1`, `ds:ds1` -> `ds1`. */
 export function laneName(lane: string): string {
-  const [kind, id = ""] = splitLane(lane);
+  const [kind, id = ""] = splitId(lane);
   if (kind === "player") return `player ${abbreviateIds(id)}`;
   if (kind === "instance" || kind === "ds") return id;
   return lane;
 }
 
-export function splitLane(lane: string): [kind: string, id: string] {
-  const colon = lane.indexOf(":");
-  return colon < 0 ? [lane, ""] : [lane.slice(0, colon), lane.slice(colon + 1)];
+/** `kind:id` (a lane, or a key such as `loading:<session>`) split at its first colon. */
+export function splitId(name: string): [kind: string, id: string] {
+  const colon = name.indexOf(":");
+  return colon < 0 ? [name, ""] : [name.slice(0, colon), name.slice(colon + 1)];
 }

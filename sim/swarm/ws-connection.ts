@@ -4,7 +4,7 @@ import type { Player, PlayerConnection } from "../players/player.ts";
 
 /** What the swarm learns from a connection besides what the player hears. */
 export interface ConnectionObserver {
-  /** A frame was written to the socket. */
+  /** A frame is being written to the socket. */
   sent(player: Player, text: string): void;
   /** The player handled a server message. */
   received(player: Player): void;
@@ -78,12 +78,11 @@ export class WsPlayerConnection implements PlayerConnection {
   }
 
   private write(text: string): void {
-    this.socket.send(text, (error) => {
-      if (error) return;
-      this.observer.sent(this.player, text);
-      // The server has the frame once it is written: the moment ready-respected measures from.
-      const frame = parseClientFrame(text);
-      if (frame.ok && frame.value.type === "loading_complete") this.player.readyDelivered(frame.value.loading_session_id);
-    });
+    // Noted as the frame leaves, not when the write completes: whatever the server does about it comes after
+    // this instant, which is what the checker's bounds need (a game starts after its players' ready signals).
+    const frame = parseClientFrame(text);
+    if (frame.ok && frame.value.type === "loading_complete") this.player.readyDelivered(frame.value.loading_session_id);
+    this.observer.sent(this.player, text);
+    this.socket.send(text);
   }
 }

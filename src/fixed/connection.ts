@@ -199,7 +199,8 @@ export class FixedConnection implements ConnectionEvents {
         if (attempts === 1) this.send({ type: "error", message: FixedText.alreadyInQueue });
         return;
       case "in_game":
-        this.send({ type: "error", message: FixedText.alreadyInGame });
+        // The script re-published the game's match_found to this connection.
+        ctx.ports.logger.log("info", "enqueue_in_game", { conn: this.id });
         return;
       case "fenced":
         this.send({ type: "error", message: FixedText.internal });

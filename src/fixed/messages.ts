@@ -3,7 +3,6 @@ import { ErrorText } from "../protocol/index.ts";
 /** Texts only the fixed server sends, next to the shared ones. */
 export const FixedText = {
   ...ErrorText,
-  alreadyInGame: "Already in a game",
   connectionBound: "Connection already bound to another player",
   notEnqueued: "Enqueue before sending loading_complete",
   replaced: "Another connection took over this player",

@@ -6,7 +6,7 @@ import { shapeError, wordsOf } from "./reply.ts";
 /** Replies of the scripts that move one player's record, parsed and checked. Bad shapes are errors, not throws. */
 
 export type EnqueueOutcome =
-  | { kind: "queued"; how: "new" | "takeover" | "repaired" }
+  | { kind: "queued"; how: "new" | "takeover" | "repaired" | "after_game" }
   | { kind: "already"; state: PlayerState }
   | { kind: "in_game" }
   | { kind: "fenced" };
@@ -26,7 +26,7 @@ export function parseEnqueue(reply: RedisReply): Result<EnqueueOutcome, string> 
   const words = wordsOf(reply);
   if (!words.ok) return err(`enqueue: ${words.error}`);
   const [status, detail] = words.value;
-  if (status === "queued" && (detail === "new" || detail === "takeover" || detail === "repaired")) {
+  if (status === "queued" && (detail === "new" || detail === "takeover" || detail === "repaired" || detail === "after_game")) {
     return ok({ kind: "queued", how: detail });
   }
   if (status === "already" && isState(detail)) return ok({ kind: "already", state: detail });

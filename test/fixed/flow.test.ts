@@ -345,18 +345,24 @@ describe("takeover", () => {
     expect(world.queue().sort()).toEqual([PLAYER_A, PLAYER_B].sort());
   });
 
-  it("a player in a game cannot be taken over", async () => {
+  it("a player in a game who connects again is told its match again, on the new connection", async () => {
     world = new FixedWorld();
     await world.registerServer();
     const i1 = await world.instance("i1");
+    const i2 = await world.instance("i2");
     world.http.reply(createdReply());
     const { a, b, session } = await matchedPair(world, i1);
     await bothReady(a, b, session);
-    const again = i1.connect();
+    const found = a.socket.messages().at(-1);
+    expect(found?.type).toBe("match_found");
+    const again = i2.connect();
     again.enqueue(PLAYER_A);
     await world.flush();
-    expect(again.socket.errors()).toEqual([FixedText.alreadyInGame]);
+    expect(again.socket.messages()).toEqual([found]);
+    expect(again.socket.errors()).toEqual([]);
     expect(a.socket.closed).toBe(false);
+    expect(world.player(PLAYER_A)).toMatchObject({ state: "in_game", instance: "i2" });
+    expect(world.queue()).toEqual([]);
   });
 });
 

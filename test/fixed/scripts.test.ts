@@ -106,12 +106,26 @@ describe("enqueue", () => {
     expect(messagesTo(PLAYER_B).at(-1)).toEqual({ type: "error", message: FixedText.peerDisconnected });
   });
 
-  it("refuses a player in a game, from any connection", async () => {
+  it("tells a player in a game its match again, on whichever connection asks, and never queues it", async () => {
     const token = await allocatingPair();
     await run("claim_server", SID, token, "attempt");
     await run("commit", SID, token, "ds1", "9e9e9e9e-0000-4000-8000-000000000009", "ws://x");
+    published.length = 0;
     expect(await run("enqueue", PLAYER_A, MODE, "i2/7", "i2")).toEqual(["in_game"]);
+    const found = { type: "match_found", session_id: "9e9e9e9e-0000-4000-8000-000000000009", server_address: "ws://x" };
+    expect(published.map((p) => p.payload)).toEqual([{ conn: "i2/7", player: PLAYER_A, message: found }]);
+    expect(hash(Keys.player(PLAYER_A))).toMatchObject({ state: "in_game", conn: "i2/7", instance: "i2" });
     expect(await enqueue(PLAYER_A, "i1/a")).toEqual(["in_game"]);
+    expect(zset(Keys.queue(MODE))).toEqual([]);
+  });
+
+  it("treats a player whose game record has expired as a new request to play", async () => {
+    const token = await allocatingPair();
+    await run("claim_server", SID, token, "attempt");
+    await run("commit", SID, token, "ds1", "9e9e9e9e-0000-4000-8000-000000000009", "ws://x");
+    redis.engine.execute("DEL", [Keys.session(SID)]);
+    expect(await run("enqueue", PLAYER_A, MODE, "i2/7", "i2")).toEqual(["queued", "after_game"]);
+    expect(zset(Keys.queue(MODE))).toEqual([PLAYER_A]);
   });
 });
 

@@ -65,6 +65,7 @@ export async function runCommand(name: string, flags: RunFlags): Promise<number>
     out.line(`${paint.fail("VIOLATION")} seed ${failure.seed}, after ${executed} run(s)`);
     printViolations(out, failure);
     out.line(`  trace      ${report.trace}`);
+    out.line(`  timeline   ${report.html}`);
     if (report.shrunk) {
       out.line(`  shrunk     ${report.shrunk.path}  (${failure.steps.length} -> ${report.shrunk.trace.steps.length} steps, ${failure.options.players.length} -> ${report.shrunk.trace.options.players.length} players)`);
     }

@@ -1,3 +1,4 @@
+import { explainViolation } from "../../report/explain.ts";
 import type { Trace } from "../../trace/trace.ts";
 import { paint, type Output } from "../output.ts";
 
@@ -11,6 +12,12 @@ export function printViolations(out: Output, trace: Trace): void {
   }
   for (const violation of trace.violations.slice(0, SHOWN_VIOLATIONS)) {
     out.line(`  ${paint.fail(violation.invariant)} at step ${violation.step} (${(violation.at / 1000).toFixed(3)} s): ${violation.message}`);
+  }
+  const first = trace.violations[0];
+  if (first) {
+    out.line();
+    out.line(`  ${paint.strong("what happened")}: ${explainViolation(trace, first)}`);
+    out.line();
   }
   const hidden = trace.violations.length - SHOWN_VIOLATIONS;
   if (hidden > 0) out.line(paint.dim(`  ... and ${hidden} more violation(s) in the trace`));

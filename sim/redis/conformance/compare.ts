@@ -2,8 +2,9 @@ import type { Command, Outcome } from "./command.ts";
 
 export interface CompareOptions {
   /**
-   * Numbers and numeric strings in [1e12, 1e14) are millisecond timestamps read from each side's own clock
-   * (Redis TIME in scripts): equal within this many ms. 0 (the default) compares them exactly.
+   * Numbers and numeric strings from 1e12 up are taken for millisecond timestamps read from each side's own
+   * clock (Redis TIME in scripts), or values computed from them: equal within this many ms. 0 (the
+   * default) compares them exactly.
    */
   timestampToleranceMs?: number;
   /** The set a command pops random members from, beyond SPOP itself (a script that SPOPs); else null. */
@@ -72,8 +73,8 @@ function equalReplies(command: Command, sim: unknown, real: unknown, options: Co
 }
 
 function timestamp(value: unknown): number | null {
-  const number = typeof value === "number" ? value : typeof value === "string" && /^\d{13,14}(\.\d+)?$/.test(value) ? Number(value) : NaN;
-  return number >= 1e12 && number < 1e14 ? number : null;
+  const number = typeof value === "number" ? value : typeof value === "string" && /^\d{13,}(\.\d+)?$/.test(value) ? Number(value) : NaN;
+  return number >= 1e12 ? number : null;
 }
 
 function near(a: unknown, b: unknown, toleranceMs: number): boolean {

@@ -3,9 +3,12 @@ import type { Command, Outcome } from "./command.ts";
 import type { RealRedis } from "./runner.ts";
 
 /**
- * A real Redis through ioredis `call`, as the runner wants it. Names go upper-case: Redis does not care,
- * but ioredis reshapes the replies of some lower-case names (`hgetall` becomes an object).
+ * ioredis reshapes the reply of a lower-case `hgetall` into an object; upper-case names are left alone.
+ * Other names go as written: Redis quotes an unknown command's name back as sent.
  */
+const RESHAPED = new Set(["hgetall"]);
+
+/** A real Redis through ioredis `call`, as the runner wants it. */
 export class IoredisClient implements RealRedis {
   private constructor(readonly client: Redis) {}
 
@@ -17,7 +20,7 @@ export class IoredisClient implements RealRedis {
 
   async execute(command: Command): Promise<Outcome> {
     try {
-      return { reply: await this.client.call(command.name.toUpperCase(), ...command.args) };
+      return { reply: await this.client.call(RESHAPED.has(command.name) ? command.name.toUpperCase() : command.name, ...command.args) };
     } catch (error) {
       return { error: (error as Error).message };
     }

@@ -56,11 +56,13 @@ export async function runSequence(
   real: RealRedis,
   commands: readonly Command[],
   options: CompareOptions = {},
+  onOutcome?: (index: number, sim: Outcome, real: Outcome) => void,
 ): Promise<Mismatch | null> {
   for (let index = 0; index < commands.length; index++) {
     const command = commands[index] as Command;
     const simOutcome = executeOnSim(engine, command);
     const realOutcome = await real.execute(command);
+    onOutcome?.(index, simOutcome, realOutcome);
     const reason = compareOutcomes(command, simOutcome, realOutcome, options);
     if (reason !== null) return { index, command, sim: simOutcome, real: realOutcome, reason };
     reconcile(engine, command, simOutcome, realOutcome, options);

@@ -1,5 +1,6 @@
 import { createRequire } from "node:module";
 import { formatDouble } from "../numbers.ts";
+import { lua51StringToNumber } from "./numeral.ts";
 
 /** An opaque fengari `lua_State`. */
 export type LuaState = { readonly __luaState: unique symbol };
@@ -85,20 +86,19 @@ llimits.luai_nummod = (_L, a, b) => a - Math.floor(a / b) * b;
 const fengari = require("fengari") as { lua: LuaApi; lauxlib: LauxApi; lualib: LualibApi };
 
 interface NumberSlot {
-  ttisinteger(): boolean;
   setfltvalue(value: number): void;
-  value: number;
 }
 const lobject = require("fengari/src/lobject.js") as { luaO_str2num(s: Uint8Array, o: NumberSlot): number };
 
 // Lua 5.1 has only doubles, and fengari's integers are 32-bit, so `tonumber(ARGV[1]) * 1000` on a timestamp
-// would wrap. Every numeral (source literal, tonumber, string coercion) is therefore read as a float;
-// LUA_COMPAT_FLOATSTRING above keeps integral floats printing as "5", as Lua 5.1 does.
-const str2num = lobject.luaO_str2num;
+// would wrap. Every numeral (source literal, tonumber, string coercion) is therefore read the Lua 5.1 way,
+// as a double (numeral.ts); LUA_COMPAT_FLOATSTRING above keeps integral floats printing as "5", as Lua 5.1
+// does. The size returned is what fengari's callers compare with the string's length + 1.
 lobject.luaO_str2num = (s, o) => {
-  const size = str2num(s, o);
-  if (size !== 0 && o.ttisinteger()) o.setfltvalue(o.value);
-  return size;
+  const value = lua51StringToNumber(s);
+  if (value === null) return 0;
+  o.setfltvalue(value);
+  return s.length + 1;
 };
 
 export const lua = fengari.lua;

@@ -44,6 +44,13 @@ string.format = function(fmt, ...)
   return format(rewritten, table.unpack(args, 1, args.n))
 end
 
+-- Lua 5.1 reads base 10 the way it reads no base at all (numbers pass, strings go through strtod).
+tonumber = function(...)
+  if select('#', ...) == 0 then error("bad argument #1 to 'tonumber' (value expected)", 2) end
+  if select('#', ...) >= 2 and select(2, ...) == 10 then return tonumber_((...)) end
+  return tonumber_(...)
+end
+
 local rawpcall, pack, tunpack = pcall, table.pack, table.unpack
 pcall = function(...)
   local results = pack(rawpcall(...))
@@ -93,9 +100,16 @@ redis.REPL_NONE, redis.REPL_AOF, redis.REPL_SLAVE, redis.REPL_REPLICA, redis.REP
 export const ERROR_HANDLER = `
 local dbg = debug
 return function(err)
-  local info = dbg.getinfo(2, 'nSl')
-  -- fengari's native functions (redis.call, error) report what = 'J' where C Lua says 'C'.
-  if info and (info.what == 'C' or info.what == 'J') then info = dbg.getinfo(3, 'nSl') end
+  -- The failing frame is the script's: native functions (fengari reports what = 'J' where C Lua says 'C')
+  -- and this prelude's stand-ins for Lua 5.1 functions, which are native in Redis, are skipped.
+  local level = 2
+  local info = dbg.getinfo(level, 'nSl')
+  while info and (info.what == 'C' or info.what == 'J' or info.source == '=prelude') do
+    level = level + 1
+    info = dbg.getinfo(level, 'nSl')
+  end
+  -- A native called by a stand-in names the stand-in's line; Redis's natives name the script's.
+  if type(err) == 'string' and info then err = err:gsub('^prelude:%d+: ', info.short_src .. ':' .. info.currentline .. ': ') end
   if type(err) ~= 'table' then err = {err = 'ERR ' .. tostring(err)} end
   if info then
     err.source = info.source

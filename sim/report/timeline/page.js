@@ -30,6 +30,11 @@
     for (const child of children || []) if (child !== null && child !== undefined) node.append(child);
     return node;
   }
+  /** replaceChildren would print a skipped (null) child as the text "null". */
+  function fill(node, ...children) {
+    node.replaceChildren(...children.filter((child) => child !== null && child !== undefined));
+  }
+  const fontFamily = getComputedStyle(document.documentElement).fontFamily || "sans-serif";
   const seconds = (ms) => (ms / 1000).toFixed(3) + " s";
   function shortGap(ms) {
     if (ms < 1000) return "+" + ms + " ms";
@@ -197,17 +202,20 @@
 
     let activeViolation = data.violations.length > 0 ? 0 : -1;
     let involved = new Uint8Array(n);
+    let story = new Map(); // step -> its number in the active violation's explanation
     let involvedPlayers = new Set();
     let violationKeys = new Set();
     const violationSteps = new Set(data.violations.map((v) => v.step));
     function setActiveViolation(index) {
       activeViolation = index;
       involved = new Uint8Array(n);
+      story = new Map();
       involvedPlayers = new Set();
       violationKeys = new Set();
       const v = data.violations[index];
       if (v) {
         for (const i of v.involved) involved[i] = 1;
+        v.story.forEach((i, k) => story.set(i, k + 1));
         for (const p of v.players) involvedPlayers.add("player:" + p);
         for (const k of v.keys) violationKeys.add(k);
       }
@@ -235,21 +243,37 @@
       data.replay ? el("code", { text: data.replay }) : null,
     ]));
     if (data.violations.length === 0) violationList.append(el("div", { class: "none", text: "No violation in this trace." }));
+    const violationCards = el("div", { class: "violation-cards" });
+    violationList.append(violationCards);
+    function storyNode(text) {
+      const node = el("div", { class: "story" });
+      const parts = text.split(/\(step (\d+)\)/);
+      parts.forEach((part, k) => {
+        if (k % 2 === 0) { node.append(part); return; }
+        const step = Number(part);
+        const link = el("a", { href: "#step=" + step, class: "step-link", text: "step " + step, title: "select step " + step });
+        link.addEventListener("click", (event) => { event.preventDefault(); event.stopPropagation(); select(step, { center: true }); });
+        node.append("(", link, ")");
+      });
+      return node;
+    }
     data.violations.forEach((v, index) => {
       const card = el("div", { class: "violation", "data-index": String(index), title: "show this violation" }, [
         el("span", { class: "inv", text: v.invariant }),
         el("span", { class: "msg", text: abbrev(v.message) }),
         el("span", { class: "where", text: "step " + v.step + " · " + seconds(v.at) }),
-        el("div", { class: "story", text: v.explanation }),
+        storyNode(v.explanation),
       ]);
       card.addEventListener("click", () => { setActiveViolation(index); select(v.step, { center: true }); });
-      violationList.append(card);
+      violationCards.append(card);
     });
 
     const workbench = el("div", { class: "workbench" });
     root.append(workbench);
+    const column = el("div", { class: "column" });
+    workbench.append(column);
     const timelineCard = el("div", { class: "card timeline-card" });
-    workbench.append(timelineCard);
+    column.append(timelineCard);
 
     const zoomOut = el("button", { text: "−", title: "zoom out (ctrl + wheel)" });
     const zoomIn = el("button", { text: "+", title: "zoom in (ctrl + wheel)" });
@@ -260,6 +284,7 @@
     const legend = el("div", { class: "legend" });
     for (const kind of kinds) legend.append(el("span", {}, [el("i", { style: "background:" + COLOURS[kind] }), kind]));
     legend.append(el("span", {}, [el("i", { class: "halo" }), "involved"]));
+    legend.append(el("span", {}, [el("i", { class: "story" }), "key step"]));
     legend.append(el("span", {}, [el("i", { class: "viol" }), "violation"]));
     legend.append(el("span", {}, [el("i", { class: "refused" }), "refused / failed"]));
     timelineCard.append(el("div", { class: "toolbar" }, [
@@ -427,6 +452,24 @@
         }
       }
 
+      // the explanation's key steps, numbered as it tells them
+      ctx.font = "700 10px " + fontFamily;
+      for (const [i, number] of story) {
+        if (i < i0 || i > i1) continue;
+        const row = rowOf[LANE[i]];
+        if (row < firstRow || row > lastRow || row < 0) continue;
+        const x = xOf(i);
+        const y = rowY(row);
+        ctx.strokeStyle = "#b45309"; ctx.lineWidth = 2;
+        ctx.strokeRect(x - 2.5, y + 1.5, w + 5, LANE_H - 3);
+        ctx.lineWidth = 1;
+        ctx.fillStyle = "#b45309";
+        ctx.beginPath(); ctx.arc(x + w + 9, y + LANE_H / 2, 7, 0, Math.PI * 2); ctx.fill();
+        ctx.fillStyle = "#ffffff";
+        const label = String(number);
+        ctx.fillText(label, x + w + 9 - ctx.measureText(label).width / 2, y + LANE_H / 2 + 0.5);
+      }
+
       // violating steps and the selection
       for (const v of violationSteps) {
         if (v < i0 - 1 || v > i1 + 1) continue;
@@ -459,7 +502,7 @@
       ctx.fillRect(0, 0, width, AXIS_H);
       ctx.fillStyle = "#e3e6eb";
       ctx.fillRect(0, AXIS_H - 1, width, 1);
-      ctx.font = "11px " + getComputedStyle(document.body).fontFamily;
+      ctx.font = "11px " + fontFamily;
       ctx.textBaseline = "middle";
       // gap labels, then absolute times where there is room
       const taken = [];
@@ -507,9 +550,8 @@
       ctx.fillStyle = "#ffffff";
       ctx.fillRect(0, 0, GUTTER - 1, AXIS_H - 1);
       ctx.fillStyle = "#667085";
-      ctx.font = "600 11px " + getComputedStyle(document.body).fontFamily;
+      ctx.font = "600 11px " + fontFamily;
       ctx.fillText("lane", 12, 15);
-      const family = getComputedStyle(document.body).fontFamily;
       for (let row = firstRow; row <= lastRow; row++) {
         const lane = lanes[rows[row]];
         const title = laneTitle(lane);
@@ -517,14 +559,14 @@
         if (y < AXIS_H) continue;
         const named = involvedPlayers.has(lane);
         if (named) { ctx.fillStyle = "#fffbeb"; ctx.fillRect(0, rowY(row), GUTTER - 1, LANE_H); ctx.fillStyle = "#f59e0b"; ctx.fillRect(0, rowY(row), 3, LANE_H); }
-        ctx.font = "11px " + family;
+        ctx.font = "11px " + fontFamily;
         ctx.fillStyle = "#98a2b3";
         ctx.fillText(title.group, 12, y);
-        ctx.font = (named ? "700 " : "500 ") + "12px " + family;
+        ctx.font = (named ? "700 " : "500 ") + "12px " + fontFamily;
         ctx.fillStyle = named ? "#93370d" : "#1d2330";
         ctx.fillText(title.name, 74, y);
         ctx.fillStyle = "#c0c6d0";
-        ctx.font = "10px " + family;
+        ctx.font = "10px " + fontFamily;
         const count = laneSteps[rows[row]].length;
         const text = String(count);
         ctx.fillText(text, GUTTER - 8 - ctx.measureText(text).width, y);
@@ -561,10 +603,10 @@
         c.fillStyle = "#d92d20";
         for (const v of violationSteps) c.fillRect(GUTTER + PAD + (xs[v] / span) * inner - 1, 0, 2, height);
         c.fillStyle = "#667085";
-        c.font = "600 11px " + getComputedStyle(document.body).fontFamily;
+        c.font = "600 11px " + fontFamily;
         c.textBaseline = "middle";
         c.fillText("whole trace", 12, height / 2 - 6);
-        c.font = "11px " + getComputedStyle(document.body).fontFamily;
+        c.font = "11px " + fontFamily;
         c.fillText(seconds(n ? T[n - 1] : 0) + " · " + n + " steps", 12, height / 2 + 8);
         overviewDirty = false;
       }
@@ -626,7 +668,7 @@
       if (i < 0) { hideTooltip(); scroller.style.cursor = "default"; return; }
       scroller.style.cursor = "pointer";
       const s = steps[i];
-      tooltip.replaceChildren(
+      fill(tooltip,
         el("div", { class: "tt-head", text: "#" + i + " · " + seconds(s[0]) + " · " + lanes[s[1]] + " · " + kinds[s[2]] }),
         el("div", { class: "tt-label", text: s[3] }),
         s[4] ? el("div", { class: "tt-detail", text: s[4].length > 400 ? s[4].slice(0, 399) + "…" : s[4] }) : null,
@@ -677,6 +719,8 @@
       const badges = [];
       const vio = data.violations.filter((v) => v.step === selected);
       for (const v of vio) badges.push(el("span", { class: "badge viol", text: "✖ " + v.invariant }));
+      const late = vio.find((v) => v.at > s[0]);
+      const endNote = late ? el("div", { class: "end-note", text: "Found by the check at " + seconds(late.at) + ", after this last step ran." }) : null;
       if (involved[selected] && vio.length === 0) badges.push(el("span", { class: "badge inv", text: "involved" }));
       if (MARK[selected]) badges.push(el("span", { class: "badge deleted", text: s[4] === "null" ? "refused (lock held elsewhere)" : "failed" }));
       const detailName = { redis: "reply", "frame-in": "frame", "frame-out": "frame", deliver: "message", fault: "effect", "http-request": "request body", "http-reply": "reply body", close: "result" }[kind] || "detail";
@@ -687,13 +731,14 @@
         return button;
       };
       nav.append(navButton("◀ prev", -1, false), navButton("next ▶", 1, false), navButton("◀ in lane", -1, true), navButton("in lane ▶", 1, true));
-      stepDetail.replaceChildren(
+      fill(stepDetail,
         el("div", { class: "head" }, [
           el("span", { class: "idx", text: "Step #" + selected }),
           el("span", { class: "chip", style: "background:" + COLOURS[kind], text: kind }),
           el("span", { class: "when", text: seconds(s[0]) + " · " + lanes[s[1]] }),
         ]),
         badges.length ? el("div", { class: "head", style: "margin-top:5px" }, badges) : null,
+        endNote,
         el("div", { class: "field" }, [el("div", { class: "name", text: "what" }), el("pre", { text: s[3] })]),
         s[4] ? el("div", { class: "field" }, [el("div", { class: "name", text: detailName }), el("pre", { text: pretty(s[4]) })]) : null,
         nav,
@@ -767,7 +812,7 @@
       const inner = el("div", { style: "position:relative" });
       body.append(inner);
       card.append(head, body);
-      root.append(card);
+      column.append(card);
       let order = [];
       let positionOf = new Map();
       function refresh() {
@@ -843,21 +888,30 @@
     document.addEventListener("keydown", onKey);
     window.addEventListener("resize", () => { if (!root.hidden) { overviewDirty = true; layout(); } });
 
+    // Opens on what the explanation tells: from its first key step to the violation, as wide as fits.
+    function focusStory() {
+      const v = data.violations[Math.max(0, activeViolation)];
+      if (!v || n === 0) { zoom = Math.max(fitZoom(), 0.45); layout(); return; }
+      const from = v.story.length > 0 ? Math.min(v.story[0], v.step) : Math.max(0, v.step - 40);
+      const room = scroller.clientWidth - GUTTER - 2 * PAD - 80;
+      zoom = Math.max(fitZoom(), Math.min(1, room / (xs[v.step] - xs[from] + STEP_W)));
+      layout();
+      scroller.scrollLeft = Math.max(0, PAD + xs[from] * zoom - 40);
+    }
+
     let activated = false;
     function activate(step) {
       if (!activated) {
         activated = true;
         applyLaneFilter();
         if (activeViolation >= 0) setActiveViolation(activeViolation); else table.refresh();
-        // Short traces fit the view; long ones open at full width around the step of interest.
-        zoom = Math.max(fitZoom(), Math.min(1, n > 0 ? 0.45 : 1));
-        layout();
+        focusStory();
       } else {
         overviewDirty = true;
         layout();
       }
       const target = step !== null ? step : selected >= 0 ? selected : activeViolation >= 0 ? data.violations[activeViolation].step : 0;
-      select(target, { center: true });
+      select(target, { center: step !== null });
     }
     return { root, activate };
   }

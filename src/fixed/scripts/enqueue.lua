@@ -1,5 +1,5 @@
 -- ARGV: player, mode, conn, instance.
--- Replies: fenced | already <state> | in_game | queued <new|takeover|repaired>.
+-- Replies: fenced | already <state> | in_game | queued <new|takeover|repaired|after_game>.
 local pid, mode, conn, instance = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 -- An instance already reaped must not create records nobody would ever reap.
 if not redis.call('ZSCORE', K_INSTANCES, instance) then
@@ -7,10 +7,26 @@ if not redis.call('ZSCORE', K_INSTANCES, instance) then
 end
 local rec, st = load_player(pid)
 local how = 'new'
-if st == 'ok' then
-  if rec.state == 'in_game' then
+if st == 'ok' and rec.state == 'in_game' then
+  -- The record is the truth: a player whose match_found was lost (its instance died before delivering it) is
+  -- told again on whichever connection asks, and that connection owns the record from now on.
+  local game = present(rec.session) and read_hash(K_SESSION .. rec.session) or nil
+  if game and present(game.game_session) and present(game.address) then
+    if rec.conn ~= conn then
+      redis.call('SREM', K_CONNS .. rec.instance, pid)
+      redis.call('HSET', K_PLAYER .. pid, 'conn', conn, 'instance', instance)
+      redis.call('SADD', K_CONNS .. instance, pid)
+    end
+    notify(pid, { conn = conn, instance = instance },
+      { type = 'match_found', session_id = game.game_session, server_address = game.address })
     return { 'in_game' }
   end
+  -- The game's record has expired: that game is long over, and this is a new request to play.
+  delete_player(pid, rec)
+  st = 'missing'
+  how = 'after_game'
+end
+if st == 'ok' then
   if rec.conn == conn then
     return { 'already', rec.state }
   end
