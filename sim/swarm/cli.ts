@@ -68,11 +68,15 @@ function printResult(out: Output, result: SwarmResult): void {
     out.line(`  latency    enqueue to match_found p50 ${Math.round(result.latencyMs.p50)} ms, p99 ${Math.round(result.latencyMs.p99)} ms`);
   }
   if (result.errors > 0) out.line(paint.warn(`  errors     ${result.errors}: ${result.errorSamples.join("; ")}`));
-  if (!result.settled) out.line(paint.warn("  the world had not settled when --settle-ms ran out; the end check ran anyway"));
   if (result.violations.length === 0) {
-    out.line(`${paint.pass("no violation")} in ${(result.elapsedMs / 1000).toFixed(1)} s`);
+    out.line(
+      result.settled
+        ? `${paint.pass("no violation")} in ${(result.elapsedMs / 1000).toFixed(1)} s`
+        : `${paint.fail("NOT SETTLED")} when --settle-ms ran out: ${result.unmatched} willing player(s) unmatched or work still in flight`,
+    );
     return;
   }
+  if (!result.settled) out.line(paint.warn("  the world had not settled when --settle-ms ran out; the end check ran anyway"));
   out.line(`${paint.fail("VIOLATION")} ${result.violations.length} invariant violation(s):`);
   for (const violation of result.violations) out.line(`  ${paint.name(violation.invariant)}  ${violation.message}`);
 }
@@ -121,7 +125,8 @@ async function swarmCommand(flags: SwarmFlags): Promise<number> {
     settled: result.settled,
     violations: result.violations.map(({ invariant, message }) => ({ invariant, message })),
   });
-  return result.violations.length > 0 ? ExitCode.violation : ExitCode.ok;
+  // A run that never settled is not a pass: its end check judged a world still in motion.
+  return result.violations.length > 0 || !result.settled ? ExitCode.violation : ExitCode.ok;
 }
 
 function program(setExit: (code: number) => void): Command {

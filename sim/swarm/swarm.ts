@@ -47,7 +47,7 @@ export interface SwarmProgress {
 
 export interface SwarmResult {
   players: number;
-  /** Players who wanted a match to the end: matched, or still connected and asking. */
+  /** Players who wanted a match to the end: matched, or never gave up (connected or still trying to connect). */
   willing: number;
   /** Players who received match_found. */
   matched: number;
@@ -247,7 +247,8 @@ export async function runSwarm(options: SwarmOptions): Promise<SwarmResult> {
     redis.disconnect();
   }
 
-  const willing = players.filter((player) => isWilling(player.behaviour) && (player.matches.length > 0 || player.willing));
+  // A player still trying to reach a server has not given up: only quitting before a match does that.
+  const willing = players.filter((player) => isWilling(player.behaviour) && (player.matches.length > 0 || !player.quit));
   const matched = players.filter((player) => player.matches.length > 0);
   const latencies = matched
     .map((player) => (player.matches[0]?.at ?? 0) - (enqueuedAt.get(player) ?? 0))

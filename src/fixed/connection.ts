@@ -192,7 +192,11 @@ export class FixedConnection implements ConnectionEvents {
     switch (result.kind) {
       case "queued":
         // `queued` was published by the script itself.
-        if (result.how !== "new") ctx.ports.logger.log("info", "enqueue_replaced", { conn: this.id, how: result.how });
+        if (result.how !== "new") ctx.ports.logger.log("info", "enqueue_repaired", { conn: this.id, how: result.how });
+        return;
+      case "resumed":
+        // The player keeps its place; the script told this connection where it stands.
+        ctx.ports.logger.log("info", "enqueue_took_over", { conn: this.id, state: result.state });
         return;
       case "already":
         // After a lost reply, `already` is our own earlier attempt: its `queued` is on its way.

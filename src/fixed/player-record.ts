@@ -6,7 +6,8 @@ import { shapeError, wordsOf } from "./reply.ts";
 /** Replies of the scripts that move one player's record, parsed and checked. Bad shapes are errors, not throws. */
 
 export type EnqueueOutcome =
-  | { kind: "queued"; how: "new" | "takeover" | "repaired" | "after_game" }
+  | { kind: "queued"; how: "new" | "repaired" | "after_game" }
+  | { kind: "resumed"; state: PlayerState }
   | { kind: "already"; state: PlayerState }
   | { kind: "in_game" }
   | { kind: "fenced" };
@@ -26,9 +27,10 @@ export function parseEnqueue(reply: RedisReply): Result<EnqueueOutcome, string> 
   const words = wordsOf(reply);
   if (!words.ok) return err(`enqueue: ${words.error}`);
   const [status, detail] = words.value;
-  if (status === "queued" && (detail === "new" || detail === "takeover" || detail === "repaired" || detail === "after_game")) {
+  if (status === "queued" && (detail === "new" || detail === "repaired" || detail === "after_game")) {
     return ok({ kind: "queued", how: detail });
   }
+  if (status === "resumed" && isState(detail) && detail !== "in_game") return ok({ kind: "resumed", state: detail });
   if (status === "already" && isState(detail)) return ok({ kind: "already", state: detail });
   if (status === "in_game" && words.value.length === 1) return ok({ kind: "in_game" });
   if (status === "fenced" && words.value.length === 1) return ok({ kind: "fenced" });

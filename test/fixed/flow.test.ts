@@ -327,22 +327,29 @@ describe("instances", () => {
 });
 
 describe("takeover", () => {
-  it("a reconnect on another instance replaces the old connection, which is told and closed", async () => {
+  it("a reconnect on another instance replaces the old connection, which is told and closed; the session goes on", async () => {
     world = new FixedWorld();
+    await world.registerServer();
     const i1 = await world.instance("i1");
     const i2 = await world.instance("i2");
+    world.http.reply(createdReply());
     const { a, b, session } = await matchedPair(world, i1);
     const again = i2.connect();
     again.enqueue(PLAYER_A);
     await world.flush();
     expect(a.socket.errors()).toEqual([FixedText.replaced]);
     expect(a.socket.closed).toBe(true);
-    expect(again.socket.types()).toEqual(["queued"]);
-    expect(world.player(PLAYER_A)).toMatchObject({ state: "queued", instance: "i2" });
-    expect(world.session(session)?.status).toBe("cancelled");
-    expect(b.socket.errors()).toEqual([FixedText.peerDisconnected]);
-    // The old connection's close (a leave) does not remove the new record.
-    expect(world.queue().sort()).toEqual([PLAYER_A, PLAYER_B].sort());
+    expect(again.socket.messages()).toEqual([{ type: "start_loading", loading_session_id: session }]);
+    expect(world.player(PLAYER_A)).toMatchObject({ state: "loading", session, instance: "i2" });
+    expect(world.session(session)?.status).toBe("loading");
+    expect(b.socket.errors()).toEqual([]);
+    // The old connection's close (a leave) does not touch the record the new connection owns.
+    await world.flush();
+    expect(world.player(PLAYER_A)).toMatchObject({ state: "loading", instance: "i2" });
+    // The session completes through the new connection.
+    await bothReady(again, b, session);
+    expect(again.socket.messages().at(-1)?.type).toBe("match_found");
+    expect(b.socket.messages().at(-1)?.type).toBe("match_found");
   });
 
   it("a player in a game who connects again is told its match again, on the new connection", async () => {

@@ -92,18 +92,28 @@ describe("enqueue", () => {
     expect(hash(Keys.player(PLAYER_A))).toBeNull();
   });
 
-  it("takes over from another connection: the old one is told and closed, the session it was in is cancelled", async () => {
+  it("takes over from another connection: the old one is told and closed, the player keeps its place in its session", async () => {
     await loadingPair();
-    expect(await run("enqueue", PLAYER_A, MODE, "i2/7", "i2")).toEqual(["queued", "takeover"]);
-    expect(hash(Keys.player(PLAYER_A))).toMatchObject({ state: "queued", conn: "i2/7", instance: "i2" });
+    published.length = 0;
+    expect(await run("enqueue", PLAYER_A, MODE, "i2/7", "i2")).toEqual(["resumed", "loading"]);
+    expect(hash(Keys.player(PLAYER_A))).toMatchObject({ state: "loading", session: SID, conn: "i2/7", instance: "i2" });
     expect(redis.engine.inspect(Keys.conns("i1"))).toEqual({ type: "set", value: [PLAYER_B] });
-    expect(hash(Keys.session(SID))?.status).toBe("cancelled");
-    expect(hash(Keys.player(PLAYER_B))).toMatchObject({ state: "queued", session: "" });
-    expect(zset(Keys.queue(MODE)).sort()).toEqual([PLAYER_A, PLAYER_B].sort());
-    const toA = published.filter((p) => p.payload.player === PLAYER_A).map((p) => p.payload);
-    expect(toA).toContainEqual({ conn: "i1/a", player: PLAYER_A, message: { type: "error", message: FixedText.replaced }, close: true });
-    expect(toA.at(-1)).toEqual({ conn: "i2/7", player: PLAYER_A, message: { type: "queued" } });
-    expect(messagesTo(PLAYER_B).at(-1)).toEqual({ type: "error", message: FixedText.peerDisconnected });
+    expect(redis.engine.inspect(Keys.conns("i2"))).toEqual({ type: "set", value: [PLAYER_A] });
+    expect(hash(Keys.session(SID))?.status).toBe("loading");
+    expect(published.map((p) => p.payload)).toEqual([
+      { conn: "i1/a", player: PLAYER_A, message: { type: "error", message: FixedText.replaced }, close: true },
+      { conn: "i2/7", player: PLAYER_A, message: { type: "start_loading", loading_session_id: SID } },
+    ]);
+    expect(messagesTo(PLAYER_B)).toEqual([]);
+  });
+
+  it("takes over a queued player, moving it to the mode the new connection asks for", async () => {
+    await enqueue(PLAYER_A, "i1/a");
+    published.length = 0;
+    expect(await run("enqueue", PLAYER_A, "Duo_2v2", "i2/7", "i2")).toEqual(["resumed", "queued"]);
+    expect(zset(Keys.queue(MODE))).toEqual([]);
+    expect(zset(Keys.queue("Duo_2v2"))).toEqual([PLAYER_A]);
+    expect(published.at(-1)?.payload).toEqual({ conn: "i2/7", player: PLAYER_A, message: { type: "queued" } });
   });
 
   it("tells a player in a game its match again, on whichever connection asks, and never queues it", async () => {

@@ -1,5 +1,5 @@
 -- ARGV: player, mode, conn, instance.
--- Replies: fenced | already <state> | in_game | queued <new|takeover|repaired|after_game>.
+-- Replies: fenced | already <state> | in_game | resumed <state> | queued <new|repaired|after_game>.
 local pid, mode, conn, instance = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 -- An instance already reaped must not create records nobody would ever reap.
 if not redis.call('ZSCORE', K_INSTANCES, instance) then
@@ -30,10 +30,24 @@ if st == 'ok' then
   if rec.conn == conn then
     return { 'already', rec.state }
   end
-  -- A reconnect: the old connection is replaced wherever its player was.
+  -- A reconnect (or a second tab, or a stale connection's late frame: the server cannot tell them apart):
+  -- the newest enqueue owns the player, which keeps its place. Nobody else's session is cancelled for it.
   notify(pid, rec, { type = 'error', message = TEXT_REPLACED }, true)
-  leave_record(pid, rec)
-  how = 'takeover'
+  redis.call('SREM', K_CONNS .. rec.instance, pid)
+  redis.call('HSET', K_PLAYER .. pid, 'conn', conn, 'instance', instance)
+  redis.call('SADD', K_CONNS .. instance, pid)
+  local to = { conn = conn, instance = instance }
+  if rec.state == 'queued' then
+    if rec.mode ~= mode then
+      redis.call('ZREM', K_QUEUE .. rec.mode, pid)
+      redis.call('ZADD', K_QUEUE .. mode, int(tonumber(rec.seq) or redis.call('INCR', K_SEQ)), pid)
+      redis.call('HSET', K_PLAYER .. pid, 'mode', mode)
+    end
+    notify(pid, to, { type = 'queued' })
+  else
+    notify(pid, to, { type = 'start_loading', loading_session_id = rec.session })
+  end
+  return { 'resumed', rec.state }
 elseif st == 'corrupt' then
   delete_player(pid, rec)
   how = 'repaired'
