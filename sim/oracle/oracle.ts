@@ -259,7 +259,8 @@ export class Oracle {
       const members = first.members.map((id) => this.players.get(id)).filter((player) => player !== undefined);
       const episodes = members.map((player) => ({
         player,
-        episode: player.episodes.find((episode) => episode.session === session),
+        // A player who reconnected and resumed the session lives its latest episode of it.
+        episode: player.episodes.findLast((episode) => episode.session === session),
       }));
       const connected = episodes.filter(({ player, episode }) => (episode ? episode.disconnectedAt === null : player.connected));
       if (connected.length === 0) continue;

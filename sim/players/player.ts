@@ -235,6 +235,11 @@ export class Player {
   private onError(text: string): void {
     this.errors.push(text);
     if (text === ErrorText.alreadyInQueue) return;
+    if (text === ErrorText.replaced) {
+      // Not an outcome: this connection is being closed because another one of ours now holds our place.
+      this.noteDisconnect();
+      return;
+    }
     if (text.includes(RETURNED_TO_QUEUE)) {
       this.endEpisode(text === ErrorText.timedOut ? "timed-out" : "requeued", text);
       this.view = { state: "queued" };

@@ -1,4 +1,5 @@
 import { ERR, fail } from "./errors.ts";
+import { signedNaN } from "./nan.ts";
 import { formatG } from "./printf.ts";
 
 const INTEGER = /^(?:0|-?[1-9][0-9]*)$/;
@@ -55,15 +56,68 @@ export function addIntegers(current: string, increment: string, currentError: st
   return sum.toString();
 }
 
-const FLOAT = /^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/;
-const INFINITE = /^([+-]?)inf(?:inity)?$/i;
+/** What glibc's strtod reads at the start of a string: spaces, sign, decimal or hex numeral, inf, nan. */
+const STRTOD =
+  /^[ \t\n\v\f\r]*([+-]?)(?:0x(?=\.?[0-9a-f])([0-9a-f]*)(?:\.([0-9a-f]*))?(?:p([+-]?[0-9]+))?|([0-9]+\.?[0-9]*|\.[0-9]+)(?:e[+-]?[0-9]+)?|(inf(?:inity)?)|(nan(?:\([0-9a-z_]*\))?))/i;
 
-/** strtod as Redis uses it: whole string, no leading space, no NaN; "inf" and exponents allowed. */
+export interface Strtod {
+  value: number;
+  /** Characters read; the rest of the string is what strtod's end pointer points at. */
+  end: number;
+  /** errno ERANGE with an infinite or zero result: a finite numeral too large, or a non-zero one too small. */
+  outOfRange: boolean;
+}
+
+function scaleByPowerOfTwo(value: number, exponent: number): number {
+  let result = value;
+  let left = exponent;
+  while (left !== 0 && result !== 0 && Number.isFinite(result)) {
+    const step = Math.max(-500, Math.min(500, left));
+    result *= 2 ** step;
+    left -= step;
+  }
+  return result;
+}
+
+/** C strtod on a string; null when it reads nothing (its end pointer stays at the start). */
+export function strtod(text: string): Strtod | null {
+  const match = STRTOD.exec(text);
+  if (match === null) return null;
+  const [read, sign, hexWhole, hexFraction, hexExponent, decimalDigits, infinite, nan] = match;
+  const negative = sign === "-";
+  let magnitude: number;
+  let nonZeroDigits: boolean;
+  if (nan !== undefined) return { value: signedNaN(negative), end: read.length, outOfRange: false };
+  if (infinite !== undefined) return { value: negative ? -Infinity : Infinity, end: read.length, outOfRange: false };
+  if (decimalDigits !== undefined) {
+    magnitude = Number(read.trimStart().replace(/^[+-]/, ""));
+    nonZeroDigits = /[1-9]/.test(decimalDigits);
+  } else {
+    const digits = `${hexWhole ?? ""}${hexFraction ?? ""}` || "0";
+    magnitude = scaleByPowerOfTwo(Number(BigInt(`0x${digits}`)), Number(hexExponent ?? 0) - 4 * (hexFraction ?? "").length);
+    nonZeroDigits = /[1-9a-f]/i.test(digits);
+  }
+  const outOfRange = !Number.isFinite(magnitude) || (magnitude === 0 && nonZeroDigits);
+  return { value: negative ? -magnitude : magnitude, end: read.length, outOfRange };
+}
+
+/** Redis's string2d (scores, increments): the whole string, no leading space, no NaN, no overflow. */
 export function parseDouble(text: string): number | null {
-  if (FLOAT.test(text)) return Number(text);
-  const infinite = INFINITE.exec(text);
-  if (infinite) return infinite[1] === "-" ? -Infinity : Infinity;
-  return null;
+  if (text === "" || /^[ \t\n\v\f\r]/.test(text)) return null;
+  const read = strtod(text);
+  if (read === null || read.end !== text.length || read.outOfRange || Number.isNaN(read.value)) return null;
+  return read.value;
+}
+
+/**
+ * zslParseRange's bare strtod (ZRANGEBYSCORE, ZCOUNT bounds): leading spaces and out-of-range numerals
+ * pass, an empty bound is 0, only NaN and trailing characters fail.
+ */
+export function parseRangeDouble(text: string): number | null {
+  const read = strtod(text);
+  if (read === null) return text === "" ? 0 : null;
+  if (read.end !== text.length || Number.isNaN(read.value)) return null;
+  return read.value;
 }
 
 /** printf("%.<precision>g"): Redis 7.0 replies with %.17g doubles (scores); Lua and cjson print %.14g. */

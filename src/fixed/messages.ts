@@ -5,7 +5,6 @@ export const FixedText = {
   ...ErrorText,
   connectionBound: "Connection already bound to another player",
   notEnqueued: "Enqueue before sending loading_complete",
-  replaced: "Another connection took over this player",
   noServer: "No game server available. You have been returned to the queue.",
   allocationFailed: "Game server allocation failed. You have been returned to the queue.",
   loadingTimedOut: "Loading timed out. Enqueue again to play.",

@@ -17,4 +17,6 @@ export const ErrorText = {
   invalidGameMode: (mode: string) => `Invalid game mode: ${mode}`,
   peerDisconnected: "A player disconnected during loading. You have been returned to the queue.",
   timedOut: "Matchmaking timed out. You have been returned to the queue.",
+  /** The fixed server's word to a connection whose player enqueued from another one: this connection is over. */
+  replaced: "Another connection took over this player",
 } as const;

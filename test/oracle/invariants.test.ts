@@ -134,6 +134,35 @@ describe("ready-respected", () => {
   });
 });
 
+describe("ready-respected follows a player who resumed its session on a new connection", () => {
+  function resumed(readyAgain: boolean) {
+    const a = player("a", { state: "loading", session: "s1" });
+    const b = player("b", { state: "loading", session: "s1" });
+    a.episodes.push({ session: "s1", startedAt: 0, readyDeliveredAt: 1_000, disconnectedAt: null, outcome: null });
+    b.episodes.push({ session: "s1", startedAt: 0, readyDeliveredAt: null, disconnectedAt: 5_000, outcome: null });
+    b.episodes.push({ session: "s1", startedAt: 6_000, readyDeliveredAt: readyAgain ? 7_000 : null, disconnectedAt: null, outcome: null });
+    const oracle = oracleFor([a, b]);
+    oracle.afterStep(1, 0, view((v) => session(v, "s1", ["a", "b"])));
+    a.episodes[0]!.outcome = { at: 65_000, kind: "timed-out", text: "timed out" };
+    b.episodes[1]!.outcome = { at: 65_000, kind: "refused", text: "Loading timed out. Enqueue again to play." };
+    a.view = { state: "queued" };
+    b.view = { state: "idle" };
+    return oracle;
+  }
+
+  it("stays quiet when the resumed member had not loaded by the deadline", () => {
+    const oracle = resumed(false);
+    oracle.atEnd(5, 80_000, view((v) => queued(v, "a")));
+    expect(oracle.violations).toEqual([]);
+  });
+
+  it("fires when the resumed member was ready in time too", () => {
+    const oracle = resumed(true);
+    oracle.atEnd(5, 80_000, view((v) => queued(v, "a")));
+    expect(invariantsOf(oracle)).toEqual(["ready-respected", "ready-respected"]);
+  });
+});
+
 describe("single-allocation", () => {
   it("fires when one server is announced for two game sessions", () => {
     const a = player("a", { state: "matched", session: "g1", address: "ws://ds1.sim:7001/game?session_id=g1" });

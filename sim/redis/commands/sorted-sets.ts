@@ -1,6 +1,6 @@
 import { SortedSet, type ScoredMember } from "../data/sorted-set.ts";
 import { ERR, fail } from "../errors.ts";
-import { formatDouble, parseCount, parseDouble, parseInteger } from "../numbers.ts";
+import { formatDouble, parseCount, parseDouble, parseInteger, parseRangeDouble } from "../numbers.ts";
 import { isOption, type CommandContext, type CommandTable } from "./command.ts";
 
 function zset(ctx: CommandContext, key: string): SortedSet | undefined {
@@ -93,7 +93,7 @@ interface Bound {
 
 function parseBound(text: string): Bound {
   const exclusive = text.startsWith("(");
-  const value = parseDouble(exclusive ? text.slice(1) : text);
+  const value = parseRangeDouble(exclusive ? text.slice(1) : text);
   if (value === null) fail(ERR.minMaxNotFloat);
   return { value, exclusive };
 }

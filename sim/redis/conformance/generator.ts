@@ -8,7 +8,7 @@ import { CONFORMANCE_SCRIPTS } from "./scripts.ts";
  */
 const key = fc.constantFrom("k1", "k2", "k3");
 const member = fc.constantFrom("a", "b", "c", "d");
-const value = fc.constantFrom("v", "0", "1", "10", "-5", "abc", "3.5", "", "9223372036854775807", "01", "é☃x", " 7");
+const value = fc.constantFrom("v", "0", "1", "10", "-5", "abc", "3.5", "", "9223372036854775807", "01", "é☃x", " 7", "nan", "-inf", "0x1f");
 const integer = fc.constantFrom("0", "1", "2", "3", "-1", "-2", "5", "100", "x", "1.5");
 const score = fc.constantFrom("1", "2", "2.5", "0.1", "-1", "1e3", "inf", "-inf", "+inf", "1700000000000", "x", "nan");
 const bound = fc.constantFrom("1", "2", "(1", "(2.5", "-inf", "+inf", "(-inf", "0.1", "x", "10");
