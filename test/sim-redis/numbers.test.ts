@@ -49,3 +49,26 @@ describe("Lua 5.1 string -> number conversion (strtod)", () => {
     expect(error("EVAL", "\nlocal x = math.floor('x') return x", 0)).toMatch(/^ERR user_script:2: bad argument #1 to 'floor' \(number expected, got string\) script: [0-9a-f]{40}, on @user_script:2\.$/);
   });
 });
+
+describe("scores and score ranges (strtod, as Redis 7.0 calls it)", () => {
+  it("ZADD and ZINCRBY read hex numerals and infinity, and reject NaN, spaces and overflow (string2d)", () => {
+    const { run, error } = simRedis();
+    expect(run("ZADD", "z", "0x1f", "a", "0x1p3", "b", "0X.8", "c", "-Infinity", "d", "4.9e-324", "e")).toBe(5);
+    expect(run("ZINCRBY", "z", "0x10", "a")).toBe("47");
+    for (const bad of ["1e400", "1e-400", "nan", " 1", "1 ", "0x", "2.5e", "1_0", ""]) {
+      expect(error("ZADD", "z", bad, "x"), bad).toBe("ERR value is not a valid float");
+    }
+    expect(run("ZRANGE", "z", 0, -1, "WITHSCORES")).toEqual(["d", "-inf", "e", "4.9406564584124654e-324", "c", "0.5", "b", "8", "a", "47"]);
+  });
+
+  it("range bounds take what strtod takes: hex, leading spaces, overflow, an empty bound as 0; not NaN", () => {
+    const { run, error } = simRedis();
+    run("ZADD", "z", 0, "zero", 5, "five", 31, "big");
+    expect(run("ZRANGEBYSCORE", "z", "0x1", "(0x1f")).toEqual(["five"]);
+    expect(run("ZRANGEBYSCORE", "z", " 5", "1e400")).toEqual(["five", "big"]);
+    expect(run("ZRANGEBYSCORE", "z", "(", "+inf")).toEqual(["five", "big"]);
+    expect(run("ZCOUNT", "z", "", "")).toBe(1);
+    expect(error("ZRANGEBYSCORE", "z", "nan", "1")).toBe("ERR min or max is not a float");
+    expect(error("ZRANGEBYSCORE", "z", "5 ", "+inf")).toBe("ERR min or max is not a float");
+  });
+});
