@@ -13,5 +13,7 @@ export default {
     ...BASE,
     players: ["normal", "quits-before-match", "normal", "quits-before-match", "normal", "quits-before-match"],
     joinWindowMs: 4_000,
+    // Quits on whole seconds land on match ticks (every 5 s) often enough for the race to be likely.
+    timeGridMs: 1_000,
   },
 } satisfies Scenario;
