@@ -188,7 +188,7 @@ export class Oracle {
     this.afterStep(step, at, view);
     this.checkPlayersAccountedFor(step, at, view);
     this.checkSessionsHaveOwners(step, at, view);
-    this.checkReadyRespected(step, at);
+    this.checkReadyRespected(step, at, view);
     this.checkEventualMatch(step, at, view);
   }
 
@@ -253,7 +253,7 @@ export class Oracle {
     }
   }
 
-  private checkReadyRespected(step: number, at: number): void {
+  private checkReadyRespected(step: number, at: number, view: ServerView): void {
     for (const [session, first] of this.sessionFirstSeen) {
       const deadline = first.at + this.config.loadingTimeoutMs;
       const members = first.members.map((id) => this.players.get(id)).filter((player) => player !== undefined);
@@ -272,6 +272,9 @@ export class Oracle {
         const outcome = episode?.outcome;
         if (outcome && (outcome.kind === "matched" || outcome.kind === "requeued")) continue;
         if (!outcome && !player.connected) continue;
+        // Still live and within its lifetime: in flight when the run ended, not silent (no-orphaned-session
+        // judges a session that stays too long).
+        if (!outcome && view.sessions.has(session) && at - first.at <= this.bounds.sessionLifetimeMs) continue;
         const what = outcome ? `ended in ${outcome.kind === "timed-out" ? "a timeout" : `"${outcome.text}"`}` : "never ended: the client heard nothing more";
         this.report("ready-respected", `ready:${session}:${player.id}`, {
           message: `every connected member of loading session ${session} sent loading_complete in time (${connected

@@ -366,15 +366,17 @@ export class World {
     }
   }
 
-  /** Nothing is left for the server to do: no live session, no client waiting on an answer, no match to make. */
+  /**
+   * Nothing is left for the server to do: no client waits on an answer, and either every server is taken
+   * (players may cycle through loading and "no server" forever; the end checks judge what is in flight as in
+   * flight) or no session is live, nobody is loading and no mode has enough willing players for a match.
+   */
   private quiet(): boolean {
+    if (this.players.some((player) => player.connected && player.view.state === "awaiting")) return false;
     const view = this.currentView();
+    if (!view.servers.some((server) => server.status === "idle")) return true;
     if (view.sessions.size > 0) return false;
-    if (this.players.some((player) => player.connected && (player.view.state === "awaiting" || player.view.state === "loading"))) {
-      return false;
-    }
-    const idle = view.servers.filter((server) => server.status === "idle").length;
-    if (idle === 0) return true;
+    if (this.players.some((player) => player.connected && player.view.state === "loading")) return false;
     return this.config.gameModes.every(
       (mode) =>
         this.players.filter((player) => player.mode === mode.name && player.willing && player.view.state !== "matched").length <

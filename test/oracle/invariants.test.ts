@@ -127,6 +127,12 @@ describe("ready-respected", () => {
     expect(invariantsOf(oracle)).toContain("ready-respected");
   });
 
+  it("stays quiet for a session still in flight when the run ends, within its lifetime", () => {
+    const oracle = readyPair(null);
+    oracle.atEnd(5, 30_000, view((v) => session(v, "s1", ["a", "b"])));
+    expect(oracle.violations.map((violation) => violation.invariant)).not.toContain("ready-respected");
+  });
+
   it("stays quiet when the ready member was matched", () => {
     const oracle = readyPair("matched");
     oracle.atEnd(5, 80_000, view(() => {}));
