@@ -12,6 +12,8 @@ export default {
   options: {
     ...BASE,
     instances: 3,
+    // One server per pair: a pair that finds no server is another defect's business (server-contention).
+    servers: 3,
     players: ["slow-loader", "slow-loader", "slow-loader", "slow-loader", "slow-loader", "slow-loader"],
     joinWindowMs: 25_000,
     events: { ...BASE.events, maxSkewMs: 25_000 },

@@ -30,6 +30,12 @@ export interface OracleOptions {
   gameLengthMs?: number;
 }
 
+/**
+ * A timeout may reach a client this much before the deadline the oracle computes: legacy truncates created_at to
+ * whole seconds, and the oracle sees a session one step after it was written.
+ */
+const EARLY_TIMEOUT_TOLERANCE_MS = 2_000;
+
 /** Where the DS named in a match_found's address lives: `ws://host:port/...` -> `host:port`. */
 function serverOf(address: string): string {
   return /^[a-z]+:\/\/([^/?]+)/.exec(address)?.[1] ?? address;
@@ -262,6 +268,17 @@ export class Oracle {
         // A player who reconnected and resumed the session lives its latest episode of it.
         episode: player.episodes.findLast((episode) => episode.session === session),
       }));
+      for (const { player, episode } of episodes) {
+        const outcome = episode?.outcome;
+        if (outcome?.kind !== "timed-out" || outcome.at >= deadline - EARLY_TIMEOUT_TOLERANCE_MS) continue;
+        this.report("ready-respected", `early:${session}:${player.id}`, {
+          message: `player ${player.id} was told loading session ${session} timed out at ${(outcome.at / 1000).toFixed(1)} s, ${((deadline - outcome.at) / 1000).toFixed(1)} s before its deadline (${(deadline / 1000).toFixed(1)} s)`,
+          step,
+          at,
+          players: [player.id],
+          keys: [first.key],
+        });
+      }
       const connected = episodes.filter(({ player, episode }) => (episode ? episode.disconnectedAt === null : player.connected));
       if (connected.length === 0) continue;
       const allReady = connected.every(

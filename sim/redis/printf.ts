@@ -128,3 +128,47 @@ export function formatFloatSpec(spec: string, value: number): string | null {
   if (flags.includes("0") && Number.isFinite(value)) return sign + "0".repeat(padding) + body;
   return " ".repeat(padding) + sign + body;
 }
+
+const INTEGER_SPEC = /^%([-+ #0]{0,5})([0-9]{0,2})(?:\.([0-9]{0,2}))?([diouxX])$/;
+
+/** A double as C's (long) cast makes it on x86-64: truncated, the minimum int64 when out of range. */
+function toLong(value: number): bigint {
+  const truncated = Math.trunc(value);
+  return Number.isNaN(truncated) || truncated >= 2 ** 63 || truncated < -(2 ** 63) ? -(2n ** 63n) : BigInt(truncated);
+}
+
+/**
+ * (unsigned long) as gcc compiles it on x86-64: below 2^63 the signed conversion (negative values wrap,
+ * out of range is 2^63); from 2^63 up, the signed conversion of value - 2^63 with the top bit flipped, so
+ * [2^63, 2^64) is exact and anything larger is 0.
+ */
+function toUnsignedLong(value: number): bigint {
+  if (value >= 2 ** 63) return BigInt.asUintN(64, toLong(value - 2 ** 63) ^ -(2n ** 63n));
+  return BigInt.asUintN(64, toLong(value));
+}
+
+/**
+ * Lua 5.1's %d %i %o %u %x %X: the number cast to a C long, printed by printf with the spec's flags,
+ * width and precision; null for anything else (or a spec Lua would reject, left to its error).
+ */
+export function formatIntegerSpec(spec: string, value: number): string | null {
+  const match = INTEGER_SPEC.exec(spec);
+  if (match === null) return null;
+  const [, flags = "", widthText = "", precisionText, conversion = "d"] = match;
+  const signed = conversion === "d" || conversion === "i";
+  const number = signed ? toLong(value) : toUnsignedLong(value);
+  const magnitude = number < 0n ? -number : number;
+  const radix = conversion === "o" ? 8 : conversion === "x" || conversion === "X" ? 16 : 10;
+  let digits = magnitude.toString(radix);
+  if (conversion === "X") digits = digits.toUpperCase();
+  const precision = precisionText === undefined ? null : Number(precisionText || 0);
+  if (precision !== null) digits = precision === 0 && magnitude === 0n ? "" : digits.padStart(precision, "0");
+  let prefix = "";
+  if (signed) prefix = number < 0n ? "-" : flags.includes("+") ? "+" : flags.includes(" ") ? " " : "";
+  else if (flags.includes("#") && conversion === "o" && !digits.startsWith("0")) digits = `0${digits}`;
+  else if (flags.includes("#") && magnitude !== 0n && (conversion === "x" || conversion === "X")) prefix = `0${conversion}`;
+  const padding = Math.max(0, Number(widthText || 0) - prefix.length - digits.length);
+  if (flags.includes("-")) return prefix + digits + " ".repeat(padding);
+  if (flags.includes("0") && precision === null) return prefix + "0".repeat(padding) + digits;
+  return " ".repeat(padding) + prefix + digits;
+}

@@ -127,6 +127,29 @@ describe("ready-respected", () => {
     expect(invariantsOf(oracle)).toContain("ready-respected");
   });
 
+  it("fires when a member is told of a timeout well before the session's deadline (a clock running ahead)", () => {
+    const a = player("a", { state: "loading", session: "s1" });
+    a.episodes.push({ session: "s1", startedAt: 0, readyDeliveredAt: null, disconnectedAt: null, outcome: null });
+    const oracle = oracleFor([a]);
+    oracle.afterStep(1, 0, view((v) => session(v, "s1", ["a", "b"])));
+    a.episodes[0]!.outcome = { at: config.loadingTimeoutMs - 20_000, kind: "timed-out", text: "timed out" };
+    a.view = { state: "queued" };
+    oracle.atEnd(5, 80_000, view((v) => queued(v, "a")));
+    expect(invariantsOf(oracle)).toEqual(["ready-respected"]);
+    expect(oracle.violations[0]?.message).toContain("20.0 s before its deadline");
+  });
+
+  it("stays quiet for a timeout at the deadline", () => {
+    const a = player("a", { state: "loading", session: "s1" });
+    a.episodes.push({ session: "s1", startedAt: 0, readyDeliveredAt: null, disconnectedAt: null, outcome: null });
+    const oracle = oracleFor([a]);
+    oracle.afterStep(1, 0, view((v) => session(v, "s1", ["a", "b"])));
+    a.episodes[0]!.outcome = { at: config.loadingTimeoutMs - 900, kind: "timed-out", text: "timed out" };
+    a.view = { state: "queued" };
+    oracle.atEnd(5, 80_000, view((v) => queued(v, "a")));
+    expect(oracle.violations).toEqual([]);
+  });
+
   it("stays quiet for a session still in flight when the run ends, within its lifetime", () => {
     const oracle = readyPair(null);
     oracle.atEnd(5, 30_000, view((v) => session(v, "s1", ["a", "b"])));

@@ -12,45 +12,6 @@ math.mod = math.fmod
 math.log10 = function(x) return math.log(x, 10) end
 os, io, package, require, dofile, loadfile, utf8 = nil, nil, nil, nil, nil, nil, nil
 
--- Lua 5.1 numbers are doubles: floor and ceil return floats; %d formats any number by truncation
--- (fengari's integers are 32-bit, so its %d rejects millisecond timestamps); float conversions round
--- like C (the native cformat), not like JavaScript.
-local floor, ceil, format, tonumber_, cformat = math.floor, math.ceil, string.format, tonumber, __redis_cformat
-rawset(_G, '__redis_cformat', nil)
-math.floor = function(x) return floor(x) + 0.0 end
-math.ceil = function(x) return ceil(x) + 0.0 end
-string.format = function(fmt, ...)
-  local args = table.pack(...)
-  local index = 0
-  local rewritten = fmt:gsub('%%[-+ #0]*%d*%.?%d*[%a%%]', function(spec)
-    if spec == '%%' then return nil end
-    index = index + 1
-    local conversion = spec:sub(-1)
-    local n = tonumber_(args[index])
-    if not n then return nil end
-    if (conversion == 'd' or conversion == 'i') and not spec:find('.', 1, true) then
-      local t = n >= 0 and floor(n) + 0.0 or ceil(n) + 0.0
-      -- C's (long long) cast of an out-of-range double, on x86: the minimum int64.
-      if t ~= t or t >= 2^63 or t < -2^63 then t = -2^63 end
-      args[index] = t
-      return spec:sub(1, -2) .. '.0f'
-    end
-    local formatted = cformat(spec, n)
-    if formatted then
-      args[index] = formatted
-      return '%s'
-    end
-  end)
-  return format(rewritten, table.unpack(args, 1, args.n))
-end
-
--- Lua 5.1 reads base 10 the way it reads no base at all (numbers pass, strings go through strtod).
-tonumber = function(...)
-  if select('#', ...) == 0 then error("bad argument #1 to 'tonumber' (value expected)", 2) end
-  if select('#', ...) >= 2 and select(2, ...) == 10 then return tonumber_((...)) end
-  return tonumber_(...)
-end
-
 local rawpcall, pack, tunpack = pcall, table.pack, table.unpack
 pcall = function(...)
   local results = pack(rawpcall(...))

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { RedisCommandError, type RedisReply } from "../contract.ts";
 import { formatDouble, integerReply } from "../numbers.ts";
-import { formatFloatSpec } from "../printf.ts";
+import { formatFloatSpec, formatIntegerSpec } from "../printf.ts";
 import { Status, type EngineReply } from "../reply.ts";
 import { CjsonError, decodeJson, encodeJson, JSON_NULL } from "./cjson.ts";
 import {
@@ -44,6 +44,23 @@ export function sharedLuaRuntime(): LuaRuntime {
   return shared;
 }
 
+/** A conversion in a format string, as Lua's string.format scans it ("%%" included). */
+const FORMAT_SPEC = /%[-+ #0]*[0-9]*\.?[0-9]*[A-Za-z%]/g;
+/** A conversion Lua accepts (at most 5 flags, 2-digit width and precision); others are left to its error. */
+const VALID_SPEC = /^%[-+ #0]{0,5}[0-9]{0,2}(?:\.[0-9]{0,2})?[A-Za-z]$/;
+
+/**
+ * fengari deletes the stack slots above the top on every return. Once V8 finds the stack array mostly
+ * holes it turns it into a dictionary, and every register access of every script gets several times
+ * slower. Slots kept filled at the bottom make V8's sparseness check give up: the array stays fast.
+ */
+const STACK_FLOOR = 16;
+
+function keepStackFast(L: LuaState): void {
+  const state = L as unknown as { stack: unknown[] };
+  state.stack = Array.from(state.stack);
+}
+
 const ARG_TYPE_ERROR = "ERR Lua redis lib command arguments must be strings or integers";
 const NO_ARGS_ERROR = "ERR Please specify at least one argument for this redis lib call";
 
@@ -71,11 +88,15 @@ export class LuaRuntime {
     this.installRedisLibrary();
     this.installCjson();
     this.installRandom();
-    this.installCFormat();
+    this.installFormat();
+    this.installLua51Numbers();
     this.runChunk(PRELUDE, "=prelude", 0);
     this.runChunk(ERROR_HANDLER, "=handler", 1);
     this.handlerRef = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
     this.protectGlobals();
+    lua.lua_checkstack(L, STACK_FLOOR + 20);
+    lua.lua_settop(L, STACK_FLOOR);
+    keepStackFast(L);
   }
 
   /** Compiles a body once; throws Redis's "Error compiling script" reply on a syntax error. */
@@ -95,7 +116,7 @@ export class LuaRuntime {
     const ref = this.functions.get(sha);
     if (ref === undefined) throw new Error(`script ${sha} not compiled`);
     const L = this.L;
-    lua.lua_settop(L, 0);
+    lua.lua_settop(L, STACK_FLOOR);
     this.host = host;
     try {
       lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, this.handlerRef);
@@ -104,7 +125,7 @@ export class LuaRuntime {
       this.setArray("KEYS", keys);
       this.setArray("ARGV", argv);
       lua.lua_pop(L, 1);
-      const status = lua.lua_pcall(L, 0, 1, 1);
+      const status = lua.lua_pcall(L, 0, 1, STACK_FLOOR + 1);
       if (this.internalFailure !== null) {
         const failure = this.internalFailure;
         this.internalFailure = null;
@@ -113,7 +134,7 @@ export class LuaRuntime {
       if (status !== lua.LUA_OK) throw new RedisCommandError(this.describeError(sha));
       return this.toRedis(lua.lua_gettop(L));
     } finally {
-      lua.lua_settop(L, 0);
+      lua.lua_settop(L, STACK_FLOOR);
       this.host = NO_HOST;
     }
   }
@@ -349,16 +370,85 @@ export class LuaRuntime {
   }
 
   /** A native float formatter the prelude captures for string.format, then removes from the globals. */
-  private installCFormat(): void {
+  /**
+   * Lua 5.1 has only doubles: math.floor and math.ceil return floats, and tonumber reads base 10 the way
+   * it reads no base (numbers pass, strings go through strtod). Native, so their errors name the script.
+   */
+  private installLua51Numbers(): void {
     const L = this.L;
-    lua.lua_pushcfunction(L, (state) => {
-      const spec = this.stringAt(1) ?? "";
-      const formatted = formatFloatSpec(spec, lua.lua_tonumber(state, 2));
-      if (formatted === null) lua.lua_pushnil(state);
-      else lua.lua_pushstring(state, toLuaString(formatted));
+    lua.lua_getglobal(L, "math");
+    this.setFunction("floor", (state) => {
+      lua.lua_pushnumber(state, Math.floor(lauxlib.luaL_checknumber(state, 1)));
       return 1;
     });
-    lua.lua_setglobal(L, "__redis_cformat");
+    this.setFunction("ceil", (state) => {
+      lua.lua_pushnumber(state, Math.ceil(lauxlib.luaL_checknumber(state, 1)));
+      return 1;
+    });
+    lua.lua_pop(L, 1);
+    lua.lua_pushglobaltable(L);
+    lua.lua_getfield(L, -1, "tonumber");
+    const native = lua.lua_tocfunction(L, -1);
+    if (native === null) throw new Error("tonumber is not a native function");
+    lua.lua_pop(L, 1);
+    this.setFunction("tonumber", (state) => {
+      if (lua.lua_gettop(state) >= 2 && lua.lua_type(state, 2) === LUA_TNUMBER && lua.lua_tonumber(state, 2) === 10) lua.lua_settop(state, 1);
+      return native(state);
+    });
+    lua.lua_pop(L, 1);
+  }
+
+  /**
+   * string.format as Lua 5.1 formats doubles: integer conversions cast any number to a C long (fengari's
+   * integers are 32-bit, so its own %d rejects millisecond timestamps), float conversions round like C,
+   * not like JavaScript. The arguments are rewritten in place and fengari's
+   * format then runs in this same frame, so its argument errors name 'format' and the script's line.
+   */
+  private installFormat(): void {
+    const L = this.L;
+    lua.lua_getglobal(L, "string");
+    lua.lua_getfield(L, -1, "format");
+    const native = lua.lua_tocfunction(L, -1);
+    if (native === null) throw new Error("string.format is not a native function");
+    lua.lua_pop(L, 1);
+    this.setFunction("format", (state) => {
+      if (lua.lua_type(state, 1) !== LUA_TSTRING) return native(state);
+      const top = lua.lua_gettop(state);
+      const format = fromLuaString(lua.lua_tostring(state, 1) as Uint8Array);
+      // One conversion and nothing else (the servers' int() is string.format('%.0f', x)): no rewriting.
+      if (top === 2 && lua.lua_type(state, 2) === LUA_TNUMBER && VALID_SPEC.test(format)) {
+        const value = lua.lua_tonumber(state, 2);
+        const formatted = formatIntegerSpec(format, value) ?? formatFloatSpec(format, value);
+        if (formatted !== null) {
+          lua.lua_pushstring(state, toLuaString(formatted));
+          return 1;
+        }
+      }
+      let index = 1;
+      const rewritten = format.replace(FORMAT_SPEC, (spec) => {
+        if (spec === "%%") return spec;
+        index++;
+        if (index > top || !VALID_SPEC.test(spec) || !lua.lua_isnumber(state, index)) return spec;
+        const value = lua.lua_tonumber(state, index);
+        if (spec.endsWith("c")) {
+          // (int) cast: fengari's %c wants an integral number.
+          lua.lua_pushnumber(state, Number.isFinite(value) ? Math.trunc(value) : 0);
+          lua.lua_replace(state, index);
+          return spec;
+        }
+        const formatted = formatIntegerSpec(spec, value) ?? formatFloatSpec(spec, value);
+        if (formatted === null) return spec;
+        lua.lua_pushstring(state, toLuaString(formatted));
+        lua.lua_replace(state, index);
+        return "%s";
+      });
+      if (rewritten !== format) {
+        lua.lua_pushstring(state, toLuaString(rewritten));
+        lua.lua_replace(state, 1);
+      }
+      return native(state);
+    });
+    lua.lua_pop(L, 1);
   }
 
   /**
