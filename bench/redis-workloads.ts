@@ -97,7 +97,8 @@ export const WORKLOADS: readonly ScriptWorkload[] = [
     script: SCRIPTS.enqueue,
     worked: status("queued"),
     setup: none,
-    call: (i) => ({ keys: [Keys.player(`e${i}`)], argv: [`e${i}`, MODE, `c-e${i}`, "i1"] }),
+    // A queue of its own: the players it queues stay there and must not feed the match workload.
+    call: (i) => ({ keys: [Keys.player(`e${i}`)], argv: [`e${i}`, "Enqueue_bench", `c-e${i}`, "i1"] }),
   },
   {
     script: SCRIPTS.match,

@@ -279,6 +279,14 @@ export class Oracle {
           keys: [first.key],
         });
       }
+      // A member who vanished without the server hearing of it in time (its instance died, its network
+      // dropped) leaves a session that can only end by its deadline: a timeout is then the honest answer.
+      const vanished = episodes.some(({ episode }) => {
+        if (!episode || episode.disconnectedAt === null || episode.readyDeliveredAt !== null) return false;
+        const heard = episode.connection?.serverClosedAt ?? null;
+        return heard === null || heard > deadline - this.bounds.readyGraceMs;
+      });
+      if (vanished) continue;
       const connected = episodes.filter(({ player, episode }) => (episode ? episode.disconnectedAt === null : player.connected));
       if (connected.length === 0) continue;
       const allReady = connected.every(

@@ -13,6 +13,8 @@ export type ClientView =
 /** One loading session as this client lived it: the facts ready-respected judges. */
 export interface LoadingEpisode {
   session: string;
+  /** The connection start_loading arrived on. */
+  connection: PlayerConnection | null;
   startedAt: number;
   readyDeliveredAt: number | null;
   disconnectedAt: number | null;
@@ -28,6 +30,11 @@ export interface MatchReceived {
 /** A player's end of one WebSocket, simulated or real. */
 export interface PlayerConnection {
   readonly clientOpen: boolean;
+  /**
+   * When the server learned this socket was gone (a close it processed), ms since the run began; null while
+   * it does not know, or when the transport cannot tell (a real socket).
+   */
+  readonly serverClosedAt?: number | null;
   clientSend(text: string): void;
   /** Closes the socket with a close frame. */
   clientClose(): void;
@@ -197,7 +204,7 @@ export class Player {
         const session = message.loading_session_id;
         this.endEpisode("refused", "start_loading for another session");
         this.view = { state: "loading", session };
-        this.episodes.push({ session, startedAt: this.host.now(), readyDeliveredAt: null, disconnectedAt: null, outcome: null });
+        this.episodes.push({ session, connection: this.connection, startedAt: this.host.now(), readyDeliveredAt: null, disconnectedAt: null, outcome: null });
         this.onLoading(session);
         return;
       }

@@ -2,6 +2,9 @@ import type { Rng } from "../random/rng.ts";
 import type { PendingSteps } from "../scheduler/pending-steps.ts";
 import type { FaultRates } from "./faults.ts";
 
+/** Virtual time starts here, so wall-clock seconds in Redis look like real ones. */
+export const EPOCH = 1_700_000_000_000;
+
 /** What every simulated component shares: the pending steps (and clock), the run's randomness, the faults. */
 export interface SimContext {
   steps: PendingSteps;

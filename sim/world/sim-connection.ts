@@ -1,6 +1,6 @@
 import type { ClientSocket, ConnectionEvents } from "../../src/ports/index.ts";
 import type { PlayerConnection } from "../players/player.ts";
-import { hopLatency, type SimContext } from "./context.ts";
+import { EPOCH, hopLatency, type SimContext } from "./context.ts";
 
 /** The client end of a simulated WebSocket. */
 export interface ClientEnd {
@@ -18,6 +18,8 @@ export class SimConnection implements PlayerConnection {
   serverOpen = true;
   /** The client's network dropped without a close: the server only learns by heartbeat. */
   dropped = false;
+  /** When (ms since the run began) the server's connection logic learned the socket was gone; null while it does not know. */
+  serverClosedAt: number | null = null;
   /** The server called close(): nothing more may be sent, though the close itself is still in flight. */
   private serverClosing = false;
   private events: ConnectionEvents | null = null;
@@ -91,6 +93,7 @@ export class SimConnection implements PlayerConnection {
   private closeServerSide(): string {
     if (!this.serverOpen) return "already closed";
     this.serverOpen = false;
+    this.serverClosedAt = this.context.steps.now - EPOCH;
     this.events?.onClose();
     return "closed";
   }

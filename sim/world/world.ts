@@ -11,7 +11,7 @@ import { PendingSteps } from "../scheduler/pending-steps.ts";
 import type { Step } from "../scheduler/step.ts";
 import { PctStrategy, RandomStrategy, ReplayStrategy, type Strategy, type StrategyName } from "../scheduler/strategy.ts";
 import type { TraceStep } from "../trace/trace.ts";
-import type { SimContext } from "./context.ts";
+import { EPOCH, type SimContext } from "./context.ts";
 import { corrupt } from "./foreign-writer.ts";
 import { SimConnection } from "./sim-connection.ts";
 import { SimDedicatedServer } from "./sim-dedicated-server.ts";
@@ -20,8 +20,7 @@ import { Player, type PlayerHost } from "../players/player.ts";
 import { SimRedisPort } from "./sim-redis-port.ts";
 import { NO_FAULTS } from "./faults.ts";
 
-/** Virtual time starts here, so wall-clock seconds in Redis look like real ones. */
-export const EPOCH = 1_700_000_000_000;
+export { EPOCH };
 
 const MAX_PAUSE_MS = 20_000;
 

@@ -16,6 +16,7 @@ function told(id: string, server: string, game: string, readyAt: number, at: num
   const made = player(id, { state: "matched", session: game, address });
   made.episodes.push({
     session: `loading-${game}`,
+    connection: null,
     startedAt: readyAt - 100,
     readyDeliveredAt: readyAt,
     disconnectedAt: null,

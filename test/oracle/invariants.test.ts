@@ -96,18 +96,28 @@ describe("no-orphaned-session", () => {
   });
 });
 
+const closedConnection = (serverClosedAt: number | null) => ({
+  clientOpen: false,
+  serverClosedAt,
+  clientSend: () => {},
+  clientClose: () => {},
+  clientDrop: () => {},
+});
+
 describe("ready-respected", () => {
   function readyPair(outcomeKind: "timed-out" | "matched" | null) {
     const a = player("a", { state: "loading", session: "s1" });
     const b = player("b", { state: "idle" }, { connected: false });
     a.episodes.push({
       session: "s1",
+      connection: null,
       startedAt: 0,
       readyDeliveredAt: 2_000,
       disconnectedAt: null,
       outcome: outcomeKind ? { at: 70_000, kind: outcomeKind, text: outcomeKind } : null,
     });
-    b.episodes.push({ session: "s1", startedAt: 0, readyDeliveredAt: null, disconnectedAt: 1_000, outcome: null });
+    // b quit with a close the server received at once: the server knew, and owed a a prompt answer.
+    b.episodes.push({ session: "s1", connection: closedConnection(1_000), startedAt: 0, readyDeliveredAt: null, disconnectedAt: 1_000, outcome: null });
     const oracle = oracleFor([a, b]);
     oracle.afterStep(1, 0, view((v) => session(v, "s1", ["a", "b"])));
     if (outcomeKind === "matched") a.view = { state: "matched", session: "g1", address: "ws://ds1.sim:7001/game" };
@@ -121,6 +131,14 @@ describe("ready-respected", () => {
     expect(invariantsOf(oracle)).toEqual(["ready-respected"]);
   });
 
+  it("stays quiet when the other member vanished without the server hearing of it (its instance died)", () => {
+    const oracle = readyPair("timed-out");
+    const b = [...(oracle as unknown as { players: Map<string, ReturnType<typeof player>> }).players.values()].find((p) => p.id === "b")!;
+    b.episodes[0]!.connection = closedConnection(null);
+    oracle.atEnd(5, 80_000, view((v) => queued(v, "a")));
+    expect(oracle.violations).toEqual([]);
+  });
+
   it("fires when a ready member hears nothing at all", () => {
     const oracle = readyPair(null);
     oracle.atEnd(5, 80_000, view(() => {}));
@@ -129,7 +147,7 @@ describe("ready-respected", () => {
 
   it("fires when a member is told of a timeout well before the session's deadline (a clock running ahead)", () => {
     const a = player("a", { state: "loading", session: "s1" });
-    a.episodes.push({ session: "s1", startedAt: 0, readyDeliveredAt: null, disconnectedAt: null, outcome: null });
+    a.episodes.push({ session: "s1", connection: null, startedAt: 0, readyDeliveredAt: null, disconnectedAt: null, outcome: null });
     const oracle = oracleFor([a]);
     oracle.afterStep(1, 0, view((v) => session(v, "s1", ["a", "b"])));
     a.episodes[0]!.outcome = { at: config.loadingTimeoutMs - 20_000, kind: "timed-out", text: "timed out" };
@@ -141,7 +159,7 @@ describe("ready-respected", () => {
 
   it("stays quiet for a timeout at the deadline", () => {
     const a = player("a", { state: "loading", session: "s1" });
-    a.episodes.push({ session: "s1", startedAt: 0, readyDeliveredAt: null, disconnectedAt: null, outcome: null });
+    a.episodes.push({ session: "s1", connection: null, startedAt: 0, readyDeliveredAt: null, disconnectedAt: null, outcome: null });
     const oracle = oracleFor([a]);
     oracle.afterStep(1, 0, view((v) => session(v, "s1", ["a", "b"])));
     a.episodes[0]!.outcome = { at: config.loadingTimeoutMs - 900, kind: "timed-out", text: "timed out" };
@@ -167,9 +185,9 @@ describe("ready-respected follows a player who resumed its session on a new conn
   function resumed(readyAgain: boolean) {
     const a = player("a", { state: "loading", session: "s1" });
     const b = player("b", { state: "loading", session: "s1" });
-    a.episodes.push({ session: "s1", startedAt: 0, readyDeliveredAt: 1_000, disconnectedAt: null, outcome: null });
-    b.episodes.push({ session: "s1", startedAt: 0, readyDeliveredAt: null, disconnectedAt: 5_000, outcome: null });
-    b.episodes.push({ session: "s1", startedAt: 6_000, readyDeliveredAt: readyAgain ? 7_000 : null, disconnectedAt: null, outcome: null });
+    a.episodes.push({ session: "s1", connection: null, startedAt: 0, readyDeliveredAt: 1_000, disconnectedAt: null, outcome: null });
+    b.episodes.push({ session: "s1", connection: closedConnection(5_000), startedAt: 0, readyDeliveredAt: null, disconnectedAt: 5_000, outcome: null });
+    b.episodes.push({ session: "s1", connection: null, startedAt: 6_000, readyDeliveredAt: readyAgain ? 7_000 : null, disconnectedAt: null, outcome: null });
     const oracle = oracleFor([a, b]);
     oracle.afterStep(1, 0, view((v) => session(v, "s1", ["a", "b"])));
     a.episodes[0]!.outcome = { at: 65_000, kind: "timed-out", text: "timed out" };
