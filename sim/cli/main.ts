@@ -1,11 +1,11 @@
-import { Command, CommanderError } from "commander";
+import { Command } from "commander";
 import { NonDeterminismError } from "../scheduler/strategy.ts";
 import { fuzzCommand } from "./commands/fuzz.ts";
 import { listCommand } from "./commands/list.ts";
 import { replayCommand } from "./commands/replay.ts";
 import { runCommand } from "./commands/run.ts";
 import { shrinkCommand } from "./commands/shrink.ts";
-import { ExitCode, UsageError } from "./exit-codes.ts";
+import { runProgram } from "./run-program.ts";
 
 function program(setExit: (code: number) => void): Command {
   const root = new Command("sim")
@@ -63,27 +63,10 @@ function program(setExit: (code: number) => void): Command {
   return root;
 }
 
-export async function main(argv: string[]): Promise<number> {
-  let code: number = ExitCode.ok;
-  try {
-    await program((value) => (code = value)).parseAsync(argv, { from: "user" });
-    return code;
-  } catch (error) {
-    if (error instanceof CommanderError) {
-      if (error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.exitCode === 0) return ExitCode.ok;
-      return ExitCode.usage;
-    }
-    if (error instanceof UsageError) {
-      process.stderr.write(`sim: ${error.message}\n`);
-      return ExitCode.usage;
-    }
-    if (error instanceof NonDeterminismError) {
-      process.stderr.write(`sim: non-determinism: ${error.message}\n`);
-      return ExitCode.internal;
-    }
-    process.stderr.write(`sim: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    return ExitCode.internal;
-  }
+export function main(argv: string[]): Promise<number> {
+  return runProgram("sim", program, argv, (error) =>
+    error instanceof NonDeterminismError ? `non-determinism: ${error.message}` : null,
+  );
 }
 
 process.exitCode = await main(process.argv.slice(2));

@@ -1,4 +1,4 @@
-import { runOnce } from "../run/run-once.ts";
+import { rerun } from "../run/run-once.ts";
 import type { Trace } from "../trace/trace.ts";
 import type { TraceWithRedis } from "./html.ts";
 import { RedisHistory } from "./redis-history.ts";
@@ -10,15 +10,7 @@ import { RedisHistory } from "./redis-history.ts";
  */
 export async function withRedisHistory(trace: Trace, path?: string): Promise<TraceWithRedis> {
   const history = new RedisHistory();
-  const again = await runOnce({
-    scenario: trace.scenario,
-    server: trace.server,
-    seed: trace.seed,
-    strategy: trace.strategy,
-    options: trace.options,
-    decisions: trace.decisions,
-    observe: history.observe,
-  });
+  const again = await rerun(trace, { observe: history.observe });
   if (again.hash !== trace.hash) {
     throw new Error(`replaying ${path ?? "the trace"} gave a different run (hash ${again.hash.slice(0, 12)}, recorded ${trace.hash.slice(0, 12)}): the code changed since it was recorded`);
   }

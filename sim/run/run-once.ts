@@ -47,3 +47,9 @@ export async function runOnce(spec: RunSpec): Promise<Trace> {
   } as const;
   return { ...body, hash: traceHash(body) };
 }
+
+/** Re-executes a recorded run from its decision list (replay, reports), with optional observers. */
+export function rerun(trace: Trace, observers: Pick<RunSpec, "observe" | "onCommand"> = {}): Promise<Trace> {
+  const { scenario, server, seed, strategy, options, decisions } = trace;
+  return runOnce({ scenario, server, seed, strategy, options, decisions, ...observers });
+}

@@ -1,8 +1,9 @@
-import { Command, CommanderError } from "commander";
+import { Command } from "commander";
 import { loadConfigFile } from "../../src/bin/config-file.ts";
 import { ExitCode, UsageError } from "../cli/exit-codes.ts";
 import { Output, paint } from "../cli/output.ts";
 import { parseCount, parseVariant } from "../cli/parse-args.ts";
+import { runProgram } from "../cli/run-program.ts";
 import { parseMix } from "../players/behaviour.ts";
 import { runSwarm, type SwarmProgress, type SwarmResult } from "./swarm.ts";
 
@@ -150,20 +151,7 @@ function program(setExit: (code: number) => void): Command {
     .action(async (flags: SwarmFlags) => setExit(await swarmCommand(flags)));
 }
 
-export async function main(argv: string[]): Promise<number> {
-  let code: number = ExitCode.ok;
-  try {
-    await program((value) => (code = value)).parseAsync(argv, { from: "user" });
-    return code;
-  } catch (error) {
-    if (error instanceof CommanderError) {
-      return error.code === "commander.helpDisplayed" || error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
-    }
-    if (error instanceof UsageError) {
-      process.stderr.write(`swarm: ${error.message}\n`);
-      return ExitCode.usage;
-    }
-    process.stderr.write(`swarm: ${error instanceof Error ? error.message : String(error)}\n`);
-    return ExitCode.internal;
-  }
+export function main(argv: string[]): Promise<number> {
+  // Redis unreachable and the like are expected failures of a load run: one line, not a stack.
+  return runProgram("swarm", program, argv, (error: unknown) => (error instanceof Error ? error.message : String(error)));
 }

@@ -1,17 +1,11 @@
 import fc from "fast-check";
-import { Redis } from "ioredis";
 import seedrandom from "seedrandom";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSimulatedRedis } from "../../sim/redis/index.ts";
-import {
-  describeMismatch,
-  executeOnSim,
-  runSequence,
-  sequenceArbitrary,
-  type Command,
-  type Outcome,
-  type RealRedis,
-} from "../../sim/redis/conformance/index.ts";
+import { describeMismatch, executeOnSim, runSequence, sequenceArbitrary, type Command } from "../../sim/redis/conformance/index.ts";
+import { IoredisClient } from "../../sim/redis/conformance/real-client.ts";
+import { SERVER_SCRIPT_CASES } from "../../sim/redis/conformance/script-cases/index.ts";
+import { runScriptsPart } from "../../sim/redis/conformance/suite.ts";
 import { SCRIPTS as FIXED_SCRIPTS } from "../../src/fixed/scripts.ts";
 import { LOADING_COMPLETE_SCRIPT, MATCH_SCRIPT, RELEASE_LOCK_SCRIPT } from "../../src/legacy/scripts.ts";
 import { redisServerPath, startRealRedis, type RealRedis as RealServer } from "../support/redis-server.ts";
@@ -23,32 +17,18 @@ if (!available) {
   console.warn("redis conformance skipped: redis-server not found (apt-get install -y redis-server, or set REDIS_URL)");
 }
 
+/** A small run of the conformance suite; `npm run conformance` is the big one. */
 describe.skipIf(!available)("simulated Redis vs real Redis 7", () => {
   let server: RealServer;
-  let client: Redis;
-  let real: RealRedis;
+  let real: IoredisClient;
 
   beforeAll(async () => {
     server = await startRealRedis();
-    client = new Redis(server.url, { lazyConnect: true, maxRetriesPerRequest: 0 });
-    await client.connect();
-    real = {
-      async execute(command: Command): Promise<Outcome> {
-        try {
-          const reply = await client.call(command.name, ...command.args);
-          // ioredis turns the reply of a lower-case "hgetall" into an object (its reply transformers are keyed
-          // by lower-case names); flatten it back to the wire reply.
-          const wire = reply !== null && typeof reply === "object" && !Array.isArray(reply) ? Object.entries(reply).flat() : reply;
-          return { reply: wire };
-        } catch (error) {
-          return { error: (error as Error).message };
-        }
-      },
-    };
+    real = await IoredisClient.connect(server.url);
   });
 
   afterAll(async () => {
-    client?.disconnect();
+    real?.disconnect();
     await server?.stop();
   });
 
@@ -58,8 +38,7 @@ describe.skipIf(!available)("simulated Redis vs real Redis 7", () => {
     let compared = 0;
     await fc.assert(
       fc.asyncProperty(sequenceArbitrary(Number(process.env.CONFORMANCE_LENGTH ?? 25)), async (commands) => {
-        await client.flushall();
-        await client.script("FLUSH");
+        await real.reset();
         const mismatch = await runSequence(freshEngine(), real, commands);
         compared += mismatch === null ? commands.length : mismatch.index;
         if (mismatch !== null) throw new Error(describeMismatch(commands, mismatch));
@@ -79,8 +58,7 @@ describe.skipIf(!available)("simulated Redis vs real Redis 7", () => {
   });
 
   it("agrees on EVALSHA / SCRIPT and on a script's errors with its sha in the text", async () => {
-    await client.flushall();
-    await client.script("FLUSH");
+    await real.reset();
     const engine = freshEngine();
     const body = "return redis.call('INCR', KEYS[1])";
     const commands: Command[] = [
@@ -98,4 +76,11 @@ describe.skipIf(!available)("simulated Redis vs real Redis 7", () => {
     const sha = executeOnSim(engine, { name: "SCRIPT", args: ["LOAD", body] });
     expect(sha).toEqual(await real.execute({ name: "SCRIPT", args: ["LOAD", body] }));
   });
+
+  it("agrees on every server script over random pre-states and inputs, data included", async () => {
+    const result = await runScriptsPart({ real, seed: 7, timestampToleranceMs: 1_000 }, 4);
+    expect(result.mismatches).toEqual([]);
+    expect([...result.scripts.keys()]).toEqual(SERVER_SCRIPT_CASES.map(({ script }) => script.name));
+    expect(result.dumps).toBe(SERVER_SCRIPT_CASES.length * 4);
+  }, 60_000);
 });

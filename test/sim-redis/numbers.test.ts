@@ -72,3 +72,23 @@ describe("scores and score ranges (strtod, as Redis 7.0 calls it)", () => {
     expect(error("ZRANGEBYSCORE", "z", "5 ", "+inf")).toBe("ERR min or max is not a float");
   });
 });
+
+describe("string.format as Lua 5.1 formats doubles", () => {
+  const evalText = (body: string) => simRedis().run("EVAL", body, 0);
+
+  it("casts integer conversions to a C long: precision, flags, unsigned wrap, out-of-range values", () => {
+    expect(evalText("return string.format('%d|%5.3d|%-5d|%05d|%+d|%i', 3.9, 7, 7, 42, 5, 1795676120616)")).toBe("3|  007|7    |00042|+5|1795676120616");
+    expect(evalText("return string.format('%u|%x|%o|%#x|%#o|%X', -1, -1, -8, 255, 8, 2^63 + 2^20)")).toBe(
+      "18446744073709551615|ffffffffffffffff|1777777777777777777770|0xff|010|8000000000100000",
+    );
+    expect(evalText("return string.format('%d|%x|%u|%u', 2^63, 1/0, 2^64, 0/0)")).toBe("-9223372036854775808|0|0|9223372036854775808");
+    expect(evalText("return string.format('%c%c', 72.7, 105)")).toBe("Hi");
+  });
+
+  it("keeps Lua's format errors, in the script's frame even from a tail call", () => {
+    const { error } = simRedis();
+    expect(error("EVAL", "return string.format('%d')", 0)).toMatch(/^ERR user_script:1: bad argument #2 to 'format' \(no value\) script: /);
+    expect(error("EVAL", "return string.format('%123f', 1)", 0)).toMatch(/^ERR user_script:1: invalid format \(width or precision too long\) script: /);
+    expect(error("EVAL", "return math.floor('x')", 0)).toMatch(/^ERR user_script:1: bad argument #1 to 'floor' \(number expected, got string\) script: /);
+  });
+});

@@ -1,4 +1,4 @@
-import { runOnce } from "../../run/run-once.ts";
+import { rerun } from "../../run/run-once.ts";
 import { loadTrace } from "../../trace/load.ts";
 import type { Trace } from "../../trace/trace.ts";
 import { ExitCode } from "../exit-codes.ts";
@@ -7,14 +7,7 @@ import { printViolations } from "./show-violations.ts";
 
 /** Re-executes a trace's decisions; the same hash means the same run, step for step. */
 export async function replayTrace(trace: Trace): Promise<{ replayed: Trace; identical: boolean; divergence: string | null }> {
-  const replayed = await runOnce({
-    scenario: trace.scenario,
-    server: trace.server,
-    seed: trace.seed,
-    strategy: trace.strategy,
-    options: trace.options,
-    decisions: trace.decisions,
-  });
+  const replayed = await rerun(trace);
   if (replayed.hash === trace.hash) return { replayed, identical: true, divergence: null };
   const first = trace.steps.findIndex((step, i) => JSON.stringify(step) !== JSON.stringify(replayed.steps[i]));
   const at = first >= 0 ? first : Math.min(trace.steps.length, replayed.steps.length);

@@ -69,4 +69,7 @@ export const CONFORMANCE_SCRIPTS: readonly string[] = [
   "return tonumber(ARGV[1])",
   "return {tostring(tonumber(ARGV[1])), tostring((tonumber(ARGV[1]) or 0) / 4)}",
   "return string.format('%d|%5.1f|%s', tonumber(ARGV[1]) or 0, 1.25, ARGV[1] or '')",
+  "local n = tonumber(ARGV[1]) or 0 return string.format('%5.2f|%x|%u|%c|%+.3d|%-6i|%#o', n, n, n, 65, n, n, n)",
+  "return {tostring(math.floor(tonumber(ARGV[1]) or 0)), tostring(math.ceil(tonumber(ARGV[1]) or 0)), tostring(tonumber(ARGV[1], 10))}",
+  "redis.call('SET', KEYS[1], tonumber(ARGV[1]) or 'none') return redis.call('GET', KEYS[1])",
 ];
