@@ -15,7 +15,7 @@ export const BASE: WorldOptions = {
   faults: NO_FAULTS,
   events: NO_EVENTS,
   activeMs: 20_000,
-  settleMs: 60_000,
+  settleMs: 25_000,
   maxSettleMs: 400_000,
   maxSteps: 20_000,
   pctDepth: 3,
