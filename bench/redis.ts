@@ -191,4 +191,6 @@ async function main(argv: string[]): Promise<number> {
 
 const round = (value: number) => Math.round(value * 100) / 100;
 
+// Ctrl-C exits through process.exit, so the server started for the run is stopped with it.
+process.once("SIGINT", () => process.exit(130));
 process.exitCode = await main(process.argv.slice(2));

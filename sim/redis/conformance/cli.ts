@@ -192,4 +192,6 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+// Ctrl-C exits through process.exit, so the server started for the run is stopped with it.
+process.once("SIGINT", () => process.exit(130));
 process.exitCode = await main(process.argv.slice(2));

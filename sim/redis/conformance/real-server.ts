@@ -48,6 +48,9 @@ export async function startRealRedis(): Promise<RedisServer> {
     ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir],
     { stdio: ["ignore", "pipe", "pipe"] },
   );
+  // A process that dies without stopping its server (an exception, a closed pipe) takes the server along.
+  const killOnExit = () => child.kill("SIGKILL");
+  process.once("exit", killOnExit);
   await new Promise<void>((resolve, reject) => {
     let output = "";
     const onData = (chunk: Buffer) => {
@@ -61,6 +64,7 @@ export async function startRealRedis(): Promise<RedisServer> {
     port,
     url: `redis://127.0.0.1:${port}`,
     stop: async () => {
+      process.removeListener("exit", killOnExit);
       if (child.exitCode === null) {
         const exited = new Promise((resolve) => child.once("exit", resolve));
         child.kill("SIGTERM");
