@@ -2,7 +2,8 @@ import type { Clock, TimerHandle, Timers } from "../ports/index.ts";
 
 /**
  * actix-style heartbeat: every interval, a client silent for longer than the timeout is dropped, otherwise
- * pinged. Any frame or pong counts as a sign of life.
+ * pinged. What counts as a sign of life is the connection's call (`alive()`): legacy counts pongs only, as
+ * actix did; fixed counts any frame too.
  */
 export class Heartbeat {
   private lastSeen: number;
