@@ -13,5 +13,7 @@ export default {
     ...BASE,
     players: ["normal", "quits-during-loading", "normal", "quits-during-loading"],
     pctHorizon: 200,
+    // Loads and quits on whole seconds: a ready and a quit of one session land together often.
+    timeGridMs: 1_000,
   },
 } satisfies Scenario;

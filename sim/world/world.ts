@@ -101,6 +101,7 @@ export class World {
   private stepIndex = 0;
   private readonly newlyMatched: Player[] = [];
   private connectionSequence = 0;
+  private actionSequence = 0;
   private viewDirty = true;
   private view: ServerView | null = null;
   private readonly rng: Rng;
@@ -180,7 +181,8 @@ export class World {
   private act(player: Player, delayMs: number, label: string, action: () => void): void {
     this.steps.add({
       lane: `player:${player.id}`,
-      source: `client:${player.id}`,
+      // Each action is its own source: a player's actions are due at their own times, not in the order planned.
+      source: `client:${player.id}:${this.actionSequence++}`,
       owner: null,
       kind: "client",
       label,
@@ -404,7 +406,7 @@ export class World {
     if (this.oracle.violations.length > 0) return finish("fail", null);
 
     for (const instance of this.instances.values()) if (instance.alive) await instance.server.stop();
-    const drained = await this.runUntil(this.steps.now + 60_000, () => false, (step) => step.kind !== "timer" || step.label.startsWith("http timeout"));
+    const drained = await this.runUntil(this.steps.now + 60_000, () => false, inFlight);
     if (!drained) return finish("incomplete", "step budget ran out while draining");
     this.oracle.atEnd(Math.max(0, this.stepIndex - 1), this.steps.now - EPOCH, this.currentView());
     return finish(this.oracle.violations.length > 0 ? "fail" : "pass", null);
@@ -433,6 +435,17 @@ function recording(redis: SimulatedRedis, onCommand: NonNullable<RunRequest["onC
 }
 
 const acceptAll = (): boolean => true;
+
+/** What the drain lets finish once the servers stopped: deliveries already on their way, not new actions. */
+const inFlight = (step: Step): boolean =>
+  step.kind === "redis" ||
+  step.kind === "deliver" ||
+  step.kind === "frame-in" ||
+  step.kind === "frame-out" ||
+  step.kind === "close" ||
+  step.kind === "http-request" ||
+  step.kind === "http-reply" ||
+  (step.kind === "timer" && step.label.startsWith("http timeout"));
 
 /** The engine with the time spent executing commands added to a profile. */
 function timed(redis: SimulatedRedis, profile: StepProfile): SimulatedRedis {
