@@ -23,6 +23,9 @@ export interface FuzzFlags {
   shrink: boolean;
 }
 
+/** Failing runs whose violations the JSON lists per scenario (lowest seeds first); `failures` counts them all. */
+const LISTED_FAILURES = 50;
+
 /** Without --seeds, a budgeted fuzz runs seeds from 0 until the time is up; otherwise this many. */
 const DEFAULT_SEEDS = 100;
 const UNBOUNDED = 1_000_000_000;
@@ -89,7 +92,7 @@ export async function fuzzCommand(flags: FuzzFlags): Promise<number> {
       const report = await reportFailure(first.trace, { out: flags.out, shrink: flags.shrink });
       const command = reproduceCommand(first.trace);
       reproduce.push(`${paint.name(scenario)}: ${paint.strong(command)}  ${paint.dim(`(trace ${report.shrunk?.path ?? report.trace})`)}`);
-      for (const failure of tally.failures) {
+      for (const failure of tally.failures.slice(0, LISTED_FAILURES)) {
         for (const violation of failure.trace?.violations ?? []) {
           violations.push({
             seed: failure.job.seed,
@@ -108,7 +111,7 @@ export async function fuzzCommand(flags: FuzzFlags): Promise<number> {
       tally.failures.length > 0 ? paint.fail(String(tally.failures.length)) : paint.pass("0"),
       first ? `seed ${first.job.seed}: ${first.invariants.join(", ")}` : tally.incomplete > 0 ? paint.warn(`${tally.incomplete} not judged (step budget)`) : "",
     ]);
-    results.push({ scenario, runs: tally.runs, violations });
+    results.push({ scenario, runs: tally.runs, failures: tally.failures.length, violations });
   }
   for (const line of table(rows)) out.line(line);
   if (reproduce.length > 0) {
