@@ -11,6 +11,7 @@ export const BASE: WorldOptions = {
   players: ["normal", "normal"],
   joinWindowMs: 2_000,
   timeGridMs: 250,
+  raceWindowMs: 10,
   config: { heartbeatIntervalMs: 30_000, clientTimeoutMs: 60_000 },
   faults: NO_FAULTS,
   events: NO_EVENTS,

@@ -1,3 +1,4 @@
+import { EventEmitter } from "node:events";
 import "./seeded-math-random.ts";
 import RedisMock from "ioredis-mock";
 import type { LuaScript, MessageListener, RedisArg, RedisPort, RedisReply } from "../../src/ports/index.ts";
@@ -20,6 +21,10 @@ type MockConnection = InstanceType<typeof RedisMock>;
 
 /** ioredis-mock instances created with the same host, port and db share one keyspace and its pub/sub. */
 let nextDb = 1;
+
+// ioredis-mock hangs one listener per connection on an emitter shared by all of them: a run's handful of
+// connections is no leak, whatever Node's default limit of 10 suspects.
+EventEmitter.defaultMaxListeners = Math.max(EventEmitter.defaultMaxListeners, 100);
 
 /**
  * One run's Redis: a db of its own on the mock, so runs never see each other's keys, with any number of

@@ -16,6 +16,11 @@ export interface WorldOptions {
    * different players coincide, and coincident steps are where the scheduler's choices find races.
    */
   timeGridMs: number;
+  /**
+   * Steps due within this many milliseconds of the earliest are all candidates for the strategy: real latency
+   * jitters, so which of two nearly simultaneous messages lands first is the scheduler's to choose.
+   */
+  raceWindowMs: number;
   config: Partial<MatchConfig>;
   faults: FaultRates;
   events: FaultEvents;

@@ -72,14 +72,25 @@ export class PendingSteps {
     return paused === undefined ? step.readyAt : Math.max(step.readyAt, paused);
   }
 
-  /** Heads of every source that are ready now, in creation order (the order replay decisions index). */
-  enabled(): Step[] {
+  /**
+   * Heads of every source ready within `windowMs` of now, in creation order (the order replay decisions index).
+   * A window wider than zero lets the strategy order steps a few milliseconds apart either way, as jitter in
+   * real latencies would.
+   */
+  enabled(windowMs = 0): Step[] {
     const ready: Step[] = [];
+    const horizon = this.now + windowMs;
     for (const queue of this.sources.values()) {
       const head = queue[0];
-      if (head && this.effectiveReadyAt(head) <= this.now) ready.push(head);
+      if (head && this.effectiveReadyAt(head) <= horizon) ready.push(head);
     }
     return ready.sort((a, b) => a.id - b.id);
+  }
+
+  /** When a chosen step was due later than now, time moves to it; a step run later than due ran late. */
+  advanceTo(step: Step): void {
+    const due = this.effectiveReadyAt(step);
+    if (due > this.now) this.now = due;
   }
 
   /** Earliest time a head (of those `accept` allows) becomes ready, or null when none is pending. */

@@ -12,7 +12,7 @@ const isCount = (value: unknown): value is number => typeof value === "number" &
 
 function checkOptions(options: unknown): string | null {
   if (!isObject(options)) return "options is not an object";
-  for (const key of ["instances", "servers", "joinWindowMs", "timeGridMs", "activeMs", "settleMs", "maxSettleMs", "maxSteps", "pctDepth", "pctHorizon"]) {
+  for (const key of ["instances", "servers", "joinWindowMs", "timeGridMs", "raceWindowMs", "activeMs", "settleMs", "maxSettleMs", "maxSteps", "pctDepth", "pctHorizon"]) {
     if (!isCount(options[key])) return `options.${key} is not a whole number`;
   }
   if ((options.instances as number) < 1) return "options.instances must be at least 1";

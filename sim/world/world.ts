@@ -318,6 +318,7 @@ export class World {
     const started = profile ? performance.now() : 0;
     const redisBefore = profile ? profile.redis : 0;
     this.steps.take(step);
+    this.steps.advanceTo(step);
     this.decisions.push(step.id);
     const detail = step.run();
     await quiesce();
@@ -349,7 +350,7 @@ export class World {
       if (this.stepIndex >= maxSteps) return false;
       if (this.oracle.violations.length > 0) return true;
       const choosing = this.request.profile ? performance.now() : 0;
-      const ready = this.steps.enabled();
+      const ready = this.steps.enabled(this.request.options.raceWindowMs);
       const enabled = accept === acceptAll ? ready : ready.filter(accept);
       if (enabled.length === 0) {
         const next = this.steps.nextReadyTime(accept);
