@@ -12,7 +12,6 @@ export default {
   options: {
     ...BASE,
     players: ["normal", "quits-during-loading", "normal", "quits-during-loading"],
-    pctHorizon: 200,
     // Loads and quits on whole seconds: a ready and a quit of one session land together often.
     timeGridMs: 1_000,
   },

@@ -20,5 +20,5 @@ export const BASE: WorldOptions = {
   maxSettleMs: 400_000,
   maxSteps: 20_000,
   pctDepth: 3,
-  pctHorizon: 400,
+  pctHorizon: 30,
 };

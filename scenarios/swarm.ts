@@ -48,6 +48,6 @@ export default {
     events: { crashes: 1, pauses: 1, disconnects: 6, corruptions: 2, maxSkewMs: 2_000 },
     activeMs: 60_000,
     maxSteps: 400_000,
-    pctHorizon: 20_000,
+    pctHorizon: 2_000,
   },
 } satisfies Scenario;

@@ -31,7 +31,7 @@ export interface WorldOptions {
   maxSettleMs: number;
   /** A run that takes more steps than this stops without a verdict. */
   maxSteps: number;
-  /** PCT's bug depth d and the step horizon its change points are drawn in. */
+  /** PCT's bug depth d, and the horizon (in contended steps: steps with a choice) its change points are drawn in. */
   pctDepth: number;
   pctHorizon: number;
 }

@@ -19,13 +19,16 @@ export class RandomStrategy implements Strategy {
 
 /**
  * PCT (Burckhardt et al. 2010): each source gets a random priority on first sight; the highest enabled runs;
- * at d-1 change points drawn uniformly in the first `horizon` steps the running source drops below all others.
- * A bug of depth d is hit with probability at least 1/(n * k^(d-1)).
+ * at d-1 change points drawn uniformly in the first `horizon` choices the running source drops below all others.
+ * A bug of depth d is hit with probability at least 1/(n * k^(d-1)). Only steps where there is a choice count
+ * towards k (a step with one candidate is no scheduling decision), which keeps k small in long runs whose
+ * steps are mostly uncontended timer ticks.
  */
 export class PctStrategy implements Strategy {
   private readonly priorities = new Map<string, number>();
   private readonly changePoints: Set<number>;
   private lowered = 0;
+  private choices = 0;
 
   constructor(
     private readonly rng: Rng,
@@ -46,8 +49,9 @@ export class PctStrategy implements Strategy {
     return priority;
   }
 
-  choose(enabled: readonly Step[], stepIndex: number): Step {
+  choose(enabled: readonly Step[]): Step {
     let best = enabled[0] as Step;
+    if (enabled.length === 1) return best;
     let bestPriority = this.priorityOf(best.source);
     for (let i = 1; i < enabled.length; i++) {
       const step = enabled[i] as Step;
@@ -57,7 +61,7 @@ export class PctStrategy implements Strategy {
         bestPriority = priority;
       }
     }
-    if (this.changePoints.has(stepIndex)) this.priorities.set(best.source, -this.lowered++);
+    if (this.changePoints.has(this.choices++)) this.priorities.set(best.source, -this.lowered++);
     return best;
   }
 }
