@@ -28,6 +28,12 @@ export interface OracleOptions {
    * those windows, they overlapped. Absent: games never end, and a second game on a server is one.
    */
   gameLengthMs?: number;
+  /**
+   * The games a dedicated server (by address) created, with their players and when: lets the oracle excuse a
+   * busy server whose players all left after the match was made, unknown to the server when it allocated (the
+   * game server's own idle timeout is then what frees it). Absent (real runs): no excuse is made.
+   */
+  gamesOn?: (address: string) => ReadonlyArray<{ players: readonly string[]; createdAt: number }>;
 }
 
 /**
@@ -247,6 +253,7 @@ export class Oracle {
     for (const server of view.servers) {
       if (server.status === "idle" || server.status === "unreadable") continue;
       const hosted = this.announced.get(server.address);
+      if (server.status === "busy" && hosted === undefined && this.abandonedAfterAllocation(server.address)) continue;
       if (server.status !== "busy" || !hosted || hosted.size === 0) {
         this.report("no-orphaned-session", `server:${server.id}`, {
           message: `dedicated server ${server.id} (${server.address}) is ${server.status} but no player was ever told match_found for it`,
@@ -257,6 +264,22 @@ export class Oracle {
         });
       }
     }
+  }
+
+  /** Every game on the server lost all its players, and none of them had told the server before it was created. */
+  private abandonedAfterAllocation(address: string): boolean {
+    const games = this.options.gamesOn?.(address) ?? [];
+    return (
+      games.length > 0 &&
+      games.every((game) =>
+        game.players.every((id) => {
+          const player = this.players.get(id);
+          if (!player || player.connected) return false;
+          const heard = player.connection?.serverClosedAt ?? null;
+          return heard === null || heard >= game.createdAt;
+        }),
+      )
+    );
   }
 
   private checkReadyRespected(step: number, at: number, view: ServerView): void {

@@ -10,14 +10,15 @@ const silent: Logger = { log: () => {} };
 
 /** A dedicated server: the real request logic of src/dedicated on a simulated Redis connection. */
 export class SimDedicatedServer {
-  /** Game sessions this server created, by the session id it answered. */
-  readonly created = new Map<string, string[]>();
+  /** Games this server created: their players and when (ms since the run began). */
+  readonly games: Array<{ session: string; players: string[]; createdAt: number }> = [];
   private readonly server: DedicatedServer;
 
   constructor(
     readonly id: string,
     readonly address: string,
     variant: Variant,
+    private readonly now: () => number,
     rng: Rng,
     redis: SimRedisPort,
   ) {
@@ -47,7 +48,7 @@ export class SimDedicatedServer {
     if (reply.status === 200) {
       const parsed = JSON.parse(reply.body) as { session_id: string };
       const players = (JSON.parse(body) as { players: string[] }).players;
-      this.created.set(parsed.session_id, players);
+      this.games.push({ session: parsed.session_id, players, createdAt: this.now() });
     }
     return reply;
   }

@@ -131,7 +131,9 @@ export class World {
           : new RandomStrategy(strategyRng);
     this.buildServers();
     this.buildPlayers();
-    this.oracle = new Oracle(this.players, this.config, boundsFor(this.config, options.events.pauses > 0 ? MAX_PAUSE_MS : 0));
+    this.oracle = new Oracle(this.players, this.config, boundsFor(this.config, options.events.pauses > 0 ? MAX_PAUSE_MS : 0), {
+      gamesOn: (address) => this.servers.get(address)?.games ?? [],
+    });
     for (let i = 1; i <= options.instances; i++) this.startInstance(`i${i}`);
     this.planFaults();
   }
@@ -153,7 +155,7 @@ export class World {
       const id = `ds${i}`;
       const address = `ds${i}.sim:${7000 + i}`;
       const port = new SimRedisPort(this.context, this.clientRedis, id, null, `ds:${id}`, this.commandExecuted);
-      const server = new SimDedicatedServer(id, address, this.request.variant, serverRng, port);
+      const server = new SimDedicatedServer(id, address, this.request.variant, () => this.steps.now - EPOCH, serverRng, port);
       this.servers.set(address, server);
       // A server that could not register after its retries is a server that never came up: legal world state.
       server.register().catch(() => {});

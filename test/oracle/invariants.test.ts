@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
+import { boundsFor, Oracle } from "../../sim/oracle/oracle.ts";
 import { config, oracleFor, player, queued, server, session, view } from "./fixtures.ts";
+
+const closedConnection = (serverClosedAt: number | null) => ({
+  clientOpen: false,
+  serverClosedAt,
+  clientSend: () => {},
+  clientClose: () => {},
+  clientDrop: () => {},
+});
 
 const invariantsOf = (oracle: ReturnType<typeof oracleFor>) => oracle.violations.map((violation) => violation.invariant);
 
@@ -83,6 +92,21 @@ describe("no-orphaned-session", () => {
     expect(invariantsOf(oracle)).toEqual(["no-orphaned-session", "no-orphaned-session"]);
   });
 
+  it("excuses a busy server whose players all left after it was allocated, unknown to the server", () => {
+    const gone = (id: string, heard: number | null) => {
+      const made = player(id, { state: "idle" }, { connected: false });
+      made.connection = { ...closedConnection(heard) };
+      return made;
+    };
+    const game = { players: ["a", "b"], createdAt: 18_000 };
+    const late = new Oracle([gone("a", 19_000), gone("b", null)], config, boundsFor(config, 0), { gamesOn: () => [game] });
+    late.atEnd(1, 30_000, view((v) => server(v, "ds1", "busy")));
+    expect(late.violations).toEqual([]);
+    const known = new Oracle([gone("a", 12_000), gone("b", 19_000)], config, boundsFor(config, 0), { gamesOn: () => [game] });
+    known.atEnd(1, 30_000, view((v) => server(v, "ds1", "busy")));
+    expect(known.violations.map((violation) => violation.invariant)).toEqual(["no-orphaned-session"]);
+  });
+
   it("stays quiet for a busy server whose game was announced and an expiring lock", () => {
     const a = player("a", { state: "matched", session: "g1", address: "ws://ds1.sim:7000/game?session_id=g1" });
     a.matches.push({ session: "g1", address: "ws://ds1.sim:7000/game?session_id=g1", at: 1 });
@@ -94,14 +118,6 @@ describe("no-orphaned-session", () => {
     }));
     expect(oracle.violations).toEqual([]);
   });
-});
-
-const closedConnection = (serverClosedAt: number | null) => ({
-  clientOpen: false,
-  serverClosedAt,
-  clientSend: () => {},
-  clientClose: () => {},
-  clientDrop: () => {},
 });
 
 describe("ready-respected", () => {
