@@ -65,12 +65,16 @@ describe.skipIf(!realRedisAvailable)("fixed scripts on a real Redis", () => {
       message: { type: "match_found", session_id: "9e9e9e9e-0000-4000-8000-000000000009", server_address: "ws://g/x?a=1" },
     });
 
-    // Back to the start for both players, then a rollback.
+    // Both leave; a reconnect is told its game again while the game's record lives.
     expect(await run("leave", PLAYER_A, "i1/1")).toEqual(["left", "in_game"]);
     expect(await run("leave", PLAYER_B, "i1/2")).toEqual(["left", "in_game"]);
+    expect(await run("enqueue", PLAYER_A, MODE, "i1/9", "i1")).toEqual(["in_game"]);
+    expect(await run("leave", PLAYER_A, "i1/9")).toEqual(["left", "in_game"]);
+    // Once the game's record has gone, the game is over: back to the start for both, then a rollback.
+    await port.call("DEL", Keys.session(SID));
     await run("register_server", "ds2", "10.0.0.2:7000");
-    await run("enqueue", PLAYER_A, MODE, "i1/3", "i1");
-    await run("enqueue", PLAYER_B, MODE, "i1/4", "i1");
+    expect(await run("enqueue", PLAYER_A, MODE, "i1/3", "i1")).toEqual(["queued", "after_game"]);
+    expect(await run("enqueue", PLAYER_B, MODE, "i1/4", "i1")).toEqual(["queued", "after_game"]);
     await run("match", MODE, 2, 60_000, 100, SID2);
     await run("ready", PLAYER_A, SID2, "i1/3", 15_000);
     const second = (await run("ready", PLAYER_B, SID2, "i1/4", 15_000)) as string[];

@@ -325,13 +325,26 @@ describe("leave", () => {
     expect(await run("commit", SID, token, "ds1", "g", "a")).toEqual(["stale"]);
   });
 
-  it("removes a player in a game without touching the game", async () => {
+  it("detaches a player in a game without touching the game, and a reconnect still learns its match", async () => {
     const token = await allocatingPair();
     await run("claim_server", SID, token, "attempt");
     await run("commit", SID, token, "ds1", "9e9e9e9e-0000-4000-8000-000000000009", "ws://g");
     expect(await run("leave", PLAYER_A, "i1/a")).toEqual(["left", "in_game"]);
     expect(hash(Keys.session(SID))?.status).toBe("matched");
     expect(hash(Keys.server("ds1"))?.status).toBe("busy");
+    expect(hash(Keys.player(PLAYER_A))).toMatchObject({ state: "in_game", conn: "", instance: "" });
+    expect(redis.engine.execute("PTTL", [Keys.player(PLAYER_A)])).toBeGreaterThan(0);
+    expect(redis.engine.inspect(Keys.conns("i1"))).toEqual({ type: "set", value: [PLAYER_B] });
+    // A later leave of the old connection changes nothing; a new connection is told its game again.
+    expect(await run("leave", PLAYER_A, "i1/a")).toEqual(["ignored"]);
+    published.length = 0;
+    expect(await run("enqueue", PLAYER_A, MODE, "i2/3", "i2")).toEqual(["in_game"]);
+    expect(published.at(-1)?.payload).toEqual({
+      conn: "i2/3",
+      player: PLAYER_A,
+      message: { type: "match_found", session_id: "9e9e9e9e-0000-4000-8000-000000000009", server_address: "ws://g" },
+    });
+    expect(redis.engine.execute("PTTL", [Keys.player(PLAYER_A)])).toBe(-1);
   });
 });
 

@@ -13,8 +13,11 @@ if st == 'ok' and rec.state == 'in_game' then
   local game = present(rec.session) and read_hash(K_SESSION .. rec.session) or nil
   if game and present(game.game_session) and present(game.address) then
     if rec.conn ~= conn then
-      redis.call('SREM', K_CONNS .. rec.instance, pid)
+      if present(rec.instance) then
+        redis.call('SREM', K_CONNS .. rec.instance, pid)
+      end
       redis.call('HSET', K_PLAYER .. pid, 'conn', conn, 'instance', instance)
+      redis.call('PERSIST', K_PLAYER .. pid)
       redis.call('SADD', K_CONNS .. instance, pid)
     end
     notify(pid, { conn = conn, instance = instance },

@@ -48,7 +48,11 @@ local function load_player(pid)
   if not rec then
     return nil, 'missing'
   end
-  if not STATES[rec.state] or not present(rec.conn) or not present(rec.instance) or not present(rec.mode) then
+  if not STATES[rec.state] or not present(rec.mode) then
+    return rec, 'corrupt'
+  end
+  -- Only a player in a game may be detached from every connection (it left; the game goes on).
+  if rec.state ~= 'in_game' and (not present(rec.conn) or not present(rec.instance)) then
     return rec, 'corrupt'
   end
   return rec, 'ok'
@@ -160,8 +164,18 @@ local function cancel_session(sid, leaver, text)
   return n
 end
 
--- Removes a valid record wherever it is; a session it was in is cancelled.
+-- Removes a valid record wherever it is; a session it was in is cancelled. A player in a game keeps its
+-- record, detached from any connection, until the game's own record expires: its match_found may still have
+-- been on its way, and a reconnect must be able to learn where its game is.
 local function leave_record(pid, rec)
+  if rec.state == 'in_game' then
+    if present(rec.instance) then
+      redis.call('SREM', K_CONNS .. rec.instance, pid)
+    end
+    redis.call('HSET', K_PLAYER .. pid, 'conn', '', 'instance', '')
+    redis.call('PEXPIRE', K_PLAYER .. pid, int(ENDED_TTL_MS))
+    return
+  end
   if LIVE[rec.state] and present(rec.session) then
     cancel_session(rec.session, pid, TEXT_PEER_DISCONNECTED)
   end
