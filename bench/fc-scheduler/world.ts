@@ -16,7 +16,8 @@ import type { InvariantName, Violation } from "../../sim/oracle/invariants.ts";
 import { boundsFor, Oracle } from "../../sim/oracle/oracle.ts";
 import { readLegacyView } from "../../sim/oracle/readers/legacy.ts";
 import type { KeyspaceSource, ServerView } from "../../sim/oracle/server-view.ts";
-import { Player, type PlayerConnection, type PlayerHost } from "../../sim/players/player.ts";
+import type { Player, PlayerConnection, PlayerHost } from "../../sim/players/player.ts";
+import { buildRoster } from "../../sim/players/roster.ts";
 import { Rng } from "../../sim/random/rng.ts";
 import type { WorldOptions } from "../../sim/scenario/options.ts";
 import { FifoGate } from "./fifo-gate.ts";
@@ -244,13 +245,10 @@ export class FcWorld {
       act: (player, delayMs, label, action) => this.act(player, delayMs, label, action),
       matched: (player) => this.newlyMatched.push(player),
     };
-    options.players.forEach((behaviour, index) => {
-      const mode = this.config.gameModes[index % this.config.gameModes.length]?.name ?? "Normal_1v1";
-      const id = behaviour === "malformed-frames" ? `player-${index + 1}` : playerRng.uuid();
-      const player = new Player(id, mode, behaviour, host, playerRng.fork(`p${index}`));
+    for (const { player, joinAfterMs } of buildRoster(options, this.config, playerRng, host)) {
       this.players.push(player);
-      this.act(player, playerRng.int(0, options.joinWindowMs), "join", () => player.start());
-    });
+      this.act(player, joinAfterMs, "join", () => player.start());
+    }
   }
 
   private act(player: Player, delayMs: number, label: string, action: () => void): void {

@@ -16,7 +16,8 @@ import { corrupt } from "./foreign-writer.ts";
 import { SimConnection } from "./sim-connection.ts";
 import { SimDedicatedServer } from "./sim-dedicated-server.ts";
 import { SimInstance } from "./sim-instance.ts";
-import { Player, type PlayerHost } from "../players/player.ts";
+import type { Player, PlayerHost } from "../players/player.ts";
+import { buildRoster } from "../players/roster.ts";
 import { SimRedisPort } from "./sim-redis-port.ts";
 import { NO_FAULTS } from "./faults.ts";
 
@@ -171,13 +172,10 @@ export class World {
       act: (player, delayMs, label, action) => this.act(player, delayMs, label, action),
       matched: (player) => this.newlyMatched.push(player),
     };
-    options.players.forEach((behaviour, index) => {
-      const mode = this.config.gameModes[index % this.config.gameModes.length]?.name ?? "Normal_1v1";
-      const id = behaviour === "malformed-frames" ? `player-${index + 1}` : playerRng.uuid();
-      const player = new Player(id, mode, behaviour, host, playerRng.fork(`p${index}`));
+    for (const { player, joinAfterMs } of buildRoster(options, this.config, playerRng, host)) {
       this.players.push(player);
-      this.act(player, playerRng.int(0, options.joinWindowMs), "join", () => player.start());
-    });
+      this.act(player, joinAfterMs, "join", () => player.start());
+    }
   }
 
   private act(player: Player, delayMs: number, label: string, action: () => void): void {

@@ -68,7 +68,7 @@ function loadScripts(): Record<ScriptName, LuaScript> {
   return scripts;
 }
 
-/** Each script read once per process. */
+/** Each script read once, when this module loads. */
 export const SCRIPTS: Readonly<Record<ScriptName, LuaScript>> = loadScripts();
 
 /**
