@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import type { LuaScript, RedisArg, RedisPort, RedisReply } from "../ports/index.ts";
 import { ENDED_SESSION_TTL_MS, KeyPrefix, Keys, LIVE_SESSION_TTL_GRACE_MS } from "./keys.ts";
+import { linkLibrary } from "./lua-library.ts";
 import { FixedText } from "./messages.ts";
 
 export const SCRIPT_NAMES = [
@@ -62,9 +63,12 @@ function readLua(name: string): string {
 }
 
 function loadScripts(): Record<ScriptName, LuaScript> {
-  const shared = `${prelude()}${readLua("lib")}\n`;
+  const library = readLua("lib");
   const scripts = {} as Record<ScriptName, LuaScript>;
-  for (const name of SCRIPT_NAMES) scripts[name] = { name: `fixed:${name}`, source: `${shared}${readLua(name)}` };
+  for (const name of SCRIPT_NAMES) {
+    const body = readLua(name);
+    scripts[name] = { name: `fixed:${name}`, source: `${prelude()}${linkLibrary(library, body)}\n${body}` };
+  }
   return scripts;
 }
 
