@@ -414,25 +414,30 @@ export class World {
   }
 }
 
-/** The engine with every executed command reported, replies and error replies alike. */
-function recording(redis: SimulatedRedis, onCommand: NonNullable<RunRequest["onCommand"]>): SimulatedRedis {
+/** The engine with its `execute` wrapped; everything else goes straight through. */
+function aroundExecute(redis: SimulatedRedis, execute: SimulatedRedis["execute"]): SimulatedRedis {
   return {
-    execute(command, args) {
-      try {
-        const reply = redis.execute(command, args);
-        onCommand(command, args, { reply });
-        return reply;
-      } catch (error) {
-        if (error instanceof RedisCommandError) onCommand(command, args, { error: error.message });
-        throw error;
-      }
-    },
+    execute,
     subscribe: (subscriber, channel) => redis.subscribe(subscriber, channel),
     psubscribe: (subscriber, pattern) => redis.psubscribe(subscriber, pattern),
     disconnect: (subscriber) => redis.disconnect(subscriber),
     inspect: (key) => redis.inspect(key),
     keys: () => redis.keys(),
   };
+}
+
+/** The engine with every executed command reported, replies and error replies alike. */
+function recording(redis: SimulatedRedis, onCommand: NonNullable<RunRequest["onCommand"]>): SimulatedRedis {
+  return aroundExecute(redis, (command, args) => {
+    try {
+      const reply = redis.execute(command, args);
+      onCommand(command, args, { reply });
+      return reply;
+    } catch (error) {
+      if (error instanceof RedisCommandError) onCommand(command, args, { error: error.message });
+      throw error;
+    }
+  });
 }
 
 const acceptAll = (): boolean => true;
@@ -450,19 +455,12 @@ const inFlight = (step: Step): boolean =>
 
 /** The engine with the time spent executing commands added to a profile. */
 function timed(redis: SimulatedRedis, profile: StepProfile): SimulatedRedis {
-  return {
-    execute(command, args) {
-      const started = performance.now();
-      try {
-        return redis.execute(command, args);
-      } finally {
-        profile.redis += performance.now() - started;
-      }
-    },
-    subscribe: (subscriber, channel) => redis.subscribe(subscriber, channel),
-    psubscribe: (subscriber, pattern) => redis.psubscribe(subscriber, pattern),
-    disconnect: (subscriber) => redis.disconnect(subscriber),
-    inspect: (key) => redis.inspect(key),
-    keys: () => redis.keys(),
-  };
+  return aroundExecute(redis, (command, args) => {
+    const started = performance.now();
+    try {
+      return redis.execute(command, args);
+    } finally {
+      profile.redis += performance.now() - started;
+    }
+  });
 }
