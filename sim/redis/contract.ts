@@ -18,6 +18,8 @@ export interface EngineOptions {
   now(): number;
   /** Seeded uniform [0, 1): SPOP, SRANDMEMBER, Lua math.random. */
   random(): number;
+  /** Scripts compiled to JS where possible (the default), or always interpreted (conformance runs both). */
+  lua?: "compiled" | "interpreted";
   /** Called synchronously for every PUBLISH (from a client or from a script). */
   onPublish?(deliveries: readonly Delivery[]): void;
 }

@@ -35,7 +35,7 @@ class Engine implements SimulatedRedis {
     private readonly publishTo: (deliveries: readonly Delivery[]) => void,
   ) {
     this.keyspace = new Keyspace(options.now);
-    const scripting = new Scripting({ call: (name, args) => this.fromScript(name, args), random: options.random });
+    const scripting = new Scripting({ call: (name, args) => this.fromScript(name, args), random: options.random }, options.lua);
     this.context = {
       keys: this.keyspace,
       now: options.now,

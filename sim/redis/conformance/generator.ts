@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import type { Command } from "./command.ts";
-import { CONFORMANCE_SCRIPTS } from "./scripts.ts";
+import { CONFORMANCE_SCRIPTS, LUA51_ONLY_SCRIPTS } from "./scripts.ts";
 
 /**
  * Random command sequences over the commands the servers use. Alphabets are tiny so that keys, members and
@@ -60,7 +60,7 @@ const zrangeOptions = options(
   group(cased("LIMIT"), integer, integer),
 );
 
-const script = fc.constantFrom(...CONFORMANCE_SCRIPTS);
+const script = fc.constantFrom(...CONFORMANCE_SCRIPTS, ...LUA51_ONLY_SCRIPTS);
 const scriptCall = fc
   .tuple(cased("EVAL"), script, fc.array(key, { maxLength: 2 }), fc.array(value, { maxLength: 2 }))
   .map(([name, body, keys, argv]) => ({

@@ -2,6 +2,9 @@
  * Lua bodies for conformance runs, each exercising a Redis <-> Lua conversion rule or a script error path.
  * Bodies avoid outputs that legitimately differ between runs (random picks, cjson object key order).
  */
+/** Where Lua 5.1 (Redis) and 5.3 (fengari) part: the compiled path follows 5.1, and real Redis judges it. */
+export const LUA51_ONLY_SCRIPTS: readonly string[] = ["error(42)", "return table.concat({1, {}, 3})", "return string.rep('ab', 3, ',')"];
+
 export const CONFORMANCE_SCRIPTS: readonly string[] = [
   "return redis.call('GET', KEYS[1])",
   "return redis.call('INCR', KEYS[1])",
@@ -72,4 +75,11 @@ export const CONFORMANCE_SCRIPTS: readonly string[] = [
   "local n = tonumber(ARGV[1]) or 0 return string.format('%5.2f|%x|%u|%c|%+.3d|%-6i|%#o', n, n, n, 65, n, n, n)",
   "return {tostring(math.floor(tonumber(ARGV[1]) or 0)), tostring(math.ceil(tonumber(ARGV[1]) or 0)), tostring(tonumber(ARGV[1], 10))}",
   "redis.call('SET', KEYS[1], tonumber(ARGV[1]) or 'none') return redis.call('GET', KEYS[1])",
+  "local function f(...) return select('#', ...), ... end return {f(1, nil, 3)}",
+  "local function f() return 1, 2 end return {(f())}",
+  "local t = {'pear', 'apple', 'fig', 'kiwi', 'date'} table.sort(t, function(a, b) return #a < #b end) return t",
+  "local out = {} for k, v in string.gmatch('a=1, b=2', '(%w+)=(%w+)') do out[#out + 1] = k .. v end return out",
+  "return {string.gsub('hello world', '(o)', '[%1]')}",
+  "return {string.find(ARGV[1] or '', '%d+')}",
+  "return {tostring(1e15), tostring(0.1), 10 % -3, -10 % 3, '10' + 5}",
 ];

@@ -15,14 +15,14 @@ import {
 export const JSON_NULL = Object.freeze({ cjsonNull: true });
 
 const TYPE_NAMES = ["nil", "boolean", "userdata", "number", "string", "table", "function", "userdata", "thread"];
-const MAX_DEPTH = 1000;
+export const MAX_DEPTH = 1000;
 /** lua-cjson's defaults: a table keyed 1..max with max > 2 * count and max > 10 is "excessively sparse". */
-const SPARSE_RATIO = 2;
-const SPARSE_SAFE = 10;
+export const SPARSE_RATIO = 2;
+export const SPARSE_SAFE = 10;
 
 export class CjsonError extends Error {}
 
-function escapeString(text: string): string {
+export function escapeString(text: string): string {
   let out = '"';
   for (let i = 0; i < text.length; i++) {
     const ch = text[i] as string;
@@ -143,13 +143,16 @@ function pushJson(L: LuaState, value: unknown): void {
   }
 }
 
-/** lua-cjson's decode; pushes the decoded value. */
-export function decodeJson(L: LuaState, text: string): void {
-  let value: unknown;
+/** JSON text as lua-cjson reads it, before it becomes Lua values; throws lua-cjson's error text. */
+export function parseJson(text: string): unknown {
   try {
-    value = JSON.parse(text);
+    return JSON.parse(text);
   } catch {
     throw new CjsonError("Expected value but found invalid token at character 1");
   }
-  pushJson(L, value);
+}
+
+/** lua-cjson's decode; pushes the decoded value. */
+export function decodeJson(L: LuaState, text: string): void {
+  pushJson(L, parseJson(text));
 }

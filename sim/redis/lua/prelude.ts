@@ -10,6 +10,9 @@ table.getn = function(t) return #t end
 math.pow = function(x, y) return x ^ y end
 math.mod = math.fmod
 math.log10 = function(x) return math.log(x, 10) end
+local rep = string.rep
+-- Lua 5.1's string.rep has no separator argument.
+string.rep = function(s, n) return rep(s, n) end
 os, io, package, require, dofile, loadfile, utf8 = nil, nil, nil, nil, nil, nil, nil
 
 local rawpcall, pack, tunpack = pcall, table.pack, table.unpack

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { RedisCommandError, type RedisReply } from "../contract.ts";
-import { formatDouble, integerReply } from "../numbers.ts";
+import { formatDouble } from "../numbers.ts";
 import { formatFloatSpec, formatIntegerSpec } from "../printf.ts";
 import { Status, type EngineReply } from "../reply.ts";
 import { CjsonError, decodeJson, encodeJson, JSON_NULL } from "./cjson.ts";
@@ -18,23 +18,7 @@ import {
   type LuaState,
 } from "./fengari.ts";
 import { ERROR_HANDLER, PRELUDE } from "./prelude.ts";
-
-/** What scripts reach outside Lua: command execution and the engine's seeded random source. */
-export interface ScriptHost {
-  /** Runs a command on behalf of a script; throws RedisCommandError with Redis's script-side texts. */
-  call(command: string, args: string[]): EngineReply;
-  random(): number;
-}
-
-/** Between runs no engine is attached; a call then is a bug in the runtime, not a script error. */
-const NO_HOST: ScriptHost = {
-  call: () => {
-    throw new Error("redis.call outside a script run");
-  },
-  random: () => {
-    throw new Error("math.random outside a script run");
-  },
-};
+import { integerFromLua, NO_HOST, type ScriptHost } from "./script-host.ts";
 
 let shared: LuaRuntime | null = null;
 
@@ -137,6 +121,37 @@ export class LuaRuntime {
       lua.lua_settop(L, STACK_FLOOR);
       this.host = NO_HOST;
     }
+  }
+
+  /**
+   * The globals scripts see, each with its member names when it is a table: what the compiled path must
+   * either implement or leave to this interpreter.
+   */
+  globalShape(): Map<string, string[] | null> {
+    const L = this.L;
+    const shape = new Map<string, string[] | null>();
+    lua.lua_pushglobaltable(L);
+    const globals = lua.lua_gettop(L);
+    lua.lua_pushnil(L);
+    while (lua.lua_next(L, globals) !== 0) {
+      const name = this.stringAt(-2);
+      if (name !== null) {
+        const members: string[] = [];
+        if (lua.lua_type(L, -1) === LUA_TTABLE) {
+          const table = lua.lua_gettop(L);
+          lua.lua_pushnil(L);
+          while (lua.lua_next(L, table) !== 0) {
+            const member = this.stringAt(-2);
+            if (member !== null) members.push(member);
+            lua.lua_pop(L, 1);
+          }
+          shape.set(name, members);
+        } else shape.set(name, null);
+      }
+      lua.lua_pop(L, 1);
+    }
+    lua.lua_pop(L, 1);
+    return shape;
   }
 
   private setArray(name: string, values: readonly string[]): void {
@@ -489,17 +504,6 @@ export class LuaRuntime {
       throw new Error(`Lua setup failed: ${this.popString()}`);
     }
   }
-}
-
-/**
- * A Lua number as an integer reply: Redis casts it to long long (truncation; out of range gives the
- * minimum int64 on x86), and ioredis parses the digits back into a double.
- */
-function integerFromLua(value: number): number {
-  if (Number.isNaN(value) || value >= 2 ** 63 || value < -(2 ** 63)) return integerReply("-9223372036854775808");
-  const truncated = Math.trunc(value);
-  if (truncated === 0) return 0;
-  return Math.abs(truncated) <= Number.MAX_SAFE_INTEGER ? truncated : integerReply(BigInt(truncated).toString());
 }
 
 export function sha1Hex(body: string): string {

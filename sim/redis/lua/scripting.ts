@@ -1,18 +1,36 @@
 import type { RedisReply } from "../contract.ts";
 import { ERR, fail } from "../errors.ts";
 import { parseInteger } from "../numbers.ts";
-import { sha1Hex, sharedLuaRuntime, type ScriptHost } from "./runtime.ts";
+import { sha1Hex, sharedLuaRuntime } from "./runtime.ts";
+import { CompiledScripts, type CompiledChunk } from "./compiled/compiled-scripts.ts";
+import type { ScriptHost } from "./script-host.ts";
+
+/** How an engine runs scripts: compiled to JS where it can (the default), or always on the fengari interpreter. */
+export type LuaMode = "compiled" | "interpreted";
+
+let sharedCompiled: CompiledScripts | null = null;
+
+/** The thread's compiled scripts, which share the interpreter's view of the globals. */
+function compiledScripts(): CompiledScripts {
+  sharedCompiled ??= new CompiledScripts(sharedLuaRuntime().globalShape());
+  return sharedCompiled;
+}
 
 /**
- * One engine's script cache behind EVAL, EVALSHA and SCRIPT. Compiled functions live in the thread's shared
- * Lua state; what this engine has loaded (and SCRIPT FLUSH forgets) is its own.
+ * One engine's script cache behind EVAL, EVALSHA and SCRIPT. Every body is compiled by the interpreter (its
+ * syntax errors are Lua's), and to JS where possible; both live per thread, shared by every engine. What this
+ * engine has loaded (and SCRIPT FLUSH forgets) is its own.
  */
-export class Scripting {  /** sha1 of every cached body; SCRIPT FLUSH clears it. */
-  private readonly loaded = new Set<string>();
+export class Scripting {
+  /** sha1 of every cached body, with its compiled chunk (null: interpreted); SCRIPT FLUSH clears it. */
+  private readonly loaded = new Map<string, CompiledChunk | null>();
   /** Bodies already hashed: callers pass the same source string on every call. */
   private readonly shaOf = new Map<string, string>();
 
-  constructor(private readonly host: ScriptHost) {}
+  constructor(
+    private readonly host: ScriptHost,
+    private readonly mode: LuaMode = "compiled",
+  ) {}
 
   load(body: string): string {
     let sha = this.shaOf.get(body);
@@ -22,7 +40,7 @@ export class Scripting {  /** sha1 of every cached body; SCRIPT FLUSH clears it.
     }
     if (!this.loaded.has(sha)) {
       sharedLuaRuntime().compile(sha, body);
-      this.loaded.add(sha);
+      this.loaded.set(sha, this.mode === "compiled" ? compiledScripts().compile(sha, body) : null);
     }
     return sha;
   }
@@ -36,15 +54,20 @@ export class Scripting {  /** sha1 of every cached body; SCRIPT FLUSH clears it.
   }
 
   eval(body: string, rest: string[]): RedisReply {
-    const [keys, argv] = splitKeys(rest);
-    return sharedLuaRuntime().run(this.load(body), keys, argv, this.host);
+    return this.run(this.load(body), rest);
   }
 
   evalSha(sha: string, rest: string[]): RedisReply {
-    const [keys, argv] = splitKeys(rest);
     const id = sha.toLowerCase();
     if (!this.loaded.has(id)) fail(ERR.noScript);
-    return sharedLuaRuntime().run(id, keys, argv, this.host);
+    return this.run(id, rest);
+  }
+
+  private run(sha: string, rest: string[]): RedisReply {
+    const [keys, argv] = splitKeys(rest);
+    const chunk = this.loaded.get(sha);
+    if (chunk) return compiledScripts().run(sha, chunk, keys, argv, this.host);
+    return sharedLuaRuntime().run(sha, keys, argv, this.host);
   }
 }
 

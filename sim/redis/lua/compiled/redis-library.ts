@@ -1,0 +1,101 @@
+import { createHash } from "node:crypto";
+import { RedisCommandError } from "../../contract.ts";
+import { formatDouble } from "../../numbers.ts";
+import { Status, type EngineReply } from "../../reply.ts";
+import type { ScriptHost } from "../script-host.ts";
+import { LuaTable } from "./lua-table.ts";
+import { position, raiseNative } from "./operators.ts";
+import { fromBinary, LuaError, numberToString, toBinary, type LuaFunction } from "./values.ts";
+
+/** The `redis` table of compiled scripts: the same conversions as the interpreted path (runtime.ts). */
+
+const ARG_TYPE_ERROR = "ERR Lua redis lib command arguments must be strings or integers";
+const NO_ARGS_ERROR = "ERR Please specify at least one argument for this redis lib call";
+
+/** Redis -> Lua, as redis.call hands replies to scripts. */
+export function toLuaValue(reply: EngineReply): unknown {
+  if (typeof reply === "string") return toBinary(reply);
+  if (typeof reply === "number") return reply;
+  if (reply === null) return false;
+  if (reply instanceof Status) {
+    const table = new LuaTable();
+    table.setStr("ok", toBinary(reply.text));
+    return table;
+  }
+  return new LuaTable(reply.map(toLuaValue));
+}
+
+function errorTable(message: string): LuaTable {
+  const table = new LuaTable();
+  table.setStr("err", toBinary(message));
+  return table;
+}
+
+function command(host: () => ScriptHost, raise: boolean): LuaFunction {
+  return (...args: unknown[]) => {
+    let failure: string | null = args.length === 0 ? NO_ARGS_ERROR : null;
+    const strings: string[] = [];
+    for (let i = 0; i < args.length && failure === null; i++) {
+      const arg = args[i];
+      if (typeof arg === "string") strings.push(fromBinary(arg));
+      else if (typeof arg === "number") strings.push(formatDouble(arg));
+      else failure = ARG_TYPE_ERROR;
+    }
+    if (failure === null) {
+      try {
+        return toLuaValue(host().call(strings[0] as string, strings.slice(1)));
+      } catch (error) {
+        if (!(error instanceof RedisCommandError)) throw error;
+        failure = error.message;
+      }
+    }
+    if (raise) throw new LuaError(errorTable(failure), position.line > 0 ? position.line : null);
+    return errorTable(failure);
+  };
+}
+
+function sanitize(text: string): string {
+  const full = text.startsWith("-") ? text : `-${text}`;
+  const space = full.indexOf(" ");
+  const [code, message] = space >= 0 ? [full.slice(1, space), full.slice(space + 1)] : ["ERR", full.slice(1)];
+  return `${code} ${message.replace(/^[\r\n]+/, "").replace(/[\r\n]+$/, "")}`;
+}
+
+function reply(field: "err" | "ok", args: unknown[], wrap: (text: string) => string): LuaTable {
+  const table = new LuaTable();
+  const text = args[0];
+  if (args.length !== 1 || typeof text !== "string") table.setStr("err", "ERR wrong number or type of arguments");
+  else table.setStr(field, wrap(text));
+  return table;
+}
+
+export function redisFunctions(host: () => ScriptHost): Record<string, unknown> {
+  const noop = () => undefined;
+  return {
+    call: command(host, true),
+    pcall: command(host, false),
+    error_reply: (...args: unknown[]) => reply("err", args, sanitize),
+    status_reply: (...args: unknown[]) => reply("ok", args, (text) => text),
+    sha1hex: (...args: unknown[]) => {
+      if (args.length !== 1) return raiseNative("wrong number of arguments");
+      const value = args[0];
+      const text = typeof value === "string" ? value : typeof value === "number" ? numberToString(value) : "";
+      return createHash("sha1").update(Buffer.from(text, "latin1")).digest("hex");
+    },
+    log: noop,
+    replicate_commands: () => true,
+    set_repl: noop,
+    setresp: noop,
+    breakpoint: () => false,
+    debug: noop,
+    LOG_DEBUG: 0,
+    LOG_VERBOSE: 1,
+    LOG_NOTICE: 2,
+    LOG_WARNING: 3,
+    REPL_NONE: 0,
+    REPL_AOF: 1,
+    REPL_SLAVE: 2,
+    REPL_REPLICA: 2,
+    REPL_ALL: 3,
+  };
+}
