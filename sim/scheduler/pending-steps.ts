@@ -20,7 +20,18 @@ export class PendingSteps {
   }
 
   add(spec: StepSpec): Step {
-    const step: Step = { ...spec, id: this.nextId++, cancelled: false };
+    // Spelled out rather than spread: every step then has one shape, which keeps the hot paths monomorphic.
+    const step: Step = {
+      lane: spec.lane,
+      source: spec.source,
+      owner: spec.owner,
+      kind: spec.kind,
+      label: spec.label,
+      readyAt: spec.readyAt,
+      run: spec.run,
+      id: this.nextId++,
+      cancelled: false,
+    };
     const queue = this.sources.get(step.source);
     if (queue) queue.push(step);
     else this.sources.set(step.source, [step]);
