@@ -45,7 +45,20 @@ export async function runOnce(spec: RunSpec): Promise<Trace> {
     violations: result.violations,
     steps: result.steps,
   } as const;
-  return { ...body, hash: traceHash(body) };
+  return withLazyHash(body);
+}
+
+/**
+ * The trace with its hash computed on first read and kept: most runs (a passing fuzz seed, a benchmark) are
+ * never replayed or written, and hashing a whole trace costs as much as a tenth of running it. The property is
+ * enumerable, so JSON and structured clones carry it as a plain value.
+ */
+function withLazyHash(body: Omit<Trace, "hash">): Trace {
+  let hash: string | null = null;
+  return Object.defineProperty({ ...body } as Trace, "hash", {
+    enumerable: true,
+    get: () => (hash ??= traceHash(body)),
+  });
 }
 
 /** Re-executes a recorded run from its decision list (replay, reports), with optional observers. */
