@@ -1,5 +1,7 @@
 import seedrandom from "seedrandom";
 
+const HEX = "0123456789abcdef";
+
 /** The run's only source of randomness: every draw comes from one seeded stream, in a fixed order. */
 export class Rng {
   private readonly next: () => number;
@@ -29,12 +31,12 @@ export class Rng {
 
   private hex(length: number): string {
     let out = "";
-    for (let i = 0; i < length; i++) out += Math.floor(this.next() * 16).toString(16);
+    for (let i = 0; i < length; i++) out += HEX[Math.floor(this.next() * 16)];
     return out;
   }
 
   uuid(): string {
-    const variant = (8 + Math.floor(this.next() * 4)).toString(16);
+    const variant = HEX[8 + Math.floor(this.next() * 4)];
     return `${this.hex(8)}-${this.hex(4)}-4${this.hex(3)}-${variant}${this.hex(3)}-${this.hex(12)}`;
   }
 
