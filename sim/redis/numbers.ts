@@ -79,8 +79,16 @@ function scaleByPowerOfTwo(value: number, exponent: number): number {
   return result;
 }
 
+/**
+ * A plain decimal numeral (optional '-', digits, at most one '.', no exponent) short enough that it can neither
+ * overflow nor underflow: what scripts and commands pass nearly always, read by Number exactly as the full
+ * grammar below would read it.
+ */
+const PLAIN_DECIMAL = /^-?(?:[0-9]+\.?[0-9]*|\.[0-9]+)$/;
+
 /** C strtod on a string; null when it reads nothing (its end pointer stays at the start). */
 export function strtod(text: string): Strtod | null {
+  if (text.length <= 20 && PLAIN_DECIMAL.test(text)) return { value: Number(text), end: text.length, outOfRange: false };
   const match = STRTOD.exec(text);
   if (match === null) return null;
   const [read, sign, hexWhole, hexFraction, hexExponent, decimalDigits, infinite, nan] = match;
