@@ -1,4 +1,4 @@
-import type { Step, StepSpec } from "./step.ts";
+import type { Step, StepKind, StepSpec } from "./step.ts";
 
 /**
  * Every pending step, grouped by FIFO source, with the virtual clock. Steps of a paused owner stay pending
@@ -10,6 +10,7 @@ export class PendingSteps {
   private readonly sources = new Map<string, Step[]>();
   private readonly pausedUntil = new Map<string, number>();
   private count = 0;
+  private readonly kinds = new Map<StepKind, number>();
 
   constructor(start: number) {
     this.now = start;
@@ -36,6 +37,7 @@ export class PendingSteps {
     if (queue) queue.push(step);
     else this.sources.set(step.source, [step]);
     this.count++;
+    this.counted(step.kind, 1);
     return step;
   }
 
@@ -48,6 +50,7 @@ export class PendingSteps {
     if (index >= 0) {
       queue.splice(index, 1);
       this.count--;
+      this.counted(step.kind, -1);
       if (queue.length === 0) this.sources.delete(step.source);
     }
   }
@@ -60,6 +63,7 @@ export class PendingSteps {
         if (step.owner !== owner) return true;
         step.cancelled = true;
         removed++;
+        this.counted(step.kind, -1);
         return false;
       });
       if (kept.length === 0) this.sources.delete(source);
@@ -67,6 +71,21 @@ export class PendingSteps {
     }
     this.count -= removed;
     return removed;
+  }
+
+  /** How many steps of a kind are pending. */
+  pending(kind: StepKind): number {
+    return this.kinds.get(kind) ?? 0;
+  }
+
+  private counted(kind: StepKind, delta: number): void {
+    this.kinds.set(kind, (this.kinds.get(kind) ?? 0) + delta);
+  }
+
+  /** Some owner is paused now. */
+  anyPaused(): boolean {
+    for (const until of this.pausedUntil.values()) if (until > this.now) return true;
+    return false;
   }
 
   pause(owner: string, until: number): void {
@@ -122,6 +141,7 @@ export class PendingSteps {
     if (!queue || queue[0] !== step) throw new Error(`step ${step.id} is not the head of ${step.source}`);
     queue.shift();
     this.count--;
+    this.counted(step.kind, -1);
     if (queue.length === 0) this.sources.delete(step.source);
   }
 }

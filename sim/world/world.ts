@@ -106,6 +106,7 @@ export class World {
   private viewDirty = true;
   private view: ServerView | null = null;
   private readonly rng: Rng;
+  private readonly faultRates: boolean;
 
   constructor(private readonly request: RunRequest) {
     const { options, variant, seed } = request;
@@ -113,6 +114,7 @@ export class World {
     this.rng = new Rng(`world:${request.scenario}:${seed}`);
     const redisRng = this.rng.fork("redis");
     this.context = { steps: this.steps, rng: this.rng.fork("network"), faults: { ...options.faults } };
+    this.faultRates = Object.values(options.faults).some((rate) => rate > 0);
     this.redis = createSimulatedRedis({
       now: () => this.steps.now,
       random: () => redisRng.float(),
@@ -343,8 +345,16 @@ export class World {
     }
   }
 
-  /** Runs until `until` (virtual, absolute) or `done()`; false when the step budget ran out. */
-  private async runUntil(until: number, done: () => boolean, accept: (step: Step) => boolean = acceptAll): Promise<boolean> {
+  /**
+   * Runs until `until` (virtual, absolute), or until `over()` holds when nothing is left to run at this instant,
+   * or until `done()` holds once time moved to the next pending step; false when the step budget ran out.
+   */
+  private async runUntil(
+    until: number,
+    done: () => boolean,
+    accept: (step: Step) => boolean = acceptAll,
+    over: () => boolean = never,
+  ): Promise<boolean> {
     const { maxSteps } = this.request.options;
     for (;;) {
       if (this.stepIndex >= maxSteps) return false;
@@ -353,6 +363,7 @@ export class World {
       const ready = this.steps.enabled(this.request.options.raceWindowMs);
       const enabled = accept === acceptAll ? ready : ready.filter(accept);
       if (enabled.length === 0) {
+        if (over()) return true;
         const next = this.steps.nextReadyTime(accept);
         if (next === null || next > until) {
           this.steps.now = Math.max(this.steps.now, Math.min(until, next ?? until));
@@ -386,11 +397,23 @@ export class World {
     );
   }
 
+  /**
+   * Nothing is left that only the active phase brings: every fault event struck, no client action is planned
+   * (clients still react to what they receive while settling), no instance is paused, and no fault rate would
+   * strike what remains. Ending the phase here ends nothing but idle time: the settle phase that follows runs
+   * its full minimum, long enough for every timeout and sweep.
+   */
+  private activeOver(): boolean {
+    return (
+      !this.faultRates &&
+      this.steps.pending("client") === 0 &&
+      this.steps.pending("fault") === 0 &&
+      !this.steps.anyPaused()
+    );
+  }
+
   async run(): Promise<RunResult> {
     const { options } = this.request;
-    const activeEnd = EPOCH + options.activeMs;
-    const settleMin = activeEnd + options.settleMs;
-    const settleMax = activeEnd + options.maxSettleMs;
     const finish = (verdict: RunResult["verdict"], note: string | null): RunResult => ({
       verdict,
       violations: this.oracle.violations,
@@ -400,14 +423,20 @@ export class World {
       note,
     });
 
-    if (!(await this.runUntil(activeEnd, () => false))) return finish("incomplete", "step budget ran out in the active phase");
+    const activeEnd = EPOCH + options.activeMs;
+    if (!(await this.runUntil(activeEnd, never, acceptAll, () => this.activeOver()))) {
+      return finish("incomplete", "step budget ran out in the active phase");
+    }
+    const settleFrom = Math.min(this.steps.now, activeEnd);
+    const settleMin = settleFrom + options.settleMs;
+    const settleMax = settleFrom + options.maxSettleMs;
     Object.assign(this.context.faults, NO_FAULTS);
-    if (!(await this.runUntil(settleMin, () => false))) return finish("incomplete", "step budget ran out while settling");
+    if (!(await this.runUntil(settleMin, never))) return finish("incomplete", "step budget ran out while settling");
     if (!(await this.runUntil(settleMax, () => this.quiet()))) return finish("incomplete", "step budget ran out while settling");
     if (this.oracle.violations.length > 0) return finish("fail", null);
 
     for (const instance of this.instances.values()) if (instance.alive) await instance.server.stop();
-    const drained = await this.runUntil(this.steps.now + 60_000, () => false, inFlight);
+    const drained = await this.runUntil(this.steps.now + 60_000, never, inFlight);
     if (!drained) return finish("incomplete", "step budget ran out while draining");
     this.oracle.atEnd(Math.max(0, this.stepIndex - 1), this.steps.now - EPOCH, this.currentView());
     return finish(this.oracle.violations.length > 0 ? "fail" : "pass", null);
@@ -441,6 +470,7 @@ function recording(redis: SimulatedRedis, onCommand: NonNullable<RunRequest["onC
 }
 
 const acceptAll = (): boolean => true;
+const never = (): boolean => false;
 
 /** What the drain lets finish once the servers stopped: deliveries already on their way, not new actions. */
 const inFlight = (step: Step): boolean =>
