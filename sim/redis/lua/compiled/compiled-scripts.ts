@@ -63,6 +63,13 @@ function setPositional(table: LuaTable, values: unknown[]): void {
 
 const HELPERS = { ...operators, LuaTable, Multi, NOTHING, first, all, forIterator, setPositional };
 
+/** Natives that may return no value or several (or never return): the rest always return exactly one. */
+const MULTI_VALUED = new Set([
+  "B_assert", "B_error", "B_ipairs", "B_next", "B_pairs", "B_pcall", "B_select", "B_unpack",
+  "L_string_byte", "L_string_find", "L_string_gsub", "L_string_match", "L_math_modf",
+  "L_table_insert", "L_table_remove", "L_table_sort",
+]);
+
 /**
  * The compile-time view of the globals: implemented natives and library members by name; whatever the
  * interpreter has that is not implemented here makes a script interpreted; anything else does not exist.
@@ -80,6 +87,7 @@ function environment(shape: ReadonlyMap<string, string[] | null>): CompileEnviro
       }
       return shape.has(name) ? { kind: "unsupported" } : { kind: "missing" };
     },
+    singleValued: (js) => js in NATIVES && typeof NATIVES[js] === "function" && !MULTI_VALUED.has(js),
   };
 }
 

@@ -20,6 +20,8 @@ export type GlobalBinding =
 
 export interface CompileEnvironment {
   global(name: string): GlobalBinding;
+  /** A native (by its JS name) that always returns exactly one value: its calls need no `first()`. */
+  singleValued(js: string): boolean;
 }
 
 interface FunctionState {
@@ -354,8 +356,11 @@ export class LuaToJs {
         return this.indexExpression(node, scope);
       case "CallExpression":
       case "StringCallExpression":
-      case "TableCallExpression":
-        return `first(${this.call(node, scope)})`;
+      case "TableCallExpression": {
+        const native = this.staticNative(node.base, scope);
+        const call = this.call(node, scope);
+        return native !== null && this.env.singleValued(native) ? call : `first(${call})`;
+      }
       case "TableConstructorExpression":
         return this.table(node, scope);
       case "BinaryExpression":

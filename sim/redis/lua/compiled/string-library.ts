@@ -1,6 +1,6 @@
 import { formatFloatSpec, formatIntegerSpec } from "../../printf.ts";
 import { argError, checkInteger, checkNumber, checkString, optInteger } from "./arguments.ts";
-import { expandReplacement, find, gmatch, gsub, match, PatternError, type Capture } from "./lua-pattern.ts";
+import { find, gmatch, gsub, match, PatternError, type Capture } from "./lua-pattern.ts";
 import { LuaTable } from "./lua-table.ts";
 import { position, raiseNative } from "./operators.ts";
 import { first, Multi, NOTHING, numberToString, typeName, type LuaFunction } from "./values.ts";
@@ -74,6 +74,11 @@ function padded(spec: string, text: string): string {
 
 function format(...args: unknown[]): string {
   const template = checkString(args, 1, "format");
+  const only = args[1];
+  // The servers' int(): string.format('%.0f', x) on an integral double prints its digits.
+  if (template === "%.0f" && args.length === 2 && typeof only === "number" && Number.isInteger(only) && Math.abs(only) < 1e21 && !Object.is(only, -0)) {
+    return String(only);
+  }
   let out = "";
   let arg = 1;
   for (let i = 0; i < template.length; ) {
@@ -168,11 +173,12 @@ function gsubNative(...args: unknown[]): unknown {
   }
   const max = optInteger(args, 4, "gsub", s.length + 1);
   const line = position.line;
-  const replace = (whole: string, captures: Capture[]): string | null => {
-    if (typeof replacement === "string" || typeof replacement === "number") {
-      const template = typeof replacement === "number" ? numberToString(replacement) : replacement;
-      return patternCall(() => expandReplacement(template, whole, captures));
-    }
+  if (typeof replacement === "string" || typeof replacement === "number") {
+    // A template goes to the matcher itself, which builds only the captures it names (as Lua 5.1 does).
+    const template = typeof replacement === "number" ? numberToString(replacement) : replacement;
+    return new Multi(patternCall(() => gsub(s, pattern, template, max)));
+  }
+  const replace = (_whole: string, captures: Capture[]): string | null => {
     const key = captures[0];
     const value = replacement instanceof LuaTable ? replacement.get(key) : first((replacement as LuaFunction)(...captures));
     position.line = line;
