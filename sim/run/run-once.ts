@@ -16,6 +16,7 @@ export interface RunSpec {
   onCommand?: RunRequest["onCommand"];
   bare?: boolean;
   profile?: RunRequest["profile"];
+  lua?: RunRequest["lua"];
 }
 
 /** Runs one world to its verdict and returns its trace. */
@@ -31,6 +32,7 @@ export async function runOnce(spec: RunSpec): Promise<Trace> {
     onCommand: spec.onCommand,
     bare: spec.bare,
     profile: spec.profile,
+    lua: spec.lua,
   });
   const result = await world.run();
   const body = {

@@ -47,6 +47,8 @@ export interface RunRequest {
   profile?: StepProfile;
   /** Called after every step, with read access to the simulated Redis (reports record its history). */
   observe?: (step: number, redis: SimulatedRedis, touched: boolean) => void;
+  /** How the simulated Redis runs scripts (default compiled); a run is the same either way. */
+  lua?: "compiled" | "interpreted";
 }
 
 /** Milliseconds spent choosing steps, in server code, in the simulated Redis, and in invariant checks. */
@@ -119,6 +121,7 @@ export class World {
       now: () => this.steps.now,
       random: () => redisRng.float(),
       onPublish: (deliveries) => this.route(deliveries),
+      lua: request.lua,
     });
     const recorded = request.onCommand ? recording(this.redis, request.onCommand) : this.redis;
     this.clientRedis = request.profile ? timed(recorded, request.profile) : recorded;
@@ -398,17 +401,19 @@ export class World {
   }
 
   /**
-   * Nothing is left that only the active phase brings: every fault event struck, no client action is planned
-   * (clients still react to what they receive while settling), no instance is paused, and no fault rate would
-   * strike what remains. Ending the phase here ends nothing but idle time: the settle phase that follows runs
-   * its full minimum, long enough for every timeout and sweep.
+   * Nothing is left that only the active phase brings: every fault event struck, no instance is paused, no
+   * fault rate would strike what remains, and every player's program has run its course (no action planned,
+   * and the world is quiet: nobody waits on an answer, loads, or could still be matched). Ending the phase here
+   * ends nothing but idle time: the settle phase that follows runs its full minimum, long enough for every
+   * timeout and sweep.
    */
   private activeOver(): boolean {
     return (
       !this.faultRates &&
       this.steps.pending("client") === 0 &&
       this.steps.pending("fault") === 0 &&
-      !this.steps.anyPaused()
+      !this.steps.anyPaused() &&
+      this.quiet()
     );
   }
 

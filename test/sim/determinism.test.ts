@@ -23,4 +23,18 @@ describe("determinism: the same scenario, seed, strategy and code give a byte-id
     const b = await runOnce({ ...base, seed: 2 });
     expect(a.hash).not.toBe(b.hash);
   });
+
+  it("scripts compiled to JS and interpreted by fengari give the same trace, every scenario, both variants", async () => {
+    for (const scenario of SCENARIOS) {
+      for (const server of ["legacy", "fixed"] as const) {
+        const seeds = scenario.name === "swarm" ? [3] : [3, 4, 5];
+        for (const seed of seeds) {
+          const spec = { scenario: scenario.name, server, seed, strategy: "pct" as const, options: scenario.options };
+          const compiled = await runOnce({ ...spec, lua: "compiled" });
+          const interpreted = await runOnce({ ...spec, lua: "interpreted" });
+          expect(compiled.hash, `${scenario.name} ${server} seed ${seed}`).toBe(interpreted.hash);
+        }
+      }
+    }
+  }, 120_000);
 });
