@@ -1,5 +1,5 @@
 import { arityMatches, COMMANDS } from "./commands/index.ts";
-import type { CommandContext } from "./commands/command.ts";
+import type { CommandContext, CommandSpec } from "./commands/command.ts";
 import {
   RedisCommandError,
   type Delivery,
@@ -80,7 +80,7 @@ class Engine implements SimulatedRedis {
 
   /** A command issued by redis.call / redis.pcall, with the errors Redis reports to scripts. */
   private fromScript(command: string, args: string[]): EngineReply {
-    const spec = COMMANDS.get(command.toLowerCase());
+    const spec = commandSpec(command);
     if (spec === undefined) throw new RedisCommandError("ERR Unknown Redis command called from script");
     if (!arityMatches(spec, args.length)) {
       throw new RedisCommandError("ERR Wrong number of args calling Redis command from script");
@@ -94,6 +94,17 @@ class Engine implements SimulatedRedis {
     if (deliveries.length > 0) this.publishTo(deliveries);
     return deliveries.length;
   }
+}
+
+const specByName = new Map<string, CommandSpec | undefined>();
+
+/** A command's spec by any spelling of its name: scripts name commands in upper case on every call. */
+function commandSpec(name: string): CommandSpec | undefined {
+  if (specByName.has(name)) return specByName.get(name);
+  const spec = COMMANDS.get(name.toLowerCase());
+  // Names are whatever scripts pass: only a bounded number of spellings is remembered.
+  if (specByName.size < 10_000) specByName.set(name, spec);
+  return spec;
 }
 
 /**

@@ -22,7 +22,10 @@ export const SPARSE_SAFE = 10;
 
 export class CjsonError extends Error {}
 
+const NEEDS_ESCAPE = /["\\/\x00-\x1f\x7f]/;
+
 export function escapeString(text: string): string {
+  if (!NEEDS_ESCAPE.test(text)) return `"${text}"`;
   let out = '"';
   for (let i = 0; i < text.length; i++) {
     const ch = text[i] as string;

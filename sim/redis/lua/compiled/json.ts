@@ -11,32 +11,45 @@ function encodeNumber(value: number): string {
 
 /** Length when the table is an array (keys 1..n), -1 when it must be encoded as an object. */
 function arrayLength(table: LuaTable): number {
-  let max = table.arr.length;
-  let items = table.arr.reduce((count: number, value) => (value === undefined ? count : count + 1), 0);
-  for (const key of table.hash?.keys() ?? []) {
-    if (typeof key !== "number" || !Number.isInteger(key) || key < 1) return -1;
-    max = Math.max(max, key);
-    items++;
+  const arr = table.arr;
+  let max = arr.length;
+  let items = 0;
+  for (let i = 0; i < arr.length; i++) if (arr[i] !== undefined) items++;
+  if (table.hash !== null) {
+    for (const key of table.hash.keys()) {
+      if (typeof key !== "number" || !Number.isInteger(key) || key < 1) return -1;
+      if (key > max) max = key;
+      items++;
+    }
   }
   if (max > items * SPARSE_RATIO && max > SPARSE_SAFE) throw new CjsonError("Cannot serialise table: excessively sparse array");
   return max;
 }
 
+function encodeKey(key: unknown): string {
+  if (typeof key === "string") return escapeString(key);
+  if (typeof key === "number") return escapeString(numberToString(key));
+  throw new CjsonError("Cannot serialise table: table key must be a number or string");
+}
+
 function encodeTable(table: LuaTable, depth: number): string {
   if (depth > MAX_DEPTH) throw new CjsonError(`Cannot serialise, excessive nesting (${depth})`);
   const length = arrayLength(table);
-  const parts: string[] = [];
   if (length > 0) {
-    for (let i = 1; i <= length; i++) parts.push(encodeValue(table.get(i), depth));
-    return `[${parts.join(",")}]`;
+    let out = "[";
+    for (let i = 1; i <= length; i++) out += (i > 1 ? "," : "") + encodeValue(table.get(i), depth);
+    return `${out}]`;
   }
-  const field = (key: unknown, value: unknown) => {
-    if (typeof key !== "string" && typeof key !== "number") throw new CjsonError("Cannot serialise table: table key must be a number or string");
-    parts.push(`${escapeString(typeof key === "number" ? numberToString(key) : key)}:${encodeValue(value, depth)}`);
-  };
-  table.arr.forEach((value, i) => value !== undefined && field(i + 1, value));
-  for (const [key, value] of table.hash ?? []) field(key, value);
-  return `{${parts.join(",")}}`;
+  let out = "{";
+  const arr = table.arr;
+  for (let i = 0; i < arr.length; i++) {
+    if (arr[i] === undefined) continue;
+    out += (out.length > 1 ? "," : "") + `${encodeKey(i + 1)}:${encodeValue(arr[i], depth)}`;
+  }
+  if (table.hash !== null) {
+    for (const [key, value] of table.hash) out += (out.length > 1 ? "," : "") + `${encodeKey(key)}:${encodeValue(value, depth)}`;
+  }
+  return `${out}}`;
 }
 
 function encodeValue(value: unknown, depth: number): string {

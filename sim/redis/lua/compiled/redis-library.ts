@@ -34,16 +34,18 @@ function errorTable(message: string): LuaTable {
 function command(host: () => ScriptHost, raise: boolean): LuaFunction {
   return (...args: unknown[]) => {
     let failure: string | null = args.length === 0 ? NO_ARGS_ERROR : null;
-    const strings: string[] = [];
+    let name = "";
+    const rest: string[] = [];
     for (let i = 0; i < args.length && failure === null; i++) {
       const arg = args[i];
-      if (typeof arg === "string") strings.push(fromBinary(arg));
-      else if (typeof arg === "number") strings.push(formatDouble(arg));
-      else failure = ARG_TYPE_ERROR;
+      const text = typeof arg === "string" ? fromBinary(arg) : typeof arg === "number" ? formatDouble(arg) : null;
+      if (text === null) failure = ARG_TYPE_ERROR;
+      else if (i === 0) name = text;
+      else rest.push(text);
     }
     if (failure === null) {
       try {
-        return toLuaValue(host().call(strings[0] as string, strings.slice(1)));
+        return toLuaValue(host().call(name, rest));
       } catch (error) {
         if (!(error instanceof RedisCommandError)) throw error;
         failure = error.message;

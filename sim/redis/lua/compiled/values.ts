@@ -107,15 +107,19 @@ export function toNumber(value: unknown): number | null {
   return null;
 }
 
-const ASCII = /^[\x00-\x7f]*$/;
 const decoder = new TextDecoder();
+
+function isAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return false;
+  return true;
+}
 
 /** A string from the engine (UTF-16 text) as the bytes Lua sees. */
 export function toBinary(text: string): string {
-  return ASCII.test(text) ? text : Buffer.from(text, "utf8").toString("latin1");
+  return isAscii(text) ? text : Buffer.from(text, "utf8").toString("latin1");
 }
 
 /** Lua bytes back to engine text (UTF-8; invalid sequences become U+FFFD, as on the interpreted path). */
 export function fromBinary(bytes: string): string {
-  return ASCII.test(bytes) ? bytes : decoder.decode(Buffer.from(bytes, "latin1"));
+  return isAscii(bytes) ? bytes : decoder.decode(Buffer.from(bytes, "latin1"));
 }
