@@ -83,7 +83,7 @@ const PROGRAMS = [
   "local a = {} a[1.0] = 'one' a[2] = 'two' return {a[1], #a}",
   "return #{1, 2, nil, 4}",
   "return {nil, nil, 3}",
-  "return string.rep('ab', 3, ',')",
+  "return table.concat({1, {}, 3})",
   "assert(false, 'assertion text')",
   "assert(1 == 1) return 'fine'",
   "error('level zero', 0)",
@@ -153,7 +153,7 @@ describe("compiled Lua agrees with the interpreter", () => {
 });
 
 describe("Lua 5.1 where fengari (Lua 5.3) differs", () => {
-  it("error() positions a number, concat names the index, rep has no separator", () => {
+  it("error() positions a number, rep has no separator", () => {
     const { compiled } = engines();
     const fail = (body: string) => {
       try {
@@ -164,7 +164,6 @@ describe("Lua 5.1 where fengari (Lua 5.3) differs", () => {
       throw new Error(`${body} did not fail`);
     };
     expect(fail("error(42)")).toBe("ERR user_script:1: 42");
-    expect(fail("return table.concat({1, {}, 3})")).toBe("ERR user_script:1: invalid value (at index 2) in table for 'concat'");
     expect(compiled.execute("EVAL", ["return string.rep('ab', 3, ',')", "0"])).toBe("ababab");
   });
 });

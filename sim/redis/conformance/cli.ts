@@ -6,9 +6,10 @@
  *   npm run conformance -- [--seed N] [--sequences N] [--length N] [--cases N] [--replay-limit N]
  *                          [--only sequences,scripts,replay] [--tolerance-ms N] [--json]
  */
-import { Command as Program, CommanderError, InvalidArgumentError } from "commander";
+import { Command as Program, CommanderError, InvalidArgumentError, Option } from "commander";
 import { ExitCode } from "../../cli/exit-codes.ts";
 import { Output, paint, table } from "../../cli/output.ts";
+import type { LuaMode } from "../lua/scripting.ts";
 import { IoredisClient } from "./real-client.ts";
 import { startRealRedis, type RedisServer } from "./real-server.ts";
 import { SERVER_SCRIPT_CASES } from "./script-cases/index.ts";
@@ -22,6 +23,7 @@ interface Flags {
   replayLimit: number;
   only: PartName[];
   toleranceMs: number;
+  lua: LuaMode;
   json: boolean;
 }
 
@@ -50,6 +52,7 @@ function parse(argv: string[]): Flags {
     .option("--replay-limit <n>", "commands replayed at most per scenario run", count, 3_000)
     .option("--only <parts>", `comma-separated parts to run (${PARTS.join(", ")})`, parts, [...PARTS])
     .option("--tolerance-ms <n>", "in scripts and replays, ms timestamps (numbers >= 1e12) agree within this", count, 1_000)
+    .addOption(new Option("--lua <path>", "the scripting path judged: compiled (what runs by default) or interpreted (fengari, the fallback)").choices(["compiled", "interpreted"]).default("compiled"))
     .option("--json", "print {commands, scripts, mismatches} as the last line", false)
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
@@ -173,7 +176,7 @@ async function main(argv: string[]): Promise<number> {
     const version = /redis_version:(\S+)/.exec(String(await real.client.call("INFO", "server")))?.[1] ?? "?";
     out.line(`${paint.strong("Redis conformance")}: simulated Redis vs redis-server ${version} at ${server.url}, seed ${flags.seed}`);
     out.line();
-    const context: SuiteContext = { real, seed: flags.seed, timestampToleranceMs: flags.toleranceMs };
+    const context: SuiteContext = { real, seed: flags.seed, timestampToleranceMs: flags.toleranceMs, lua: flags.lua };
     const results: PartResult[] = [];
     const timings = new Map<PartName, number>();
     for (const name of PARTS.filter((part) => flags.only.includes(part))) {

@@ -6,6 +6,7 @@ import type { Variant } from "../../../src/server/match-server.ts";
 import { SCENARIOS } from "../../../scenarios/index.ts";
 import { MATCH_SCRIPT } from "../../../src/legacy/scripts.ts";
 import { createSimulatedRedis, type SimulatedRedis } from "../index.ts";
+import type { LuaMode } from "../lua/scripting.ts";
 import { formatCommand, type Command, type Outcome } from "./command.ts";
 import type { CompareOptions } from "./compare.ts";
 import { sequenceArbitrary } from "./generator.ts";
@@ -45,6 +46,8 @@ export interface SuiteContext {
   real: IoredisClient;
   seed: number;
   timestampToleranceMs: number;
+  /** Which scripting path of the simulated Redis is judged (default compiled). */
+  lua?: LuaMode;
 }
 
 const sha1 = (text: string) => createHash("sha1").update(text).digest("hex");
@@ -79,8 +82,8 @@ function compareOptions(context: SuiteContext): CompareOptions {
 }
 
 /** Both sides read their own wall clock, as the scripts read TIME; randomness is seeded. */
-function freshEngine(seed: number): SimulatedRedis {
-  return createSimulatedRedis({ now: () => Date.now(), random: seedrandom(`conformance:${seed}`) });
+function freshEngine(context: SuiteContext): SimulatedRedis {
+  return createSimulatedRedis({ now: () => Date.now(), random: seedrandom(`conformance:${context.seed}`), lua: context.lua });
 }
 
 function newPart(part: PartName): PartResult {
@@ -99,7 +102,7 @@ async function compareRun(
   onOutcome?: (index: number, sim: Outcome) => void,
 ): Promise<void> {
   await context.real.reset();
-  const engine = freshEngine(context.seed);
+  const engine = freshEngine(context);
   const mismatch = await runSequence(engine, context.real, commands, compareOptions(context), onOutcome);
   result.commands += mismatch === null ? commands.length : mismatch.index + 1;
   const base = { part: result.part, seed: context.seed, where };
@@ -133,7 +136,7 @@ export async function runSequencesPart(context: SuiteContext, count: number, max
   const result = newPart("sequences");
   // Nothing here reads the clock into a reply, so large numbers are compared exactly.
   const exact = { ...context, timestampToleranceMs: 0 };
-  const sequences = fc.sample(sequenceArbitrary(maxLength), { seed: context.seed, numRuns: count });
+  const sequences = fc.sample(sequenceArbitrary(maxLength, context.lua), { seed: context.seed, numRuns: count });
   for (const [i, commands] of sequences.entries()) await compareRun(exact, result, `sequence ${i}`, commands);
   return result;
 }
@@ -187,7 +190,7 @@ export async function runReplayPart(context: SuiteContext, limit: number): Promi
   const result = newPart("replay");
   for (const scenario of SCENARIOS) {
     for (const server of ["legacy", "fixed"] as Variant[]) {
-      const recorded = await recordCommands(scenario, server, context.seed, limit);
+      const recorded = await recordCommands(scenario, server, context.seed, limit, context.lua);
       for (const command of recorded.commands) {
         const name = command.name.toUpperCase() === "EVAL" ? SCRIPT_NAME_OF.get(command.args[0] as string) : undefined;
         if (name !== undefined) tally(result, { name, source: "" }, "replayed");

@@ -39,7 +39,8 @@ function concat(...args: unknown[]): string {
     const value = table.get(at);
     if (typeof value === "string") return value;
     if (typeof value === "number") return numberToString(value);
-    return raiseNative(`invalid value (at index ${at}) in table for 'concat'`);
+    // Redis's Lua (5.1 with its patches) names the type; plain 5.1.5 would say "(at index N)".
+    return raiseNative(`invalid value (${typeName(value)}) at index ${at} in table for 'concat'`);
   };
   let out = "";
   for (; i < last; i++) out += field(i) + separator;
