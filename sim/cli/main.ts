@@ -1,4 +1,4 @@
-import { Command } from "commander";
+import { Command, Option } from "commander";
 import { NonDeterminismError } from "../scheduler/strategy.ts";
 import { fuzzCommand } from "./commands/fuzz.ts";
 import { listCommand } from "./commands/list.ts";
@@ -50,6 +50,11 @@ function program(setExit: (code: number) => void): Command {
   root
     .command("replay <trace>")
     .description("re-execute a trace from its decision list and confirm the run is identical")
+    .addOption(
+      new Option("--lua <path>", "how the simulated Redis runs scripts: compiled to JS, or on the fengari interpreter (to rule out the compiler)")
+        .choices(["compiled", "interpreted"])
+        .default("compiled"),
+    )
     .option("--json", "print a JSON object as the last line")
     .action(async (trace, flags) => setExit(await replayCommand(trace, flags)));
 
@@ -69,4 +74,10 @@ export function main(argv: string[]): Promise<number> {
   );
 }
 
+// `sim ... | head` closes the pipe early: that ends the output, not the program with a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE") throw error;
+  });
+}
 process.exitCode = await main(process.argv.slice(2));

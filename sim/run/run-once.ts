@@ -64,7 +64,7 @@ function withLazyHash(body: Omit<Trace, "hash">): Trace {
 }
 
 /** Re-executes a recorded run from its decision list (replay, reports), with optional observers. */
-export function rerun(trace: Trace, observers: Pick<RunSpec, "observe" | "onCommand"> = {}): Promise<Trace> {
+export function rerun(trace: Trace, observers: Pick<RunSpec, "observe" | "onCommand" | "lua"> = {}): Promise<Trace> {
   const { scenario, server, seed, strategy, options, decisions } = trace;
   return runOnce({ scenario, server, seed, strategy, options, decisions, ...observers });
 }

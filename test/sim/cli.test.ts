@@ -33,6 +33,9 @@ describe("the sim command line", () => {
     const replay = sim("replay", summary.violations[0].trace, "--json");
     expect(replay.code).toBe(1);
     expect(lastJson(replay.stdout)).toMatchObject({ identical: true, violations: [{ invariant: "no-crash" }] });
+    const interpreted = sim("replay", summary.violations[0].trace, "--lua", "interpreted", "--json");
+    expect(interpreted.code).toBe(1);
+    expect(lastJson(interpreted.stdout)).toMatchObject({ identical: true, violations: [{ invariant: "no-crash" }] });
   });
 
   it("passes the fixed server and exits 0", () => {

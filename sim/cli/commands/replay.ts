@@ -1,3 +1,4 @@
+import type { LuaMode } from "../../redis/lua/scripting.ts";
 import { rerun } from "../../run/run-once.ts";
 import { loadTrace } from "../../trace/load.ts";
 import type { Trace } from "../../trace/trace.ts";
@@ -6,8 +7,8 @@ import { Output, paint } from "../output.ts";
 import { printViolations } from "./show-violations.ts";
 
 /** Re-executes a trace's decisions; the same hash means the same run, step for step. */
-export async function replayTrace(trace: Trace): Promise<{ replayed: Trace; identical: boolean; divergence: string | null }> {
-  const replayed = await rerun(trace);
+export async function replayTrace(trace: Trace, lua?: LuaMode): Promise<{ replayed: Trace; identical: boolean; divergence: string | null }> {
+  const replayed = await rerun(trace, { lua });
   if (replayed.hash === trace.hash) return { replayed, identical: true, divergence: null };
   const first = trace.steps.findIndex((step, i) => JSON.stringify(step) !== JSON.stringify(replayed.steps[i]));
   const at = first >= 0 ? first : Math.min(trace.steps.length, replayed.steps.length);
@@ -17,11 +18,11 @@ export async function replayTrace(trace: Trace): Promise<{ replayed: Trace; iden
   return { replayed, identical: false, divergence };
 }
 
-export async function replayCommand(path: string, flags: { json?: boolean }): Promise<number> {
+export async function replayCommand(path: string, flags: { json?: boolean; lua?: LuaMode }): Promise<number> {
   const out = new Output(flags.json === true);
   const trace = loadTrace(path);
   out.line(`${paint.strong("sim replay")} ${path}  (${trace.scenario}, ${trace.server}, ${trace.strategy}, seed ${trace.seed}, ${trace.steps.length} steps)`);
-  const { replayed, identical, divergence } = await replayTrace(trace);
+  const { replayed, identical, divergence } = await replayTrace(trace, flags.lua);
   const violations = replayed.violations.map((v) => ({ invariant: v.invariant, message: v.message, step: v.step }));
   if (!identical) {
     process.stderr.write(`sim: replay is not identical to the recorded run (the code or the scenario changed since it was recorded); ${divergence}\n`);
