@@ -16,7 +16,9 @@ export const BASE: WorldOptions = {
   faults: NO_FAULTS,
   events: NO_EVENTS,
   activeMs: 20_000,
-  settleMs: 25_000,
+  // Two rounds of every 5 s job (match tick, sweep, presence) on the quiet world; a world that loses an
+  // instance settles longer, for the reaping (World.reapingMs).
+  settleMs: 10_000,
   maxSettleMs: 400_000,
   maxSteps: 20_000,
   pctDepth: 3,

@@ -417,6 +417,17 @@ export class World {
     );
   }
 
+  /**
+   * How long the settle phase must give a crashed or paused instance's leftovers: its presence lapses after
+   * instanceTtlMs, and the survivors' presence job, every presenceIntervalMs, reaps it; two rounds of that job
+   * leave room for the order in which instances run it. Zero when no instance is lost.
+   */
+  private reapingMs(): number {
+    const { events } = this.request.options;
+    if (events.crashes === 0 && events.pauses === 0) return 0;
+    return this.config.instanceTtlMs + 2 * this.config.presenceIntervalMs;
+  }
+
   async run(): Promise<RunResult> {
     const { options } = this.request;
     const finish = (verdict: RunResult["verdict"], note: string | null): RunResult => ({
@@ -433,7 +444,7 @@ export class World {
       return finish("incomplete", "step budget ran out in the active phase");
     }
     const settleFrom = Math.min(this.steps.now, activeEnd);
-    const settleMin = settleFrom + options.settleMs;
+    const settleMin = settleFrom + Math.max(options.settleMs, this.reapingMs());
     const settleMax = settleFrom + options.maxSettleMs;
     Object.assign(this.context.faults, NO_FAULTS);
     if (!(await this.runUntil(settleMin, never))) return finish("incomplete", "step budget ran out while settling");
