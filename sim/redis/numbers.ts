@@ -84,11 +84,40 @@ function scaleByPowerOfTwo(value: number, exponent: number): number {
  * overflow nor underflow: what scripts and commands pass nearly always, read by Number exactly as the full
  * grammar below would read it.
  */
-const PLAIN_DECIMAL = /^-?(?:[0-9]+\.?[0-9]*|\.[0-9]+)$/;
+function isPlainDecimal(text: string): boolean {
+  const length = text.length;
+  if (length === 0 || length > 20) return false;
+  let digits = 0;
+  let dots = 0;
+  for (let i = text.charCodeAt(0) === 45 ? 1 : 0; i < length; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 48 && code <= 57) digits++;
+    else if (code === 46 && dots === 0) dots++;
+    else return false;
+  }
+  return digits > 0;
+}
+
+/** Whether a numeral can start here: space, sign, digit, '.', or the i of inf and n of nan. */
+function mayStartNumeral(code: number): boolean {
+  return (
+    (code >= 48 && code <= 57) ||
+    (code >= 9 && code <= 13) ||
+    code === 32 ||
+    code === 43 ||
+    code === 45 ||
+    code === 46 ||
+    code === 73 ||
+    code === 78 ||
+    code === 105 ||
+    code === 110
+  );
+}
 
 /** C strtod on a string; null when it reads nothing (its end pointer stays at the start). */
 export function strtod(text: string): Strtod | null {
-  if (text.length <= 20 && PLAIN_DECIMAL.test(text)) return { value: Number(text), end: text.length, outOfRange: false };
+  if (isPlainDecimal(text)) return { value: Number(text), end: text.length, outOfRange: false };
+  if (text.length === 0 || !mayStartNumeral(text.charCodeAt(0))) return null;
   const match = STRTOD.exec(text);
   if (match === null) return null;
   const [read, sign, hexWhole, hexFraction, hexExponent, decimalDigits, infinite, nan] = match;
