@@ -16,7 +16,8 @@ const say = (text: string) => (json ? process.stderr : process.stdout).write(`${
 
 const THROUGHPUT_SCENARIOS = ["cancel-vs-complete", "swarm"];
 const DEFECT_SCENARIOS = ["cancel-vs-complete", "complete-vs-stale", "stale-sweep", "malformed-input"];
-const RANGES = quick ? 4 : 10;
+// Seeds to a first failure are geometric: medians of few ranges move by whole seeds between runs of the bench.
+const RANGES = quick ? 8 : 30;
 const RANGE_WIDTH = 10_000;
 const MAX_SEEDS_PER_RANGE = 500;
 
@@ -28,6 +29,10 @@ function median(values: number[]): number | null {
 }
 
 const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
+
+function mean(values: number[]): number | null {
+  return values.length === 0 ? null : round(values.reduce((sum, value) => sum + value, 0) / values.length, 2);
+}
 
 async function runs(scenario: string, server: Variant, seeds: number[], extra: { bare?: boolean } = {}) {
   const options = findScenario(scenario)!.options;
@@ -106,7 +111,7 @@ async function timeToBug(scenario: string, strategy: StrategyName) {
   }
   const medianSeeds = median(seedsToBug);
   const medianMs = median(msToBug);
-  return { medianSeeds, medianMs: medianMs === null ? null : round(medianMs), found: seedsToBug.length, ranges: RANGES };
+  return { medianSeeds, meanSeeds: mean(seedsToBug), medianMs: medianMs === null ? null : round(medianMs), found: seedsToBug.length, ranges: RANGES };
 }
 
 async function fcSchedulerBaseline(): Promise<Record<string, unknown> | null> {
@@ -126,7 +131,7 @@ async function fcSchedulerBaseline(): Promise<Record<string, unknown> | null> {
         }
       }
       const medianMs = median(ms);
-      results[defect] = { medianSeeds: median(seeds), medianMs: medianMs === null ? null : round(medianMs), found: seeds.length, ranges: RANGES };
+      results[defect] = { medianSeeds: median(seeds), meanSeeds: mean(seeds), medianMs: medianMs === null ? null : round(medianMs), found: seeds.length, ranges: RANGES };
     }
     return results;
   } catch (error) {
@@ -147,11 +152,14 @@ const timeToBugResult: Record<string, Record<string, unknown>> = {};
 for (const scenario of DEFECT_SCENARIOS) {
   const pct = await timeToBug(scenario, "pct");
   const random = await timeToBug(scenario, "random");
-  const fcResult = (fc?.[scenario] ?? null) as { medianSeeds: number | null; medianMs: number | null } | null;
-  timeToBugResult[scenario] = { pct, random, fcScheduler: fcResult };
-  const show = (r: { medianSeeds: number | null; medianMs: number | null } | null) =>
-    r && r.medianSeeds !== null ? `${String(r.medianSeeds).padStart(5)} seeds ${String(r.medianMs).padStart(8)} ms` : "    not found        ";
-  say(`  ${scenario.padEnd(20)} pct ${show(pct)}   random ${show(random)}   fc.scheduler ${show(fcResult)}`);
+  const preempt = await timeToBug(scenario, "preempt");
+  const fcResult = (fc?.[scenario] ?? null) as { medianSeeds: number | null; meanSeeds: number | null; medianMs: number | null } | null;
+  timeToBugResult[scenario] = { pct, random, preempt, fcScheduler: fcResult };
+  const show = (r: { medianSeeds: number | null; meanSeeds?: number | null; medianMs: number | null } | null) =>
+    r && r.medianSeeds !== null
+      ? `${String(r.medianSeeds).padStart(4)} seeds (mean ${String(r.meanSeeds ?? "-").padStart(4)}) ${String(r.medianMs).padStart(7)} ms`
+      : "    not found                     ";
+  say(`  ${scenario.padEnd(20)} pct ${show(pct)}   random ${show(random)}   preempt ${show(preempt)}   fc.scheduler ${show(fcResult)}`);
 }
 const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
 say(`peak RSS ${peakRssMb} MB`);

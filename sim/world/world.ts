@@ -9,7 +9,7 @@ import { createSimulatedRedis, RedisCommandError, type Delivery, type RedisArg, 
 import type { WorldOptions } from "../scenario/options.ts";
 import { PendingSteps } from "../scheduler/pending-steps.ts";
 import type { Step } from "../scheduler/step.ts";
-import { PctStrategy, RandomStrategy, ReplayStrategy, type Strategy, type StrategyName } from "../scheduler/strategy.ts";
+import { createStrategy, ReplayStrategy, type Strategy, type StrategyName } from "../scheduler/strategy.ts";
 import type { TraceStep } from "../trace/trace.ts";
 import { EPOCH, type SimContext } from "./context.ts";
 import { corrupt } from "./foreign-writer.ts";
@@ -132,9 +132,9 @@ export class World {
         ? new ReplayStrategy([])
         : request.decisions !== undefined
         ? new ReplayStrategy(request.decisions)
-        : request.strategy === "pct"
-          ? new PctStrategy(strategyRng, options.pctDepth, options.pctHorizon)
-          : new RandomStrategy(strategyRng);
+        : request.strategy === "replay"
+          ? new ReplayStrategy([])
+          : createStrategy(request.strategy, strategyRng, { depth: options.pctDepth, horizon: options.pctHorizon });
     this.buildServers();
     this.buildPlayers();
     this.oracle = new Oracle(this.players, this.config, boundsFor(this.config, options.events.pauses > 0 ? MAX_PAUSE_MS : 0), {

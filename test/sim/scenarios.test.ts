@@ -21,13 +21,19 @@ describe("the harness finds each seed defect in legacy", () => {
       expect(failure, `no failure in 200 seeds of ${name}`).not.toBeNull();
       expect(scenario.breaks).toContain(failure!.violations[0]!.invariant);
     });
+    it(`${name}: preempt finds a violation of what the defect breaks`, async () => {
+      const scenario = findScenario(name)!;
+      const failure = await firstFailure(name, "preempt", 200);
+      expect(failure, `no failure in 200 seeds of ${name}`).not.toBeNull();
+      expect(scenario.breaks).toContain(failure!.violations[0]!.invariant);
+    });
   }
 });
 
 describe("the fixed server holds every invariant in every scenario", () => {
   for (const scenario of SCENARIOS) {
     const seeds = scenario.name === "swarm" ? 1 : 8;
-    for (const strategy of ["pct", "random"] as const) {
+    for (const strategy of ["pct", "random", "preempt"] as const) {
       it(`${scenario.name}, ${strategy}, ${seeds} seed(s)`, async () => {
         for (let seed = 0; seed < seeds; seed++) {
           const trace = await runOnce({ scenario: scenario.name, server: "fixed", seed, strategy, options: scenario.options });
