@@ -27,9 +27,9 @@ describe("the sim command line", () => {
     const run = sim("run", "malformed-input", "--server", "legacy", "--runs", "5", "--json", "--out", out, "--no-shrink");
     expect(run.code).toBe(1);
     const summary = lastJson(run.stdout);
-    expect(summary).toMatchObject({ scenario: "malformed-input", server: "legacy", strategy: "pct" });
+    expect(summary).toMatchObject({ scenario: "malformed-input", server: "legacy", strategy: "preempt" });
     expect(summary.violations[0]).toMatchObject({ seed: 0, invariant: "no-crash" });
-    expect(summary.violations[0].reproduce).toBe("npx sim run malformed-input --server legacy --strategy pct --seed 0 --runs 1");
+    expect(summary.violations[0].reproduce).toBe("npx sim run malformed-input --server legacy --strategy preempt --seed 0 --runs 1");
     const replay = sim("replay", summary.violations[0].trace, "--json");
     expect(replay.code).toBe(1);
     expect(lastJson(replay.stdout)).toMatchObject({ identical: true, violations: [{ invariant: "no-crash" }] });
