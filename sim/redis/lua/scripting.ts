@@ -10,6 +10,9 @@ export type LuaMode = "compiled" | "interpreted";
 
 let sharedCompiled: CompiledScripts | null = null;
 
+/** Bodies already hashed, for every engine of the thread: callers pass the same source on every call. */
+const shaOf = new Map<string, string>();
+
 /** The thread's compiled scripts, which share the interpreter's view of the globals. */
 function compiledScripts(): CompiledScripts {
   sharedCompiled ??= new CompiledScripts(sharedLuaRuntime().globalShape());
@@ -24,8 +27,6 @@ function compiledScripts(): CompiledScripts {
 export class Scripting {
   /** sha1 of every cached body, with its compiled chunk (null: interpreted); SCRIPT FLUSH clears it. */
   private readonly loaded = new Map<string, CompiledChunk | null>();
-  /** Bodies already hashed: callers pass the same source string on every call. */
-  private readonly shaOf = new Map<string, string>();
 
   constructor(
     private readonly host: ScriptHost,
@@ -33,10 +34,11 @@ export class Scripting {
   ) {}
 
   load(body: string): string {
-    let sha = this.shaOf.get(body);
+    let sha = shaOf.get(body);
     if (sha === undefined) {
       sha = sha1Hex(body);
-      this.shaOf.set(body, sha);
+      // Bodies are whatever clients send: only a bounded number is remembered.
+      if (shaOf.size < 10_000) shaOf.set(body, sha);
     }
     if (!this.loaded.has(sha)) {
       sharedLuaRuntime().compile(sha, body);
