@@ -61,6 +61,7 @@ let nextAddress = 0x10000;
 
 /** Addresses restart with every script run, so that what a run prints does not depend on earlier runs. */
 export function resetAddresses(): void {
+  if (nextAddress === 0x10000) return;
   addresses = new WeakMap();
   nextAddress = 0x10000;
 }
@@ -93,8 +94,12 @@ export function tostring(value: unknown): string {
   return `${typeName(value)}: ${addressOf(value as object)}`;
 }
 
+const PLAIN_INTEGER = /^-?[0-9]{1,15}$/;
+
 /** Lua 5.1's string coercion to a number (luaO_str2d), or null. */
 export function stringToNumber(text: string): number | null {
+  // What scripts convert nearly always: a plain integer, exact as a double.
+  if (PLAIN_INTEGER.test(text)) return Number(text);
   const bytes = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
   return lua51StringToNumber(bytes);
