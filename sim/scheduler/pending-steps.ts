@@ -10,7 +10,19 @@ export class PendingSteps {
   private readonly sources = new Map<string, Step[]>();
   private readonly pausedUntil = new Map<string, number>();
   private count = 0;
-  private readonly kinds = new Map<StepKind, number>();
+  private readonly kinds: Record<StepKind, number> = {
+    redis: 0,
+    deliver: 0,
+    "frame-in": 0,
+    "frame-out": 0,
+    connect: 0,
+    close: 0,
+    "http-request": 0,
+    "http-reply": 0,
+    timer: 0,
+    client: 0,
+    fault: 0,
+  };
 
   constructor(start: number) {
     this.now = start;
@@ -37,7 +49,7 @@ export class PendingSteps {
     if (queue) queue.push(step);
     else this.sources.set(step.source, [step]);
     this.count++;
-    this.counted(step.kind, 1);
+    this.kinds[step.kind]++;
     return step;
   }
 
@@ -50,7 +62,7 @@ export class PendingSteps {
     if (index >= 0) {
       queue.splice(index, 1);
       this.count--;
-      this.counted(step.kind, -1);
+      this.kinds[step.kind]--;
       if (queue.length === 0) this.sources.delete(step.source);
     }
   }
@@ -63,7 +75,7 @@ export class PendingSteps {
         if (step.owner !== owner) return true;
         step.cancelled = true;
         removed++;
-        this.counted(step.kind, -1);
+        this.kinds[step.kind]--;
         return false;
       });
       if (kept.length === 0) this.sources.delete(source);
@@ -75,11 +87,7 @@ export class PendingSteps {
 
   /** How many steps of a kind are pending. */
   pending(kind: StepKind): number {
-    return this.kinds.get(kind) ?? 0;
-  }
-
-  private counted(kind: StepKind, delta: number): void {
-    this.kinds.set(kind, (this.kinds.get(kind) ?? 0) + delta);
+    return this.kinds[kind];
   }
 
   /** Some owner is paused now. */
@@ -97,7 +105,7 @@ export class PendingSteps {
   }
 
   private effectiveReadyAt(step: Step): number {
-    if (step.owner === null) return step.readyAt;
+    if (step.owner === null || this.pausedUntil.size === 0) return step.readyAt;
     const paused = this.pausedUntil.get(step.owner);
     return paused === undefined ? step.readyAt : Math.max(step.readyAt, paused);
   }
@@ -141,7 +149,7 @@ export class PendingSteps {
     if (!queue || queue[0] !== step) throw new Error(`step ${step.id} is not the head of ${step.source}`);
     queue.shift();
     this.count--;
-    this.counted(step.kind, -1);
+    this.kinds[step.kind]--;
     if (queue.length === 0) this.sources.delete(step.source);
   }
 }
