@@ -72,10 +72,7 @@ class Engine implements SimulatedRedis {
   }
 
   keys(): string[] {
-    return this.keyspace
-      .live()
-      .map((entry) => entry.key)
-      .sort();
+    return this.keyspace.liveKeys().sort();
   }
 
   /** A command issued by redis.call / redis.pcall, with the errors Redis reports to scripts. */

@@ -135,6 +135,14 @@ export class Keyspace {
     return out;
   }
 
+  /** Every live key, in no particular order (expired ones are dropped). */
+  liveKeys(): string[] {
+    const out: string[] = [];
+    // Deleting the current entry while iterating a Map is safe: iteration goes on with the next one.
+    for (const entry of this.entries.values()) if (this.lookup(entry.key) === entry) out.push(entry.key);
+    return out;
+  }
+
   private remove(entry: Entry): void {
     this.entries.delete(entry.key);
     entry.live = false;
@@ -154,10 +162,7 @@ export function describe(entry: Entry): KeyValue {
     case "hash":
       return { type: "hash", value: Object.fromEntries(entry.value as Map<string, string>) };
     case "zset":
-      return {
-        type: "zset",
-        value: (entry.value as SortedSet).entries().map(({ member, score }) => [member, score]),
-      };
+      return { type: "zset", value: (entry.value as SortedSet).pairs() };
     case "list":
       return { type: "list", value: (entry.value as string[]).slice() };
   }

@@ -11,7 +11,11 @@ export function readFixedView(redis: KeyspaceSource, _config: MatchConfig): Serv
     if (key.startsWith(KeyPrefix.queue)) {
       const value = redis.inspect(key);
       if (value?.type !== "zset") continue;
-      for (const [player] of value.value) view.queued.set(player, [...(view.queued.get(player) ?? []), key]);
+      for (const [player] of value.value) {
+        const queues = view.queued.get(player);
+        if (queues) queues.push(key);
+        else view.queued.set(player, [key]);
+      }
     } else if (key.startsWith(KeyPrefix.session)) {
       const value = redis.inspect(key);
       if (value?.type !== "hash") continue;

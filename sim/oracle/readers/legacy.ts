@@ -16,7 +16,11 @@ export function readLegacyView(redis: KeyspaceSource, config: MatchConfig): Serv
     if (key.startsWith(queuePrefix)) {
       const value = redis.inspect(key);
       if (value?.type !== "set") continue;
-      for (const player of value.value) view.queued.set(player, [...(view.queued.get(player) ?? []), key]);
+      for (const player of value.value) {
+        const queues = view.queued.get(player);
+        if (queues) queues.push(key);
+        else view.queued.set(player, [key]);
+      }
     } else if (key.startsWith("loading:")) {
       const value = redis.inspect(key);
       if (value?.type !== "hash") continue;

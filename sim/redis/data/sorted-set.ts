@@ -101,6 +101,16 @@ export class SortedSet {
     return this.ordered.slice();
   }
 
+  /** Members and scores, in order, as pairs. */
+  pairs(): Array<[member: string, score: number]> {
+    const out = new Array<[string, number]>(this.ordered.length);
+    for (let i = 0; i < this.ordered.length; i++) {
+      const { member, score } = this.ordered[i] as ScoredMember;
+      out[i] = [member, score];
+    }
+    return out;
+  }
+
   private lowerBound(score: number, member: string): number {
     let low = 0;
     let high = this.ordered.length;
