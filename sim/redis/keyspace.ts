@@ -160,10 +160,20 @@ export function describe(entry: Entry): KeyValue {
     case "set":
       return { type: "set", value: (entry.value as MemberSet).toArray() };
     case "hash":
-      return { type: "hash", value: Object.fromEntries(entry.value as Map<string, string>) };
+      return { type: "hash", value: hashObject(entry.value as Map<string, string>) };
     case "zset":
       return { type: "zset", value: (entry.value as SortedSet).pairs() };
     case "list":
       return { type: "list", value: (entry.value as string[]).slice() };
   }
+}
+
+/** Object.fromEntries for a hash, a few times faster: plain assignment, except for a field named __proto__. */
+function hashObject(fields: Map<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [field, value] of fields) {
+    if (field === "__proto__") Object.defineProperty(out, field, { value, writable: true, enumerable: true, configurable: true });
+    else out[field] = value;
+  }
+  return out;
 }
