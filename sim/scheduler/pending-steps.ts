@@ -1,4 +1,4 @@
-import type { Step, StepKind, StepSpec } from "./step.ts";
+import type { Step, StepKind, StepRun, StepSpec } from "./step.ts";
 
 /**
  * Every pending step, grouped by FIFO source, with the virtual clock. Steps of a paused owner stay pending
@@ -32,7 +32,11 @@ export class PendingSteps {
     return this.count;
   }
 
-  add(spec: StepSpec): Step {
+  /**
+   * Schedules a step. `run` comes apart from the spec so that callers pass it as an argument: an arrow in an
+   * object literal gets a name, which tsx's keep-names transform sets with a defineProperty on every step.
+   */
+  add(spec: StepSpec, run: StepRun): Step {
     // Spelled out rather than spread: every step then has one shape, which keeps the hot paths monomorphic.
     const step: Step = {
       lane: spec.lane,
@@ -41,7 +45,7 @@ export class PendingSteps {
       kind: spec.kind,
       label: spec.label,
       readyAt: spec.readyAt,
-      run: spec.run,
+      run,
       id: this.nextId++,
       cancelled: false,
     };

@@ -27,10 +27,13 @@ export interface StepSpec {
   kind: StepKind;
   label: string;
   readyAt: number;
-  run(): StepDetail | void;
 }
 
+/** What a step does when it runs; what it returns is its trace detail. */
+export type StepRun = () => StepDetail | void;
+
 export interface Step extends StepSpec {
+  run: StepRun;
   /** Creation order: stable across replays of the same decisions. */
   readonly id: number;
   cancelled: boolean;

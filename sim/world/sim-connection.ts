@@ -53,35 +53,39 @@ export class SimConnection implements PlayerConnection {
 
   clientSend(text: string): void {
     if (!this.clientOpen) return;
-    this.context.steps.add({
-      lane: this.clientLane,
-      source: `c2s:${this.id}`,
-      owner: this.instanceId,
-      kind: "frame-in",
-      label: `frame ${this.id} -> ${this.instanceId}`,
-      readyAt: this.context.steps.now + this.latency(),
-      run: () => {
+    this.context.steps.add(
+      {
+        lane: this.clientLane,
+        source: `c2s:${this.id}`,
+        owner: this.instanceId,
+        kind: "frame-in",
+        label: `frame ${this.id} -> ${this.instanceId}`,
+        readyAt: this.context.steps.now + this.latency(),
+      },
+      () => {
         if (!this.serverOpen || !this.events) return `dropped: ${text}`;
         this.onDelivered(this, text);
         this.events.onText(text);
         return text;
       },
-    });
+    );
   }
 
   /** The client closes the socket (a quit, or a reconnect). */
   clientClose(): void {
     if (!this.clientOpen) return;
     this.clientOpen = false;
-    this.context.steps.add({
-      lane: this.clientLane,
-      source: `c2s:${this.id}`,
-      owner: this.instanceId,
-      kind: "close",
-      label: `close ${this.id} by client`,
-      readyAt: this.context.steps.now + this.latency(),
-      run: () => this.closeServerSide(),
-    });
+    this.context.steps.add(
+      {
+        lane: this.clientLane,
+        source: `c2s:${this.id}`,
+        owner: this.instanceId,
+        kind: "close",
+        label: `close ${this.id} by client`,
+        readyAt: this.context.steps.now + this.latency(),
+      },
+      () => this.closeServerSide(),
+    );
   }
 
   /** The client's network drops: no close frame reaches the server. */
@@ -100,32 +104,36 @@ export class SimConnection implements PlayerConnection {
 
   private serverSend(text: string): void {
     if (!this.serverOpen || this.serverClosing) return;
-    this.context.steps.add({
-      lane: this.serverLane,
-      source: `s2c:${this.id}`,
-      owner: null,
-      kind: "frame-out",
-      label: `message ${this.instanceId} -> ${this.id}`,
-      readyAt: this.context.steps.now + this.latency(),
-      run: () => {
+    this.context.steps.add(
+      {
+        lane: this.serverLane,
+        source: `s2c:${this.id}`,
+        owner: null,
+        kind: "frame-out",
+        label: `message ${this.instanceId} -> ${this.id}`,
+        readyAt: this.context.steps.now + this.latency(),
+      },
+      () => {
         if (!this.clientOpen) return `dropped: ${text}`;
         this.client.received(this, text);
         return text;
       },
-    });
+    );
   }
 
   private serverClose(): void {
     if (!this.serverOpen || this.serverClosing) return;
     this.serverClosing = true;
-    this.context.steps.add({
-      lane: this.serverLane,
-      source: `s2c:${this.id}`,
-      owner: null,
-      kind: "close",
-      label: `close ${this.id} by server`,
-      readyAt: this.context.steps.now + this.latency(),
-      run: () => {
+    this.context.steps.add(
+      {
+        lane: this.serverLane,
+        source: `s2c:${this.id}`,
+        owner: null,
+        kind: "close",
+        label: `close ${this.id} by server`,
+        readyAt: this.context.steps.now + this.latency(),
+      },
+      () => {
         const serverSide = this.closeServerSide();
         if (this.clientOpen) {
           this.clientOpen = false;
@@ -133,26 +141,28 @@ export class SimConnection implements PlayerConnection {
         }
         return serverSide;
       },
-    });
+    );
   }
 
   /** The instance died: the OS closes the socket; the server's handlers never hear of it. */
   instanceDied(): void {
     this.serverOpen = false;
     if (!this.clientOpen) return;
-    this.context.steps.add({
-      lane: this.clientLane,
-      source: `s2c:${this.id}`,
-      owner: null,
-      kind: "close",
-      label: `connection ${this.id} reset (instance died)`,
-      readyAt: this.context.steps.now + 1,
-      run: () => {
+    this.context.steps.add(
+      {
+        lane: this.clientLane,
+        source: `s2c:${this.id}`,
+        owner: null,
+        kind: "close",
+        label: `connection ${this.id} reset (instance died)`,
+        readyAt: this.context.steps.now + 1,
+      },
+      () => {
         if (!this.clientOpen) return "already closed";
         this.clientOpen = false;
         this.client.closedByServer(this);
         return "reset";
       },
-    });
+    );
   }
 }

@@ -31,36 +31,42 @@ export class SimHttp implements HttpPort {
         outcome();
         return true;
       };
-      const timeout = steps.add({
-        lane: this.lane,
-        source: `${source}:timeout`,
-        owner: this.owner,
-        kind: "timer",
-        label: `http timeout ${url}`,
-        readyAt: steps.now + options.timeoutMs,
-        run: () => {
+      const timeout = steps.add(
+        {
+          lane: this.lane,
+          source: `${source}:timeout`,
+          owner: this.owner,
+          kind: "timer",
+          label: `http timeout ${url}`,
+          readyAt: steps.now + options.timeoutMs,
+        },
+        () => {
           settle(() => reject(new Error(`request to ${url} timed out after ${options.timeoutMs} ms`)));
           return "timed out";
         },
-      });
+      );
       const reply = (response: HttpResponse, note: string) =>
-        steps.add({
-          lane: this.lane,
+        steps.add(
+          {
+            lane: this.lane,
+            source,
+            owner: this.owner,
+            kind: "http-reply",
+            label: `reply ${response.status} ${url}`,
+            readyAt: steps.now + hopLatency(this.context, 0) + slowMs,
+          },
+          () => (settle(() => resolve(response)) ? `${note}${response.body}` : "too late: already timed out"),
+        );
+      steps.add(
+        {
+          lane: server ? `ds:${server.id}` : this.lane,
           source,
-          owner: this.owner,
-          kind: "http-reply",
-          label: `reply ${response.status} ${url}`,
-          readyAt: steps.now + hopLatency(this.context, 0) + slowMs,
-          run: () => (settle(() => resolve(response)) ? `${note}${response.body}` : "too late: already timed out"),
-        });
-      steps.add({
-        lane: server ? `ds:${server.id}` : this.lane,
-        source,
-        owner: null,
-        kind: "http-request",
-        label: `POST ${url}`,
-        readyAt: steps.now + hopLatency(this.context, 0),
-        run: () => {
+          owner: null,
+          kind: "http-request",
+          label: `POST ${url}`,
+          readyAt: steps.now + hopLatency(this.context, 0),
+        },
+        () => {
           if (unreachable) {
             settle(() => reject(new Error(`connect ECONNREFUSED ${address}`)));
             return "unreachable";
@@ -76,7 +82,7 @@ export class SimHttp implements HttpPort {
           void server!.handle(body, options.headers ?? {}).then((response) => reply(response, ""));
           return body;
         },
-      });
+      );
     });
   }
 }

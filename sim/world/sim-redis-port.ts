@@ -54,37 +54,41 @@ export class SimRedisPort implements RedisPort {
   deliver(delivery: Delivery): void {
     const listener = this.listeners.get(delivery.pattern ?? delivery.channel);
     if (!listener) return;
-    this.context.steps.add({
-      lane: this.lane,
-      source: `push:${this.client}`,
-      owner: this.owner,
-      kind: "deliver",
-      label: `message ${delivery.channel}`,
-      readyAt: this.context.steps.now + hopLatency(this.context, this.context.faults.messageDelay),
-      run: () => {
+    this.context.steps.add(
+      {
+        lane: this.lane,
+        source: `push:${this.client}`,
+        owner: this.owner,
+        kind: "deliver",
+        label: `message ${delivery.channel}`,
+        readyAt: this.context.steps.now + hopLatency(this.context, this.context.faults.messageDelay),
+      },
+      () => {
         listener(delivery.channel, delivery.message);
         return delivery.message;
       },
-    });
+    );
   }
 
   private subscribeVia(command: "PSUBSCRIBE" | "SUBSCRIBE", target: string, listener: MessageListener): Promise<void> {
     return new Promise((resolve) => {
-      this.context.steps.add({
-        lane: this.lane,
-        source: `redis:${this.client}`,
-        owner: this.owner,
-        kind: "redis",
-        label: `${command} ${target}`,
-        readyAt: this.context.steps.now + hopLatency(this.context, 0),
-        run: () => {
+      this.context.steps.add(
+        {
+          lane: this.lane,
+          source: `redis:${this.client}`,
+          owner: this.owner,
+          kind: "redis",
+          label: `${command} ${target}`,
+          readyAt: this.context.steps.now + hopLatency(this.context, 0),
+        },
+        () => {
           if (command === "PSUBSCRIBE") this.redis.psubscribe(this.client, target);
           else this.redis.subscribe(this.client, target);
           this.listeners.set(target, listener);
           resolve();
           return "subscribed";
         },
-      });
+      );
     });
   }
 
@@ -92,14 +96,16 @@ export class SimRedisPort implements RedisPort {
     const { faults, rng } = this.context;
     const slow = rng.chance(faults.redisSlow) ? rng.int(100, 2_000) : 0;
     return new Promise((resolve, reject) => {
-      this.context.steps.add({
-        lane: this.lane,
-        source: `redis:${this.client}`,
-        owner: this.owner,
-        kind: "redis",
-        label,
-        readyAt: this.context.steps.now + hopLatency(this.context, 0) + slow,
-        run: () => {
+      this.context.steps.add(
+        {
+          lane: this.lane,
+          source: `redis:${this.client}`,
+          owner: this.owner,
+          kind: "redis",
+          label,
+          readyAt: this.context.steps.now + hopLatency(this.context, 0) + slow,
+        },
+        () => {
           if (rng.chance(faults.redisFailBefore)) {
             reject(new Error(CONNECTION_LOST));
             return "lost before Redis applied it";
@@ -120,7 +126,7 @@ export class SimRedisPort implements RedisPort {
           resolve(reply);
           return describeReply(reply);
         },
-      });
+      );
     });
   }
 }

@@ -36,19 +36,21 @@ export class SimTimers implements Timers {
     let pending: Step | null = null;
     let cancelled = false;
     const arm = (at: number) => {
-      pending = this.steps.add({
-        lane: this.lane,
-        source,
-        owner: this.owner,
-        kind: "timer",
-        label,
-        readyAt: at,
-        run: () => {
+      pending = this.steps.add(
+        {
+          lane: this.lane,
+          source,
+          owner: this.owner,
+          kind: "timer",
+          label,
+          readyAt: at,
+        },
+        () => {
           pending = null;
           if (repeat) arm(this.steps.now + ms);
           fire();
         },
-      });
+      );
     };
     arm(this.steps.now + ms);
     return {

@@ -184,16 +184,18 @@ export class World {
   }
 
   private act(player: Player, delayMs: number, label: string, action: () => void): void {
-    this.steps.add({
-      lane: `player:${player.id}`,
-      // Each action is its own source: a player's actions are due at their own times, not in the order planned.
-      source: `client:${player.id}:${this.actionSequence++}`,
-      owner: null,
-      kind: "client",
-      label,
-      readyAt: this.steps.now + this.onGrid(delayMs),
-      run: action,
-    });
+    this.steps.add(
+      {
+        lane: `player:${player.id}`,
+        // Each action is its own source: a player's actions are due at their own times, not in the order planned.
+        source: `client:${player.id}:${this.actionSequence++}`,
+        owner: null,
+        kind: "client",
+        label,
+        readyAt: this.steps.now + this.onGrid(delayMs),
+      },
+      action,
+    );
   }
 
   private onGrid(delayMs: number): number {
@@ -271,7 +273,17 @@ export class World {
   }
 
   private fault(delayMs: number, label: string, effect: () => string | void): void {
-    this.steps.add({ lane: "world", source: `fault:${label}`, owner: null, kind: "fault", label, readyAt: this.steps.now + delayMs, run: effect });
+    this.steps.add(
+      {
+        lane: "world",
+        source: `fault:${label}`,
+        owner: null,
+        kind: "fault",
+        label,
+        readyAt: this.steps.now + delayMs,
+      },
+      effect,
+    );
   }
 
   private planFaults(): void {
