@@ -187,22 +187,22 @@ function zrange(ctx: CommandContext, args: string[], fixedType: RangeType | null
   }
   if (scores && rangeType === "lex") fail("ERR syntax error, WITHSCORES not supported in combination with BYLEX");
   const [low, high] = rev && rangeType !== "rank" ? [maxArg, minArg] : [minArg, maxArg];
-  let select: (set: SortedSet) => ScoredMember[];
-  if (rangeType === "rank") {
-    const start = parseInteger(low);
-    const end = parseInteger(high);
-    select = (set) => byRank(set, start, end, rev);
-  } else if (rangeType === "score") {
-    const min = parseBound(low);
-    const max = parseBound(high);
-    select = (set) => byScore(set, min, max, rev, offset, count);
-  } else {
-    const min = parseLexBound(low);
-    const max = parseLexBound(high);
-    select = (set) => byLex(set, min, max, rev, offset, count);
-  }
+  // Bounds are parsed before the key is read: a bad bound is an error even on a missing or wrong-typed key.
+  const range =
+    rangeType === "rank"
+      ? { type: rangeType, start: parseInteger(low), end: parseInteger(high) }
+      : rangeType === "score"
+        ? { type: rangeType, min: parseBound(low), max: parseBound(high) }
+        : { type: rangeType, min: parseLexBound(low), max: parseLexBound(high) };
   const set = zset(ctx, key);
-  return set === undefined ? [] : withScores(select(set), scores);
+  if (set === undefined) return [];
+  const members =
+    range.type === "rank"
+      ? byRank(set, range.start, range.end, rev)
+      : range.type === "score"
+        ? byScore(set, range.min, range.max, rev, offset, count)
+        : byLex(set, range.min, range.max, rev, offset, count);
+  return withScores(members, scores);
 }
 
 function popMin(ctx: CommandContext, args: string[], fromMax: boolean) {
