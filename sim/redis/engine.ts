@@ -71,8 +71,13 @@ class Engine implements SimulatedRedis {
     return entry === undefined ? null : describe(entry);
   }
 
+  field(key: string, field: string): string | null {
+    const entry = this.keyspace.lookup(key);
+    return entry?.type === "hash" ? ((entry.value as Map<string, string>).get(field) ?? null) : null;
+  }
+
   keys(): string[] {
-    return this.keyspace.liveKeys().sort();
+    return this.keyspace.sortedKeys();
   }
 
   /** A command issued by redis.call / redis.pcall, with the errors Redis reports to scripts. */

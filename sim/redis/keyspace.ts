@@ -36,6 +36,8 @@ export class Keyspace {
   private order: Entry[] = [];
   private dead = 0;
   private nextId = 1;
+  /** The keys in sorted order, kept while no key is created or removed (the oracle lists them after every step). */
+  private sorted: string[] | null = null;
 
   constructor(private readonly now: () => number) {}
 
@@ -66,6 +68,7 @@ export class Keyspace {
     const entry: Entry<T> = { key, id: this.nextId++, type, value, expiresAt: Infinity, live: true };
     this.entries.set(key, entry as Entry);
     this.order.push(entry as Entry);
+    this.sorted = null;
     return entry;
   }
 
@@ -98,6 +101,7 @@ export class Keyspace {
     this.entries.clear();
     this.order = [];
     this.dead = 0;
+    this.sorted = null;
   }
 
   get size(): number {
@@ -135,17 +139,18 @@ export class Keyspace {
     return out;
   }
 
-  /** Every live key, in no particular order (expired ones are dropped). */
-  liveKeys(): string[] {
-    const out: string[] = [];
+  /** Every live key, sorted (expired ones are dropped). */
+  sortedKeys(): string[] {
     // Deleting the current entry while iterating a Map is safe: iteration goes on with the next one.
-    for (const entry of this.entries.values()) if (this.lookup(entry.key) === entry) out.push(entry.key);
-    return out;
+    for (const entry of this.entries.values()) if (entry.expiresAt !== Infinity) this.lookup(entry.key);
+    this.sorted ??= [...this.entries.keys()].sort();
+    return this.sorted.slice();
   }
 
   private remove(entry: Entry): void {
     this.entries.delete(entry.key);
     entry.live = false;
+    this.sorted = null;
     if (++this.dead > COMPACT_THRESHOLD && this.dead * 2 > this.order.length) {
       this.order = this.order.filter((e) => e.live);
       this.dead = 0;
