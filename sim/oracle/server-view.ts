@@ -55,5 +55,8 @@ export function placesOf(view: ServerView, player: string): string[] {
   return placementsOf(view).get(player) ?? [];
 }
 
-/** What a reader needs of a Redis: the simulated one, or a snapshot taken of a real one. */
-export type KeyspaceSource = Pick<SimulatedRedis, "keys" | "inspect" | "execute">;
+/**
+ * What a reader needs of a Redis: the simulated one, or a snapshot taken of a real one. `field` is there when
+ * the source can read a hash field without copying the hash.
+ */
+export type KeyspaceSource = Pick<SimulatedRedis, "keys" | "inspect" | "execute"> & Partial<Pick<SimulatedRedis, "field">>;

@@ -45,6 +45,11 @@ export interface SimulatedRedis {
   disconnect(subscriber: string): void;
   /** Reads a key without side effects other than lazy expiry; null when missing or expired. */
   inspect(key: string): KeyValue | null;
+  /**
+   * One field of a hash, read in place (inspect copies the whole hash); null when the key is missing, expired or
+   * not a hash, or has no such field.
+   */
+  field(key: string, field: string): string | null;
   /** Live keys, sorted. */
   keys(): string[];
 }

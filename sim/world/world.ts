@@ -479,6 +479,7 @@ function aroundExecute(redis: SimulatedRedis, execute: SimulatedRedis["execute"]
     psubscribe: (subscriber, pattern) => redis.psubscribe(subscriber, pattern),
     disconnect: (subscriber) => redis.disconnect(subscriber),
     inspect: (key) => redis.inspect(key),
+    field: (key, field) => redis.field(key, field),
     keys: () => redis.keys(),
   };
 }

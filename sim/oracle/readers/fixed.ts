@@ -4,6 +4,19 @@ import { emptyView, type KeyspaceSource, type ServerView } from "../server-view.
 
 const LIVE = new Set(["loading", "allocating"]);
 
+type Fields = (field: string) => string | undefined;
+
+/**
+ * A hash key's fields, read in place when the source can, else from one copy of the hash (the oracle reads
+ * after every step, mostly sessions long over). A key that is not a hash has no fields.
+ */
+function fieldsOf(redis: KeyspaceSource, key: string): Fields {
+  if (redis.field) return (name) => redis.field?.(key, name) ?? undefined;
+  const value = redis.inspect(key);
+  const hash: Record<string, string> = value?.type === "hash" ? value.value : {};
+  return (name) => hash[name];
+}
+
 /** Reads the fixed layout of docs/fixed-server.md through the server's own key helpers. */
 export function readFixedView(redis: KeyspaceSource, _config: MatchConfig): ServerView {
   const view = emptyView();
@@ -17,28 +30,28 @@ export function readFixedView(redis: KeyspaceSource, _config: MatchConfig): Serv
         else view.queued.set(player, [key]);
       }
     } else if (key.startsWith(KeyPrefix.session)) {
-      const value = redis.inspect(key);
-      if (value?.type !== "hash") continue;
-      const status = value.value.status ?? "unknown";
-      if (!LIVE.has(status)) continue;
-      const members = (value.value.players ?? "").split(",").filter((member) => member !== "");
+      const fields = fieldsOf(redis, key);
+      const status = fields("status");
+      if (status === undefined || !LIVE.has(status)) continue;
+      const members = (fields("players") ?? "").split(",").filter((member) => member !== "");
       const id = key.slice(KeyPrefix.session.length);
       view.sessions.set(id, {
         id,
         key,
         status,
         members,
-        ready: members.filter((member) => value.value[`ready:${member}`] !== undefined),
+        ready: members.filter((member) => fields(`ready:${member}`) !== undefined),
       });
     } else if (key.startsWith(KeyPrefix.server)) {
-      const value = redis.inspect(key);
-      const fields = value?.type === "hash" ? value.value : {};
-      const readable = typeof fields.address === "string" && fields.address !== "" && typeof fields.status === "string";
+      const fields = fieldsOf(redis, key);
+      const address = fields("address");
+      const status = fields("status");
+      const readable = address !== undefined && address !== "" && status !== undefined;
       view.servers.push({
         id: key.slice(KeyPrefix.server.length),
         key,
-        address: readable ? (fields.address as string) : "",
-        status: readable ? (fields.status as string) : "unreadable",
+        address: readable ? address : "",
+        status: readable ? status : "unreadable",
       });
     }
   }
