@@ -275,7 +275,9 @@ export class LuaToJs {
     const inner = new Scope(scope);
     const variable = this.declare(inner, node.variable.name);
     const body = this.block(node.body, inner);
-    return `${setup}for (${i} = ${start}; ${step} > 0 ? ${i} <= ${limit} : ${i} >= ${limit}; ${i} += ${step}) {let ${variable} = ${i};${body}}`;
+    // Lua 5.1's FORPREP subtracts the step and FORLOOP adds it back before the first test: with a fractional
+    // step, (start - step) + step need not be start (for i = 0.1, 1, 0.7 starts at 0.09999999999999998).
+    return `${setup}for (${i} = ${start} - ${step}; (${i} += ${step}, ${step} > 0 ? ${i} <= ${limit} : ${i} >= ${limit}); ) {let ${variable} = ${i};${body}}`;
   }
 
   private genericFor(node: ast.ForGenericStatement, scope: Scope): string {
