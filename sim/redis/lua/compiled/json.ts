@@ -29,7 +29,8 @@ function arrayLength(table: LuaTable): number {
 function encodeKey(key: unknown): string {
   if (typeof key === "string") return escapeString(key);
   if (typeof key === "number") return escapeString(numberToString(key));
-  throw new CjsonError("Cannot serialise table: table key must be a number or string");
+  // lua-cjson names the type of the key (json_encode_exception at index -2), not of the table.
+  throw new CjsonError(`Cannot serialise ${typeName(key)}: table key must be a number or string`);
 }
 
 function encodeTable(table: LuaTable, depth: number): string {
