@@ -52,6 +52,8 @@ export interface SimulatedRedis {
   field(key: string, field: string): string | null;
   /** Live keys, sorted. */
   keys(): string[];
+  /** Moves whenever the live keyspace may have changed (a write, a removal, an expiry); equal means unchanged. */
+  version(): number;
 }
 
 export type { RedisArg, RedisReply };

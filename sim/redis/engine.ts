@@ -1,4 +1,4 @@
-import { arityMatches, COMMANDS } from "./commands/index.ts";
+import { arityMatches, changesKeyspace, COMMANDS } from "./commands/index.ts";
 import type { CommandContext, CommandSpec } from "./commands/command.ts";
 import {
   RedisCommandError,
@@ -51,6 +51,7 @@ class Engine implements SimulatedRedis {
     const spec = COMMANDS.get(name);
     if (spec === undefined) throw unknownCommand(command, strings);
     if (!arityMatches(spec, strings.length)) wrongArity(name);
+    if (changesKeyspace(spec)) this.keyspace.changing();
     return toClientReply(spec.run(this.context, strings));
   }
 
@@ -80,6 +81,10 @@ class Engine implements SimulatedRedis {
     return this.keyspace.sortedKeys();
   }
 
+  version(): number {
+    return this.keyspace.version();
+  }
+
   /** A command issued by redis.call / redis.pcall, with the errors Redis reports to scripts. */
   private fromScript(command: string, args: string[]): EngineReply {
     const spec = commandSpec(command);
@@ -88,6 +93,7 @@ class Engine implements SimulatedRedis {
       throw new RedisCommandError("ERR Wrong number of args calling Redis command from script");
     }
     if (spec.noScript) throw new RedisCommandError("ERR This Redis command is not allowed from script");
+    if (changesKeyspace(spec)) this.keyspace.changing();
     return spec.run(this.context, args);
   }
 

@@ -38,8 +38,25 @@ export class Keyspace {
   private nextId = 1;
   /** The keys in sorted order, kept while no key is created or removed (the oracle lists them after every step). */
   private sorted: string[] | null = null;
+  private changes = 0;
 
   constructor(private readonly now: () => number) {}
+
+  /** A command that may write is about to run. */
+  changing(): void {
+    this.changes++;
+  }
+
+  /**
+   * A number that moves whenever the live contents may have changed: a command that may write ran, or a key
+   * was removed, expired ones included (they are removed here first). An unchanged number means unchanged
+   * contents.
+   */
+  version(): number {
+    // Deleting the current entry while iterating a Map is safe: iteration goes on with the next one.
+    for (const entry of this.entries.values()) if (entry.expiresAt !== Infinity) this.lookup(entry.key);
+    return this.changes;
+  }
 
   /** The live entry for a key; an expired entry is deleted on the way (lazy expiry, as Redis does). */
   lookup(key: string): Entry | undefined {
@@ -69,6 +86,7 @@ export class Keyspace {
     this.entries.set(key, entry as Entry);
     this.order.push(entry as Entry);
     this.sorted = null;
+    this.changes++;
     return entry;
   }
 
@@ -102,6 +120,7 @@ export class Keyspace {
     this.order = [];
     this.dead = 0;
     this.sorted = null;
+    this.changes++;
   }
 
   get size(): number {
@@ -151,6 +170,7 @@ export class Keyspace {
     this.entries.delete(entry.key);
     entry.live = false;
     this.sorted = null;
+    this.changes++;
     if (++this.dead > COMPACT_THRESHOLD && this.dead * 2 > this.order.length) {
       this.order = this.order.filter((e) => e.live);
       this.dead = 0;
