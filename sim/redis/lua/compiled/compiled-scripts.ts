@@ -57,11 +57,18 @@ for (const [library, members] of Object.entries(LIBRARIES)) {
   for (const [name, value] of Object.entries(members)) NATIVES[`L_${library}_${name}`] = value;
 }
 
-function setPositional(table: LuaTable, values: unknown[]): void {
-  values.forEach((value, i) => table.set(i + 1, value));
+function setPositional(table: LuaTable, values: unknown[], base: number): void {
+  values.forEach((value, i) => table.set(base + i + 1, value));
 }
 
-const HELPERS = { ...operators, LuaTable, Multi, NOTHING, first, all, forIterator, setPositional };
+/** The `arg` table of a Lua 5.1 vararg function that does not use `...` (LUA_COMPAT_VARARG). */
+function varargTable(values: unknown[]): LuaTable {
+  const table = new LuaTable(values.slice());
+  table.setStr("n", values.length);
+  return table;
+}
+
+const HELPERS = { ...operators, LuaTable, Multi, NOTHING, first, all, forIterator, setPositional, varargTable };
 
 /** Natives that may return no value or several (or never return): the rest always return exactly one. */
 const MULTI_VALUED = new Set([

@@ -53,6 +53,7 @@ type Token = { type: number; value: string; range: [number, number] };
 const TOKEN = { EOF: 1, StringLiteral: 2, Identifier: 8, Punctuator: 32 };
 
 const READONLY = "Attempt to modify a readonly table";
+const FIELDS_PER_FLUSH = 50;
 const ARITH: Record<string, string> = { "+": "add", "-": "sub", "*": "mul", "/": "div", "%": "mod", "^": "pow" };
 
 function lineOf(node: ast.Node, end = false): number {
@@ -101,7 +102,13 @@ export class LuaToJs {
     const inner = new Scope(scope);
     const jsParams = [...fixed, ...params.map((name) => this.declare(inner, name))];
     if (vararg) jsParams.push("...va$");
-    const code = this.block(body, inner);
+    let compat = "";
+    if (vararg && fixed.length === 0 && mentions(body, "arg")) {
+      // Lua 5.1's LUA_COMPAT_VARARG: a vararg function has a local `arg` after its parameters, the table of
+      // its extra arguments with their count in n, or nil when the function itself uses `...`.
+      compat = `let ${this.declare(inner, "arg")} = ${usesVararg(body) ? "undefined" : "varargTable(va$)"};`;
+    }
+    const code = compat + this.block(body, inner);
     const temps = Array.from({ length: this.fn.temps }, (_, i) => `$${i + 1}`);
     const tail = body.at(-1)?.type === "ReturnStatement" ? "" : "return NOTHING;";
     this.fn = outer;
@@ -519,11 +526,18 @@ export class LuaToJs {
     if (fields.every((f) => f.type === "TableValue")) {
       return `new LuaTable(${this.arrayOf(fields.map((f) => f.value), scope)})`;
     }
-    // Keyed fields are stored as they come; positional ones together at the end, as Lua 5.1's SETLIST does.
+    // Keyed fields are stored as they come; positional ones in batches, as Lua 5.1's SETLIST does: a batch of
+    // 50 (LFIELDS_PER_FLUSH) is stored when the next field starts, the last one at the end.
     const table = this.temp();
     let code = `${table} = new LuaTable(), `;
-    const positional: string[] = [];
+    let positional: string[] = [];
+    let stored = 0;
     fields.forEach((f, i) => {
+      if (positional.length === FIELDS_PER_FLUSH) {
+        code += `setPositional(${table}, [${positional.join(", ")}], ${stored}), `;
+        stored += FIELDS_PER_FLUSH;
+        positional = [];
+      }
       if (f.type === "TableValue") {
         if (i === fields.length - 1 && this.isMulti(f.value)) {
           positional.push(`...${this.multi(f.value, scope)}`);
@@ -538,7 +552,7 @@ export class LuaToJs {
         code += `setIndex(${table}, ${this.expression(f.key, scope)}, ${this.expression(f.value, scope)}, ${lineOf(f)}, ""), `;
       }
     });
-    if (positional.length > 0) code += `setPositional(${table}, [${positional.join(", ")}]), `;
+    if (positional.length > 0) code += `setPositional(${table}, [${positional.join(", ")}], ${stored}), `;
     return `(${code}${table})`;
   }
 
@@ -609,6 +623,32 @@ export class LuaToJs {
       (opener.type === TOKEN.Punctuator && (opener.value === ")" || opener.value === "]" || opener.value === "}"));
     return !endsPrefix;
   }
+}
+
+/** Every AST node below `node` (statements, expressions, fields), entering nested functions only when asked. */
+function* descendants(node: unknown, intoFunctions: boolean): Generator<ast.Node> {
+  if (Array.isArray(node)) {
+    for (const item of node) yield* descendants(item, intoFunctions);
+    return;
+  }
+  if (node === null || typeof node !== "object" || typeof (node as { type?: unknown }).type !== "string") return;
+  yield node as ast.Node;
+  if ((node as ast.Node).type === "FunctionDeclaration" && !intoFunctions) return;
+  for (const [key, value] of Object.entries(node)) {
+    if (key !== "loc" && key !== "range" && value !== null && typeof value === "object") yield* descendants(value, intoFunctions);
+  }
+}
+
+/** Whether a function's own body (not the functions it defines) reads `...`. */
+function usesVararg(body: ast.Statement[]): boolean {
+  for (const node of descendants(body, false)) if (node.type === "VarargLiteral") return true;
+  return false;
+}
+
+/** Whether a name appears anywhere in a body, nested functions included. */
+function mentions(body: ast.Statement[], name: string): boolean {
+  for (const node of descendants(body, true)) if (node.type === "Identifier" && node.name === name) return true;
+  return false;
 }
 
 /** Arguments that cannot run a call while being evaluated. */
