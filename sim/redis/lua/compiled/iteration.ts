@@ -54,10 +54,14 @@ class PairsIterator implements ForIterator {
         return true;
       }
     }
-    const next = this.entries.next();
-    if (next.done) return false;
-    [this.a, this.b] = next.value;
-    return true;
+    for (;;) {
+      const next = this.entries.next();
+      if (next.done) return false;
+      // A key cleared during the traversal (see LuaTable) is skipped.
+      if (next.value[1] === undefined) continue;
+      [this.a, this.b] = next.value;
+      return true;
+    }
   }
 }
 

@@ -16,7 +16,8 @@ function arrayLength(table: LuaTable): number {
   let items = 0;
   for (let i = 0; i < arr.length; i++) if (arr[i] !== undefined) items++;
   if (table.hash !== null) {
-    for (const key of table.hash.keys()) {
+    for (const [key, value] of table.hash) {
+      if (value === undefined) continue;
       if (typeof key !== "number" || !Number.isInteger(key) || key < 1) return -1;
       if (key > max) max = key;
       items++;
@@ -48,7 +49,9 @@ function encodeTable(table: LuaTable, depth: number): string {
     out += (out.length > 1 ? "," : "") + `${encodeKey(i + 1)}:${encodeValue(arr[i], depth)}`;
   }
   if (table.hash !== null) {
-    for (const [key, value] of table.hash) out += (out.length > 1 ? "," : "") + `${encodeKey(key)}:${encodeValue(value, depth)}`;
+    for (const [key, value] of table.hash) {
+      if (value !== undefined) out += (out.length > 1 ? "," : "") + `${encodeKey(key)}:${encodeValue(value, depth)}`;
+    }
   }
   return `${out}}`;
 }

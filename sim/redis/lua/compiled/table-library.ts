@@ -107,7 +107,7 @@ function auxsort(t: LuaTable, l: number, u: number, less: (a: unknown, b: unknow
 function maxn(...args: unknown[]): number {
   const table = checkTable(args, 1, "maxn");
   let max = table.length;
-  for (const key of table.hash?.keys() ?? []) if (typeof key === "number" && key > max) max = key;
+  for (const [key, value] of table.hash ?? []) if (typeof key === "number" && key > max && value !== undefined) max = key;
   return max;
 }
 
