@@ -65,6 +65,8 @@ export class Player {
   readonly matches: MatchReceived[] = [];
   readonly errors: string[] = [];
   private reenqueues = 0;
+  /** Refused (told to enqueue again) more often than it re-enqueues: it no longer wants a match. */
+  private gaveUp = false;
   private reconnectPlanned = false;
 
   constructor(
@@ -81,7 +83,7 @@ export class Player {
 
   /** Wants a match, is reachable, and has not given up: the players eventual-match and no-lost-player speak for. */
   get willing(): boolean {
-    return isWilling(this.behaviour) && !this.quit && this.connected;
+    return isWilling(this.behaviour) && !this.quit && !this.gaveUp && this.connected;
   }
 
   get lastEpisode(): LoadingEpisode | undefined {
@@ -254,7 +256,9 @@ export class Player {
     }
     this.endEpisode("refused", text);
     this.view = { state: "idle" };
-    if (isWilling(this.behaviour) && !this.quit && this.reenqueues < MAX_REENQUEUES) {
+    // Told to enqueue again once too often, the player stops asking: no invariant may then expect it matched.
+    if (this.reenqueues >= MAX_REENQUEUES) this.gaveUp = true;
+    if (isWilling(this.behaviour) && !this.quit && !this.gaveUp) {
       this.reenqueues++;
       const connection = this.connection;
       this.host.act(this, this.rng.int(500, 2_000), "enqueue again", () => {

@@ -50,4 +50,18 @@ describe("the player program's view of itself", () => {
     player.received(connection, "{garbage");
     expect(player.errors).toEqual(["unparseable message: {garbage"]);
   });
+
+  it("gives up after its last re-enqueue: no longer willing, so no invariant expects it matched", () => {
+    const { player, connection, actions } = connectedPlayer();
+    for (let i = 0; i < 3; i++) {
+      player.received(connection, JSON.stringify({ type: "error", message: "Loading timed out. Enqueue again to play." }));
+      expect(player.willing).toBe(true);
+      actions.filter((a) => a.label === "enqueue again").at(-1)?.action();
+    }
+    const planned = actions.filter((a) => a.label === "enqueue again").length;
+    player.received(connection, JSON.stringify({ type: "error", message: "Loading timed out. Enqueue again to play." }));
+    expect(actions.filter((a) => a.label === "enqueue again")).toHaveLength(planned);
+    expect(player.view.state).toBe("idle");
+    expect(player.willing).toBe(false);
+  });
 });
