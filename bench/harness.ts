@@ -45,9 +45,13 @@ async function runs(scenario: string, server: Variant, seeds: number[], extra: {
   return { ms: performance.now() - started, steps };
 }
 
-function countFor(scenario: string): number {
-  if (scenario === "swarm") return quick ? 2 : 6;
-  return quick ? 60 : 300;
+/**
+ * Runs timed per scenario, after `warmup` untimed ones: a fuzz campaign runs thousands of seeds per worker, so
+ * the figure that matters is the rate once the JIT has compiled the hot code, not the first few hundred runs.
+ */
+function countFor(scenario: string): { warmup: number; timed: number } {
+  if (scenario === "swarm") return quick ? { warmup: 1, timed: 3 } : { warmup: 2, timed: 10 };
+  return quick ? { warmup: 200, timed: 400 } : { warmup: 1_000, timed: 3_000 };
 }
 
 async function throughput() {
@@ -55,26 +59,29 @@ async function throughput() {
   const pair: Record<string, number> = {};
   const stepsPerRun: Record<string, number> = {};
   for (const scenario of THROUGHPUT_SCENARIOS) {
-    const seeds = Array.from({ length: countFor(scenario) }, (_, i) => i);
-    await runs(scenario, "fixed", seeds.slice(0, 2));
+    const { warmup, timed } = countFor(scenario);
+    const seeds = Array.from({ length: timed }, (_, i) => i);
+    await runs(scenario, "fixed", seeds.slice(0, warmup).map((seed) => seed + 2_000_000));
     const { ms, steps } = await runs(scenario, "fixed", seeds);
     single[scenario] = round((seeds.length / ms) * 1000);
     stepsPerRun[scenario] = Math.round(steps / seeds.length);
-    // Twice the seeds, and the rate measured after each worker's first runs: a worker thread's start-up
-    // (loading and compiling the code) is paid once per fuzz, not per run.
-    const jobs: FuzzJob[] = [...seeds, ...seeds.map((seed) => seed + 1_000_000)].map((seed) => ({ scenario, server: "fixed", seed, strategy: "pct" }));
+    // Each worker warms up on its own: the rate counts the runs finished after the first `warmup` per worker,
+    // over the time from that point to the last finish.
+    const jobs: FuzzJob[] = Array.from({ length: 2 * (warmup + timed) }, (_, i) => ({ scenario, server: "fixed", seed: 1_000_000 + i, strategy: "pct" }));
     const finished: number[] = [];
     await runPool(jobs, 2, () => finished.push(performance.now()), () => false);
-    const warm = Math.min(4, finished.length - 2);
-    pair[scenario] = round(((finished.length - 1 - warm) / ((finished.at(-1) as number) - (finished[warm] as number))) * 1000);
+    const warm = 2 * warmup;
+    const start = finished[warm - 1] as number;
+    pair[scenario] = round(((finished.length - warm) / ((finished.at(-1) as number) - start)) * 1000);
     say(`  ${scenario.padEnd(20)} ${String(single[scenario]).padStart(8)} runs/s (1 worker)  ${String(pair[scenario]).padStart(8)} runs/s (2 workers)  ${stepsPerRun[scenario]} steps/run`);
   }
   return { single, pair, stepsPerRun };
 }
 
 async function overhead() {
-  const seeds = Array.from({ length: quick ? 40 : 150 }, (_, i) => i);
-  await runs("cancel-vs-complete", "fixed", seeds.slice(0, 5), { bare: true });
+  const seeds = Array.from({ length: quick ? 200 : 1_000 }, (_, i) => i);
+  // Both modes warmed up (the throughput part warmed the full harness already).
+  await runs("cancel-vs-complete", "fixed", seeds.slice(0, 200).map((seed) => seed + 3_000_000), { bare: true });
   const bare = await runs("cancel-vs-complete", "fixed", seeds, { bare: true });
   const full = await runs("cancel-vs-complete", "fixed", seeds);
   const ratio = round(full.ms / bare.ms, 2);
@@ -85,7 +92,7 @@ async function overhead() {
 async function breakdown() {
   const profile = emptyProfile();
   const options = findScenario("cancel-vs-complete")!.options;
-  for (let seed = 0; seed < (quick ? 30 : 100); seed++) {
+  for (let seed = 0; seed < (quick ? 100 : 500); seed++) {
     await runOnce({ scenario: "cancel-vs-complete", server: "fixed", seed, strategy: "pct", options, profile });
   }
   const perStep = (ms: number) => round((ms * 1000) / profile.steps, 2);

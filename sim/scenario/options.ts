@@ -24,9 +24,16 @@ export interface WorldOptions {
   config: Partial<MatchConfig>;
   faults: FaultRates;
   events: FaultEvents;
-  /** Length of the active phase (behaviours and faults). */
+  /**
+   * Longest active phase (behaviours and faults); fault events are drawn within it. The phase ends earlier once
+   * nothing only it brings is left: every fault event struck, no client action planned, no instance paused, no
+   * fault rate, and a quiet world.
+   */
   activeMs: number;
-  /** Least time the settle phase runs; it goes on until the world is quiet or maxSettleMs. */
+  /**
+   * Least time the settle phase runs (at least instanceTtlMs plus two presence rounds when the run crashes or
+   * pauses an instance); it goes on until the world is quiet or maxSettleMs.
+   */
   settleMs: number;
   maxSettleMs: number;
   /** A run that takes more steps than this stops without a verdict. */
