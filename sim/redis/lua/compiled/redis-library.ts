@@ -4,7 +4,7 @@ import { formatDouble } from "../../numbers.ts";
 import { Status, type EngineReply } from "../../reply.ts";
 import type { ScriptHost } from "../script-host.ts";
 import { LuaTable } from "./lua-table.ts";
-import { position, raiseNative } from "./operators.ts";
+import { position } from "./operators.ts";
 import { fromBinary, LuaError, numberToString, toBinary, type LuaFunction } from "./values.ts";
 
 /** The `redis` table of compiled scripts: the same conversions as the interpreted path (runtime.ts). */
@@ -25,15 +25,21 @@ export function toLuaValue(reply: EngineReply): unknown {
   return new LuaTable(reply.map(toLuaValue));
 }
 
-function errorTable(message: string): LuaTable {
+/**
+ * A redis.call / redis.pcall error as Redis 7.0 builds it. An error the command itself answered also carries
+ * ignore_error_stats_update = true (Redis counted it already); the library's own argument errors do not.
+ */
+function errorTable(message: string, fromCommand: boolean): LuaTable {
   const table = new LuaTable();
   table.setStr("err", toBinary(message));
+  if (fromCommand) table.setStr("ignore_error_stats_update", true);
   return table;
 }
 
 function command(host: () => ScriptHost, raise: boolean): LuaFunction {
   return (...args: unknown[]) => {
     let failure: string | null = args.length === 0 ? NO_ARGS_ERROR : null;
+    let fromCommand = false;
     let name = "";
     const rest: string[] = [];
     for (let i = 0; i < args.length && failure === null; i++) {
@@ -49,10 +55,11 @@ function command(host: () => ScriptHost, raise: boolean): LuaFunction {
       } catch (error) {
         if (!(error instanceof RedisCommandError)) throw error;
         failure = error.message;
+        fromCommand = true;
       }
     }
-    if (raise) throw new LuaError(errorTable(failure), position.line > 0 ? position.line : null);
-    return errorTable(failure);
+    if (raise) throw new LuaError(errorTable(failure, fromCommand), position.line > 0 ? position.line : null);
+    return errorTable(failure, fromCommand);
   };
 }
 
@@ -79,7 +86,8 @@ export function redisFunctions(host: () => ScriptHost): Record<string, unknown> 
     error_reply: (...args: unknown[]) => reply("err", args, sanitize),
     status_reply: (...args: unknown[]) => reply("ok", args, (text) => text),
     sha1hex: (...args: unknown[]) => {
-      if (args.length !== 1) return raiseNative("wrong number of arguments");
+      // Redis raises an error table here (luaPushError), which a pcall hands over as its message.
+      if (args.length !== 1) throw new LuaError(errorTable("ERR wrong number of arguments", false), position.line > 0 ? position.line : null);
       const value = args[0];
       const text = typeof value === "string" ? value : typeof value === "number" ? numberToString(value) : "";
       return createHash("sha1").update(Buffer.from(text, "latin1")).digest("hex");
