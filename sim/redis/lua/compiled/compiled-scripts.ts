@@ -152,7 +152,17 @@ function describeError(error: LuaError, sha: string): string {
     if (typeof text === "string" || typeof text === "number") message = fromBinary(tostring(text));
   } else message = `ERR ${fromBinary(tostring(value))}`;
   const line = error.line ?? (position.line > 0 ? position.line : null);
-  return line === null ? message : `${message} script: ${sha}, on @user_script:${line}.`;
+  return errorLine(line === null ? message : `${message} script: ${sha}, on @user_script:${line}.`);
+}
+
+/** An error reply is one protocol line: Redis trims trailing CR and LF and turns the others into spaces. */
+function errorLine(text: string): string {
+  return statusLine(text.replace(/[\r\n]+$/, ""));
+}
+
+/** A status reply likewise has each CR and LF turned into a space. */
+function statusLine(text: string): string {
+  return text.replace(/[\r\n]/g, " ");
 }
 
 /** Lua -> Redis, as Redis 7.0 converts a script's return value. */
@@ -167,9 +177,9 @@ function toRedis(value: unknown): RedisReply {
   }
   if (!(value instanceof LuaTable)) return null;
   const error = value.getStr("err");
-  if (typeof error === "string") throw new RedisCommandError(fromBinary(error));
+  if (typeof error === "string") throw new RedisCommandError(errorLine(fromBinary(error)));
   const status = value.getStr("ok");
-  if (typeof status === "string") return fromBinary(status);
+  if (typeof status === "string") return statusLine(fromBinary(status));
   const out: RedisReply[] = [];
   for (let i = 1; ; i++) {
     const item = value.get(i);
