@@ -346,9 +346,11 @@ export class LuaToJs {
         return String(node.value);
       case "NumericLiteral":
         return numberLiteral(node.raw);
-      case "StringLiteral":
-        if (typeof node.value !== "string") throw new NotCompilable("string literal without a value");
-        return JSON.stringify(node.value);
+      case "StringLiteral": {
+        const value = stringValue(node);
+        if (value === null) throw new NotCompilable("string literal without a value");
+        return JSON.stringify(value);
+      }
       case "VarargLiteral":
         if (!this.fn.vararg) throw new NotCompilable("'...' outside a vararg function");
         return "va$[0]";
@@ -427,16 +429,15 @@ export class LuaToJs {
   }
 
   private indexExpression(node: ast.IndexExpression, scope: Scope): string {
-    if (node.index.type === "StringLiteral" && typeof node.index.value === "string") {
-      const resolved = this.libraryMember(node.base, node.index.value, scope);
+    const key = node.index.type === "StringLiteral" ? stringValue(node.index) : null;
+    if (key !== null) {
+      const resolved = this.libraryMember(node.base, key, scope);
       if (resolved !== null) return resolved;
     }
     this.rejectLibraryBase(node.base, scope);
     const base = this.expression(node.base, scope);
     const desc = JSON.stringify(this.describe(node.base, scope));
-    if (node.index.type === "StringLiteral" && typeof node.index.value === "string") {
-      return `field(${base}, ${JSON.stringify(node.index.value)}, ${lineOf(node, true)}, ${desc})`;
-    }
+    if (key !== null) return `field(${base}, ${JSON.stringify(key)}, ${lineOf(node, true)}, ${desc})`;
     return `index(${base}, ${this.expression(node.index, scope)}, ${lineOf(node, true)}, ${desc})`;
   }
 
@@ -448,7 +449,7 @@ export class LuaToJs {
       return `global '${node.name}'`;
     }
     if (node.type === "MemberExpression") return `field '${node.identifier.name}'`;
-    if (node.type === "IndexExpression" && node.index.type === "StringLiteral" && typeof node.index.value === "string") return `field '${node.index.value}'`;
+    if (node.type === "IndexExpression" && node.index.type === "StringLiteral" && stringValue(node.index) !== null) return `field '${stringValue(node.index)}'`;
     return "";
   }
 
@@ -649,6 +650,12 @@ function usesVararg(body: ast.Statement[]): boolean {
 function mentions(body: ast.Statement[], name: string): boolean {
   for (const node of descendants(body, true)) if (node.type === "Identifier" && node.name === name) return true;
   return false;
+}
+
+/** A string literal's bytes; Lua reads each line break in a long string (CR LF, LF CR, CR, LF) as one LF. */
+function stringValue(node: ast.StringLiteral): string | null {
+  if (typeof node.value !== "string") return null;
+  return node.raw.startsWith("[") ? node.value.replace(/\r\n|\n\r|\r|\n/g, "\n") : node.value;
 }
 
 /** Arguments that cannot run a call while being evaluated. */
