@@ -37,7 +37,8 @@ const PROGRAMS = [
   "local t = {} t.a, t.b = 1, 2 return {t.a, t.b}",
   "return {1 and 2, tostring(nil and 1), false or 'd', tostring(nil or false)}",
   "return {10 % 3, -10 % 3, 10 % -3, 5.5 % 2, 2 ^ 10, 7 / 2}",
-  "return {tostring(1e15), tostring(1e16), tostring(0.1), tostring(-0.0), tostring(1/0), tostring(-1/0)}",
+  "return {tostring(1e15), tostring(1e16), tostring(0.1), tostring(1/0), tostring(-1/0)}",
+  "return tostring(-0.0)",
   "return {'10' + 5, '3' * '4', 10 .. 20, 1.5 .. ''}",
   "return {tostring(1 < 2), tostring('a' < 'b'), tostring('Z' < 'a'), tostring(2 >= 2)}",
   "return {#'hello', string.len('abc'), ('x'):rep(3), ('Hello'):upper(), ('Hello'):lower()}",
@@ -165,6 +166,23 @@ describe("Lua 5.1 where fengari (Lua 5.3) differs", () => {
     };
     expect(fail("error(42)")).toBe("ERR user_script:1: 42");
     expect(compiled.execute("EVAL", ["return string.rep('ab', 3, ',')", "0"])).toBe("ababab");
+  });
+
+  it("a function's zero constants all take the sign of its first one (Redis 7.0.15 answers the same)", () => {
+    const { compiled } = engines();
+    const run = (body: string) => compiled.execute("EVAL", [body, "0"]);
+    expect(run("return {tostring(-0.0), tostring(1/0), tostring(-1/0)}")).toEqual(["-0", "-inf", "inf"]);
+    expect(run("local z = 0 return {tostring(-0), tostring(0 * -1), tostring(0/-1)}")).toEqual(["0", "0", "0"]);
+    expect(run("local z = 0 local f = function() return tostring(-0) end return f()")).toBe("-0");
+    expect(run("local z = 0 local x = -z return tostring(x)")).toBe("-0");
+  });
+
+  it("numeric for, pow and tonumber with a base as in C Lua 5.1", () => {
+    const { compiled } = engines();
+    const run = (body: string) => compiled.execute("EVAL", [body, "0"]);
+    expect(run("local t = {} for i = 0.1, 1, 0.7 do t[#t + 1] = string.format('%.17g', i) end return t")).toEqual(["0.099999999999999978", "0.79999999999999993"]);
+    expect(run("return {tostring(1 ^ (0/0)), tostring((-1) ^ (1/0)), tostring(math.pow(1, 0/0))}")).toEqual(["1", "1", "1"]);
+    expect(run("return {tonumber('x\\0y', 36), tostring(tonumber('-1', 2)), tostring(tonumber('0x', 16))}")).toEqual([33, "1.844674407371e+19", "nil"]);
   });
 });
 

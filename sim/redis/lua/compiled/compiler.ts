@@ -1,6 +1,7 @@
 import luaparse from "luaparse";
 import type * as ast from "luaparse";
 import { lua51StringToNumber } from "../numeral.ts";
+import { luaPow } from "./operators.ts";
 
 /**
  * Lua 5.1 source to the body of a JS function `(KEYS, ARGV) => value`. Locals become JS `let`s (renamed, so
@@ -28,6 +29,12 @@ interface FunctionState {
   depth: number;
   temps: number;
   vararg: boolean;
+  /**
+   * The function's zero constant once it has one. Lua 5.1 keeps one constant per value and 0 == -0, so every
+   * 0 and -0 constant of a function takes the sign of the first one it registers: with `local z = 0`
+   * before it, `-0` is 0; with `local z = -0` before it, `0` is -0.
+   */
+  zero: number | null;
 }
 
 interface Local {
@@ -71,7 +78,7 @@ const isMultiNode = (node: ast.Expression): boolean =>
 
 export class LuaToJs {
   private nextId = 0;
-  private fn: FunctionState = { depth: 0, temps: 0, vararg: true };
+  private fn: FunctionState = { depth: 0, temps: 0, vararg: true, zero: null };
   private readonly tokens: Token[];
   private readonly tokenAt = new Map<number, number>();
 
@@ -98,7 +105,7 @@ export class LuaToJs {
   /** `fixed` are JS parameters passed before the Lua ones (the main chunk's KEYS and ARGV). */
   private functionBody(params: string[], vararg: boolean, body: ast.Statement[], scope: Scope, fixed: string[] = []): string {
     const outer = this.fn;
-    this.fn = { depth: outer.depth + 1, temps: 0, vararg };
+    this.fn = { depth: outer.depth + 1, temps: 0, vararg, zero: null };
     const inner = new Scope(scope);
     const jsParams = [...fixed, ...params.map((name) => this.declare(inner, name))];
     if (vararg) jsParams.push("...va$");
@@ -345,7 +352,7 @@ export class LuaToJs {
       case "BooleanLiteral":
         return String(node.value);
       case "NumericLiteral":
-        return numberLiteral(node.raw);
+        return this.constant(literalValue(node.raw));
       case "StringLiteral": {
         const value = stringValue(node);
         if (value === null) throw new NotCompilable("string literal without a value");
@@ -377,6 +384,8 @@ export class LuaToJs {
       case "BinaryExpression":
         return this.binary(node, scope);
       case "LogicalExpression": {
+        // A numeric constant is true: Lua 5.1 compiles `k and x` to x alone (k is not even registered).
+        if (node.operator === "and" && folded(node.left) !== null) return this.expression(node.right, scope);
         const temp = this.temp();
         const left = this.expression(node.left, scope);
         const right = this.expression(node.right, scope);
@@ -557,13 +566,35 @@ export class LuaToJs {
     return `(${code}${table})`;
   }
 
+  /** A numeric constant, registered as Lua 5.1 registers it (see FunctionState.zero). */
+  private constant(value: number): string {
+    if (value === 0) {
+      this.fn.zero ??= value;
+      return Object.is(this.fn.zero, -0) ? "(-0)" : "0";
+    }
+    if (Number.isNaN(value)) return "NaN";
+    if (!Number.isFinite(value)) return value > 0 ? "Infinity" : "-Infinity";
+    return value < 0 ? `(${value})` : String(value);
+  }
+
   private binary(node: ast.BinaryExpression, scope: Scope): string {
-    const left = this.expression(node.left, scope);
-    const right = this.expression(node.right, scope);
-    const line = lineOf(node.right, true);
     const op = node.operator as string;
     const arith = ARITH[op];
-    if (arith) return `${arith}(${left}, ${right}, ${line})`;
+    if (arith) {
+      const value = folded(node);
+      if (value !== null) return this.constant(value);
+    }
+    // Lua 5.1 registers a constant left operand of arithmetic only after the right operand.
+    const late = arith !== undefined && folded(node.left) !== null;
+    const right = late ? this.expression(node.right, scope) : "";
+    const left = this.expression(node.left, scope);
+    const rightText = late ? right : this.expression(node.right, scope);
+    const line = lineOf(node.right, true);
+    if (arith) return `${arith}(${left}, ${rightText}, ${line})`;
+    return this.nonArithmetic(op, left, rightText, line);
+  }
+
+  private nonArithmetic(op: string, left: string, right: string, line: number): string {
     switch (op) {
       case "..":
         return `concat(${left}, ${right}, ${line})`;
@@ -589,13 +620,19 @@ export class LuaToJs {
   }
 
   private unary(node: ast.UnaryExpression, scope: Scope): string {
+    // Lua 5.1 folds `not` and `-` of a numeric constant without registering the operand.
+    if (node.operator === "not" && folded(node.argument) !== null) return "false";
+    if (node.operator === "-") {
+      const value = folded(node);
+      if (value !== null) return this.constant(value);
+    }
     const operand = this.expression(node.argument, scope);
     const line = lineOf(node.argument, true);
     switch (node.operator) {
       case "not":
         return `!truthy(${operand})`;
       case "-":
-        return node.argument.type === "NumericLiteral" ? `(-${operand})` : `neg(${operand}, ${line})`;
+        return `neg(${operand}, ${line})`;
       case "#":
         return `len(${operand}, ${line}, ${JSON.stringify(this.describe(node.argument, scope))})`;
       default:
@@ -678,14 +715,55 @@ function isSimple(node: ast.Expression): boolean {
   }
 }
 
-function numberLiteral(raw: string): string {
+function literalValue(raw: string): number {
   const bytes = new Uint8Array(raw.length);
   for (let i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);
   const value = lua51StringToNumber(bytes);
   if (value === null) throw new NotCompilable(`numeral ${raw}`);
-  if (Number.isNaN(value)) return "NaN";
-  if (!Number.isFinite(value)) return value > 0 ? "Infinity" : "-Infinity";
-  return String(value);
+  return value;
+}
+
+/**
+ * The value of a numeric constant expression as Lua 5.1's parser folds it (lcode.c constfolding): numerals,
+ * unary minus and arithmetic on constants, except a division or modulo by zero and a NaN result; null when
+ * the expression is not folded.
+ */
+function folded(node: ast.Expression): number | null {
+  let value: number;
+  if (node.type === "NumericLiteral") return literalValue(node.raw);
+  if (node.type === "UnaryExpression") {
+    if (node.operator !== "-") return null;
+    const operand = folded(node.argument);
+    if (operand === null) return null;
+    value = -operand;
+  } else if (node.type === "BinaryExpression" && ARITH[node.operator] !== undefined) {
+    const a = folded(node.left);
+    if (a === null) return null;
+    const b = folded(node.right);
+    if (b === null) return null;
+    switch (node.operator) {
+      case "+":
+        value = a + b;
+        break;
+      case "-":
+        value = a - b;
+        break;
+      case "*":
+        value = a * b;
+        break;
+      case "/":
+        if (b === 0) return null;
+        value = a / b;
+        break;
+      case "%":
+        if (b === 0) return null;
+        value = a - Math.floor(a / b) * b;
+        break;
+      default:
+        value = luaPow(a, b);
+    }
+  } else return null;
+  return Number.isNaN(value) ? null : value;
 }
 
 function lex(source: string): Token[] {
