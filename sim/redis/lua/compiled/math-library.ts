@@ -1,5 +1,5 @@
 import { argError, checkNumber } from "./arguments.ts";
-import { raiseNative } from "./operators.ts";
+import { luaPow, raiseNative } from "./operators.ts";
 import { Multi, type LuaFunction } from "./values.ts";
 
 /** Lua 5.1's math library; `random` draws from the engine's seeded source (see the script host). */
@@ -45,7 +45,7 @@ export function mathFunctions(random: () => number): Record<string, unknown> {
       return new Multi([whole, x - whole]);
     },
     pi: Math.PI,
-    pow: (...args: unknown[]) => Math.pow(checkNumber(args, 1, "pow"), checkNumber(args, 2, "pow")),
+    pow: (...args: unknown[]) => luaPow(checkNumber(args, 1, "pow"), checkNumber(args, 2, "pow")),
     rad: unary("rad", (x) => x * (Math.PI / 180)),
     random: (...args: unknown[]) => {
       const r = random();

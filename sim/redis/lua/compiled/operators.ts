@@ -63,6 +63,13 @@ export function callError(callee: unknown, line: number, desc: string): never {
   return typeError(line, "call", callee, desc);
 }
 
+/** C's pow, which Lua calls: unlike Math.pow, 1 to any power and -1 to an infinite one are 1. */
+export function luaPow(x: number, y: number): number {
+  const result = Math.pow(x, y);
+  if (result === result) return result;
+  return x === 1 || (x === -1 && (y === Infinity || y === -Infinity)) ? 1 : result;
+}
+
 function arithOperand(value: unknown): number | null {
   if (typeof value === "number") return value;
   if (typeof value === "string") return stringToNumber(value);
@@ -86,7 +93,7 @@ export function arith(op: string, a: unknown, b: unknown, line: number): number 
     case "%":
       return x - Math.floor(x / y) * y;
     default:
-      return Math.pow(x, y);
+      return luaPow(x, y);
   }
 }
 
@@ -111,7 +118,7 @@ export function mod(a: unknown, b: unknown, line: number): number {
 }
 
 export function pow(a: unknown, b: unknown, line: number): number {
-  return typeof a === "number" && typeof b === "number" ? Math.pow(a, b) : arith("^", a, b, line);
+  return typeof a === "number" && typeof b === "number" ? luaPow(a, b) : arith("^", a, b, line);
 }
 
 export function neg(a: unknown, line: number): number {
