@@ -74,19 +74,28 @@ function tonumber(...args: unknown[]): unknown {
   return parseUnsigned(checkString(args, 1, "tonumber"), base);
 }
 
-/** strtoul as Lua 5.1's tonumber(s, base) uses it: the whole string, but for surrounding spaces. */
+const ULONG_MAX = (1n << 64n) - 1n;
+
+/**
+ * strtoul as Lua 5.1's tonumber(s, base) uses it: the C string (up to its first NUL), all of it but for
+ * surrounding spaces; a minus wraps modulo 2^64 and an overflow gives ULONG_MAX, as on x86-64 Linux.
+ */
 function parseUnsigned(text: string, base: number): number | undefined {
-  const match = /^[ \t\n\v\f\r]*([-+]?)([0-9a-zA-Z]+)[ \t\n\v\f\r]*$/.exec(text);
+  const nul = text.indexOf("\0");
+  const c = nul < 0 ? text : text.slice(0, nul);
+  const match = /^[ \t\n\v\f\r]*([-+]?)([0-9a-zA-Z]+)[ \t\n\v\f\r]*$/.exec(c);
   if (match === null) return undefined;
   let digits = match[2] as string;
-  if (base === 16 && /^0[xX]/.test(digits)) digits = digits.slice(2);
-  let value = 0;
+  if (base === 16 && /^0[xX][0-9a-fA-F]/.test(digits)) digits = digits.slice(2);
+  let value = 0n;
+  const radix = BigInt(base);
   for (const ch of digits.toLowerCase()) {
     const digit = parseInt(ch, 36);
     if (digit >= base) return undefined;
-    value = value * base + digit;
+    value = value * radix + BigInt(digit);
   }
-  return match[1] === "-" ? Number(BigInt.asUintN(64, -BigInt(value))) : value;
+  if (value > ULONG_MAX) return Number(ULONG_MAX);
+  return Number(match[1] === "-" ? BigInt.asUintN(64, -value) : value);
 }
 
 function select(...args: unknown[]): unknown {
