@@ -152,17 +152,23 @@ function describeError(error: LuaError, sha: string): string {
     if (typeof text === "string" || typeof text === "number") message = fromBinary(tostring(text));
   } else message = `ERR ${fromBinary(tostring(value))}`;
   const line = error.line ?? (position.line > 0 ? position.line : null);
-  return errorLine(line === null ? message : `${message} script: ${sha}, on @user_script:${line}.`);
+  return errorLine(line === null ? message : `${cString(message)} script: ${sha}, on @user_script:${line}.`);
+}
+
+/** Redis copies a script's error and status texts as C strings: they end at their first NUL. */
+function cString(text: string): string {
+  const nul = text.indexOf("\0");
+  return nul < 0 ? text : text.slice(0, nul);
 }
 
 /** An error reply is one protocol line: Redis trims trailing CR and LF and turns the others into spaces. */
 function errorLine(text: string): string {
-  return statusLine(text.replace(/[\r\n]+$/, ""));
+  return statusLine(cString(text).replace(/[\r\n]+$/, ""));
 }
 
 /** A status reply likewise has each CR and LF turned into a space. */
 function statusLine(text: string): string {
-  return text.replace(/[\r\n]/g, " ");
+  return cString(text).replace(/[\r\n]/g, " ");
 }
 
 /** Lua -> Redis, as Redis 7.0 converts a script's return value. */
