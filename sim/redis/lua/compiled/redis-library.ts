@@ -36,6 +36,15 @@ function errorTable(message: string, fromCommand: boolean): LuaTable {
   return table;
 }
 
+/**
+ * A number argument as Redis 7.0 passes it to the command: "%.17g". formatDouble prints an integer below 1e17
+ * with String(), which is not every digit from 2^53 on (54043195528445952 would become 54043195528445950).
+ */
+function numberArgument(value: number): string {
+  if (Number.isInteger(value) && Math.abs(value) > Number.MAX_SAFE_INTEGER && Math.abs(value) < 1e17) return BigInt(value).toString();
+  return formatDouble(value);
+}
+
 function command(host: () => ScriptHost, raise: boolean): LuaFunction {
   return (...args: unknown[]) => {
     let failure: string | null = args.length === 0 ? NO_ARGS_ERROR : null;
@@ -44,7 +53,7 @@ function command(host: () => ScriptHost, raise: boolean): LuaFunction {
     const rest: string[] = [];
     for (let i = 0; i < args.length && failure === null; i++) {
       const arg = args[i];
-      const text = typeof arg === "string" ? fromBinary(arg) : typeof arg === "number" ? formatDouble(arg) : null;
+      const text = typeof arg === "string" ? fromBinary(arg) : typeof arg === "number" ? numberArgument(arg) : null;
       if (text === null) failure = ARG_TYPE_ERROR;
       else if (i === 0) name = text;
       else rest.push(text);
