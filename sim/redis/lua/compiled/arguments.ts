@@ -1,10 +1,15 @@
 import { LuaTable } from "./lua-table.ts";
-import { raiseNative } from "./operators.ts";
+import { position, raiseNative } from "./operators.ts";
 import { numberToString, stringToNumber, typeName } from "./values.ts";
 
 /** Argument checks of Lua 5.1's auxiliary library, with its texts ("bad argument #1 to 'sub' (...)"). */
 
+/** luaL_argerror: called as a method, the native does not count self, and a bad self is named as such. */
 export function argError(n: number, fname: string, message: string): never {
+  if (position.line < 0) {
+    if (n === 1) return raiseNative(`calling '${fname}' on bad self (${message})`);
+    return raiseNative(`bad argument #${n - 1} to '${fname}' (${message})`);
+  }
   return raiseNative(`bad argument #${n} to '${fname}' (${message})`);
 }
 

@@ -1,7 +1,7 @@
 import { argError, checkAny, checkInteger, checkString, checkTable, optInteger } from "./arguments.ts";
 import { iterators } from "./iteration.ts";
 import { InvalidNextKey, LuaTable } from "./lua-table.ts";
-import { callError, position, raiseNative, where } from "./operators.ts";
+import { callError, callLine, position, raiseNative, where } from "./operators.ts";
 import { all, LuaError, Multi, NOTHING, toNumber, tostring, typeName, type LuaFunction } from "./values.ts";
 
 /** Lua 5.1's base functions, as Redis 7.0 leaves them to scripts (its pcall included). */
@@ -53,7 +53,7 @@ function pcall(...args: unknown[]): unknown {
 function error(...args: unknown[]): never {
   const value = args[0];
   const level = optInteger(args, 2, "error", 1);
-  const line = position.line;
+  const line = callLine();
   if ((typeof value === "string" || typeof value === "number") && level > 0) {
     throw new LuaError(where(level === 1 ? line : 0) + tostring(value), line > 0 ? line : null);
   }

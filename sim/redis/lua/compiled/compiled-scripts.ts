@@ -8,7 +8,7 @@ import { decodeJsonText, encodeJsonValue } from "./json.ts";
 import { LuaTable } from "./lua-table.ts";
 import { mathFunctions } from "./math-library.ts";
 import * as operators from "./operators.ts";
-import { position, raiseNative, stringMethods } from "./operators.ts";
+import { callLine, position, raiseNative, stringMethods } from "./operators.ts";
 import { redisFunctions } from "./redis-library.ts";
 import { STRING_FUNCTIONS } from "./string-library.ts";
 import { TABLE_FUNCTIONS } from "./table-library.ts";
@@ -135,7 +135,7 @@ export class CompiledScripts {
       return toRedis(first(chunk(new LuaTable(keys.map(toBinary)), new LuaTable(argv.map(toBinary)))));
     } catch (error) {
       if (error instanceof LuaError) throw new RedisCommandError(describeError(error, sha));
-      if (error instanceof RangeError) throw new RedisCommandError(describeError(new LuaError(`user_script:${position.line}: stack overflow`, position.line), sha));
+      if (error instanceof RangeError) throw new RedisCommandError(describeError(new LuaError(`user_script:${callLine()}: stack overflow`, callLine()), sha));
       throw error;
     } finally {
       host = NO_HOST;
@@ -151,7 +151,7 @@ function describeError(error: LuaError, sha: string): string {
     const text = value.getStr("err");
     if (typeof text === "string" || typeof text === "number") message = fromBinary(tostring(text));
   } else message = `ERR ${fromBinary(tostring(value))}`;
-  const line = error.line ?? (position.line > 0 ? position.line : null);
+  const line = error.line ?? (callLine() > 0 ? callLine() : null);
   return errorLine(line === null ? message : `${cString(message)} script: ${sha}, on @user_script:${line}.`);
 }
 

@@ -496,7 +496,7 @@ export class LuaToJs {
     const argList = this.callArguments(args, scope);
     setup += argList.setup;
     const values = self === null ? argList.items : [self, ...argList.items];
-    const invoke = `(position.line = ${line}, ${callee}(${values.join(", ")}))`;
+    const invoke = `(position.line = ${self === null ? line : -line}, ${callee}(${values.join(", ")}))`;
     if (known) return `(${setup}${invoke})`;
     return `(${setup}typeof ${callee} === "function" ? ${invoke} : callError(${callee}, ${line}, ${JSON.stringify(desc)}))`;
   }

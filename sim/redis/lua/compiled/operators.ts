@@ -6,8 +6,16 @@ import { LuaError, numberToString, stringToNumber, typeName } from "./values.ts"
  * coercions and Lua 5.1's error texts behind it. `desc` names the operand as Lua 5.1 does ("local 'x'").
  */
 
-/** Where compiled code is: natives raise their errors at the line of the call that reached them (0: none). */
+/**
+ * Where compiled code is: natives raise their errors at the line of the call that reached them (0: none). A
+ * method call (`s:sub(1)`) records its line negated: Lua 5.1 numbers a method's arguments from after self.
+ */
 export const position = { line: 0 };
+
+/** The script line of the current call, method or not. */
+export function callLine(): number {
+  return Math.abs(position.line);
+}
 
 /** The string library, looked up by `("x"):len()` and `s.len`; installed by the library module. */
 export const stringMethods = new LuaTable();
@@ -23,7 +31,7 @@ export function raise(line: number, message: string): never {
 
 /** An error raised by a native function: positioned at the script line that called it. */
 export function raiseNative(message: string): never {
-  return raise(position.line, message);
+  return raise(callLine(), message);
 }
 
 function typeError(line: number, operation: string, value: unknown, desc: string): never {

@@ -4,7 +4,7 @@ import { formatDouble } from "../../numbers.ts";
 import { Status, type EngineReply } from "../../reply.ts";
 import type { ScriptHost } from "../script-host.ts";
 import { LuaTable } from "./lua-table.ts";
-import { position } from "./operators.ts";
+import { callLine } from "./operators.ts";
 import { fromBinary, LuaError, numberToString, toBinary, type LuaFunction } from "./values.ts";
 
 /** The `redis` table of compiled scripts: the same conversions as the interpreted path (runtime.ts). */
@@ -67,7 +67,7 @@ function command(host: () => ScriptHost, raise: boolean): LuaFunction {
         fromCommand = true;
       }
     }
-    if (raise) throw new LuaError(errorTable(failure, fromCommand), position.line > 0 ? position.line : null);
+    if (raise) throw new LuaError(errorTable(failure, fromCommand), callLine() > 0 ? callLine() : null);
     return errorTable(failure, fromCommand);
   };
 }
@@ -96,7 +96,7 @@ export function redisFunctions(host: () => ScriptHost): Record<string, unknown> 
     status_reply: (...args: unknown[]) => reply("ok", args, (text) => text),
     sha1hex: (...args: unknown[]) => {
       // Redis raises an error table here (luaPushError), which a pcall hands over as its message.
-      if (args.length !== 1) throw new LuaError(errorTable("ERR wrong number of arguments", false), position.line > 0 ? position.line : null);
+      if (args.length !== 1) throw new LuaError(errorTable("ERR wrong number of arguments", false), callLine() > 0 ? callLine() : null);
       const value = args[0];
       const text = typeof value === "string" ? value : typeof value === "number" ? numberToString(value) : "";
       return createHash("sha1").update(Buffer.from(text, "latin1")).digest("hex");
