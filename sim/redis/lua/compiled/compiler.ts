@@ -204,7 +204,8 @@ export class LuaToJs {
 
   private assignment(node: ast.AssignmentStatement, scope: Scope): string {
     if (node.variables.length === 1 && node.init.length === 1) {
-      return this.assignTo(node.variables[0] as ast.Expression, this.expression(node.init[0] as ast.Expression, scope), scope);
+      const init = node.init[0] as ast.Expression;
+      return this.assignTo(node.variables[0] as ast.Expression, this.expression(init, scope), scope, lineOf(init, true));
     }
     // Lua evaluates the targets' tables and keys, then the values, then assigns (Lua 5.1: right to left).
     let setup = "";
@@ -224,14 +225,18 @@ export class LuaToJs {
     });
     const values = this.expressionList(node.init, scope, node.variables.length);
     setup += values.setup;
+    const line = lineOf(node.init.at(-1) as ast.Expression, true);
     const assigns = targets
-      .map(({ target, object, key }, i) => this.assignTo(target as ast.Expression, values.items[i] ?? "undefined", scope, object, key))
+      .map(({ target, object, key }, i) => this.assignTo(target as ast.Expression, values.items[i] ?? "undefined", scope, line, object, key))
       .reverse();
     return `${setup}${assigns.join("")}`;
   }
 
-  private assignTo(target: ast.Expression, value: string, scope: Scope, object: string | null = null, key: string | null = null): string {
-    const line = lineOf(target, true);
+  /**
+   * A store, which Lua 5.1 emits once the values are read: its errors name the line where they end (`t.x = {`
+   * ... `}` with t nil fails at the closing brace's line).
+   */
+  private assignTo(target: ast.Expression, value: string, scope: Scope, line: number, object: string | null = null, key: string | null = null): string {
     if (target.type === "Identifier") {
       const local = scope.find(target.name);
       if (local) return `${local.js} = ${value};`;
@@ -264,8 +269,10 @@ export class LuaToJs {
     if (id === null) throw new NotCompilable("function statement without a name");
     if (id.type === "MemberExpression" && id.indexer === ":") params.unshift("self");
     const fn = this.functionBody(params, vararg, node.body, scope);
-    if (id.type === "MemberExpression") return this.assignTo({ ...id, indexer: "." } as ast.MemberExpression, fn, scope);
-    return this.assignTo(id as ast.Expression, fn, scope);
+    // Lua 5.1 dates a function statement's store to its first line (funcstat's luaK_fixline).
+    const first = lineOf(node);
+    if (id.type === "MemberExpression") return this.assignTo({ ...id, indexer: "." } as ast.MemberExpression, fn, scope, first);
+    return this.assignTo(id as ast.Expression, fn, scope, first);
   }
 
   private ifStatement(node: ast.IfStatement, scope: Scope): string {
