@@ -205,21 +205,42 @@ export class LuaToJs {
   private assignment(node: ast.AssignmentStatement, scope: Scope): string {
     if (node.variables.length === 1 && node.init.length === 1) {
       const init = node.init[0] as ast.Expression;
-      return this.assignTo(node.variables[0] as ast.Expression, this.expression(init, scope), scope, lineOf(init, true));
+      const target = node.variables[0] as ast.Expression;
+      const line = lineOf(init, true);
+      const lazy = (target.type === "MemberExpression" || target.type === "IndexExpression") && this.readsLocalLate(target, init, scope);
+      if (!lazy) return this.assignTo(target, this.expression(init, scope), scope, line);
+      // The table or key is a local of this function, read when the store runs, after the value.
+      const indexed = target as ast.MemberExpression | ast.IndexExpression;
+      let setup = "";
+      const part = (expr: ast.Expression): string => {
+        if (this.isFrameLocal(expr, scope) || isSimple(expr)) return this.expression(expr, scope);
+        const temp = this.temp();
+        setup += `${temp} = ${this.expression(expr, scope)};`;
+        return temp;
+      };
+      const object = part(indexed.base);
+      const key = indexed.type === "IndexExpression" ? part(indexed.index) : null;
+      const value = this.temp();
+      setup += `${value} = ${this.expression(init, scope)};`;
+      return setup + this.assignTo(target, value, scope, line, object, key);
     }
-    // Lua evaluates the targets' tables and keys, then the values, then assigns (Lua 5.1: right to left).
+    // Lua evaluates the targets' tables and keys, then the values, then assigns (Lua 5.1: right to left). A
+    // table or key that is a local of this function is read when its store runs, unless a later target assigns
+    // that local (lparser.c's check_conflict then copies it first).
     let setup = "";
-    const targets = node.variables.map((target) => {
-      if (target.type === "MemberExpression") {
-        const object = this.temp();
-        setup += `${object} = ${this.expression(target.base, scope)};`;
-        return { target, object, key: null as string | null };
-      }
+    const assignedLater = (i: number, part: ast.Expression) =>
+      node.variables.slice(i + 1).some((later) => later.type === "Identifier" && part.type === "Identifier" && later.name === part.name);
+    const operand = (i: number, part: ast.Expression): string => {
+      if (this.isFrameLocal(part, scope) && !assignedLater(i, part)) return this.expression(part, scope);
+      const temp = this.temp();
+      setup += `${temp} = ${this.expression(part, scope)};`;
+      return temp;
+    };
+    const targets = node.variables.map((target, i) => {
+      if (target.type === "MemberExpression") return { target, object: operand(i, target.base), key: null as string | null };
       if (target.type === "IndexExpression") {
-        const object = this.temp();
-        const key = this.temp();
-        setup += `${object} = ${this.expression(target.base, scope)};${key} = ${this.expression(target.index, scope)};`;
-        return { target, object, key };
+        const object = operand(i, target.base);
+        return { target, object, key: operand(i, target.index) };
       }
       return { target, object: null, key: null };
     });
@@ -454,6 +475,11 @@ export class LuaToJs {
     const base = this.expression(node.base, scope);
     const desc = JSON.stringify(this.describe(node.base, scope));
     if (key !== null) return `field(${base}, ${JSON.stringify(key)}, ${lineOf(node, true)}, ${desc})`;
+    if (this.isFrameLocal(node.base, scope) && !isSimple(node.index)) {
+      // The local table is read when the index runs, after the key (as for a binary operator).
+      const temp = this.temp();
+      return `(${temp} = ${this.expression(node.index, scope)}, index(${base}, ${temp}, ${lineOf(node, true)}, ${desc}))`;
+    }
     return `index(${base}, ${this.expression(node.index, scope)}, ${lineOf(node, true)}, ${desc})`;
   }
 
@@ -597,8 +623,29 @@ export class LuaToJs {
     const left = this.expression(node.left, scope);
     const rightText = late ? right : this.expression(node.right, scope);
     const line = lineOf(node.right, true);
+    if (op !== ".." && this.isFrameLocal(node.left, scope) && !isSimple(node.right)) {
+      // A local of this function stays in its register as a left operand: Lua 5.1 reads it when the operation
+      // runs, after the right operand (whose calls may assign it).
+      const temp = this.temp();
+      const operation = arith ? `${arith}(${left}, ${temp}, ${line})` : this.nonArithmetic(op, left, temp, line);
+      return `(${temp} = ${rightText}, ${operation})`;
+    }
     if (arith) return `${arith}(${left}, ${rightText}, ${line})`;
     return this.nonArithmetic(op, left, rightText, line);
+  }
+
+  /** A local of the function being compiled (an upvalue is not: Lua copies it to a register when read). */
+  private isFrameLocal(node: ast.Expression, scope: Scope): boolean {
+    return node.type === "Identifier" && scope.find(node.name)?.depth === this.fn.depth;
+  }
+
+  /** Whether a store into `target` reads a local table or key after other parts that may run calls. */
+  private readsLocalLate(target: ast.MemberExpression | ast.IndexExpression, value: ast.Expression, scope: Scope): boolean {
+    const key = target.type === "IndexExpression" ? target.index : null;
+    const localBase = this.isFrameLocal(target.base, scope);
+    const localKey = key !== null && this.isFrameLocal(key, scope);
+    if (!localBase && !localKey) return false;
+    return !isSimple(value) || (localBase && key !== null && !isSimple(key));
   }
 
   private nonArithmetic(op: string, left: string, right: string, line: number): string {
