@@ -13,9 +13,9 @@ import { luaProgram, PRELUDE_LINES } from "./lua-program-generator.ts";
  * The fixed seed and run count keep this under ~20 s. To fuzz longer, with other seeds:
  *   LUA_FUZZ_RUNS=200000 LUA_FUZZ_SEED=$RANDOM npx vitest run test/sim-redis/compiled-lua-fuzz.test.ts
  */
-const RUNS = Number(process.env.LUA_FUZZ_RUNS ?? 3_000);
+const RUNS = Number(process.env.LUA_FUZZ_RUNS ?? 2_500);
 const SEED = Number(process.env.LUA_FUZZ_SEED ?? 20_251_126);
-const LONG = RUNS > 3_000 ? { timeout: 0 } : { timeout: 60_000 };
+const LONG = RUNS > 2_500 ? { timeout: 0 } : { timeout: 60_000 };
 
 const compiler = new CompiledScripts(sharedLuaRuntime().globalShape());
 

@@ -50,6 +50,9 @@ const NEGATIVE_ZERO = /(?<![\d.])-(0(?:\.0+)?(?:e[+-]00)?)(?![\d.])/g;
 const ITERATOR = /bad argument #(\d+) to '(?:for iterator|pairs|ipairs)'/g;
 // - the interpreter's string.rep is a Lua stand-in, whose argument errors name its own line;
 const REP = /(?:user_script|prelude):\d+: (bad argument #\d+ to 'rep')/g;
+// - the interpreter sends a number argument from 2^53 up with JS's shortest digits (…940 for …944): digits past
+//   the 15th are not compared;
+const LONG_DIGITS = /(\d{15})\d+/g;
 // - Redis makes an error reply one line, up to its first NUL (a C string), trailing CR and LF trimmed, the
 //   others turned into spaces; the interpreter leaves them.
 const oneLine = (text: string) => text.replace(/\0[^]*?(?= script: |$)/, "").replace(/[\r\n]+$/, "").replace(/[\r\n]/g, " ");
@@ -57,13 +60,20 @@ const oneLine = (text: string) => text.replace(/\0[^]*?(?= script: |$)/, "").rep
 /** An outcome as text, with the differences above normalized. */
 export function comparable(outcome: Outcome): string {
   const error = outcome.error === undefined ? undefined : normalizeError(oneLine(outcome.error));
-  return JSON.stringify({ reply: outcome.reply, error, data: outcome.data })
+  return `${JSON.stringify({ reply: outcome.reply, error })} ${JSON.stringify(outcome.data, sortedKeys)}`
     .replace(DETAIL, "$1 a $2 value")
     .replace(DETAIL_53, "$1 a $2 value")
     .replace(NEGATIVE_ZERO, "$1")
     .replace(/-nan\b/g, "nan")
     .replace(ITERATOR, "bad argument #$1 to 'pairs'")
-    .replace(REP, "$1");
+    .replace(REP, "$1")
+    .replace(LONG_DIGITS, (digits: string, head: string) => head + "#".repeat(digits.length - head.length));
+}
+
+/** Hash fields in name order: a field named -0 on one path and 0 on the other (see above) sorts alike. */
+function sortedKeys(_key: string, value: unknown): unknown {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return value;
+  return Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 export const samePaths = (body: string): boolean => comparable(runScript("compiled", body)) === comparable(runScript("interpreted", body));

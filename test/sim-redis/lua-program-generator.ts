@@ -107,13 +107,16 @@ function prelude(options: ProgramOptions): string {
 }
 
 /**
- * Each program's helpers: `show` prints any value with table keys sorted (8 keys and 3 levels at most, so that
- * a table holding itself stays cheap to show), `tick` bounds every loop, `ord` is what strings are ordered by
- * (see prelude()).
+ * Each program's helpers: `show` prints any value with table keys sorted (16 keys, 3 levels and 300 values at
+ * most, so that a table holding itself stays cheap to show), `tick` bounds every loop, `ord` is what strings
+ * are ordered by (see prelude()).
  */
-const PRELUDE = `local out, steps = {}, 0
+const PRELUDE = `local out, steps, cost = {}, 0, 0
 ORD
-local function show(v, d)
+local function show(v, d, nested)
+  if not nested then cost = 0 end
+  cost = cost + 1
+  if cost > 300 then return '~' end
   local ty = type(v)
   if ty == 'string' then return '"' .. v .. '"' end
   if ty == 'number' then return tostring(v) end
@@ -124,6 +127,7 @@ local function show(v, d)
   if d > 3 then return '{...}' end
   local keys = {}
   for k in pairs(v) do if k ~= HIDDEN then keys[#keys + 1] = k end end
+  if #keys > 16 then return '{' .. #keys .. ' keys}' end
   table.sort(keys, function(l, r)
     local tl, tr = type(l), type(r)
     if tl ~= tr then return tl < tr end
@@ -132,8 +136,7 @@ local function show(v, d)
     return l < r
   end)
   local parts = {}
-  for i = 1, math.min(#keys, 8) do parts[i] = show(keys[i], 9) .. '=' .. show(v[keys[i]], d + 1) end
-  if #keys > 8 then parts[9] = '+' .. (#keys - 8) end
+  for i = 1, #keys do parts[i] = show(keys[i], 9, true) .. '=' .. show(v[keys[i]], d + 1, true) end
   return '{' .. table.concat(parts, ',') .. '}'
 end
 local function tick()
@@ -467,10 +470,10 @@ class ProgramGenerator {
       }],
       [2, () => {
         if (t.items === "num" || (t.items === "str" && this.options.lua51)) this.emit(`table.sort(${t.name})`);
-        else this.emit(`table.sort(${t.name}, function(l, r) return ord(show(l)) < ord(show(r)) end)`);
+        else this.emit(`table.sort(${t.name}, function(l, r) return ord(show(l, 3)) < ord(show(r, 3)) end)`);
       }],
       [2, () => {
-        const cmp = t.items === "num" ? "function(l, r) return l > r end" : "function(l, r) return ord(show(l)) > ord(show(r)) end";
+        const cmp = t.items === "num" ? "function(l, r) return l > r end" : "function(l, r) return ord(show(l, 3)) > ord(show(r, 3)) end";
         this.emit(`table.sort(${t.name}, ${cmp})`);
       }],
       [1, () => this.emit(`out[#out + 1] = show(table.concat(${t.name}, ${this.expr("str", 0)}${this.chance(0.4) ? `, ${this.int(1, 3)}, ${this.int(0, 4)}` : ""}))`)],
@@ -729,15 +732,20 @@ class ProgramGenerator {
       [3, () => {
         const kind = this.pick<Kind>(["str", "str", "num", this.ctx.guarded ? "tab" : "str"]);
         if (kind === "tab" || this.options.lua51) return this.emit(`error(${this.expr(kind, 1)})`);
-        // 5.1 positions a number raised by error (it is a string to lua_isstring), 5.3 does not: strings only.
-        this.emit(`error((${this.expr(kind, 1)}) .. '')`);
+        this.emit(`error(${this.message(kind)})`);
       }],
-      [1, () => this.emit(`error(${this.expr("str", 1)}, ${this.pick(["0", "1"])})`)],
+      [1, () => this.emit(`error(${this.message()}, ${this.pick(["0", "1"])})`)],
       [1, () => this.emit(`error({err = ${this.expr("str", 1)}})`)],
-      [2, () => this.emit(`assert(${this.expr(this.chance(0.5) ? "bool" : "any", 1)}, ${this.expr("str", 1)})`)],
+      [2, () => this.emit(`assert(${this.expr(this.chance(0.5) ? "bool" : "any", 1)}, ${this.message()})`)],
       [1, () => this.emit(`assert(${this.expr("any", 1)})`)],
       [1, () => this.emit(`if ${this.expr("bool", 1)} then error() end`)],
     ]);
+  }
+
+  /** An error message: 5.1 positions a number raised by error or assert (to lua_isstring it is a string), 5.3
+   * does not, so a number only when plain Lua 5.1 is the reference. */
+  private message(kind: Kind = "str"): string {
+    return this.options.lua51 ? this.expr(kind, 1) : `(${this.expr(kind, 1)}) .. ''`;
   }
 
   private redisStatement(): void {
@@ -858,7 +866,7 @@ class ProgramGenerator {
       }],
       [1, () => `string.len(${this.expr("str", d)})`],
       [1.5, () => `(string.byte(${this.expr("str", d)}, ${this.int(-2, 3)}) or -1)`],
-      [1, () => `(tonumber(${this.expr("str", d)}) or 0)`],
+      [1, () => `(tonumber(${this.single(this.expr("str", d))}) or 0)`],
       [0.5, () => {
         const text = this.options.lua51 ? this.expr("str", d) : quote(this.pick(BASE_STRINGS));
         return `(tonumber(${text}, ${this.pick(["16", "10", "2", "36", "8"])}) or 0)`;
@@ -873,7 +881,8 @@ class ProgramGenerator {
       }],
       // 5.3's fmod of integers raises an error for a zero divisor, where 5.1 gives nan.
       [0.5, () => `math.fmod(${this.numLike(d)}, ${this.options.lua51 ? this.numLike(d) : this.pick(["3", "2.5", "-2", "0.5"])})`],
-      [0.5, () => `(math.modf(${this.numLike(d)}))`],
+      // 5.3 turns modf's integral part into an integer, which has no -0.
+      [this.options.lua51 ? 0.5 : 0, () => `(math.modf(${this.numLike(d)}))`],
       [0.5, () => `math.sqrt(${this.numLike(d)})`],
       [1, () => `select('#', ${this.multiCall()})`],
       [1, () => `(string.find(${this.expr("str", d)}, ${this.patternArg()}${this.chance(0.3) ? `, ${this.init()}` : ""}) or 0)`],
@@ -1115,7 +1124,8 @@ class ProgramGenerator {
 
   private args(shape: FnShape, depth: number): string {
     const values = shape.params.map((k) => this.expr(k, depth));
-    if (this.ctx.guarded && this.chance(0.2)) values.pop();
+    // A missing argument is nil: 5.3 checks nil arguments of natives otherwise than 5.1 (ipairs(nil) indexes nil).
+    if (this.ctx.guarded && this.options.lua51 && this.chance(0.2)) values.pop();
     if (shape.vararg) {
       const extra = this.int(0, 3);
       for (let i = 0; i < extra; i++) values.push(this.expr(shape.extra ?? this.pick<Kind>(["num", "str", "bool"]), 0));
