@@ -434,7 +434,8 @@ class ProgramGenerator {
         fields.set(name, kind);
       }],
       [2, () => {
-        const key = this.pick([`"${this.pick(FIELD_NAMES)}"`, "0", "-1", "1.5", "true", "'x' .. 1", this.expr("str", 1)]);
+        // 5.3's table.remove on an empty array takes t[0] (and t[#t] when #t is 0): no key 0 for the interpreter.
+        const key = this.pick([`"${this.pick(FIELD_NAMES)}"`, this.options.lua51 ? "0" : "-2", "-1", "1.5", "true", "'x' .. 1", this.expr("str", 1)]);
         // t[[=[...]=]] would open a long string: a key that starts with a bracket is set apart.
         this.emit(`${t.name}[${key.startsWith("[") ? ` ${key} ` : key}] = ${this.expr(this.valueKind(), 1)}`);
       }],
@@ -1059,7 +1060,7 @@ class ProgramGenerator {
           [4, () => this.expr(this.pick<Kind>(["num", "str", "bool", "tab"]), depth)],
           [2, () => `${this.pick(FIELD_NAMES.filter((f) => /^[a-z_]+$/.test(f)))} = ${this.expr(this.valueKind(), depth)}`],
           // [2] or [3] with no [1] leaves a hole, where the interpreter finds another border for #.
-          [1, () => `[${this.pick(['"k"', "0", "-1", "1.5", this.options.lua51 ? `${this.int(1, 3)}` : "1", "'a' .. 'b'"])}] = ${this.expr(this.valueKind(), depth)}`],
+          [1, () => `[${this.pick(['"k"', this.options.lua51 ? "0" : "-2", "-1", "1.5", this.options.lua51 ? `${this.int(1, 3)}` : "1", "'a' .. 'b'"])}] = ${this.expr(this.valueKind(), depth)}`],
           [0.5, () => `${this.pick(["k", "name"])} = nil`],
         ]),
       );
