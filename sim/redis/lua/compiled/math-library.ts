@@ -42,7 +42,9 @@ export function mathFunctions(random: () => number): Record<string, unknown> {
     modf: (...args: unknown[]) => {
       const x = checkNumber(args, 1, "modf");
       const whole = x >= 0 ? Math.floor(x) : Math.ceil(x);
-      return new Multi([whole, x - whole]);
+      // C's modf: the fraction of an infinity is 0, and a zero fraction keeps the sign of x.
+      const fraction = x === Infinity || x === -Infinity ? 0 : x - whole;
+      return new Multi([whole, fraction === 0 && (x < 0 || Object.is(x, -0)) ? -0 : fraction]);
     },
     pi: Math.PI,
     pow: (...args: unknown[]) => luaPow(checkNumber(args, 1, "pow"), checkNumber(args, 2, "pow")),
