@@ -63,7 +63,11 @@ function error(...args: unknown[]): never {
 function assert(...args: unknown[]): unknown {
   const value = checkAny(args, 1, "assert");
   if (value !== undefined && value !== false) return new Multi(args);
-  return raiseNative(args[1] === undefined ? "assertion failed!" : checkString(args, 2, "assert"));
+  if (args[1] === undefined) return raiseNative("assertion failed!");
+  // luaL_error(L, "%s", message): the message as a C string, up to its first NUL.
+  const message = checkString(args, 2, "assert");
+  const nul = message.indexOf("\0");
+  return raiseNative(nul < 0 ? message : message.slice(0, nul));
 }
 
 function tonumber(...args: unknown[]): unknown {
