@@ -1084,7 +1084,7 @@ class ProgramGenerator {
       [2, () => this.callOf("any", d)],
       [2, () => this.fieldOf("any", d)],
       [1, () => `(string.match(${this.expr("str", d)}, ${this.patternArg()}))`],
-      [1, () => `tonumber(${this.expr("str", d)})`],
+      [1, () => `tonumber(${this.single(this.expr("str", d))})`],
       [1, () => `(${this.multiCall()})`],
       [this.ctx.vararg ? 1 : 0, () => this.pick(["...", "(...)", "select(2, ...)", "select(-1, ...)"])],
       [1, () => this.group(`${this.expr("any", d)} ${this.pick(["and", "or"])} ${this.expr("any", d)}`)],
