@@ -54,7 +54,8 @@ function sort(...args: unknown[]): unknown {
   if (comparator !== undefined && typeof comparator !== "function") argError(2, "sort", `function expected, got ${typeName(comparator)}`);
   const line = position.line;
   const less = (a: unknown, b: unknown): boolean => {
-    if (comparator === undefined) return lt(a, b, line);
+    // Compared inside sort (a C function), a bad pair raises without a script position, as in Lua 5.1.
+    if (comparator === undefined) return lt(a, b, 0);
     position.line = 0;
     const result = first((comparator as LuaFunction)(a, b));
     return result !== undefined && result !== false;
