@@ -546,8 +546,9 @@ class ProgramGenerator {
           () => {
             this.emit("tick()");
             this.emit(`${acc} = ${acc} + 1`);
+            // Clearing keys, or showing a value: both at once would show what the visiting order left.
             if (this.chance(0.3)) this.emit(`if type(${k}) == 'string' then ${t?.name}[${k}] = nil end`);
-            this.emit(`if ${k} == ${this.pick(["1", "'n'", "'name'", "2"])} then out[#out + 1] = show(${v}) end`);
+            else this.emit(`if ${k} == ${this.pick(["1", "'n'", "'name'", "2"])} then out[#out + 1] = show(${v}) end`);
           },
           { loop: true, pairs: true },
         );
@@ -746,7 +747,8 @@ class ProgramGenerator {
   /** An error message: 5.1 positions a number raised by error or assert (to lua_isstring it is a string), 5.3
    * does not, so a number only when plain Lua 5.1 is the reference. */
   private message(kind: Kind = "str"): string {
-    return this.options.lua51 ? this.expr(kind, 1) : `(${this.expr(kind, 1)}) .. ''`;
+    // assert cuts its message at a NUL (luaL_error's %s) where 5.3 keeps it: no NUL either.
+    return this.options.lua51 ? this.expr(kind, 1) : `(string.gsub((${this.expr(kind, 1)}) .. '', '%z', ''))`;
   }
 
   private redisStatement(): void {
