@@ -547,8 +547,10 @@ class ProgramGenerator {
             this.emit("tick()");
             this.emit(`${acc} = ${acc} + 1`);
             // Clearing keys, or showing a value: both at once would show what the visiting order left.
-            if (this.chance(0.3)) this.emit(`if type(${k}) == 'string' then ${t?.name}[${k}] = nil end`);
-            else this.emit(`if ${k} == ${this.pick(["1", "'n'", "'name'", "2"])} then out[#out + 1] = show(${v}) end`);
+            if (this.chance(0.3)) {
+              this.emit(`if type(${k}) == 'string' then ${t?.name}[${k}] = nil end`);
+              if (t) t.fields = new Map();
+            } else this.emit(`if ${k} == ${this.pick(["1", "'n'", "'name'", "2"])} then out[#out + 1] = show(${v}) end`);
           },
           { loop: true, pairs: true },
         );
@@ -581,6 +583,7 @@ class ProgramGenerator {
         this.emit(`local nk = next(${t?.name})`);
         this.emit(`while nk ~= nil do tick() ${all ? "" : "if type(nk) == 'string' then "}${t?.name}[nk] = nil${all ? "" : " end"} nk = next(${t?.name}, nk) end`);
         this.emit(`out[#out + 1] = show(${t?.name})`);
+        if (t) t.fields = new Map();
       }],
       [t ? 1 : 0, () => {
         // A stateless iterator with explicit state and control values.
