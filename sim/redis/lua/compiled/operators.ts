@@ -71,11 +71,17 @@ export function callError(callee: unknown, line: number, desc: string): never {
   return typeError(line, "call", callee, desc);
 }
 
-/** C's pow, which Lua calls: unlike Math.pow, 1 to any power and -1 to an infinite one are 1. */
+/**
+ * C's pow, which Lua calls: unlike Math.pow, 1 to any power and -1 to an infinite one are 1, and an integer
+ * power of an integer is correctly rounded (V8 can be an ulp off beyond 2^53: 1000^42 was 1.0000000000000001e126).
+ */
 export function luaPow(x: number, y: number): number {
   const result = Math.pow(x, y);
-  if (result === result) return result;
-  return x === 1 || (x === -1 && (y === Infinity || y === -Infinity)) ? 1 : result;
+  if (result !== result) return x === 1 || (x === -1 && (y === Infinity || y === -Infinity)) ? 1 : result;
+  if (Math.abs(result) > 2 ** 53 && Number.isFinite(result) && Number.isInteger(x) && Number.isInteger(y) && y > 0) {
+    return Number(BigInt(x) ** BigInt(y));
+  }
+  return result;
 }
 
 function arithOperand(value: unknown): number | null {
