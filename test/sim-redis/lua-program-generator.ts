@@ -376,9 +376,9 @@ class ProgramGenerator {
       [2, () => {
         // Swaps and multiple assignment: every value is read before any target is written.
         const chosen = Array.from({ length: this.int(2, 3) }, () => this.pick(targets));
-        const values = chosen.map((t) => (this.chance(0.5) ? this.pick(chosen).name : this.expr(t.kind, 1)));
+        const values = chosen.map((t) => (this.chance(0.5) ? this.pick(chosen).name : this.bounded(t.kind, this.expr(t.kind, 1))));
         const sameKinds = chosen.every((t) => t.kind === chosen[0]?.kind);
-        const used = sameKinds ? values : chosen.map((t) => this.expr(t.kind, 1));
+        const used = sameKinds ? values : chosen.map((t) => this.bounded(t.kind, this.expr(t.kind, 1)));
         this.emit(`${chosen.map((t) => t.name).join(", ")} = ${used.join(", ")}`);
         for (const t of chosen) if (t.kind === "tab") t.items = "mixed";
       }],
