@@ -280,8 +280,7 @@ export class LuaToJs {
   }
 
   private functionStatement(node: ast.FunctionDeclaration, scope: Scope): string {
-    const params = node.parameters.filter((p): p is ast.Identifier => p.type === "Identifier").map((p) => p.name);
-    const vararg = node.parameters.some((p) => p.type === "VarargLiteral");
+    const { params, vararg } = signature(node);
     const id = node.identifier;
     if (node.isLocal && id?.type === "Identifier") {
       const js = this.declare(scope, id.name);
@@ -390,8 +389,7 @@ export class LuaToJs {
         if (!this.fn.vararg) throw new NotCompilable("'...' outside a vararg function");
         return "va$[0]";
       case "FunctionDeclaration": {
-        const params = node.parameters.filter((p): p is ast.Identifier => p.type === "Identifier").map((p) => p.name);
-        const vararg = node.parameters.some((p) => p.type === "VarargLiteral");
+        const { params, vararg } = signature(node);
         return `(${this.functionBody(params, vararg, node.body, scope)})`;
       }
       case "Identifier":
@@ -747,6 +745,14 @@ function mentions(body: ast.Statement[], name: string): boolean {
 function stringValue(node: ast.StringLiteral): string | null {
   if (typeof node.value !== "string") return null;
   return node.raw.startsWith("[") ? node.value.replace(/\r\n|\n\r|\r|\n/g, "\n") : node.value;
+}
+
+/** A function's named parameters and whether it takes `...`. */
+function signature(node: ast.FunctionDeclaration): { params: string[]; vararg: boolean } {
+  return {
+    params: node.parameters.filter((p): p is ast.Identifier => p.type === "Identifier").map((p) => p.name),
+    vararg: node.parameters.some((p) => p.type === "VarargLiteral"),
+  };
 }
 
 /** Arguments that cannot run a call while being evaluated. */
