@@ -8,7 +8,7 @@ import { Rng } from "../random/rng.ts";
 import { createSimulatedRedis, RedisCommandError, type Delivery, type RedisArg, type RedisReply, type SimulatedRedis } from "../redis/index.ts";
 import type { WorldOptions } from "../scenario/options.ts";
 import { PendingSteps } from "../scheduler/pending-steps.ts";
-import type { Step } from "../scheduler/step.ts";
+import type { Step, StepDetail } from "../scheduler/step.ts";
 import { createStrategy, ReplayStrategy, type Strategy, type StrategyName } from "../scheduler/strategy.ts";
 import type { TraceStep } from "../trace/trace.ts";
 import { EPOCH, type SimContext } from "./context.ts";
@@ -20,6 +20,7 @@ import type { Player, PlayerHost } from "../players/player.ts";
 import { buildRoster } from "../players/roster.ts";
 import { SimRedisPort } from "./sim-redis-port.ts";
 import { NO_FAULTS } from "./faults.ts";
+import { afterMicrotasks } from "./quiescence.ts";
 
 export { EPOCH };
 
@@ -73,11 +74,6 @@ export interface RunResult {
   virtualMs: number;
   /** Why an incomplete run stopped. */
   note: string | null;
-}
-
-/** Lets every promise chain the last step resumed run until it waits on a new step. */
-function quiesce(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /**
@@ -338,16 +334,16 @@ export class World {
     return this.view;
   }
 
-  private async runStep(step: Step): Promise<void> {
-    const profile = this.request.profile;
-    const started = profile ? performance.now() : 0;
-    const redisBefore = profile ? profile.redis : 0;
+  /** Starts a chosen step: its synchronous part runs now, the promise chains it resumes before it is finished. */
+  private startStep(step: Step): StepDetail | void {
     this.steps.take(step);
     this.steps.advanceTo(step);
     this.decisions.push(step.id);
-    const detail = step.run();
-    await quiesce();
-    const ran = profile ? performance.now() : 0;
+    return step.run();
+  }
+
+  /** Records a step once the code it resumed has quiesced, and checks the invariants on the world it left. */
+  private finishStep(step: Step, detail: StepDetail | void): void {
     if (this.request.bare) {
       this.newlyMatched.length = 0;
     } else {
@@ -360,30 +356,18 @@ export class World {
     }
     this.redisTouched = false;
     this.stepIndex++;
-    if (profile) {
-      const redis = profile.redis - redisBefore;
-      profile.server += ran - started - redis;
-      profile.checks += performance.now() - ran;
-      profile.steps++;
-    }
   }
 
   /**
-   * Runs until `until` (virtual, absolute), or until `over()` holds when nothing is left to run at this instant,
-   * or until `done()` holds once time moved to the next pending step; false when the step budget ran out.
+   * The next step to run, or whether the phase ended (true) or ran out of step budget (false). Moves virtual
+   * time when nothing is enabled now.
    */
-  private async runUntil(
-    until: number,
-    done: () => boolean,
-    accept: (step: Step) => boolean = acceptAll,
-    over: () => boolean = never,
-  ): Promise<boolean> {
-    const { maxSteps } = this.request.options;
+  private nextStep(until: number, done: () => boolean, accept: (step: Step) => boolean, over: () => boolean): Step | boolean {
+    const { maxSteps, raceWindowMs } = this.request.options;
     for (;;) {
       if (this.stepIndex >= maxSteps) return false;
       if (this.oracle.violations.length > 0) return true;
-      const choosing = this.request.profile ? performance.now() : 0;
-      const ready = this.steps.enabled(this.request.options.raceWindowMs);
+      const ready = this.steps.enabled(raceWindowMs);
       const enabled = accept === acceptAll ? ready : ready.filter(accept);
       if (enabled.length === 0) {
         if (over()) return true;
@@ -396,10 +380,60 @@ export class World {
         if (done()) return true;
         continue;
       }
-      const chosen = this.strategy.choose(enabled, this.stepIndex);
-      if (this.request.profile) this.request.profile.scheduler += performance.now() - choosing;
-      await this.runStep(chosen);
+      return this.strategy.choose(enabled, this.stepIndex);
     }
+  }
+
+  /**
+   * Runs until `until` (virtual, absolute), or until `over()` holds when nothing is left to run at this instant,
+   * or until `done()` holds once time moved to the next pending step; false when the step budget ran out.
+   * One step at a time: the next is chosen only once the code the last one resumed has quiesced. Driven by
+   * callbacks rather than an await per step, which would cost two promises a step.
+   */
+  private runUntil(
+    until: number,
+    done: () => boolean,
+    accept: (step: Step) => boolean = acceptAll,
+    over: () => boolean = never,
+  ): Promise<boolean> {
+    const profile = this.request.profile;
+    return new Promise((resolve, reject) => {
+      let running: Step | null = null;
+      let detail: StepDetail | void;
+      let started = 0;
+      let redisBefore = 0;
+      const proceed = (): void => {
+        try {
+          if (running !== null) {
+            const ran = profile ? performance.now() : 0;
+            this.finishStep(running, detail);
+            running = null;
+            if (profile) {
+              profile.server += ran - started - (profile.redis - redisBefore);
+              profile.checks += performance.now() - ran;
+              profile.steps++;
+            }
+          }
+          const choosing = profile ? performance.now() : 0;
+          const chosen = this.nextStep(until, done, accept, over);
+          if (typeof chosen === "boolean") {
+            resolve(chosen);
+            return;
+          }
+          if (profile) {
+            started = performance.now();
+            profile.scheduler += started - choosing;
+            redisBefore = profile.redis;
+          }
+          running = chosen;
+          detail = this.startStep(chosen);
+          afterMicrotasks(proceed);
+        } catch (error) {
+          reject(error);
+        }
+      };
+      proceed();
+    });
   }
 
   /**
