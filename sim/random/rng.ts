@@ -1,25 +1,42 @@
-const HEX = "0123456789abcdef";
+const HEX_CODES = Array.from("0123456789abcdef", (digit) => digit.charCodeAt(0));
+
+/**
+ * Where uuid() assembles its characters, dashes and version digit in place: a string made in one piece rather
+ * than grown a digit at a time, which made uuids the largest allocation of a run.
+ */
+const UUID_CODES = Array.from("xxxxxxxx-xxxx-4xxx-vxxx-xxxxxxxxxxxx", (char) => char.charCodeAt(0));
 
 /** 2^-32 */
 const TWO_TO_MINUS_32 = 2.3283064365386963e-10;
 
-/** Baagoe's Mash, the string hash Alea seeds from. */
-function mash(): (data: string) => number {
-  let n = 0xefc8249d;
-  return (data) => {
-    for (let i = 0; i < data.length; i++) {
-      n += data.charCodeAt(i);
-      let h = 0.02519603282416938 * n;
-      n = h >>> 0;
-      h -= n;
-      h *= n;
-      n = h >>> 0;
-      h -= n;
-      n += h * 0x100000000;
-    }
-    return (n >>> 0) * TWO_TO_MINUS_32;
-  };
+/**
+ * Baagoe's Mash, the string hash Alea seeds from: its state after hashing `data` from state `n`. The hash value
+ * is the state's low 32 bits as a fraction ({@link mashValue}). A plain function of its state rather than a
+ * closure over it: a double written to a closure's variable is boxed on every write, which made seeding cost as
+ * much as thousands of draws.
+ */
+function mash(n: number, data: string): number {
+  for (let i = 0; i < data.length; i++) {
+    n += data.charCodeAt(i);
+    let h = 0.02519603282416938 * n;
+    n = h >>> 0;
+    h -= n;
+    h *= n;
+    n = h >>> 0;
+    h -= n;
+    n += h * 0x100000000;
+  }
+  return n;
 }
+
+function mashValue(n: number): number {
+  return (n >>> 0) * TWO_TO_MINUS_32;
+}
+
+/** Every seeding hashes " " three times from the same start first: the three values and the state after them. */
+const SPACE1 = mash(0xefc8249d, " ");
+const SPACE2 = mash(SPACE1, " ");
+const SPACE3 = mash(SPACE2, " ");
 
 /**
  * The run's only source of randomness: every draw comes from one seeded stream, in a fixed order. The
@@ -33,15 +50,14 @@ export class Rng {
   private c = 1;
 
   constructor(seed: string) {
-    const hash = mash();
-    this.s0 = hash(" ");
-    this.s1 = hash(" ");
-    this.s2 = hash(" ");
-    this.s0 -= hash(seed);
+    let n = mash(SPACE3, seed);
+    this.s0 = mashValue(SPACE1) - mashValue(n);
     if (this.s0 < 0) this.s0 += 1;
-    this.s1 -= hash(seed);
+    n = mash(n, seed);
+    this.s1 = mashValue(SPACE2) - mashValue(n);
     if (this.s1 < 0) this.s1 += 1;
-    this.s2 -= hash(seed);
+    n = mash(n, seed);
+    this.s2 = mashValue(SPACE3) - mashValue(n);
     if (this.s2 < 0) this.s2 += 1;
   }
 
@@ -73,15 +89,27 @@ export class Rng {
     return items[Math.floor(this.next() * items.length)] as T;
   }
 
+  /** `count` random hex digits into `codes` from `from` on, as character codes. */
+  private digits(codes: number[], from: number, count: number): void {
+    for (let i = from; i < from + count; i++) codes[i] = HEX_CODES[Math.floor(this.next() * 16)] as number;
+  }
+
   private hex(length: number): string {
-    let out = "";
-    for (let i = 0; i < length; i++) out += HEX[Math.floor(this.next() * 16)];
-    return out;
+    const codes = new Array<number>(length);
+    this.digits(codes, 0, length);
+    return String.fromCharCode(...codes);
   }
 
   uuid(): string {
-    const variant = HEX[8 + Math.floor(this.next() * 4)];
-    return `${this.hex(8)}-${this.hex(4)}-4${this.hex(3)}-${variant}${this.hex(3)}-${this.hex(12)}`;
+    const variant = HEX_CODES[8 + Math.floor(this.next() * 4)] as number;
+    const codes = UUID_CODES;
+    this.digits(codes, 0, 8);
+    this.digits(codes, 9, 4);
+    this.digits(codes, 15, 3);
+    codes[19] = variant;
+    this.digits(codes, 20, 3);
+    this.digits(codes, 24, 12);
+    return String.fromCharCode(...codes);
   }
 
   token(): string {
