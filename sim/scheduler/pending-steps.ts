@@ -124,9 +124,16 @@ export class PendingSteps {
     const horizon = this.now + windowMs;
     for (const queue of this.sources.values()) {
       const head = queue[0];
-      if (head && this.effectiveReadyAt(head) <= horizon) ready.push(head);
+      if (head === undefined || this.effectiveReadyAt(head) > horizon) continue;
+      // Inserted in place: a handful of heads, and Array.prototype.sort copies its array on every call.
+      let at = ready.length;
+      while (at > 0 && (ready[at - 1] as Step).id > head.id) {
+        ready[at] = ready[at - 1] as Step;
+        at--;
+      }
+      ready[at] = head;
     }
-    return ready.sort((a, b) => a.id - b.id);
+    return ready;
   }
 
   /** When a chosen step was due later than now, time moves to it; a step run later than due ran late. */

@@ -8,9 +8,20 @@ export function describeReply(reply: RedisReply): string {
   return text.length > 160 ? `${text.slice(0, 157)}...` : text;
 }
 
-function describeArgs(args: readonly RedisArg[]): string {
-  const text = args.map((arg) => String(arg)).join(" ");
-  return text.length > 200 ? `${text.slice(0, 197)}...` : text;
+const ARGS_SHOWN = 200;
+
+/**
+ * The arguments space-separated, cut to 200 characters: built only as far as the cut, as payloads can be long.
+ * `more` continues `args` (keys, then arguments) without joining the two lists first.
+ */
+function describeArgs(args: readonly RedisArg[], more: readonly RedisArg[] = []): string {
+  let text = "";
+  const count = args.length + more.length;
+  for (let i = 0; i < count && text.length <= ARGS_SHOWN; i++) {
+    const arg = i < args.length ? args[i] : more[i - args.length];
+    text += i === 0 ? String(arg) : ` ${String(arg)}`;
+  }
+  return text.length > ARGS_SHOWN ? `${text.slice(0, ARGS_SHOWN - 3)}...` : text;
 }
 
 export const CONNECTION_LOST = "Connection is closed.";
@@ -34,11 +45,12 @@ export class SimRedisPort implements RedisPort {
   ) {}
 
   call(command: string, ...args: RedisArg[]): Promise<RedisReply> {
-    return this.enqueue(command.toUpperCase(), args, `${command.toUpperCase()} ${describeArgs(args)}`);
+    const name = command.toUpperCase();
+    return this.enqueue(name, args, `${name} ${describeArgs(args)}`);
   }
 
   runScript(script: LuaScript, keys: readonly string[], args: readonly RedisArg[]): Promise<RedisReply> {
-    const label = `EVAL ${script.name} ${describeArgs([...keys, ...args])}`;
+    const label = `EVAL ${script.name} ${describeArgs(keys, args)}`;
     return this.enqueue("EVAL", [script.source, keys.length, ...keys, ...args], label);
   }
 

@@ -35,22 +35,14 @@ export class SimTimers implements Timers {
     const source = `timer:${this.owner}:${this.sequence++}`;
     let pending: Step | null = null;
     let cancelled = false;
-    const arm = (at: number) => {
-      pending = this.steps.add(
-        {
-          lane: this.lane,
-          source,
-          owner: this.owner,
-          kind: "timer",
-          label,
-          readyAt: at,
-        },
-        () => {
-          pending = null;
-          if (repeat) arm(this.steps.now + ms);
-          fire();
-        },
-      );
+    // One closure for every firing of a repeating timer, not one per firing.
+    const run = (): void => {
+      pending = null;
+      if (repeat) arm(this.steps.now + ms);
+      fire();
+    };
+    const arm = (at: number): void => {
+      pending = this.steps.add({ lane: this.lane, source, owner: this.owner, kind: "timer", label, readyAt: at }, run);
     };
     arm(this.steps.now + ms);
     return {
