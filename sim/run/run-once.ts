@@ -1,7 +1,7 @@
 import type { Variant } from "../../src/server/match-server.ts";
 import type { WorldOptions } from "../scenario/options.ts";
 import type { StrategyName } from "../scheduler/strategy.ts";
-import { traceHash } from "../trace/hash.ts";
+import { withLazyHash } from "../trace/lazy-hash.ts";
 import { TRACE_FORMAT, type Trace } from "../trace/trace.ts";
 import { World, type RunRequest } from "../world/world.ts";
 
@@ -48,19 +48,6 @@ export async function runOnce(spec: RunSpec): Promise<Trace> {
     steps: result.steps,
   } as const;
   return withLazyHash(body);
-}
-
-/**
- * The trace with its hash computed on first read and kept: most runs (a passing fuzz seed, a benchmark) are
- * never replayed or written, and hashing a whole trace costs as much as a tenth of running it. The property is
- * enumerable, so JSON and structured clones carry it as a plain value.
- */
-function withLazyHash(body: Omit<Trace, "hash">): Trace {
-  let hash: string | null = null;
-  return Object.defineProperty({ ...body } as Trace, "hash", {
-    enumerable: true,
-    get: () => (hash ??= traceHash(body)),
-  });
 }
 
 /** Re-executes a recorded run from its decision list (replay, reports), with optional observers. */

@@ -8,7 +8,7 @@ import { Rng } from "../random/rng.ts";
 import { createSimulatedRedis, RedisCommandError, type Delivery, type RedisArg, type RedisReply, type SimulatedRedis } from "../redis/index.ts";
 import type { WorldOptions } from "../scenario/options.ts";
 import { PendingSteps } from "../scheduler/pending-steps.ts";
-import type { Step, StepDetail } from "../scheduler/step.ts";
+import type { Step, StepDetail, StepKind } from "../scheduler/step.ts";
 import { createStrategy, ReplayStrategy, type Strategy, type StrategyName } from "../scheduler/strategy.ts";
 import type { TraceStep } from "../trace/trace.ts";
 import { EPOCH, type SimContext } from "./context.ts";
@@ -95,7 +95,7 @@ export class World {
   readonly players: Player[] = [];
   private readonly oracle: Oracle;
   private readonly readView: (redis: SimulatedRedis, config: MatchConfig) => ServerView;
-  private readonly trace: TraceStep[] = [];
+  private readonly trace: TraceStep[] = new Array<TraceStep>();
   private readonly decisions: number[] = [];
   private stepIndex = 0;
   private readonly newlyMatched: Player[] = [];
@@ -348,7 +348,7 @@ export class World {
       this.newlyMatched.length = 0;
     } else {
       const at = this.steps.now - EPOCH;
-      this.trace.push({ i: this.stepIndex, id: step.id, t: at, lane: step.lane, kind: step.kind, label: step.label, detail: detail ?? "" });
+      this.trace.push(new TraceEntry(this.stepIndex, step.id, at, step.lane, step.kind, step.label, detail ?? ""));
       for (const player of this.newlyMatched) this.oracle.matchReceived(this.stepIndex, at, player);
       this.newlyMatched.length = 0;
       this.oracle.afterStep(this.stepIndex, at, this.currentView());
@@ -511,6 +511,18 @@ export class World {
     this.oracle.atEnd(Math.max(0, this.stepIndex - 1), this.steps.now - EPOCH, this.currentView());
     return finish(this.oracle.violations.length > 0 ? "fail" : "pass", null);
   }
+}
+
+class TraceEntry implements TraceStep {
+  constructor(
+    readonly i: number,
+    readonly id: number,
+    readonly t: number,
+    readonly lane: string,
+    readonly kind: StepKind,
+    readonly label: string,
+    readonly detail: string,
+  ) {}
 }
 
 /** The engine with its `execute` wrapped; everything else goes straight through. */
