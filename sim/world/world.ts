@@ -95,6 +95,7 @@ export class World {
   readonly players: Player[] = [];
   private readonly oracle: Oracle;
   private readonly readView: (redis: SimulatedRedis, config: MatchConfig) => ServerView;
+  /** Not a literal: see TraceEntry. */
   private readonly trace: TraceStep[] = new Array<TraceStep>();
   private readonly decisions: number[] = [];
   private stepIndex = 0;
@@ -513,6 +514,11 @@ export class World {
   }
 }
 
+/**
+ * A trace step made by a constructor, not an object literal: V8 may decide after a few long runs (swarm) that
+ * a literal's objects live long and allocate them in old space from then on, where they hold their labels and
+ * details through every young-generation GC. It does not do that for constructed objects or new Array.
+ */
 class TraceEntry implements TraceStep {
   constructor(
     readonly i: number,
