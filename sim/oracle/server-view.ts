@@ -31,13 +31,17 @@ export function emptyView(): ServerView {
   return { queued: new Map(), sessions: new Map(), servers: [], locks: [] };
 }
 
-const placementCache = new WeakMap<ServerView, Map<string, string[]>>();
+/**
+ * The last view's placements. One entry is enough (the oracle asks about the current view, step after step);
+ * a WeakMap would also keep every view's placements through young-generation GCs, as V8's scavenger takes
+ * the values of a long-lived WeakMap as alive.
+ */
+let cached: { view: ServerView; placements: Map<string, string[]> } | null = null;
 
 /** Player id -> every place (queue key or session key) holding it, built once per view. */
 export function placementsOf(view: ServerView): Map<string, string[]> {
-  let placements = placementCache.get(view);
-  if (placements) return placements;
-  placements = new Map();
+  if (cached !== null && cached.view === view) return cached.placements;
+  const placements = new Map<string, string[]>();
   for (const [player, queues] of view.queued) placements.set(player, [...queues]);
   for (const session of view.sessions.values()) {
     for (const member of session.members) {
@@ -46,7 +50,7 @@ export function placementsOf(view: ServerView): Map<string, string[]> {
       else placements.set(member, [session.key]);
     }
   }
-  placementCache.set(view, placements);
+  cached = { view, placements };
   return placements;
 }
 
