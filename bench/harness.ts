@@ -121,17 +121,22 @@ async function timeToBug(scenario: string, strategy: StrategyName) {
   return { medianSeeds, meanSeeds: mean(seedsToBug), medianMs: medianMs === null ? null : round(medianMs), found: seedsToBug.length, ranges: RANGES };
 }
 
-async function fcSchedulerBaseline(): Promise<Record<string, unknown> | null> {
+/**
+ * fast-check's fc.scheduler() hunting each defect. `drawn`: on the scenario's world with every action when the
+ * player drew it, as a fast-check user would write it (the figure the targets compare with). `scenario`: inside
+ * the harness's own world, which moves actions onto coincidences: the same worlds, only the scheduler differs.
+ */
+async function fcSchedulerBaseline(setup: "drawn" | "scenario"): Promise<Record<string, unknown> | null> {
   try {
     const module = (await import("./fc-scheduler/index.ts")) as {
-      huntWithFcScheduler(defect: string, options: { firstSeed: number; maxSeeds: number; setup: "race" | "scenario" }): Promise<{ seeds: number | null; ms: number }>;
+      huntWithFcScheduler(defect: string, options: { firstSeed: number; maxSeeds: number; setup: "drawn" | "scenario" }): Promise<{ seeds: number | null; ms: number }>;
     };
     const results: Record<string, unknown> = {};
     for (const defect of DEFECT_SCENARIOS) {
       const seeds: number[] = [];
       const ms: number[] = [];
       for (let range = 0; range < RANGES; range++) {
-        const hunt = await module.huntWithFcScheduler(defect, { firstSeed: range * RANGE_WIDTH, maxSeeds: MAX_SEEDS_PER_RANGE * 4, setup: "scenario" });
+        const hunt = await module.huntWithFcScheduler(defect, { firstSeed: range * RANGE_WIDTH, maxSeeds: MAX_SEEDS_PER_RANGE * 4, setup });
         if (hunt.seeds !== null) {
           seeds.push(hunt.seeds);
           ms.push(hunt.ms);
@@ -154,19 +159,24 @@ const overheadRatio = await overhead();
 say("time per step");
 const perStep = await breakdown();
 say(`time to bug (legacy, ${RANGES} disjoint seed ranges, at most ${MAX_SEEDS_PER_RANGE} seeds each; medians)`);
-const fc = await fcSchedulerBaseline();
+const fc = await fcSchedulerBaseline("drawn");
+const fcSameWorld = await fcSchedulerBaseline("scenario");
 const timeToBugResult: Record<string, Record<string, unknown>> = {};
 for (const scenario of DEFECT_SCENARIOS) {
   const pct = await timeToBug(scenario, "pct");
   const random = await timeToBug(scenario, "random");
   const preempt = await timeToBug(scenario, "preempt");
-  const fcResult = (fc?.[scenario] ?? null) as { medianSeeds: number | null; meanSeeds: number | null; medianMs: number | null } | null;
-  timeToBugResult[scenario] = { pct, random, preempt, fcScheduler: fcResult };
+  type Hunt = { medianSeeds: number | null; meanSeeds: number | null; medianMs: number | null } | null;
+  const fcResult = (fc?.[scenario] ?? null) as Hunt;
+  const fcSameWorldResult = (fcSameWorld?.[scenario] ?? null) as Hunt;
+  timeToBugResult[scenario] = { pct, random, preempt, fcScheduler: fcResult, fcSchedulerSameWorld: fcSameWorldResult };
   const show = (r: { medianSeeds: number | null; meanSeeds?: number | null; medianMs: number | null } | null) =>
     r && r.medianSeeds !== null
       ? `${String(r.medianSeeds).padStart(4)} seeds (mean ${String(r.meanSeeds ?? "-").padStart(4)}) ${String(r.medianMs).padStart(7)} ms`
       : "    not found                     ";
-  say(`  ${scenario.padEnd(20)} pct ${show(pct)}   random ${show(random)}   preempt ${show(preempt)}   fc.scheduler ${show(fcResult)}`);
+  say(`  ${scenario}`);
+  const rows: Array<[string, Hunt]> = [["pct", pct], ["random", random], ["preempt", preempt], ["fc.scheduler", fcResult], ["fc.scheduler, harness's world", fcSameWorldResult]];
+  for (const [name, result] of rows) say(`    ${name.padEnd(30)} ${show(result)}`);
 }
 const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
 say(`peak RSS ${peakRssMb} MB`);

@@ -11,6 +11,9 @@ export const BASE: WorldOptions = {
   players: ["normal", "normal"],
   joinWindowMs: 2_000,
   timeGridMs: 250,
+  // Every action that can land on another player's action or a server timer within a second does: the
+  // coincidences races need, without which most runs of a racy scenario have nothing to interleave.
+  coincidence: 1,
   raceWindowMs: 10,
   config: { heartbeatIntervalMs: 30_000, clientTimeoutMs: 60_000 },
   faults: NO_FAULTS,

@@ -2,7 +2,7 @@
  * The four seed defects hunted with fast-check's own fc.scheduler() on ioredis-mock, over disjoint seed
  * ranges (range k starts at fast-check seed k * 10,000): median seeds and wall time to the first failure.
  *
- *   npx tsx bench/fc-scheduler/cli.ts [--ranges 10] [--max-seeds 2000] [--setup race|scenario]
+ *   npx tsx bench/fc-scheduler/cli.ts [--ranges 10] [--max-seeds 2000] [--setup race|scenario|drawn]
  *                                     [--defect NAME]... [--json]
  *
  * With --json the last line of stdout is {DEFECT: {medianSeeds, medianMs, found, ranges}}.
@@ -28,7 +28,7 @@ function median(values: readonly number[]): number | null {
 }
 
 function usage(message: string): never {
-  process.stderr.write(`${message}\nusage: cli.ts [--ranges N] [--max-seeds N] [--setup race|scenario] [--defect NAME]... [--json]\n`);
+  process.stderr.write(`${message}\nusage: cli.ts [--ranges N] [--max-seeds N] [--setup race|scenario|drawn] [--defect NAME]... [--json]\n`);
   process.exit(2);
 }
 

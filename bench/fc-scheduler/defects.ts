@@ -16,10 +16,12 @@ export function isDefect(name: string): name is Defect {
  * `race`: the scenario's world (players, behaviours, instances, servers, config, skew, corruption) with the
  * racing client actions fired at one instant, which is how a fast-check user sets a race up for
  * fc.scheduler: it has no clock, so only work pending at the same instant competes for its choices.
- * `scenario`: the scenario exactly as the harness runs it, every action when the player drew it.
+ * `scenario`: the scenario exactly as the harness runs it, actions moved onto coincidences as its world does.
+ * `drawn`: the scenario with every action when the player drew it: what a fast-check user who writes a world for
+ * fc.scheduler gets, since seeking coincidences needs a view of every pending timer that fc.scheduler lacks.
  */
-export type SetupKind = "race" | "scenario";
-export const SETUP_KINDS: readonly SetupKind[] = ["race", "scenario"];
+export type SetupKind = "race" | "scenario" | "drawn";
+export const SETUP_KINDS: readonly SetupKind[] = ["race", "scenario", "drawn"];
 
 export interface DefectSetup {
   scenario: Scenario;
@@ -85,6 +87,11 @@ function staleSweepRace(): ActTiming {
 
 /** The setup of one defect: its scenario, and in `race` setups the timing that fires the racing inputs together. */
 export function setupFor(defect: Defect, kind: SetupKind): DefectSetup {
+  const setup = raceOrScenario(defect, kind);
+  return kind === "drawn" ? { ...setup, options: { ...setup.options, coincidence: 0 } } : setup;
+}
+
+function raceOrScenario(defect: Defect, kind: SetupKind): DefectSetup {
   switch (defect) {
     case "cancel-vs-complete":
       return { scenario: cancelVsComplete, options: cancelVsComplete.options, timing: kind === "race" ? cancelVsCompleteRace : undefined };
@@ -95,7 +102,7 @@ export function setupFor(defect: Defect, kind: SetupKind): DefectSetup {
     case "stale-sweep":
       return { scenario: staleSweep, options: staleSweep.options, timing: kind === "race" ? staleSweepRace : undefined };
     case "malformed-input":
-      // Seed defect 4, the scenario as it is in both setups: two instances, five players (one with a non-UUID
+      // Seed defect 4, the scenario as it is in every setup: two instances, five players (one with a non-UUID
       // id that also sends garbage frames, three normal, one asking for an unknown mode), one foreign write of
       // garbage into the queue or the server registry. No race is needed: the bad id is queued, and whichever
       // tick pops it panics in parseUuidOrPanic (no-crash).

@@ -13,6 +13,8 @@ interface PendingTimer {
   interval: number | null;
   fire: () => void;
   cancelled: boolean;
+  /** Whose action this is (a player's lane); null for server timers. */
+  owner: string | null;
 }
 
 /**
@@ -30,6 +32,16 @@ export class VirtualTime {
       after: (ms, _label, fire) => this.schedule(ms, kind, null, fire),
       every: (ms, _label, fire) => this.schedule(ms, kind, ms, fire),
     };
+  }
+
+  /** A player's action, due `ms` from now. */
+  action(ms: number, owner: string, fire: () => void): void {
+    this.schedule(ms, "client", null, fire, owner);
+  }
+
+  /** Due instants in [from, to] of pending timers other than `owner`'s, as the harness's world anchors actions. */
+  anchorsBetween(from: number, to: number, owner: string): number[] {
+    return this.pending.filter((timer) => !timer.cancelled && timer.owner !== owner && timer.due >= from && timer.due <= to).map((timer) => timer.due);
   }
 
   /** An instance's wall clock: virtual time plus its skew. */
@@ -62,8 +74,8 @@ export class VirtualTime {
     this.pending = this.pending.filter((timer) => !timer.cancelled);
   }
 
-  private schedule(ms: number, kind: TimerKind, interval: number | null, fire: () => void): TimerHandle {
-    const timer: PendingTimer = { due: this.now + ms, order: this.order++, kind, interval, fire, cancelled: false };
+  private schedule(ms: number, kind: TimerKind, interval: number | null, fire: () => void, owner: string | null = null): TimerHandle {
+    const timer: PendingTimer = { due: this.now + ms, order: this.order++, kind, interval, fire, cancelled: false, owner };
     this.pending.push(timer);
     return { cancel: () => void (timer.cancelled = true) };
   }

@@ -20,6 +20,7 @@ import type { Player, PlayerConnection, PlayerHost } from "../../sim/players/pla
 import { buildRoster } from "../../sim/players/roster.ts";
 import { Rng } from "../../sim/random/rng.ts";
 import type { WorldOptions } from "../../sim/scenario/options.ts";
+import { coincidentTime } from "../../sim/world/coincidence.ts";
 import { FifoGate } from "./fifo-gate.ts";
 import { MockRedisServer, ScheduledMockRedis } from "./mock-redis.ts";
 import { EPOCH, VirtualTime, type TimerKind } from "./virtual-time.ts";
@@ -190,6 +191,8 @@ export class FcWorld {
   private readonly keyspace: KeyspaceSource;
   private readonly config: MatchConfig;
   private readonly rng: Rng;
+  /** Its own stream, as in the harness: seeking coincidences leaves every other draw as it was. */
+  private readonly timingRng: Rng;
   private readonly instances: FcInstance[] = [];
   private readonly servers = new Map<string, DedicatedServer>();
   readonly players: Player[] = [];
@@ -205,6 +208,7 @@ export class FcWorld {
     this.keyspace = this.redis.keyspace();
     this.config = { ...DEFAULT_CONFIG, ...request.options.config };
     this.rng = new Rng(`fc-world:${request.seed}`);
+    this.timingRng = new Rng(`fc-timing:${request.seed}`);
     this.buildServers();
     this.buildPlayers();
     this.oracle = new Oracle(this.players, this.config, boundsFor(this.config, 0));
@@ -256,7 +260,12 @@ export class FcWorld {
     const chosen = timing ? timing({ player, label, delayMs, now: this.time.now - EPOCH, config: this.config }) : delayMs;
     const grid = this.request.options.timeGridMs;
     const onGrid = grid > 1 ? Math.round(chosen / grid) * grid : chosen;
-    this.time.timersFor("client").after(onGrid, label, action);
+    const owner = `player:${player.id}`;
+    const now = this.time.now;
+    const due = timing
+      ? now + onGrid
+      : coincidentTime(now + onGrid, now, this.request.options.coincidence ?? 0, this.timingRng, (from, to) => this.time.anchorsBetween(from, to, owner));
+    this.time.action(due - now, owner, action);
   }
 
   private connect(player: Player): PlayerConnection | null {

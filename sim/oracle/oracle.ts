@@ -266,19 +266,26 @@ export class Oracle {
     }
   }
 
-  /** Every game on the server lost all its players, and none of them had told the server before it was created. */
+  /**
+   * Every game on the server lost all its players, none of whom the server heard leave before the allocation was
+   * due: before the game was created, or before the last member's loading_complete reached the server (from then
+   * on a correct server allocates, and an instance that hears a close cannot stop another one's allocation).
+   */
   private abandonedAfterAllocation(address: string): boolean {
     const games = this.options.gamesOn?.(address) ?? [];
     return (
       games.length > 0 &&
-      games.every((game) =>
-        game.players.every((id) => {
-          const player = this.players.get(id);
+      games.every((game) => {
+        const players = game.players.map((id) => this.players.get(id));
+        const readies = players.map((player) => player?.episodes.at(-1)?.readyDeliveredAt ?? null);
+        const allReady = readies.every((at) => at !== null);
+        const due = allReady ? Math.min(game.createdAt, Math.max(...(readies as number[]))) : game.createdAt;
+        return players.every((player) => {
           if (!player || player.connected) return false;
           const heard = player.connection?.serverClosedAt ?? null;
-          return heard === null || heard >= game.createdAt;
-        }),
-      )
+          return heard === null || heard >= due;
+        });
+      })
     );
   }
 

@@ -17,6 +17,12 @@ export interface WorldOptions {
    */
   timeGridMs: number;
   /**
+   * Probability that a player's action is moved onto the due time of another player's pending action or a
+   * server timer within a second of when it was drawn (absent: 0). Coarse timing makes coincidences common;
+   * this makes the ones races need (a quit at the match tick, two readies at once) common too.
+   */
+  coincidence?: number;
+  /**
    * Steps due within this many milliseconds of the earliest are all candidates for the strategy: real latency
    * jitters, so which of two nearly simultaneous messages lands first is the scheduler's to choose.
    */

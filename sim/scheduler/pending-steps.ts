@@ -142,6 +142,22 @@ export class PendingSteps {
     if (due > this.now) this.now = due;
   }
 
+  /**
+   * Due times in [from, to] of pending client actions and timers outside `lane`, in creation order: the instants a
+   * player's action can be made to coincide with.
+   */
+  anchorsBetween(from: number, to: number, lane: string): number[] {
+    const times: number[] = [];
+    for (const queue of this.sources.values()) {
+      for (const step of queue) {
+        if ((step.kind === "client" || step.kind === "timer") && step.lane !== lane && step.readyAt >= from && step.readyAt <= to) {
+          times.push(step.readyAt);
+        }
+      }
+    }
+    return times;
+  }
+
   /** Earliest time a head (of those `accept` allows) becomes ready, or null when none is pending. */
   nextReadyTime(accept?: (step: Step) => boolean): number | null {
     let earliest: number | null = null;

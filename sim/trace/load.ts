@@ -15,6 +15,9 @@ function checkOptions(options: unknown): string | null {
   for (const key of ["instances", "servers", "joinWindowMs", "timeGridMs", "raceWindowMs", "activeMs", "settleMs", "maxSettleMs", "maxSteps", "pctDepth", "pctHorizon"]) {
     if (!isCount(options[key])) return `options.${key} is not a whole number`;
   }
+  if (options.coincidence !== undefined && !(typeof options.coincidence === "number" && options.coincidence >= 0 && options.coincidence <= 1)) {
+    return "options.coincidence is not a probability";
+  }
   if ((options.instances as number) < 1) return "options.instances must be at least 1";
   const players = options.players;
   if (!Array.isArray(players) || !players.every((p) => (BEHAVIOURS as readonly unknown[]).includes(p))) {

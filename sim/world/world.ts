@@ -11,6 +11,7 @@ import { PendingSteps } from "../scheduler/pending-steps.ts";
 import type { Step, StepDetail, StepKind } from "../scheduler/step.ts";
 import { createStrategy, ReplayStrategy, type Strategy, type StrategyName } from "../scheduler/strategy.ts";
 import type { TraceStep } from "../trace/trace.ts";
+import { coincidentTime } from "./coincidence.ts";
 import { EPOCH, type SimContext } from "./context.ts";
 import { corrupt } from "./foreign-writer.ts";
 import { SimConnection } from "./sim-connection.ts";
@@ -107,12 +108,15 @@ export class World {
   /** The keyspace version the view was read at. */
   private viewVersion = -1;
   private readonly rng: Rng;
+  /** Its own stream, so that seeking coincidences leaves every other draw of the world as it was. */
+  private readonly timingRng: Rng;
   private readonly faultRates: boolean;
 
   constructor(private readonly request: RunRequest) {
     const { options, variant, seed } = request;
     this.config = { ...DEFAULT_CONFIG, ...options.config };
     this.rng = new Rng(`world:${request.scenario}:${seed}`);
+    this.timingRng = new Rng(`timing:${request.scenario}:${seed}`);
     const redisRng = this.rng.fork("redis");
     this.context = { steps: this.steps, rng: this.rng.fork("network"), faults: { ...options.faults } };
     this.faultRates = Object.values(options.faults).some((rate) => rate > 0);
@@ -183,15 +187,18 @@ export class World {
   }
 
   private act(player: Player, delayMs: number, label: string, action: () => void): void {
+    const lane = `player:${player.id}`;
     this.steps.add(
       {
-        lane: `player:${player.id}`,
+        lane,
         // Each action is its own source: a player's actions are due at their own times, not in the order planned.
         source: `client:${player.id}:${this.actionSequence++}`,
         owner: null,
         kind: "client",
         label,
-        readyAt: this.steps.now + this.onGrid(delayMs),
+        readyAt: coincidentTime(this.steps.now + this.onGrid(delayMs), this.steps.now, this.request.options.coincidence ?? 0, this.timingRng, (from, to) =>
+          this.steps.anchorsBetween(from, to, lane),
+        ),
       },
       action,
     );

@@ -107,6 +107,24 @@ describe("no-orphaned-session", () => {
     expect(known.violations.map((violation) => violation.invariant)).toEqual(["no-orphaned-session"]);
   });
 
+  it("excuses a busy server whose players left after every member's ready reached the server, and only then", () => {
+    const readyThenGone = (id: string, readyAt: number, heard: number) => {
+      const made = player(id, { state: "idle" }, { connected: false });
+      made.connection = { ...closedConnection(heard) };
+      made.episodes.push({ session: "s1", connection: null, startedAt: 5_000, readyDeliveredAt: readyAt, disconnectedAt: heard, outcome: null });
+      return made;
+    };
+    const game = { players: ["a", "b"], createdAt: 18_000 };
+    // Both readies in by 10.5 s: allocating was right, and leaving at 11 s and 12 s cannot undo it.
+    const afterReady = new Oracle([readyThenGone("a", 10_000, 11_000), readyThenGone("b", 10_500, 12_000)], config, boundsFor(config, 0), { gamesOn: () => [game] });
+    afterReady.atEnd(1, 30_000, view((v) => server(v, "ds1", "busy")));
+    expect(afterReady.violations).toEqual([]);
+    // a left at 10.2 s, before b's ready came in: the server knew before the allocation was due.
+    const beforeReady = new Oracle([readyThenGone("a", 10_000, 10_200), readyThenGone("b", 10_500, 12_000)], config, boundsFor(config, 0), { gamesOn: () => [game] });
+    beforeReady.atEnd(1, 30_000, view((v) => server(v, "ds1", "busy")));
+    expect(beforeReady.violations.map((violation) => violation.invariant)).toEqual(["no-orphaned-session"]);
+  });
+
   it("stays quiet for a busy server whose game was announced and an expiring lock", () => {
     const a = player("a", { state: "matched", session: "g1", address: "ws://ds1.sim:7000/game?session_id=g1" });
     a.matches.push({ session: "g1", address: "ws://ds1.sim:7000/game?session_id=g1", at: 1 });

@@ -8,7 +8,7 @@ import { BEHAVIOURS } from "../../sim/players/behaviour.ts";
 /** Generated worlds: players of every behaviour, instances, servers, every fault at some rate, and a seed. */
 const worlds = fc.record({
   seed: fc.nat(1_000_000),
-  strategy: fc.constantFrom("random" as const, "pct" as const),
+  strategy: fc.constantFrom("random" as const, "pct" as const, "preempt" as const),
   options: fc
     .record({
       instances: fc.integer({ min: 1, max: 3 }),
@@ -24,6 +24,7 @@ const worlds = fc.record({
       disconnects: fc.integer({ min: 0, max: 2 }),
       corruptions: fc.integer({ min: 0, max: 2 }),
       maxSkewMs: fc.constantFrom(0, 5_000, 30_000),
+      coincidence: fc.constantFrom(0, 0.5, 1),
     })
     .map(
       (drawn): WorldOptions => ({
@@ -32,6 +33,7 @@ const worlds = fc.record({
         servers: drawn.servers,
         players: drawn.players,
         joinWindowMs: drawn.joinWindowMs,
+        coincidence: drawn.coincidence,
         config: { heartbeatIntervalMs: 5_000, clientTimeoutMs: 10_000 },
         faults: {
           redisFailBefore: drawn.redisFail,
