@@ -264,7 +264,7 @@ export class FcWorld {
     const now = this.time.now;
     const due = timing
       ? now + onGrid
-      : coincidentTime(now + onGrid, now, this.request.options.coincidence ?? 0, this.timingRng, (from, to) => this.time.anchorsBetween(from, to, owner));
+      : coincidentTime(now, now + onGrid, this.request.options.coincidence ?? 0, this.timingRng, (from, to) => this.time.anchorsBetween(from, to, owner));
     this.time.action(due - now, owner, action);
   }
 

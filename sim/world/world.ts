@@ -196,7 +196,7 @@ export class World {
         owner: null,
         kind: "client",
         label,
-        readyAt: coincidentTime(this.steps.now + this.onGrid(delayMs), this.steps.now, this.request.options.coincidence ?? 0, this.timingRng, (from, to) =>
+        readyAt: coincidentTime(this.steps.now, this.steps.now + this.onGrid(delayMs), this.request.options.coincidence ?? 0, this.timingRng, (from, to) =>
           this.steps.anchorsBetween(from, to, lane),
         ),
       },

@@ -3,11 +3,11 @@ import { Rng } from "../../sim/random/rng.ts";
 import type { Step } from "../../sim/scheduler/step.ts";
 import { createStrategy } from "../../sim/scheduler/strategy.ts";
 
-const step = (id: number, source: string): Step =>
-  ({ id, source, lane: "world", owner: null, kind: "timer", label: `s${id}`, readyAt: 0, run: () => undefined, cancelled: false }) as Step;
+const step = (id: number, lane: string, source = `${lane}:redis`): Step =>
+  ({ id, source, lane, owner: null, kind: "timer", label: `s${id}`, readyAt: 0, run: () => undefined, cancelled: false }) as Step;
 
 describe("preempt", () => {
-  it("never runs the source that ran last while another has a step enabled", () => {
+  it("never runs the lane that ran last while another has a step enabled", () => {
     const strategy = createStrategy("preempt", new Rng("preempt"), { depth: 3, horizon: 30 });
     let last: string | null = null;
     let switches = 0;
@@ -15,21 +15,31 @@ describe("preempt", () => {
       const enabled = [step(3 * i, "a"), step(3 * i + 1, "b"), step(3 * i + 2, "c")].slice(0, 2 + (i % 2));
       const chosen = strategy.choose(enabled, i);
       expect(enabled).toContain(chosen);
-      if (last !== null) expect(chosen.source).not.toBe(last);
-      if (last !== null && chosen.source !== last) switches++;
-      last = chosen.source;
+      if (last !== null) expect(chosen.lane).not.toBe(last);
+      if (last !== null && chosen.lane !== last) switches++;
+      last = chosen.lane;
     }
     expect(switches).toBe(499);
   });
 
-  it("runs the only enabled step, even from the same source, and is uniform among the others", () => {
+  it("counts an instance's channels as one lane: after one of them, another lane goes next", () => {
+    const strategy = createStrategy("preempt", new Rng("lanes"), { depth: 3, horizon: 30 });
+    for (let i = 0; i < 200; i++) {
+      const first = strategy.choose([step(4 * i, "i1", "i1:redis")], 2 * i);
+      expect(first.lane).toBe("i1");
+      const next = strategy.choose([step(4 * i + 1, "i1", "i1:timer"), step(4 * i + 2, "i1", "i1:socket"), step(4 * i + 3, "i2")], 2 * i + 1);
+      expect(next.lane).toBe("i2");
+    }
+  });
+
+  it("runs the only enabled step, even from the same lane, and is uniform among the others", () => {
     const strategy = createStrategy("preempt", new Rng("uniform"), { depth: 3, horizon: 30 });
-    expect(strategy.choose([step(1, "a")], 0).source).toBe("a");
-    expect(strategy.choose([step(2, "a")], 1).source).toBe("a");
+    expect(strategy.choose([step(1, "a")], 0).lane).toBe("a");
+    expect(strategy.choose([step(2, "a")], 1).lane).toBe("a");
     const counts = { b: 0, c: 0 };
     for (let i = 0; i < 2_000; i++) {
       const chosen = strategy.choose([step(10 + 3 * i, "a"), step(11 + 3 * i, "b"), step(12 + 3 * i, "c")], i + 2);
-      if (chosen.source !== "a") counts[chosen.source as "b" | "c"]++;
+      if (chosen.lane !== "a") counts[chosen.lane as "b" | "c"]++;
       strategy.choose([step(100_000 + i, "a")], i + 2);
     }
     expect(counts.b + counts.c).toBe(2_000);
