@@ -101,15 +101,19 @@ async function breakdown() {
   return parts;
 }
 
+/**
+ * Seeds until a run breaks one of the invariants the scenario's defect breaks (as the fc.scheduler hunt counts):
+ * a run stopped by another violation first has not found this defect.
+ */
 async function timeToBug(scenario: string, strategy: StrategyName) {
-  const options = findScenario(scenario)!.options;
+  const { options, breaks } = findScenario(scenario)!;
   const seedsToBug: number[] = [];
   const msToBug: number[] = [];
   for (let range = 0; range < RANGES; range++) {
     const started = performance.now();
     for (let offset = 0; offset < MAX_SEEDS_PER_RANGE; offset++) {
       const trace = await runOnce({ scenario, server: "legacy", seed: range * RANGE_WIDTH + offset, strategy, options });
-      if (trace.verdict === "fail") {
+      if (trace.violations.some((violation) => breaks.includes(violation.invariant))) {
         seedsToBug.push(offset + 1);
         msToBug.push(performance.now() - started);
         break;
