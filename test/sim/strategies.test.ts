@@ -55,3 +55,27 @@ describe("preempt", () => {
     expect(picks("s1")).not.toEqual(picks("s2"));
   });
 });
+
+describe("pct", () => {
+  it("ranks lanes, not channels: with no change point one lane runs while it has a step, whichever channel", () => {
+    for (const seed of ["p1", "p2", "p3", "p4"]) {
+      const strategy = createStrategy("pct", new Rng(seed), { depth: 1, horizon: 30 });
+      const lanes = new Set<string>();
+      for (let i = 0; i < 100; i++) {
+        const channel = i % 2 ? "timer" : "redis";
+        const chosen = strategy.choose([step(4 * i, "a", `a:${channel}`), step(4 * i + 1, "b", "b:redis"), step(4 * i + 2, "b", "b:timer"), step(4 * i + 3, "c")], i);
+        lanes.add(chosen.lane);
+      }
+      expect(lanes.size).toBe(1);
+    }
+  });
+
+  it("lowers the running lane at a change point", () => {
+    const strategy = createStrategy("pct", new Rng("cp"), { depth: 2, horizon: 5 });
+    const lanes: string[] = [];
+    for (let i = 0; i < 20; i++) lanes.push(strategy.choose([step(2 * i, "a"), step(2 * i + 1, "b")], i).lane);
+    const switches = lanes.filter((lane, i) => i > 0 && lane !== lanes[i - 1]).length;
+    expect(switches).toBe(1);
+    expect(lanes.indexOf(lanes.at(-1) as string)).toBeGreaterThan(0);
+  });
+});
