@@ -13,6 +13,7 @@ const PORT = 6379;
 interface MockInternals {
   data: { keys(): string[]; get(key: string): unknown };
   expires: { has(key: string): boolean; get(key: string): number };
+  context: { channels: EventEmitter; patternChannels: EventEmitter; modifiedKeyEvents: EventEmitter };
 }
 
 type MockMethod = (...args: unknown[]) => Promise<unknown>;
@@ -59,7 +60,13 @@ export class MockRedisServer {
 
   async close(): Promise<void> {
     await this.connections[0]?.flushdb();
-    for (const connection of this.connections) connection.disconnect();
+    for (const connection of this.connections) {
+      connection.disconnect();
+      // ioredis-mock keeps every db's context for good, and disconnecting leaves the connection's listeners on
+      // it: each run's connections stayed reachable, 1.3 MB a run, 3 GB over the benchmark's hunts.
+      const { context } = connection as unknown as MockInternals;
+      for (const emitter of [context.channels, context.patternChannels, context.modifiedKeyEvents]) emitter.removeAllListeners();
+    }
   }
 }
 
