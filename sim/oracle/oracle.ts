@@ -267,25 +267,25 @@ export class Oracle {
   }
 
   /**
-   * Every game on the server lost all its players, none of whom the server heard leave before the allocation was
-   * due: before the game was created, or before the last member's loading_complete reached the server (from then
-   * on a correct server allocates, and an instance that hears a close cannot stop another one's allocation).
+   * Every game on the server lost all its players, each of whom either left unheard until the game existed, or
+   * had sent loading_complete before leaving: the server was right to allocate for a player who was ready, and
+   * an instance that hears its close cannot stop an allocation another instance has already begun (the leave
+   * reaches Redis a round trip later, which a schedule can make as late as it likes). Only the game server can
+   * reap such a game.
    */
   private abandonedAfterAllocation(address: string): boolean {
     const games = this.options.gamesOn?.(address) ?? [];
     return (
       games.length > 0 &&
-      games.every((game) => {
-        const players = game.players.map((id) => this.players.get(id));
-        const readies = players.map((player) => player?.episodes.at(-1)?.readyDeliveredAt ?? null);
-        const allReady = readies.every((at) => at !== null);
-        const due = allReady ? Math.min(game.createdAt, Math.max(...(readies as number[]))) : game.createdAt;
-        return players.every((player) => {
+      games.every((game) =>
+        game.players.every((id) => {
+          const player = this.players.get(id);
           if (!player || player.connected) return false;
           const heard = player.connection?.serverClosedAt ?? null;
-          return heard === null || heard >= due;
-        });
-      })
+          const ready = player.episodes.at(-1)?.readyDeliveredAt ?? null;
+          return heard === null || heard >= game.createdAt || (ready !== null && ready <= heard);
+        }),
+      )
     );
   }
 
@@ -317,12 +317,18 @@ export class Oracle {
         return heard === null || heard > deadline - this.bounds.readyGraceMs;
       });
       if (vanished) continue;
-      const connected = episodes.filter(({ player, episode }) => (episode ? episode.disconnectedAt === null : player.connected));
-      if (connected.length === 0) continue;
-      const allReady = connected.every(
+      // Whose readiness counts: the members still there at the deadline (one who left later was present).
+      const present = episodes.filter(({ player, episode }) =>
+        episode ? episode.disconnectedAt === null || episode.disconnectedAt > deadline : player.connected,
+      );
+      if (present.length === 0) continue;
+      const allReady = present.every(
         ({ episode }) => episode?.readyDeliveredAt != null && episode.readyDeliveredAt <= deadline - this.bounds.readyGraceMs,
       );
       if (!allReady) continue;
+      // Whose answer is judged: the members whose connection lasted to the end of the episode (one whose
+      // connection closed heard its answer, if any, on the next one).
+      const connected = present.filter(({ player, episode }) => (episode ? episode.disconnectedAt === null : player.connected));
       for (const { player, episode } of connected) {
         const outcome = episode?.outcome;
         if (outcome && (outcome.kind === "matched" || outcome.kind === "requeued")) continue;
@@ -332,12 +338,12 @@ export class Oracle {
         if (!outcome && view.sessions.has(session) && at - first.at <= this.bounds.sessionLifetimeMs) continue;
         const what = outcome ? `ended in ${outcome.kind === "timed-out" ? "a timeout" : `"${outcome.text}"`}` : "never ended: the client heard nothing more";
         this.report("ready-respected", `ready:${session}:${player.id}`, {
-          message: `every connected member of loading session ${session} sent loading_complete in time (${connected
+          message: `every member of loading session ${session} still there at its deadline sent loading_complete in time (${present
             .map(({ player: member, episode: e }) => `${member.id} at ${Math.round((e?.readyDeliveredAt ?? 0) / 1000)} s`)
             .join(", ")}; deadline ${Math.round(deadline / 1000)} s), yet for ${player.id} it ${what}`,
           step,
           at,
-          players: connected.map(({ player: member }) => member.id),
+          players: present.map(({ player: member }) => member.id),
           keys: [first.key],
         });
       }

@@ -107,22 +107,22 @@ describe("no-orphaned-session", () => {
     expect(known.violations.map((violation) => violation.invariant)).toEqual(["no-orphaned-session"]);
   });
 
-  it("excuses a busy server whose players left after every member's ready reached the server, and only then", () => {
-    const readyThenGone = (id: string, readyAt: number, heard: number) => {
+  it("excuses a busy server whose players left after sending loading_complete, not one who left before it", () => {
+    const gone = (id: string, readyAt: number | null, heard: number) => {
       const made = player(id, { state: "idle" }, { connected: false });
       made.connection = { ...closedConnection(heard) };
       made.episodes.push({ session: "s1", connection: null, startedAt: 5_000, readyDeliveredAt: readyAt, disconnectedAt: heard, outcome: null });
       return made;
     };
     const game = { players: ["a", "b"], createdAt: 18_000 };
-    // Both readies in by 10.5 s: allocating was right, and leaving at 11 s and 12 s cannot undo it.
-    const afterReady = new Oracle([readyThenGone("a", 10_000, 11_000), readyThenGone("b", 10_500, 12_000)], config, boundsFor(config, 0), { gamesOn: () => [game] });
+    // Both ready by 10.5 s and gone at 11 s and 12 s, before the game existed: allocating was still right.
+    const afterReady = new Oracle([gone("a", 10_000, 11_000), gone("b", 10_500, 12_000)], config, boundsFor(config, 0), { gamesOn: () => [game] });
     afterReady.atEnd(1, 30_000, view((v) => server(v, "ds1", "busy")));
     expect(afterReady.violations).toEqual([]);
-    // a left at 10.2 s, before b's ready came in: the server knew before the allocation was due.
-    const beforeReady = new Oracle([readyThenGone("a", 10_000, 10_200), readyThenGone("b", 10_500, 12_000)], config, boundsFor(config, 0), { gamesOn: () => [game] });
-    beforeReady.atEnd(1, 30_000, view((v) => server(v, "ds1", "busy")));
-    expect(beforeReady.violations.map((violation) => violation.invariant)).toEqual(["no-orphaned-session"]);
+    // a left at 10.2 s without ever sending loading_complete: the game should not have been made for it.
+    const neverReady = new Oracle([gone("a", null, 10_200), gone("b", 10_500, 12_000)], config, boundsFor(config, 0), { gamesOn: () => [game] });
+    neverReady.atEnd(1, 30_000, view((v) => server(v, "ds1", "busy")));
+    expect(neverReady.violations.map((violation) => violation.invariant)).toEqual(["no-orphaned-session"]);
   });
 
   it("stays quiet for a busy server whose game was announced and an expiring lock", () => {
@@ -189,6 +189,29 @@ describe("ready-respected", () => {
     oracle.atEnd(5, 80_000, view((v) => queued(v, "a")));
     expect(invariantsOf(oracle)).toEqual(["ready-respected"]);
     expect(oracle.violations[0]?.message).toContain("20.0 s before its deadline");
+  });
+
+  it("judges ready-respected by the members present at the deadline, counting one who left after it", () => {
+    const judge = (lateLeft: number, lateReady: number | null, earlyOutcome: "timed-out" | "matched" = "timed-out") => {
+      const late = player("late", { state: "idle" }, { connected: false });
+      late.connection = { ...closedConnection(lateLeft) };
+      late.episodes.push({ session: "s1", connection: closedConnection(lateLeft), startedAt: 5_000, readyDeliveredAt: lateReady, disconnectedAt: lateLeft, outcome: null });
+      const early = player("early", { state: "queued" });
+      early.episodes.push({ session: "s1", connection: null, startedAt: 5_000, readyDeliveredAt: 8_000, disconnectedAt: null, outcome: null });
+      const oracle = oracleFor([late, early]);
+      oracle.afterStep(1, 5_000, view((v) => session(v, "s1", ["late", "early"])));
+      early.episodes[0]!.outcome = { at: 65_000, kind: earlyOutcome, text: earlyOutcome === "matched" ? "match_found" : "Matchmaking timed out." };
+      oracle.atEnd(2, 90_000, view((v) => queued(v, "early")));
+      return invariantsOf(oracle);
+    };
+    // late was still there at the 65 s deadline and its ready only came at 67 s: the timeout was right.
+    expect(judge(68_000, 67_000)).not.toContain("ready-respected");
+    // late left at 30 s, heard by the server: early, ready at 8 s, was the only member left and timed out.
+    expect(judge(30_000, null)).toContain("ready-respected");
+    // Both ready in time; late's connection closed after the deadline, before it heard an answer: early was
+    // matched, and late is judged by no answer on a connection that is gone (it hears it on its next one).
+    expect(judge(66_000, 9_000, "matched")).not.toContain("ready-respected");
+    expect(judge(66_000, 9_000, "timed-out")).toContain("ready-respected");
   });
 
   it("stays quiet for a timeout at the deadline", () => {
