@@ -3,6 +3,7 @@ import type { Violation } from "../../sim/oracle/invariants.ts";
 import { isDefect, setupFor, type Defect, type SetupKind } from "./defects.ts";
 import { ScheduledMockRedis } from "./mock-redis.ts";
 import { withSeededMathRandom } from "./seeded-math-random.ts";
+import { withVirtualDateNow } from "./virtual-date-now.ts";
 import { FcWorld, type FcRunResult } from "./world.ts";
 
 export interface HuntOptions {
@@ -34,7 +35,7 @@ export async function runOnce(defect: Defect, setup: SetupKind, fcSeed: number):
   let last: FcRunResult | null = null;
   const property = fc.asyncProperty(fc.scheduler(), fc.integer({ min: 0, max: 0x7fffffff }), async (scheduler, worldSeed) => {
     const world = new FcWorld(scheduler, { options, seed: worldSeed, timing: timing?.(), breaks: scenario.breaks });
-    last = await withSeededMathRandom(world.mathRandom(), () => world.run());
+    last = await withSeededMathRandom(world.mathRandom(), () => withVirtualDateNow(world.clock(), () => world.run()));
     return hunted(last).length === 0;
   });
   const details = await fc.check(property, { seed: fcSeed, numRuns: 1, endOnFailure: true });

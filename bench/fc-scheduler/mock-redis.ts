@@ -52,7 +52,7 @@ export class MockRedisServer {
         const key = String(args[0]);
         if (command.toUpperCase() !== "PTTL") throw new Error(`the oracle's view of ioredis-mock only answers PTTL, not ${command}`);
         if (data.get(key) === undefined) return -2;
-        // ioredis-mock expires keys by the real clock, not the virtual one: locks live 10 real seconds.
+        // Date.now reads the run's virtual clock while it runs (virtual-date-now.ts).
         return expires.has(key) ? Math.ceil(expires.get(key) - Date.now()) : -1;
       },
     };

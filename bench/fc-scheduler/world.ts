@@ -217,6 +217,11 @@ export class FcWorld {
   }
 
   /** Math.random's stream for the run: ioredis-mock's SPOP draws from it. */
+  /** The run's virtual wall clock, for ioredis-mock's expiries. */
+  clock(): () => number {
+    return () => this.time.now;
+  }
+
   mathRandom(): () => number {
     const stream = this.rng.fork("mock-redis");
     return () => stream.float();

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { huntWithFcScheduler, runOnce } from "../../bench/fc-scheduler/index.ts";
 import { FifoGate } from "../../bench/fc-scheduler/fifo-gate.ts";
 import { MockRedisServer, ScheduledMockRedis } from "../../bench/fc-scheduler/mock-redis.ts";
+import { withVirtualDateNow } from "../../bench/fc-scheduler/virtual-date-now.ts";
 import { LOADING_COMPLETE_SCRIPT } from "../../src/legacy/scripts.ts";
 
 describe("fc.scheduler benchmark", () => {
@@ -11,6 +12,25 @@ describe("fc.scheduler benchmark", () => {
     expect(hunt.seeds).not.toBeNull();
     expect(hunt.failure?.violation.invariant).toBe("no-crash");
     expect(hunt.failure?.violation.message).toContain('invalid UUID "player-1"');
+  });
+
+  it("expires ioredis-mock's keys by the run's virtual clock, not the real one", async () => {
+    const server = new MockRedisServer();
+    const connection = server.connect();
+    let now = 1_700_000_000_000;
+    const [during, after] = await withVirtualDateNow(
+      () => now,
+      async () => {
+        await connection.set("lock", "token", "PX", 10_000);
+        now += 9_999;
+        const during = await connection.get("lock");
+        now += 2;
+        return [during, await connection.get("lock")];
+      },
+    );
+    await server.close();
+    expect(during).toBe("token");
+    expect(after).toBeNull();
   });
 
   it("finds the stale-sweep ghost from a race setup, the same way from the same seed", async () => {
