@@ -25,6 +25,15 @@ export function parseCount(flag: string, text: string, { min = 0, max = Number.M
   return value;
 }
 
+/** A probability from 0 to 1, written as a decimal. */
+export function parseProbability(flag: string, text: string): number {
+  const value = Number(text);
+  if (!/^(0|1|0?\.\d+|1\.0*)$/.test(text) || !(value >= 0 && value <= 1)) {
+    throw new UsageError(`${flag} must be a probability from 0 to 1, e.g. 0.5 (got "${text}")`);
+  }
+  return value;
+}
+
 /** `A..B`, both ends included. */
 export function parseSeedRange(text: string): { from: number; to: number } {
   const match = /^(\d+)\.\.(\d+)$/.exec(text);

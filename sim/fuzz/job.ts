@@ -8,6 +8,8 @@ export interface FuzzJob {
   server: Variant;
   seed: number;
   strategy: StrategyName;
+  /** Overrides the scenario's `coincidence` when set. */
+  coincidence?: number;
 }
 
 export interface FuzzOutcome {

@@ -5,7 +5,9 @@ import type { FuzzJob, FuzzOutcome } from "./job.ts";
 export async function runJob(job: FuzzJob): Promise<FuzzOutcome> {
   const scenario = findScenario(job.scenario);
   if (!scenario) throw new Error(`unknown scenario ${job.scenario}`);
-  const trace = await runOnce({ ...job, options: scenario.options });
+  const { coincidence, ...spec } = job;
+  const options = coincidence === undefined ? scenario.options : { ...scenario.options, coincidence };
+  const trace = await runOnce({ ...spec, options });
   return {
     job,
     verdict: trace.verdict,

@@ -5,6 +5,7 @@ import { explainViolation, INVARIANT_MEANING, keySteps } from "./explain.ts";
 import { clampStep, involvement } from "./involvement.ts";
 import type { RedisChange } from "./redis-history.ts";
 import { splitId } from "./text.ts";
+import { reproduceCommand } from "../run/reproduce-command.ts";
 
 export interface TraceWithRedis {
   trace: Trace;
@@ -53,10 +54,6 @@ export function laneOrder(trace: Trace): string[] {
   });
 }
 
-function runCommand(trace: Trace): string {
-  return `npx sim run ${trace.scenario} --server ${trace.server} --strategy ${trace.strategy} --seed ${trace.seed} --runs 1`;
-}
-
 /** What the page script reads: steps as compact tuples, lanes and kinds as indices, Redis changes sparse. */
 export function viewData(name: string, title: string, input: TraceWithRedis): Record<string, unknown> {
   const { trace, redis } = input;
@@ -79,7 +76,7 @@ export function viewData(name: string, title: string, input: TraceWithRedis): Re
     hash: trace.hash,
     players: trace.options.players.length,
     replay: input.path ? `npx sim replay ${input.path}` : null,
-    run: runCommand(trace),
+    run: reproduceCommand(trace),
     lanes,
     kinds,
     steps: trace.steps.map((s) => [s.t, laneIndex.get(s.lane) ?? 0, kindIndex.get(s.kind) ?? 0, s.label, s.detail]),

@@ -38,6 +38,18 @@ describe("the sim command line", () => {
     expect(lastJson(interpreted.stdout)).toMatchObject({ identical: true, violations: [{ invariant: "no-crash" }] });
   });
 
+  it("runs a scenario with its coincidence overridden, and says so in the command that reproduces a failure", () => {
+    const out = mkdtempSync(join(tmpdir(), "sim-cli-"));
+    const run = sim("run", "stale-sweep", "--server", "legacy", "--runs", "50", "--coincidence", "0", "--json", "--out", out, "--no-shrink");
+    expect(run.code).toBe(1);
+    const summary = lastJson(run.stdout);
+    expect(summary.violations[0].reproduce).toMatch(/ --runs 1 --coincidence 0$/);
+    const replay = sim("replay", summary.violations[0].trace, "--json");
+    expect(lastJson(replay.stdout)).toMatchObject({ identical: true });
+    const again = sim("run", ...summary.violations[0].reproduce.split(" ").slice(3), "--json", "--out", out, "--no-shrink");
+    expect(lastJson(again.stdout).violations[0]).toMatchObject({ seed: summary.violations[0].seed, invariant: summary.violations[0].invariant });
+  });
+
   it("passes the fixed server and exits 0", () => {
     const { code, stdout } = sim("run", "happy-path", "--runs", "3", "--json");
     expect(code).toBe(0);
@@ -57,6 +69,8 @@ describe("the sim command line", () => {
       ["run", "happy-path", "--strategy", "bfs"],
       ["fuzz", "--seeds", "9..2"],
       ["fuzz", "--shard", "3/2"],
+      ["run", "happy-path", "--coincidence", "1.5"],
+      ["fuzz", "--coincidence", "often"],
       ["replay", join(dir, "missing.json")],
       ["replay", truncated],
       ["shrink", foreign],

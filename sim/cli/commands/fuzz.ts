@@ -3,12 +3,12 @@ import type { Variant } from "../../../src/server/match-server.ts";
 import type { FuzzJob, FuzzOutcome } from "../../fuzz/job.ts";
 import { runPool } from "../../fuzz/pool.ts";
 import { reportFailure } from "../../report/report-failure.ts";
+import { reproduceCommand } from "../../run/reproduce-command.ts";
 import type { StrategyName } from "../../scheduler/strategy.ts";
 import { ExitCode, UsageError } from "../exit-codes.ts";
 import { Output, paint, table } from "../output.ts";
-import { parseCount, parseSeedRange, parseShard, parseStrategy, parseVariant } from "../parse-args.ts";
+import { parseCount, parseProbability, parseSeedRange, parseShard, parseStrategy, parseVariant } from "../parse-args.ts";
 import { Progress } from "../progress.ts";
-import { reproduceCommand } from "./run.ts";
 
 export interface FuzzFlags {
   server: string;
@@ -21,6 +21,7 @@ export interface FuzzFlags {
   json?: boolean;
   out: string;
   shrink: boolean;
+  coincidence?: string;
 }
 
 /** Failing runs whose violations the JSON lists per scenario (lowest seeds first); `failures` counts them all. */
@@ -30,16 +31,24 @@ const LISTED_FAILURES = 50;
 const DEFAULT_SEEDS = 100;
 const UNBOUNDED = 1_000_000_000;
 
-function* jobsFor(scenarios: string[], server: Variant, strategy: StrategyName, from: number, to: number, shard: { index: number; count: number }): Generator<FuzzJob> {
+function* jobsFor(
+  scenarios: string[],
+  run: { server: Variant; strategy: StrategyName; coincidence: number | undefined },
+  from: number,
+  to: number,
+  shard: { index: number; count: number },
+): Generator<FuzzJob> {
+  const { server, strategy, coincidence } = run;
   for (let seed = from; seed <= to; seed++) {
     if ((seed - from) % shard.count !== shard.index - 1) continue;
-    for (const scenario of scenarios) yield { scenario, server, seed, strategy };
+    for (const scenario of scenarios) yield coincidence === undefined ? { scenario, server, seed, strategy } : { scenario, server, seed, strategy, coincidence };
   }
 }
 
 export async function fuzzCommand(flags: FuzzFlags): Promise<number> {
   const server = parseVariant(flags.server);
   const strategy = parseStrategy(flags.strategy);
+  const coincidence = flags.coincidence === undefined ? undefined : parseProbability("--coincidence", flags.coincidence);
   const workers = parseCount("--workers", flags.workers, { min: 1, max: 64 });
   const budgetMs = flags.budget === undefined ? null : parseCount("--budget", flags.budget, { min: 1, max: 7 * 86_400 }) * 1000;
   const range = flags.seeds ? parseSeedRange(flags.seeds) : { from: 0, to: budgetMs === null ? DEFAULT_SEEDS - 1 : UNBOUNDED };
@@ -52,6 +61,7 @@ export async function fuzzCommand(flags: FuzzFlags): Promise<number> {
   const seedText = range.to === UNBOUNDED ? `${range.from}..` : `${range.from}..${range.to}`;
   out.line(
     `${paint.strong("sim fuzz")} server ${paint.name(server)}  strategy ${paint.name(strategy)}  seeds ${seedText}` +
+      `${coincidence === undefined ? "" : `  coincidence ${coincidence}`}` +
       `${shard.count > 1 ? `  shard ${shard.index}/${shard.count}` : ""}  workers ${workers}` +
       `${budgetMs === null ? "" : `  budget ${budgetMs / 1000} s`}  scenarios ${names.join(", ")}`,
   );
@@ -62,7 +72,7 @@ export async function fuzzCommand(flags: FuzzFlags): Promise<number> {
   let runs = 0;
   let failures = 0;
   await runPool(
-    jobsFor(names, server, strategy, range.from, range.to, shard),
+    jobsFor(names, { server, strategy, coincidence }, range.from, range.to, shard),
     workers,
     (outcome) => {
       runs++;
@@ -93,14 +103,16 @@ export async function fuzzCommand(flags: FuzzFlags): Promise<number> {
       const command = reproduceCommand(first.trace);
       reproduce.push(`${paint.name(scenario)}: ${paint.strong(command)}  ${paint.dim(`(trace ${report.shrunk?.path ?? report.trace})`)}`);
       for (const failure of tally.failures.slice(0, LISTED_FAILURES)) {
-        for (const violation of failure.trace?.violations ?? []) {
+        if (!failure.trace) continue;
+        const again = reproduceCommand(failure.trace);
+        for (const violation of failure.trace.violations) {
           violations.push({
             seed: failure.job.seed,
             invariant: violation.invariant,
             message: violation.message,
             step: violation.step,
             trace: failure === first ? report.trace : null,
-            reproduce: reproduceCommand(failure.job),
+            reproduce: again,
           });
         }
       }

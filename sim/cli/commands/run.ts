@@ -1,12 +1,13 @@
 import { findScenario, SCENARIOS } from "../../../scenarios/index.ts";
 import type { Variant } from "../../../src/server/match-server.ts";
 import { reportFailure } from "../../report/report-failure.ts";
+import { reproduceCommand } from "../../run/reproduce-command.ts";
 import { runOnce } from "../../run/run-once.ts";
 import type { StrategyName } from "../../scheduler/strategy.ts";
 import type { Trace } from "../../trace/trace.ts";
 import { ExitCode, UsageError } from "../exit-codes.ts";
 import { Output, paint } from "../output.ts";
-import { parseCount, parseStrategy, parseVariant } from "../parse-args.ts";
+import { parseCount, parseProbability, parseStrategy, parseVariant } from "../parse-args.ts";
 import { Progress } from "../progress.ts";
 import { printViolations } from "./show-violations.ts";
 
@@ -18,10 +19,7 @@ export interface RunFlags {
   json?: boolean;
   out: string;
   shrink: boolean;
-}
-
-export function reproduceCommand(trace: Pick<Trace, "scenario" | "server" | "strategy" | "seed">): string {
-  return `npx sim run ${trace.scenario} --server ${trace.server} --strategy ${trace.strategy} --seed ${trace.seed} --runs 1`;
+  coincidence?: string;
 }
 
 export async function runCommand(name: string, flags: RunFlags): Promise<number> {
@@ -33,16 +31,21 @@ export async function runCommand(name: string, flags: RunFlags): Promise<number>
   const strategy: StrategyName = parseStrategy(flags.strategy);
   const first = parseCount("--seed", flags.seed);
   const runs = parseCount("--runs", flags.runs, { min: 1, max: 10_000_000 });
+  const coincidence = flags.coincidence === undefined ? undefined : parseProbability("--coincidence", flags.coincidence);
+  const options = coincidence === undefined ? scenario.options : { ...scenario.options, coincidence };
   const out = new Output(flags.json === true);
 
-  out.line(`${paint.strong("sim run")} ${paint.name(scenario.name)}  server ${paint.name(server)}  strategy ${paint.name(strategy)}  seeds ${first}..${first + runs - 1}`);
+  out.line(
+    `${paint.strong("sim run")} ${paint.name(scenario.name)}  server ${paint.name(server)}  strategy ${paint.name(strategy)}  seeds ${first}..${first + runs - 1}` +
+      `${coincidence === undefined ? "" : `  coincidence ${coincidence}`}`,
+  );
   const progress = new Progress(out.json);
   const started = performance.now();
   let executed = 0;
   let incomplete = 0;
   let failure: Trace | null = null;
   for (let seed = first; seed < first + runs; seed++) {
-    const trace = await runOnce({ scenario: scenario.name, server, seed, strategy, options: scenario.options });
+    const trace = await runOnce({ scenario: scenario.name, server, seed, strategy, options });
     executed++;
     if (trace.verdict === "incomplete") incomplete++;
     progress.update(executed, runs, failure ? 1 : 0, performance.now() - started);
