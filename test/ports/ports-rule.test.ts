@@ -1,6 +1,7 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
+import { sourceFiles, withoutComments } from "../support/source-files.ts";
 
 const SRC = join(import.meta.dirname, "../../src");
 
@@ -15,19 +16,6 @@ const FORBIDDEN: Array<[string, RegExp]> = [
   ["process", /\bprocess\./],
   ["sockets and HTTP", /["'](node:)?(net|http|https|dgram|tls)["']|["']ws["']|["']ioredis["']|\bfetch\s*\(/],
 ];
-
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) return sourceFiles(path);
-    return name.endsWith(".ts") ? [path] : [];
-  });
-}
-
-/** Comments may name what they avoid; only code counts. */
-function withoutComments(text: string): string {
-  return text.replace(/\/\*[\s\S]*?\*\//g, "").replace(/(^|[^:"'`])\/\/.*$/gm, "$1");
-}
 
 export function breaches(files: Array<{ path: string; text: string }>): string[] {
   const found: string[] = [];

@@ -1,6 +1,7 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
+import { sourceFiles, withoutComments } from "../support/source-files.ts";
 import { afterMicrotasks } from "../../sim/world/quiescence.ts";
 
 const SIM = join(import.meta.dirname, "../../sim");
@@ -10,18 +11,6 @@ const RUN_TIME = ["world", "players", "oracle", "redis", "scheduler", "random", 
 
 /** Ways to schedule work that the wait for quiescence would not wait for. */
 const OUTSIDE_MICROTASKS = /\b(setTimeout|setInterval|setImmediate)\s*\(|\bprocess\.nextTick\b|\bMessageChannel\b|\bAtomics\.wait/;
-
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) return sourceFiles(path);
-    return name.endsWith(".ts") ? [path] : [];
-  });
-}
-
-function withoutComments(text: string): string {
-  return text.replace(/\/\*[\s\S]*?\*\//g, "").replace(/(^|[^:"'`])\/\/.*$/gm, "$1");
-}
 
 /** A chain of `depth` promise hops, each queueing the next: done once the last hop ran. */
 function chain(depth: number, log: string[], name: string): void {
