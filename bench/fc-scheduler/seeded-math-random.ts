@@ -1,3 +1,5 @@
+import { runScoped } from "./run-scoped.ts";
+
 /**
  * ioredis-mock draws SPOP's members with Math.random, through a lodash.shuffle that keeps its own reference
  * to Math.random from the moment ioredis-mock loads. So that a fast-check seed reproduces a whole run
@@ -5,18 +7,4 @@
  * that draws from the current run's seeded stream while a run is active and from the original otherwise.
  * Import this module before `ioredis-mock`.
  */
-const original = Math.random;
-let source: (() => number) | null = null;
-
-Math.random = () => (source ?? original)();
-
-/** Runs `work` with Math.random drawing from `next`. Runs must not overlap. */
-export async function withSeededMathRandom<T>(next: () => number, work: () => Promise<T>): Promise<T> {
-  if (source !== null) throw new Error("withSeededMathRandom: runs must not overlap");
-  source = next;
-  try {
-    return await work();
-  } finally {
-    source = null;
-  }
-}
+export const withSeededMathRandom = runScoped(Math, "random", "withSeededMathRandom");
