@@ -143,8 +143,8 @@ export class PendingSteps {
   }
 
   /**
-   * Due times in [from, to] of pending client actions and timers outside `lane`, in creation order: the instants a
-   * player's action can be made to coincide with.
+   * Due times in [from, to] of pending client actions and timers outside `lane` (channel by channel, in a fixed
+   * order): the instants a player's action can be made to coincide with.
    */
   anchorsBetween(from: number, to: number, lane: string): number[] {
     const times: number[] = [];
