@@ -60,3 +60,8 @@ export interface Scenario {
   breaks: InvariantName[];
   options: WorldOptions;
 }
+
+/** A scenario's options with its `coincidence` overridden (`--coincidence`), or as they are when none is given. */
+export function withCoincidence(options: WorldOptions, coincidence: number | undefined): WorldOptions {
+  return coincidence === undefined ? options : { ...options, coincidence };
+}

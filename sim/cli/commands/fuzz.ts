@@ -41,7 +41,7 @@ function* jobsFor(
   const { server, strategy, coincidence } = run;
   for (let seed = from; seed <= to; seed++) {
     if ((seed - from) % shard.count !== shard.index - 1) continue;
-    for (const scenario of scenarios) yield coincidence === undefined ? { scenario, server, seed, strategy } : { scenario, server, seed, strategy, coincidence };
+    for (const scenario of scenarios) yield { scenario, server, seed, strategy, coincidence };
   }
 }
 

@@ -3,6 +3,7 @@ import type { Variant } from "../../../src/server/match-server.ts";
 import { reportFailure } from "../../report/report-failure.ts";
 import { reproduceCommand } from "../../run/reproduce-command.ts";
 import { runOnce } from "../../run/run-once.ts";
+import { withCoincidence } from "../../scenario/options.ts";
 import type { StrategyName } from "../../scheduler/strategy.ts";
 import type { Trace } from "../../trace/trace.ts";
 import { ExitCode, UsageError } from "../exit-codes.ts";
@@ -32,7 +33,7 @@ export async function runCommand(name: string, flags: RunFlags): Promise<number>
   const first = parseCount("--seed", flags.seed);
   const runs = parseCount("--runs", flags.runs, { min: 1, max: 10_000_000 });
   const coincidence = flags.coincidence === undefined ? undefined : parseProbability("--coincidence", flags.coincidence);
-  const options = coincidence === undefined ? scenario.options : { ...scenario.options, coincidence };
+  const options = withCoincidence(scenario.options, coincidence);
   const out = new Output(flags.json === true);
 
   out.line(
