@@ -1,5 +1,5 @@
 import type { WorldOptions } from "../sim/scenario/options.ts";
-import { NO_EVENTS, NO_FAULTS } from "../sim/world/faults.ts";
+import { NO_EVENTS, NO_FAULTS } from "../sim/faults/parameters.ts";
 
 /**
  * What scenarios start from. Heartbeats are slowed where silent drops are not the subject, because every

@@ -14,7 +14,7 @@ import type {
 import type { MatchServer } from "../../src/server/match-server.ts";
 import type { InvariantName, Violation } from "../../sim/oracle/invariants.ts";
 import { boundsFor, Oracle } from "../../sim/oracle/oracle.ts";
-import { readLegacyView } from "../../sim/oracle/readers/legacy.ts";
+import { readLegacyView } from "../../sim/variants/legacy/view.ts";
 import type { KeyspaceSource, ServerView } from "../../sim/oracle/server-view.ts";
 import type { Player, PlayerConnection, PlayerHost } from "../../sim/players/player.ts";
 import { buildRoster } from "../../sim/players/roster.ts";

@@ -1,4 +1,5 @@
 import { Command, Option } from "commander";
+import { HarnessAssertionError } from "../assert.ts";
 import { NonDeterminismError } from "../scheduler/strategy.ts";
 import { fuzzCommand } from "./commands/fuzz.ts";
 import { listCommand } from "./commands/list.ts";
@@ -71,9 +72,11 @@ function program(setExit: (code: number) => void): Command {
 }
 
 export function main(argv: string[]): Promise<number> {
-  return runProgram("sim", program, argv, (error) =>
-    error instanceof NonDeterminismError ? `non-determinism: ${error.message}` : null,
-  );
+  return runProgram("sim", program, argv, (error) => {
+    if (error instanceof NonDeterminismError) return `non-determinism: ${error.message}`;
+    if (error instanceof HarnessAssertionError) return `internal error: the harness broke its own promise (${error.message})`;
+    return null;
+  });
 }
 
 // `sim ... | head` closes the pipe early: that ends the output, not the program with a stack trace.

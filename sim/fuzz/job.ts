@@ -4,6 +4,7 @@ import type { StrategyName } from "../scheduler/strategy.ts";
 import type { Trace } from "../trace/trace.ts";
 
 export interface FuzzJob {
+  /** A built-in scenario's name, or a scenario file's path. */
   scenario: string;
   server: Variant;
   seed: number;

@@ -1,13 +1,18 @@
-import { findScenario } from "../../scenarios/index.ts";
 import { runOnce } from "../run/run-once.ts";
 import { withCoincidence } from "../scenario/options.ts";
+import { resolveScenario } from "../scenario/resolve.ts";
 import type { FuzzJob, FuzzOutcome } from "./job.ts";
 
 export async function runJob(job: FuzzJob): Promise<FuzzOutcome> {
-  const scenario = findScenario(job.scenario);
-  if (!scenario) throw new Error(`unknown scenario ${job.scenario}`);
+  const scenario = await resolveScenario(job.scenario);
   const { coincidence, ...spec } = job;
-  const trace = await runOnce({ ...spec, options: withCoincidence(scenario.options, coincidence) });
+  const trace = await runOnce({
+    ...spec,
+    scenario: scenario.name,
+    scenarioFile: scenario.file,
+    checkers: scenario.checkers,
+    options: withCoincidence(scenario.options, coincidence),
+  });
   return {
     job,
     verdict: trace.verdict,

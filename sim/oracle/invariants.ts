@@ -1,14 +1,23 @@
-export const INVARIANTS = [
-  "no-double-match",
-  "no-lost-player",
-  "no-orphaned-session",
-  "ready-respected",
-  "single-allocation",
-  "no-crash",
-  "eventual-match",
-] as const;
+import { CHECKERS } from "./registry.ts";
 
-export type InvariantName = (typeof INVARIANTS)[number];
+/** The built-in invariants' names, in the order the oracle checks them. */
+export const INVARIANTS: readonly string[] = CHECKERS.map((checker) => checker.name);
+
+/** An invariant's name: a built-in one, or one a scenario file's checker brings. */
+export type InvariantName = string;
+
+/** What each invariant known to this process demands, in one clause: the built-in ones, and scenario files' own. */
+const MEANINGS = new Map(CHECKERS.map((checker) => [checker.name, checker.meaning]));
+
+/** Makes a scenario file's checkers known to reports. */
+export function registerCheckers(checkers: ReadonlyArray<{ name: string; meaning: string }>): void {
+  for (const checker of checkers) MEANINGS.set(checker.name, checker.meaning);
+}
+
+/** What an invariant demands, in one clause. */
+export function meaningOf(invariant: InvariantName): string {
+  return MEANINGS.get(invariant) ?? "an invariant of the scenario's own";
+}
 
 export interface Violation {
   invariant: InvariantName;

@@ -1,4 +1,5 @@
 import type { RedisArg, RedisReply } from "../../src/ports/index.ts";
+import type { Footprint } from "./footprint.ts";
 
 /** A Redis error reply (`ERR ...`, `WRONGTYPE ...`, `NOSCRIPT ...`); the message is Redis's text. */
 export class RedisCommandError extends Error {
@@ -20,6 +21,8 @@ export interface EngineOptions {
   random(): number;
   /** Scripts compiled to JS where possible (the default), or always interpreted (conformance runs both). */
   lua?: "compiled" | "interpreted";
+  /** Record the keys each command touches, for `lastFootprint` (the simulation's trace events). */
+  footprints?: boolean;
   /** Called synchronously for every PUBLISH (from a client or from a script). */
   onPublish?(deliveries: readonly Delivery[]): void;
 }
@@ -54,6 +57,8 @@ export interface SimulatedRedis {
   keys(): string[];
   /** Moves whenever the live keyspace may have changed (a write, a removal, an expiry); equal means unchanged. */
   version(): number;
+  /** The keys the last `execute` touched, when the engine was made with `footprints`; else null. */
+  lastFootprint(): Footprint | null;
 }
 
 export type { RedisArg, RedisReply };

@@ -10,6 +10,7 @@ import {
   type SimulatedRedis,
 } from "./contract.ts";
 import { attachRouter, DeliveryRouter } from "./delivery-router.ts";
+import { Footprint } from "./footprint.ts";
 import { describe, Keyspace } from "./keyspace.ts";
 import { Scripting } from "./lua/scripting.ts";
 import { PubSub } from "./pubsub.ts";
@@ -29,11 +30,14 @@ class Engine implements SimulatedRedis {
   private readonly keyspace: Keyspace;
   private readonly pubsub = new PubSub();
   private readonly context: CommandContext;
+  private readonly tracking: boolean;
+  private footprint: Footprint | null = null;
 
   constructor(
     options: EngineOptions,
     private readonly publishTo: (deliveries: readonly Delivery[]) => void,
   ) {
+    this.tracking = options.footprints === true;
     this.keyspace = new Keyspace(options.now);
     const scripting = new Scripting({ call: (name, args) => this.fromScript(name, args), random: options.random }, options.lua);
     this.context = {
@@ -46,13 +50,28 @@ class Engine implements SimulatedRedis {
   }
 
   execute(command: string, args: readonly RedisArg[]): RedisReply {
+    this.footprint = null;
     const strings = args.map((arg) => (typeof arg === "string" ? arg : String(arg)));
     const name = command.toLowerCase();
     const spec = COMMANDS.get(name);
     if (spec === undefined) throw unknownCommand(command, strings);
     if (!arityMatches(spec, strings.length)) wrongArity(name);
-    if (changesKeyspace(spec)) this.keyspace.changing();
-    return toClientReply(spec.run(this.context, strings));
+    const writing = changesKeyspace(spec);
+    if (writing) this.keyspace.changing();
+    if (!this.tracking) return toClientReply(spec.run(this.context, strings));
+    const footprint = new Footprint();
+    footprint.writing = writing;
+    this.footprint = footprint;
+    this.keyspace.footprint = footprint;
+    try {
+      return toClientReply(spec.run(this.context, strings));
+    } finally {
+      this.keyspace.footprint = null;
+    }
+  }
+
+  lastFootprint(): Footprint | null {
+    return this.footprint;
   }
 
   subscribe(subscriber: string, channel: string): void {
@@ -93,7 +112,9 @@ class Engine implements SimulatedRedis {
       throw new RedisCommandError("ERR Wrong number of args calling Redis command from script");
     }
     if (spec.noScript) throw new RedisCommandError("ERR This Redis command is not allowed from script");
-    if (changesKeyspace(spec)) this.keyspace.changing();
+    const writing = changesKeyspace(spec);
+    if (writing) this.keyspace.changing();
+    if (this.keyspace.footprint !== null) this.keyspace.footprint.writing = writing;
     return spec.run(this.context, args);
   }
 

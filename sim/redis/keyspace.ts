@@ -2,6 +2,7 @@ import type { KeyValue } from "./contract.ts";
 import { MemberSet } from "./data/member-set.ts";
 import { SortedSet } from "./data/sorted-set.ts";
 import { ERR, fail } from "./errors.ts";
+import type { Footprint } from "./footprint.ts";
 
 export type TypeName = "string" | "set" | "hash" | "zset" | "list";
 
@@ -40,6 +41,9 @@ export class Keyspace {
   private sorted: string[] | null = null;
   private changes = 0;
 
+  /** Where the command running now records the keys it touches; null when nobody asked. */
+  footprint: Footprint | null = null;
+
   constructor(private readonly now: () => number) {}
 
   /** A command that may write is about to run. */
@@ -60,6 +64,7 @@ export class Keyspace {
 
   /** The live entry for a key; an expired entry is deleted on the way (lazy expiry, as Redis does). */
   lookup(key: string): Entry | undefined {
+    if (this.footprint !== null) this.footprint.touch(key);
     const entry = this.entries.get(key);
     if (entry === undefined) return undefined;
     if (entry.expiresAt !== Infinity && this.now() > entry.expiresAt) {
@@ -116,6 +121,7 @@ export class Keyspace {
   }
 
   flush(): void {
+    if (this.footprint !== null) this.footprint.readsAll = true;
     this.entries.clear();
     this.order = [];
     this.dead = 0;
@@ -132,6 +138,7 @@ export class Keyspace {
    * end was reached).
    */
   scan(cursor: number, count: number): { entries: Entry[]; next: number } {
+    if (this.footprint !== null) this.footprint.readsAll = true;
     const order = this.order;
     let low = 0;
     let high = order.length;
@@ -153,6 +160,7 @@ export class Keyspace {
 
   /** Every live entry in creation order (expired ones are dropped). */
   live(): Entry[] {
+    if (this.footprint !== null) this.footprint.readsAll = true;
     const out: Entry[] = [];
     for (const entry of [...this.entries.values()]) if (this.lookup(entry.key) === entry) out.push(entry);
     return out;

@@ -1,7 +1,10 @@
 import { readFileSync } from "node:fs";
-import type { StepKind } from "../scheduler/step.ts";
+import { meaningOf } from "../oracle/invariants.ts";
+import { stepDetail, stepLabel } from "../trace/describe.ts";
+import type { StepEvent, StepKind } from "../trace/events.ts";
+import { isRedisFailure, isRefusedLock } from "../trace/facts.ts";
 import type { Trace } from "../trace/trace.ts";
-import { explainViolation, INVARIANT_MEANING, keySteps } from "./explain.ts";
+import { explainViolation, keySteps } from "./explain.ts";
 import { clampStep, involvement } from "./involvement.ts";
 import type { RedisChange } from "./redis-history.ts";
 import { splitId } from "./text.ts";
@@ -26,10 +29,10 @@ export const KIND_COLOURS: Record<StepKind, string> = {
   deliver: "#f59f00",
   "frame-in": "#1c7ed6",
   "frame-out": "#74c0fc",
-  connect: "#2f9e44",
   close: "#495057",
   "http-request": "#7048e8",
   "http-reply": "#b197fc",
+  "http-timeout": "#862e9c",
   timer: "#ced4da",
   client: "#12b886",
   fault: "#c2255c",
@@ -52,6 +55,15 @@ export function laneOrder(trace: Trace): string[] {
     if (splitId(a)[0] === "player") return firstSeen.indexOf(a) - firstSeen.indexOf(b);
     return a.localeCompare(b, "en", { numeric: true });
   });
+}
+
+/** What a step's badge says when it did not do what its sender meant, else "". */
+function mark(event: StepEvent): string {
+  if (isRefusedLock(event)) return "refused (lock held elsewhere)";
+  if (event.kind === "redis" && isRedisFailure(event)) return event.outcome === "error" ? "failed" : event.outcome === "lost-before" ? "lost before Redis" : "applied, reply lost";
+  if ((event.kind === "frame-in" || event.kind === "frame-out") && event.dropped) return "dropped";
+  if (event.kind === "http-reply" && event.late) return "too late";
+  return "";
 }
 
 /** What the page script reads: steps as compact tuples, lanes and kinds as indices, Redis changes sparse. */
@@ -79,13 +91,13 @@ export function viewData(name: string, title: string, input: TraceWithRedis): Re
     run: reproduceCommand(trace),
     lanes,
     kinds,
-    steps: trace.steps.map((s) => [s.t, laneIndex.get(s.lane) ?? 0, kindIndex.get(s.kind) ?? 0, s.label, s.detail]),
+    steps: trace.steps.map((s) => [s.t, laneIndex.get(s.lane) ?? 0, kindIndex.get(s.event.kind) ?? 0, stepLabel(s.event), stepDetail(s.event), mark(s.event)]),
     redis: changes,
     violations: trace.violations.map((v) => {
       const involved = involvement(trace, v);
       return {
         invariant: v.invariant,
-        meaning: INVARIANT_MEANING[v.invariant],
+        meaning: meaningOf(v.invariant),
         message: v.message,
         step: clampStep(trace, v.step),
         at: v.at,

@@ -1,6 +1,9 @@
+import { DEFAULT_CONFIG, type MatchConfig } from "../../src/config/config.ts";
 import type { Violation } from "../oracle/invariants.ts";
+import { eventData, eventKeys, eventPlayer, frameSession, idsPattern } from "../trace/facts.ts";
 import type { Trace, TraceStep } from "../trace/trace.ts";
-import { splitId } from "./text.ts";
+import { KITS, type VariantKit } from "../variants/index.ts";
+import { slotOf } from "../world/instance-ids.ts";
 
 /** Which parts of a trace a violation is about: the report highlights them and the explanation tells them. */
 export interface Involvement {
@@ -16,52 +19,47 @@ export interface Involvement {
   onKeys: Set<number>;
 }
 
-/** The queue is touched by every tick: naming it alone would make every step look relevant. */
-const SHARED_KEY_PREFIXES = ["queue:"];
+/** An id worth matching on its own inside data: a UUID-like id, not a word such as a mode name. */
 const SPECIFIC_ID = /^[0-9a-z]+(-[0-9a-z]+){2,}$/i;
-const CONNECTION = /\b(c\d+)\b/;
+
+/** The id a key ends with: `loading:<sid>`, `{mm}:server:ds1`, `lock:loading:<sid>`. */
+function keyId(key: string): string {
+  return key.slice(key.lastIndexOf(":") + 1);
+}
 
 export function involvement(trace: Trace, violation: Violation): Involvement {
   const steps = trace.steps;
   const step = clampStep(trace, violation.step);
-  const playerLanes = steps.filter((s) => s.lane.startsWith("player:")).map((s) => splitId(s.lane)[1]);
-  const knownPlayers = [...new Set(playerLanes)];
+  const kit = KITS[trace.server];
+  const config: MatchConfig = { ...DEFAULT_CONFIG, ...trace.options.config };
+  const knownPlayers = [...new Set(steps.map((s) => eventPlayer(s.event)).filter((id): id is string => id !== null))];
 
   const players = new Set(violation.players);
-  for (const id of knownPlayers) if (mentions(violation.message, id)) players.add(id);
+  for (const id of knownPlayers) if (idsPattern([id])?.test(violation.message)) players.add(id);
 
   const keys = new Set(violation.keys);
-  const keyMatcher = (): KeyMatcher => keyTokens(steps, [...keys]);
-  if (violation.players.length === 0) inferFromKeys(steps, keyMatcher(), knownPlayers, players, keys);
-  const byKey = keyMatcher();
+  if (violation.players.length === 0) inferFromKeys(steps, keyMatcher(steps, [...keys], kit, config), knownPlayers, players, keys, kit);
+  const onKey = keyMatcher(steps, [...keys], kit, config);
 
-  const playerPattern = wordsPattern([...players]);
-  const connections = connectionsOf(steps, players);
-  const instances = new Set<string>();
+  const mentioned = idsPattern([...players]);
+  const slots = new Set<string>();
   for (const s of steps) {
-    if (!s.lane.startsWith("player:") || !players.has(splitId(s.lane)[1])) continue;
-    const target = /-> (i\d+)\b/.exec(s.label);
-    if (target?.[1]) instances.add(target[1]);
+    if (s.event.kind === "frame-in" && players.has(s.event.player)) slots.add(slotOf(s.event.instance));
   }
-  const instancePattern = wordsPattern([...instances]);
 
   const involved: number[] = [];
   const onKeys = new Set<number>();
   for (const s of steps) {
-    const text = `${s.label}\n${s.detail}`;
     let hit = s.i === step;
-    if (byKey.matches(s)) {
+    if (onKey(s)) {
       onKeys.add(s.i);
       hit = true;
     }
-    if (!hit && playerPattern) {
-      hit = (s.lane.startsWith("player:") && players.has(splitId(s.lane)[1])) || playerPattern.test(text);
+    if (!hit && mentioned) {
+      const player = eventPlayer(s.event);
+      hit = (player !== null && players.has(player)) || mentioned.test(eventData(s.event));
     }
-    if (!hit && s.kind === "frame-out") {
-      const target = /-> (c\d+)\b/.exec(s.label);
-      hit = target?.[1] !== undefined && connections.has(target[1]);
-    }
-    if (!hit && s.kind === "fault" && instancePattern) hit = instancePattern.test(s.label);
+    if (!hit && s.event.kind === "fault") hit = slots.has(s.event.target);
     if (hit) involved.push(s.i);
   }
   return { step, players: [...players], keys: [...keys], steps: involved, onKeys };
@@ -71,71 +69,56 @@ export function clampStep(trace: Trace, step: number): number {
   return Math.max(0, Math.min(step, trace.steps.length - 1));
 }
 
-interface KeyMatcher {
-  matches(step: TraceStep): boolean;
-}
-
 /**
- * A key is recognised by its name, by the id inside it (a session id shows up in frames and lock keys) and,
- * for a dedicated server, by its lane and its address (HTTP steps name the address, not the key).
+ * Which steps touch the keys: the Redis commands that read or wrote them, the steps whose data names a key's
+ * specific id (a session id shows up in frames and lock keys), and for a dedicated server's key, its lane and the
+ * requests to its address. Keys every step touches (a queue) are not followed.
  */
-function keyTokens(steps: readonly TraceStep[], keys: readonly string[]): KeyMatcher {
+function keyMatcher(steps: readonly TraceStep[], keys: readonly string[], kit: VariantKit, config: MatchConfig): (step: TraceStep) => boolean {
+  const followed = new Set(keys.filter((key) => !kit.sharedKey(key, config)));
   const tokens = new Set<string>();
   const lanes = new Set<string>();
-  for (const key of keys) {
-    if (SHARED_KEY_PREFIXES.some((prefix) => key.startsWith(prefix))) continue;
-    tokens.add(key);
-    const [prefix, id] = splitId(key);
+  const servers = new Set(steps.map((s) => (s.event.kind === "http-request" ? s.event.server : null)).filter((id): id is string => id !== null));
+  for (const key of followed) {
+    const id = keyId(key);
     if (SPECIFIC_ID.test(id)) tokens.add(id);
-    if (prefix === "dedicated_server" && id) {
+    if (servers.has(id)) {
       lanes.add(`ds:${id}`);
-      for (const s of steps) {
-        if (s.kind !== "redis" || !s.label.startsWith(`SET ${key} `)) continue;
-        const address = /"address":"([^"]+)"/.exec(s.label)?.[1];
-        if (address) tokens.add(address);
-      }
+      for (const s of steps) if (s.event.kind === "http-request" && s.event.server === id) tokens.add(s.event.address);
     }
   }
-  const pattern = wordsPattern([...tokens]);
-  return { matches: (s) => lanes.has(s.lane) || (pattern !== null && pattern.test(`${s.label}\n${s.detail}`)) };
+  const pattern = idsPattern([...tokens]);
+  return (s) =>
+    lanes.has(s.lane) || eventKeys(s.event).some((key) => followed.has(key)) || (pattern !== null && pattern.test(eventData(s.event)));
 }
 
 /**
  * A violation about a key alone (a busy server nobody was told about) still has players behind it: the ones
- * the steps on that key name. Their loading sessions are where the story happened.
+ * the steps on that key name. The loading sessions they were sent to are where the story happened.
  */
-function inferFromKeys(steps: readonly TraceStep[], byKey: KeyMatcher, known: readonly string[], players: Set<string>, keys: Set<string>): void {
+function inferFromKeys(
+  steps: readonly TraceStep[],
+  onKey: (step: TraceStep) => boolean,
+  known: readonly string[],
+  players: Set<string>,
+  keys: Set<string>,
+  kit: VariantKit,
+): void {
   for (const s of steps) {
-    if (!byKey.matches(s)) continue;
-    for (const id of known) if (mentions(`${s.label}\n${s.detail}`, id)) players.add(id);
+    if (!onKey(s)) continue;
+    const data = eventData(s.event);
+    for (const id of known) if (idsPattern([id])?.test(data)) players.add(id);
   }
-  const pattern = wordsPattern([...players]);
-  if (!pattern) return;
+  const sessions = new Set<string>();
   for (const s of steps) {
-    if (s.kind !== "redis" || !s.label.startsWith("HSET loading:") || !pattern.test(s.label)) continue;
-    const key = s.label.split(" ")[1];
-    if (key) keys.add(key);
+    if (s.event.kind !== "frame-out" || !players.has(s.event.player)) continue;
+    const session = frameSession(s.event);
+    if (session !== null) sessions.add(session);
   }
-}
-
-/** Connection ids (`c3`) each player used: frames to a client name the connection, not the player. */
-function connectionsOf(steps: readonly TraceStep[], players: ReadonlySet<string>): Set<string> {
-  const connections = new Set<string>();
+  const written = idsPattern([...sessions]);
+  if (!written) return;
   for (const s of steps) {
-    if (!s.lane.startsWith("player:") || !players.has(splitId(s.lane)[1])) continue;
-    const id = CONNECTION.exec(s.label)?.[1];
-    if (id) connections.add(id);
+    if (s.event.kind !== "redis") continue;
+    for (const key of s.event.writes) if (!kit.lockKey(key) && written.test(keyId(key))) keys.add(key);
   }
-  return connections;
-}
-
-function mentions(text: string, id: string): boolean {
-  return wordsPattern([id])?.test(text) ?? false;
-}
-
-/** Matches any of the words where they stand alone: `player-1` must not match inside `player-10`. */
-function wordsPattern(words: readonly string[]): RegExp | null {
-  if (words.length === 0) return null;
-  const escaped = [...words].sort((a, b) => b.length - a.length).map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
-  return new RegExp(`(?<![\\w-])(?:${escaped.join("|")})(?![\\w-])`);
 }

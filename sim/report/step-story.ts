@@ -1,92 +1,59 @@
+import { stepLabel } from "../trace/describe.ts";
+import { clientFrame, frameSession, isRefusedLock, serverMessage } from "../trace/facts.ts";
+import type { FrameEvent, RedisEvent } from "../trace/events.ts";
 import type { TraceStep } from "../trace/trace.ts";
-import { abbreviateIds, clip, laneName, splitId } from "./text.ts";
+import { describeReply } from "../trace/describe.ts";
+import { abbreviateIds, clip, laneName } from "./text.ts";
 
-/** Which player each connection id belongs to: frames to clients name the connection only. */
-export function playerOfConnection(steps: readonly TraceStep[]): Map<string, string> {
-  const owners = new Map<string, string>();
-  for (const s of steps) {
-    if (!s.lane.startsWith("player:")) continue;
-    const connection = /\b(c\d+)\b/.exec(s.label)?.[1];
-    if (connection && !owners.has(connection)) owners.set(connection, splitId(s.lane)[1]);
+function frameText(event: FrameEvent): string {
+  const message = event.kind === "frame-in" ? clientFrame(event) : serverMessage(event);
+  if (message === null) return `a malformed frame ${JSON.stringify(clip(event.text, 40))}`;
+  const session = frameSession(event);
+  const about = session !== null ? ` for session ${session}` : message.type === "error" ? ` "${message.message}"` : "";
+  return abbreviateIds(`${message.type}${about}`);
+}
+
+function replyText(event: RedisEvent): string {
+  if (isRefusedLock(event)) return "null (the lock is held elsewhere)";
+  switch (event.outcome) {
+    case "error":
+      return `error ${clip(abbreviateIds(event.error ?? ""), 70)}`;
+    case "lost-before":
+      return "lost before Redis applied it";
+    case "lost-after":
+      return `applied, but the reply was lost (${clip(abbreviateIds(describeReply(event.reply)), 50)})`;
+    case "ok":
+      if (Array.isArray(event.reply) && event.reply.length === 0) return "[] (nothing)";
+      return clip(abbreviateIds(describeReply(event.reply)), 70);
   }
-  return owners;
-}
-
-/** A refused `SET ... NX` answers null: someone else holds the lock. */
-export function isRefusedLock(step: TraceStep): boolean {
-  return step.kind === "redis" && /^SET \S+ \S+ NX\b/.test(step.label) && step.detail === "null";
-}
-
-/** An error reply, or a command the fault injector lost before or after Redis applied it. */
-export function isRedisFailure(step: TraceStep): boolean {
-  return step.kind === "redis" && /^(error:|lost before|applied, reply lost)/.test(step.detail);
-}
-
-interface Frame {
-  type: string;
-  session?: string;
-  message?: string;
-}
-
-function parseFrame(text: string): Frame | null {
-  try {
-    const value: unknown = JSON.parse(text);
-    if (typeof value !== "object" || value === null || Array.isArray(value)) return null;
-    const record = value as Record<string, unknown>;
-    const type = typeof record.type === "string" ? record.type : "a frame without a type";
-    const session = record.loading_session_id ?? record.session_id;
-    return {
-      type,
-      session: typeof session === "string" ? session : undefined,
-      message: typeof record.message === "string" ? record.message : undefined,
-    };
-  } catch {
-    return null;
-  }
-}
-
-function frameText(detail: string): string {
-  const frame = parseFrame(detail);
-  if (!frame) return `a malformed frame ${JSON.stringify(clip(detail, 40))}`;
-  const about = frame.session ? ` for session ${frame.session}` : frame.message ? ` "${frame.message}"` : "";
-  return abbreviateIds(`${frame.type}${about}`);
-}
-
-function replyText(step: TraceStep): string {
-  if (isRefusedLock(step)) return "null (the lock is held elsewhere)";
-  if (step.detail === "[]") return "[] (nothing)";
-  return clip(abbreviateIds(step.detail), 70);
 }
 
 /** One step in words, ids shortened: "i2 ran SET lock:loading:c8ed462b 5f18bb… NX PX 10000 -> null (...)". */
-export function describeStep(step: TraceStep, owners: ReadonlyMap<string, string>): string {
+export function describeStep(step: TraceStep): string {
   const actor = laneName(step.lane);
-  const client = (label: string): string => {
-    const connection = /-> (c\d+)\b/.exec(label)?.[1];
-    const owner = connection ? owners.get(connection) : undefined;
-    return owner ? `player ${abbreviateIds(owner)}` : (connection ?? "a client");
-  };
-  const target = /-> (i\d+)\b/.exec(step.label)?.[1] ?? "the server";
-  switch (step.kind) {
+  const event = step.event;
+  switch (event.kind) {
     case "redis":
-      return `${actor} ran ${clip(abbreviateIds(step.label), 90)} -> ${replyText(step)}`;
+      return `${actor} ran ${clip(abbreviateIds(stepLabel(event)), 90)} -> ${replyText(event)}`;
     case "frame-in":
-      return `${actor} sent ${frameText(step.detail)} to ${target}`;
+      return `${actor} sent ${frameText(event)} to ${event.instance}${event.dropped ? " (dropped: the connection was closed)" : ""}`;
     case "frame-out":
-      return `${actor} sent ${frameText(step.detail)} to ${client(step.label)}`;
+      return `${actor} sent ${frameText(event)} to player ${abbreviateIds(event.player)}${event.dropped ? " (dropped: the player had closed)" : ""}`;
     case "deliver":
-      return `${actor} received ${frameText(step.detail)} on ${abbreviateIds(step.label.replace(/^message /, ""))}`;
+      return `${actor} received a message on ${abbreviateIds(event.channel)}`;
     case "close":
+      return `${actor}: ${abbreviateIds(stepLabel(event))}${event.result === "closed" ? "" : ` (${event.result})`}`;
     case "client":
-    case "connect":
-      return `${actor}: ${abbreviateIds(step.label)}${step.detail && step.detail !== "closed" ? ` (${abbreviateIds(step.detail)})` : ""}`;
+      return `${actor}: ${event.action}`;
     case "http-request":
-      return `${actor} got ${step.label} ${clip(abbreviateIds(step.detail), 60)}`;
+      return `${actor} got POST ${event.url} ${clip(abbreviateIds(event.body), 60)}${event.outcome === "handled" ? "" : ` (${event.outcome})`}`;
     case "http-reply":
-      return `${actor} got ${clip(step.label, 70)}`;
+      return `${actor} got ${event.late ? "a late " : ""}reply ${event.status} from ${event.address}${event.fault === null ? "" : ` (fault ${event.fault})`}`;
+    case "http-timeout":
+      return `${actor}'s request to ${event.url} timed out after ${event.timeoutMs} ms`;
     case "timer":
-      return `${actor}'s ${step.label} timer fired`;
+      return `${actor}'s ${event.timer} timer fired`;
     case "fault":
-      return `fault: ${abbreviateIds(step.label)}${step.detail ? ` (${abbreviateIds(step.detail)})` : ""}`;
+      return `fault: ${abbreviateIds(stepLabel(event))}${event.effect ? ` (${abbreviateIds(event.effect)})` : ""}`;
   }
 }

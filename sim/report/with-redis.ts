@@ -1,4 +1,4 @@
-import { rerun } from "../run/run-once.ts";
+import { rerun } from "../run/rerun.ts";
 import type { Trace } from "../trace/trace.ts";
 import type { TraceWithRedis } from "./html.ts";
 import { RedisHistory } from "./redis-history.ts";

@@ -1,12 +1,18 @@
 import type { Variant } from "../../src/server/match-server.ts";
+import { HarnessAssertionError } from "../assert.ts";
+import type { Checker } from "../oracle/checker.ts";
 import type { WorldOptions } from "../scenario/options.ts";
 import type { StrategyName } from "../scheduler/strategy.ts";
 import { withLazyHash } from "../trace/lazy-hash.ts";
+import { codeRevision } from "../trace/revision.ts";
 import { TRACE_FORMAT, type Trace } from "../trace/trace.ts";
 import { World, type RunRequest } from "../world/world.ts";
 
 export interface RunSpec {
   scenario: string;
+  /** Where a scenario loaded from a file lives; its checkers come with it in `checkers`. */
+  scenarioFile?: string;
+  checkers?: readonly Checker[];
   server: Variant;
   seed: number;
   strategy: StrategyName;
@@ -19,8 +25,19 @@ export interface RunSpec {
   lua?: RunRequest["lua"];
 }
 
-/** Runs one world to its verdict and returns its trace. */
+/** Runs one world to its verdict and returns its trace. A broken promise of the harness names the run it broke in. */
 export async function runOnce(spec: RunSpec): Promise<Trace> {
+  try {
+    return await runWorld(spec);
+  } catch (error) {
+    if (error instanceof HarnessAssertionError) {
+      throw new HarnessAssertionError(`${spec.scenario} on ${spec.server}, strategy ${spec.strategy}, seed ${spec.seed}: ${error.message}`);
+    }
+    throw error;
+  }
+}
+
+async function runWorld(spec: RunSpec): Promise<Trace> {
   const world = new World({
     scenario: spec.scenario,
     variant: spec.server,
@@ -33,11 +50,13 @@ export async function runOnce(spec: RunSpec): Promise<Trace> {
     bare: spec.bare,
     profile: spec.profile,
     lua: spec.lua,
+    checkers: spec.checkers,
   });
   const result = await world.run();
-  const body = {
+  return withLazyHash({
     format: TRACE_FORMAT,
     scenario: spec.scenario,
+    ...(spec.scenarioFile === undefined ? {} : { scenarioFile: spec.scenarioFile }),
     server: spec.server,
     seed: spec.seed,
     strategy: spec.strategy,
@@ -46,12 +65,6 @@ export async function runOnce(spec: RunSpec): Promise<Trace> {
     verdict: result.verdict,
     violations: result.violations,
     steps: result.steps,
-  } as const;
-  return withLazyHash(body);
-}
-
-/** Re-executes a recorded run from its decision list (replay, reports), with optional observers. */
-export function rerun(trace: Trace, observers: Pick<RunSpec, "observe" | "onCommand" | "lua"> = {}): Promise<Trace> {
-  const { scenario, server, seed, strategy, options, decisions } = trace;
-  return runOnce({ scenario, server, seed, strategy, options, decisions, ...observers });
+    revision: codeRevision(),
+  });
 }

@@ -1,7 +1,8 @@
+import type { Checker } from "../oracle/checker.ts";
 import type { InvariantName } from "../oracle/invariants.ts";
 import type { MatchConfig } from "../../src/config/config.ts";
 import type { Behaviour } from "../players/behaviour.ts";
-import type { FaultEvents, FaultRates } from "../world/faults.ts";
+import type { FaultEvents, FaultRates } from "../faults/parameters.ts";
 
 /** Everything that shapes a world. A trace stores it, and shrinking makes it smaller. */
 export interface WorldOptions {
@@ -59,6 +60,8 @@ export interface Scenario {
   /** The invariants the targeted defects break: what a legacy failure of this scenario must name. */
   breaks: InvariantName[];
   options: WorldOptions;
+  /** Invariants of the scenario's own, judged after the built-in ones (scenario files may bring them). */
+  checkers?: readonly Checker[];
 }
 
 /** A scenario's options with its `coincidence` overridden (`--coincidence`), or as they are when none is given. */

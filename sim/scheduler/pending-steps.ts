@@ -1,3 +1,5 @@
+import { assert, broken } from "../assert.ts";
+import { STEP_KINDS } from "../trace/events.ts";
 import type { Step, StepKind, StepRun, StepSpec } from "./step.ts";
 
 /**
@@ -5,27 +7,27 @@ import type { Step, StepKind, StepRun, StepSpec } from "./step.ts";
  * until the pause ends.
  */
 export class PendingSteps {
-  now: number;
+  private clock: number;
   private nextId = 0;
   private readonly sources = new Map<string, Step[]>();
   private readonly pausedUntil = new Map<string, number>();
   private count = 0;
-  private readonly kinds: Record<StepKind, number> = {
-    redis: 0,
-    deliver: 0,
-    "frame-in": 0,
-    "frame-out": 0,
-    connect: 0,
-    close: 0,
-    "http-request": 0,
-    "http-reply": 0,
-    timer: 0,
-    client: 0,
-    fault: 0,
-  };
+  private readonly kinds = Object.fromEntries(STEP_KINDS.map((kind) => [kind, 0])) as Record<StepKind, number>;
 
   constructor(start: number) {
-    this.now = start;
+    assert(Number.isFinite(start), "virtual time starts at a finite instant");
+    this.clock = start;
+  }
+
+  /** Virtual time, ms since the Unix epoch. */
+  get now(): number {
+    return this.clock;
+  }
+
+  /** Moves virtual time; it never runs backwards. */
+  set now(to: number) {
+    if (!(to >= this.clock)) broken(`virtual time ran backwards: from ${this.clock} to ${to}`);
+    this.clock = to;
   }
 
   get size(): number {
@@ -37,13 +39,13 @@ export class PendingSteps {
    * object literal gets a name, which tsx's keep-names transform sets with a defineProperty on every step.
    */
   add(spec: StepSpec, run: StepRun): Step {
+    if (!(spec.readyAt >= this.clock)) broken(`step on ${spec.source} was made ready at ${spec.readyAt}, in the past of ${this.clock}`);
     // Spelled out rather than spread: every step then has one shape, which keeps the hot paths monomorphic.
     const step: Step = {
       lane: spec.lane,
       source: spec.source,
       owner: spec.owner,
       kind: spec.kind,
-      label: spec.label,
       readyAt: spec.readyAt,
       run,
       id: this.nextId++,
@@ -96,16 +98,17 @@ export class PendingSteps {
 
   /** Some owner is paused now. */
   anyPaused(): boolean {
-    for (const until of this.pausedUntil.values()) if (until > this.now) return true;
+    for (const until of this.pausedUntil.values()) if (until > this.clock) return true;
     return false;
   }
 
   pause(owner: string, until: number): void {
+    if (!(until > this.clock)) broken(`pause of ${owner} ends at ${until}, not after now (${this.clock})`);
     this.pausedUntil.set(owner, Math.max(until, this.pausedUntil.get(owner) ?? 0));
   }
 
   isPaused(owner: string): boolean {
-    return (this.pausedUntil.get(owner) ?? 0) > this.now;
+    return (this.pausedUntil.get(owner) ?? 0) > this.clock;
   }
 
   private effectiveReadyAt(step: Step): number {
@@ -121,7 +124,7 @@ export class PendingSteps {
    */
   enabled(windowMs = 0): Step[] {
     const ready: Step[] = [];
-    const horizon = this.now + windowMs;
+    const horizon = this.clock + windowMs;
     for (const queue of this.sources.values()) {
       const head = queue[0];
       if (head === undefined || this.effectiveReadyAt(head) > horizon) continue;
@@ -139,18 +142,18 @@ export class PendingSteps {
   /** When a chosen step was due later than now, time moves to it; a step run later than due ran late. */
   advanceTo(step: Step): void {
     const due = this.effectiveReadyAt(step);
-    if (due > this.now) this.now = due;
+    if (due > this.clock) this.clock = due;
   }
 
   /**
-   * Due times in [from, to] of pending client actions and timers outside `lane` (channel by channel, in a fixed
+   * Due times in [from, to] of pending client actions and timers (HTTP timeouts too) outside `lane` (channel by channel, in a fixed
    * order): the instants a player's action can be made to coincide with.
    */
   anchorsBetween(from: number, to: number, lane: string): number[] {
     const times: number[] = [];
     for (const queue of this.sources.values()) {
       for (const step of queue) {
-        if ((step.kind === "client" || step.kind === "timer") && step.lane !== lane && step.readyAt >= from && step.readyAt <= to) {
+        if ((step.kind === "client" || step.kind === "timer" || step.kind === "http-timeout") && step.lane !== lane && step.readyAt >= from && step.readyAt <= to) {
           times.push(step.readyAt);
         }
       }
@@ -173,7 +176,7 @@ export class PendingSteps {
   /** Removes a step the scheduler chose, before it runs. */
   take(step: Step): void {
     const queue = this.sources.get(step.source);
-    if (!queue || queue[0] !== step) throw new Error(`step ${step.id} is not the head of ${step.source}`);
+    if (queue === undefined || queue[0] !== step) broken(`step ${step.id} is not the head of ${step.source}`);
     queue.shift();
     this.count--;
     this.kinds[step.kind]--;

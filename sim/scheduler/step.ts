@@ -1,18 +1,6 @@
-export type StepKind =
-  | "redis"
-  | "deliver"
-  | "frame-in"
-  | "frame-out"
-  | "connect"
-  | "close"
-  | "http-request"
-  | "http-reply"
-  | "timer"
-  | "client"
-  | "fault";
+import type { StepEvent, StepKind } from "../trace/events.ts";
 
-/** What a step did, for the trace: a Redis command and its reply, a frame's text, a fault's effect. */
-export type StepDetail = string;
+export type { StepKind };
 
 export interface StepSpec {
   /** Timeline lane: `instance:i1`, `player:p3`, `ds:d1`, `redis`, `world`. */
@@ -25,12 +13,11 @@ export interface StepSpec {
   /** Instance whose crash makes this step vanish; null when it outlives every instance. */
   owner: string | null;
   kind: StepKind;
-  label: string;
   readyAt: number;
 }
 
-/** What a step does when it runs; what it returns is its trace detail. */
-export type StepRun = () => StepDetail | void;
+/** What a step does when it runs; what it returns says what it did, for the trace. */
+export type StepRun = () => StepEvent;
 
 export interface Step extends StepSpec {
   run: StepRun;

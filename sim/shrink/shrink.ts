@@ -1,5 +1,6 @@
+import { FAULT_KINDS } from "../faults/registry.ts";
 import type { InvariantName } from "../oracle/invariants.ts";
-import { runOnce } from "../run/run-once.ts";
+import { rerun } from "../run/rerun.ts";
 import type { WorldOptions } from "../scenario/options.ts";
 import type { Trace } from "../trace/trace.ts";
 
@@ -18,23 +19,19 @@ export interface ShrinkResult {
   runs: number;
 }
 
-/** Smaller worlds to try, most drastic first: fewer players, faults, instances, servers, and calmer timing. */
+/**
+ * Smaller worlds to try, most drastic first: fewer players, less of each fault kind (each kind says how),
+ * fewer instances and servers, and calmer timing.
+ */
 export function smallerWorlds(options: WorldOptions): WorldOptions[] {
   const candidates: WorldOptions[] = [];
-  const { players, events, faults } = options;
+  const { players } = options;
   if (players.length > 1) {
     const half = Math.ceil(players.length / 2);
     candidates.push({ ...options, players: players.slice(0, half) }, { ...options, players: players.slice(half) });
     for (let i = players.length - 1; i >= 0; i--) candidates.push({ ...options, players: players.filter((_, j) => j !== i) });
   }
-  for (const key of ["crashes", "pauses", "disconnects", "corruptions"] as const) {
-    if (events[key] > 0) candidates.push({ ...options, events: { ...events, [key]: 0 } });
-    if (events[key] > 1) candidates.push({ ...options, events: { ...events, [key]: events[key] - 1 } });
-  }
-  if (events.maxSkewMs > 0) candidates.push({ ...options, events: { ...events, maxSkewMs: Math.floor(events.maxSkewMs / 2) } });
-  for (const [key, rate] of Object.entries(faults) as Array<[keyof WorldOptions["faults"], number]>) {
-    if (rate > 0) candidates.push({ ...options, faults: { ...faults, [key]: 0 } });
-  }
+  for (const kind of FAULT_KINDS) candidates.push(...kind.smaller(options));
   if (options.instances > 1) candidates.push({ ...options, instances: options.instances - 1 });
   if (options.servers > 1) candidates.push({ ...options, servers: options.servers - 1 });
   if (options.joinWindowMs > 0) candidates.push({ ...options, joinWindowMs: Math.floor(options.joinWindowMs / 2) });
@@ -54,7 +51,6 @@ export async function shrinkTrace(original: Trace, limits: ShrinkLimits = DEFAUL
   let runs = 0;
   const affordable = () => runs < limits.maxRuns && performance.now() - started < limits.budgetMs;
   const stillFails = (trace: Trace) => trace.verdict === "fail" && trace.violations.some((v) => v.invariant === invariant);
-  const base = { scenario: original.scenario, server: original.server, seed: original.seed, strategy: original.strategy };
 
   let best = original;
   let progress = true;
@@ -63,7 +59,7 @@ export async function shrinkTrace(original: Trace, limits: ShrinkLimits = DEFAUL
     for (const options of smallerWorlds(best.options)) {
       if (!affordable()) break;
       runs++;
-      const candidate = await runOnce({ ...base, options });
+      const candidate = await rerun(original, { options, decisions: undefined });
       if (stillFails(candidate) && candidate.steps.length <= best.steps.length) {
         best = candidate;
         progress = true;
@@ -77,7 +73,7 @@ export async function shrinkTrace(original: Trace, limits: ShrinkLimits = DEFAUL
   while (low < high && affordable()) {
     const middle = Math.floor((low + high) / 2);
     runs++;
-    const candidate = await runOnce({ ...base, options: best.options, decisions: best.decisions.slice(0, middle) });
+    const candidate = await rerun(original, { options: best.options, decisions: best.decisions.slice(0, middle) });
     if (stillFails(candidate) && candidate.steps.length <= best.steps.length) {
       best = candidate;
       high = Math.min(middle, best.decisions.length);

@@ -5,7 +5,7 @@ import { parseClientFrame } from "../../src/protocol/index.ts";
 import type { Variant } from "../../src/server/match-server.ts";
 import type { Violation } from "../oracle/invariants.ts";
 import { boundsFor, Oracle } from "../oracle/oracle.ts";
-import { readerFor } from "../oracle/readers/index.ts";
+import { KITS } from "../variants/index.ts";
 import type { ServerView } from "../oracle/server-view.ts";
 import { BEHAVIOURS, isWilling, type Behaviour, type BehaviourMix } from "../players/behaviour.ts";
 import { Player, type PlayerHost } from "../players/player.ts";
@@ -179,7 +179,7 @@ export async function runSwarm(options: SwarmOptions): Promise<SwarmResult> {
     boundsFor(options.config, 0),
     options.gameMs === undefined ? {} : { gameLengthMs: options.gameMs },
   );
-  const readView = readerFor(options.variant);
+  const readView = KITS[options.variant].readView;
   // The checker fails fast: a snapshot that cannot be taken is an error, not something to wait out.
   const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 1, lazyConnect: true, retryStrategy: () => null });
   redis.on("error", () => {});

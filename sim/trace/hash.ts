@@ -1,8 +1,11 @@
 import { createHash } from "node:crypto";
-import type { Trace } from "./trace.ts";
+import type { TraceBody } from "./trace.ts";
 
-/** SHA-256 over everything a run produced, in a fixed field order: equal hashes mean identical runs. */
-export function traceHash(trace: Omit<Trace, "hash">): string {
+/**
+ * SHA-256 over everything a run produced, in a fixed field order: equal hashes mean identical runs. The code
+ * revision is left out, so a run that behaves the same on other code keeps its hash.
+ */
+export function traceHash(trace: TraceBody): string {
   const canonical = JSON.stringify([
     trace.format,
     trace.scenario,

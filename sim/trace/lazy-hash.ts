@@ -1,7 +1,7 @@
 import { traceHash } from "./hash.ts";
-import type { Trace } from "./trace.ts";
+import type { Trace, TraceBody } from "./trace.ts";
 
-type Body = Omit<Trace, "hash">;
+type Body = TraceBody;
 
 /** Where a lazily hashed trace keeps what it was made from, and its hash once read: not enumerable. */
 const LAZY = Symbol("lazy trace hash");

@@ -1,26 +1,35 @@
 import type { Variant } from "../../src/server/match-server.ts";
 import type { Violation } from "../oracle/invariants.ts";
 import type { WorldOptions } from "../scenario/options.ts";
-import type { StepKind } from "../scheduler/step.ts";
 import type { StrategyName } from "../scheduler/strategy.ts";
+import type { StepEvent } from "./events.ts";
 
-/** One executed step as the trace keeps it. `t` is virtual ms since the run began. */
+/** One executed step as the trace keeps it. `t` is virtual ms since the run began; `event` says what it did. */
 export interface TraceStep {
   i: number;
   id: number;
   t: number;
   lane: string;
-  kind: StepKind;
-  label: string;
-  detail: string;
+  event: StepEvent;
 }
 
-export const TRACE_FORMAT = "match-race-sim/trace@1";
+/** The trace format: a trace of another format is refused with a one-line error. */
+export const TRACE_FORMAT = "match-race-sim/trace@2";
+
+/** The code a trace was recorded with: a hash of the harness's and server's sources, and the git commit. */
+export interface CodeRevision {
+  /** SHA-256 (first 16 hex digits) over src/, sim/, scenarios/ and every Lua script. */
+  code: string;
+  /** `git rev-parse HEAD` where the sources are a git checkout, with `+dirty` when they differ from it. */
+  git: string | null;
+}
 
 /** Everything needed to re-execute a run and to read it. */
 export interface Trace {
   format: typeof TRACE_FORMAT;
   scenario: string;
+  /** The scenario module's path, for a scenario loaded from a file (its checkers are read from there again). */
+  scenarioFile?: string;
   server: Variant;
   seed: number;
   strategy: StrategyName;
@@ -29,5 +38,9 @@ export interface Trace {
   verdict: "pass" | "fail" | "incomplete";
   violations: Violation[];
   steps: TraceStep[];
+  revision: CodeRevision;
   hash: string;
 }
+
+/** What the hash covers: the run itself, not where it was recorded (its revision) or where its scenario lives. */
+export type TraceBody = Omit<Trace, "hash">;

@@ -1,6 +1,6 @@
 import type { Rng } from "../random/rng.ts";
 import type { PendingSteps } from "../scheduler/pending-steps.ts";
-import type { FaultRates } from "./faults.ts";
+import type { FaultRates } from "../faults/parameters.ts";
 
 /** Virtual time starts here, so wall-clock seconds in Redis look like real ones. */
 export const EPOCH = 1_700_000_000_000;

@@ -1,5 +1,6 @@
 import type { ClientSocket, ConnectionEvents } from "../../src/ports/index.ts";
 import type { PlayerConnection } from "../players/player.ts";
+import type { CloseEvent, FrameEvent } from "../trace/events.ts";
 import { EPOCH, hopLatency, type SimContext } from "./context.ts";
 
 /** The client end of a simulated WebSocket. */
@@ -29,6 +30,8 @@ export class SimConnection implements PlayerConnection {
     private readonly context: SimContext,
     readonly id: string,
     readonly instanceId: string,
+    /** The player on the client end. */
+    readonly playerId: string,
     private readonly client: ClientEnd,
     private readonly clientLane: string,
     private readonly serverLane: string,
@@ -59,14 +62,13 @@ export class SimConnection implements PlayerConnection {
         source: `c2s:${this.id}`,
         owner: this.instanceId,
         kind: "frame-in",
-        label: `frame ${this.id} -> ${this.instanceId}`,
         readyAt: this.context.steps.now + this.latency(),
       },
       () => {
-        if (!this.serverOpen || !this.events) return `dropped: ${text}`;
+        if (!this.serverOpen || !this.events) return this.frame("frame-in", text, true);
         this.onDelivered(this, text);
         this.events.onText(text);
-        return text;
+        return this.frame("frame-in", text, false);
       },
     );
   }
@@ -81,10 +83,9 @@ export class SimConnection implements PlayerConnection {
         source: `c2s:${this.id}`,
         owner: this.instanceId,
         kind: "close",
-        label: `close ${this.id} by client`,
         readyAt: this.context.steps.now + this.latency(),
       },
-      () => this.closeServerSide(),
+      () => this.closed("client", this.closeServerSide()),
     );
   }
 
@@ -94,7 +95,15 @@ export class SimConnection implements PlayerConnection {
     this.dropped = true;
   }
 
-  private closeServerSide(): string {
+  private frame(kind: FrameEvent["kind"], text: string, dropped: boolean): FrameEvent {
+    return { kind, connection: this.id, instance: this.instanceId, player: this.playerId, text, dropped };
+  }
+
+  private closed(by: CloseEvent["by"], result: CloseEvent["result"]): CloseEvent {
+    return { kind: "close", connection: this.id, instance: this.instanceId, player: this.playerId, by, result };
+  }
+
+  private closeServerSide(): CloseEvent["result"] {
     if (!this.serverOpen) return "already closed";
     this.serverOpen = false;
     this.serverClosedAt = this.context.steps.now - EPOCH;
@@ -110,13 +119,12 @@ export class SimConnection implements PlayerConnection {
         source: `s2c:${this.id}`,
         owner: null,
         kind: "frame-out",
-        label: `message ${this.instanceId} -> ${this.id}`,
         readyAt: this.context.steps.now + this.latency(),
       },
       () => {
-        if (!this.clientOpen) return `dropped: ${text}`;
+        if (!this.clientOpen) return this.frame("frame-out", text, true);
         this.client.received(this, text);
-        return text;
+        return this.frame("frame-out", text, false);
       },
     );
   }
@@ -130,7 +138,6 @@ export class SimConnection implements PlayerConnection {
         source: `s2c:${this.id}`,
         owner: null,
         kind: "close",
-        label: `close ${this.id} by server`,
         readyAt: this.context.steps.now + this.latency(),
       },
       () => {
@@ -139,7 +146,7 @@ export class SimConnection implements PlayerConnection {
           this.clientOpen = false;
           this.client.closedByServer(this);
         }
-        return serverSide;
+        return this.closed("server", serverSide);
       },
     );
   }
@@ -154,14 +161,13 @@ export class SimConnection implements PlayerConnection {
         source: `s2c:${this.id}`,
         owner: null,
         kind: "close",
-        label: `connection ${this.id} reset (instance died)`,
         readyAt: this.context.steps.now + 1,
       },
       () => {
-        if (!this.clientOpen) return "already closed";
+        if (!this.clientOpen) return this.closed("reset", "already closed");
         this.clientOpen = false;
         this.client.closedByServer(this);
-        return "reset";
+        return this.closed("reset", "reset");
       },
     );
   }

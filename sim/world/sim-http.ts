@@ -1,6 +1,13 @@
 import type { HttpPort, HttpRequestOptions, HttpResponse } from "../../src/ports/index.ts";
+import type { HttpReplyEvent, HttpRequestEvent } from "../trace/events.ts";
 import { hopLatency, type SimContext } from "./context.ts";
 import type { SimDedicatedServer } from "./sim-dedicated-server.ts";
+
+/** What a fault makes a dedicated server answer in its place. */
+const FAULT_REPLIES: Record<"5xx" | "malformed", HttpResponse> = {
+  "5xx": { status: 500, body: "Internal Server Error" },
+  malformed: { status: 200, body: '{"server_address":42,"session_id":"' },
+};
 
 /** HTTP from one instance to the simulated dedicated servers: request, reply and timeout are steps. */
 export class SimHttp implements HttpPort {
@@ -16,11 +23,13 @@ export class SimHttp implements HttpPort {
   post(url: string, body: string, options: HttpRequestOptions): Promise<HttpResponse> {
     const { steps, rng, faults } = this.context;
     const source = `http:${this.owner}:${this.sequence++}`;
+    // Not new URL(): a server may build a URL from a garbage address, and must meet an unreachable host, not a throw.
     const address = /^http:\/\/([^/]+)\//.exec(url)?.[1] ?? "";
     const server = this.servers.get(address);
     const unreachable = !server || rng.chance(faults.serverUnreachable);
     const failure = unreachable ? null : rng.chance(faults.serverError) ? "5xx" : rng.chance(faults.serverMalformed) ? "malformed" : null;
     const slowMs = rng.chance(faults.serverSlow) ? rng.int(1_000, 8_000) : 0;
+    const instance = this.owner;
 
     return new Promise((resolve, reject) => {
       let settled = false;
@@ -32,55 +41,42 @@ export class SimHttp implements HttpPort {
         return true;
       };
       const timeout = steps.add(
-        {
-          lane: this.lane,
-          source: `${source}:timeout`,
-          owner: this.owner,
-          kind: "timer",
-          label: `http timeout ${url}`,
-          readyAt: steps.now + options.timeoutMs,
-        },
+        { lane: this.lane, source: `${source}:timeout`, owner: this.owner, kind: "http-timeout", readyAt: steps.now + options.timeoutMs },
         () => {
           settle(() => reject(new Error(`request to ${url} timed out after ${options.timeoutMs} ms`)));
-          return "timed out";
+          return { kind: "http-timeout", instance, url, timeoutMs: options.timeoutMs };
         },
       );
-      const reply = (response: HttpResponse, note: string) =>
+      const reply = (response: HttpResponse, fault: HttpReplyEvent["fault"]) =>
         steps.add(
-          {
-            lane: this.lane,
-            source,
-            owner: this.owner,
-            kind: "http-reply",
-            label: `reply ${response.status} ${url}`,
-            readyAt: steps.now + hopLatency(this.context, 0) + slowMs,
+          { lane: this.lane, source, owner: this.owner, kind: "http-reply", readyAt: steps.now + hopLatency(this.context, 0) + slowMs },
+          (): HttpReplyEvent => {
+            const late = !settle(() => resolve(response));
+            return { kind: "http-reply", instance, address, url, status: response.status, body: response.body, fault, late };
           },
-          () => (settle(() => resolve(response)) ? `${note}${response.body}` : "too late: already timed out"),
         );
       steps.add(
-        {
-          lane: server ? `ds:${server.id}` : this.lane,
-          source,
-          owner: null,
-          kind: "http-request",
-          label: `POST ${url}`,
-          readyAt: steps.now + hopLatency(this.context, 0),
-        },
-        () => {
+        { lane: server ? `ds:${server.id}` : this.lane, source, owner: null, kind: "http-request", readyAt: steps.now + hopLatency(this.context, 0) },
+        (): HttpRequestEvent => {
+          const event = (outcome: HttpRequestEvent["outcome"]): HttpRequestEvent => ({
+            kind: "http-request",
+            instance,
+            server: server?.id ?? null,
+            address,
+            url,
+            body,
+            outcome,
+          });
           if (unreachable) {
             settle(() => reject(new Error(`connect ECONNREFUSED ${address}`)));
-            return "unreachable";
+            return event("unreachable");
           }
-          if (failure === "5xx") {
-            reply({ status: 500, body: "Internal Server Error" }, "fault 5xx: ");
-            return body;
+          if (failure !== null) {
+            reply(FAULT_REPLIES[failure], failure);
+            return event(failure);
           }
-          if (failure === "malformed") {
-            reply({ status: 200, body: '{"server_address":42,"session_id":"' }, "fault malformed: ");
-            return body;
-          }
-          void server!.handle(body, options.headers ?? {}).then((response) => reply(response, ""));
-          return body;
+          void server!.handle(body, options.headers ?? {}).then((response) => reply(response, null));
+          return event("handled");
         },
       );
     });

@@ -1,30 +1,11 @@
 import type { LuaScript, MessageListener, RedisArg, RedisPort, RedisReply } from "../../src/ports/index.ts";
 import type { Delivery, SimulatedRedis } from "../redis/contract.ts";
+import type { RedisEvent, RedisOutcome } from "../trace/events.ts";
 import { hopLatency, type SimContext } from "./context.ts";
 
-/** What the trace shows of a reply: short, one line. */
-export function describeReply(reply: RedisReply): string {
-  const text = JSON.stringify(reply);
-  return text.length > 160 ? `${text.slice(0, 157)}...` : text;
-}
-
-const ARGS_SHOWN = 200;
-
-/**
- * The arguments space-separated, cut to 200 characters: built only as far as the cut, as payloads can be long.
- * `more` continues `args` (keys, then arguments) without joining the two lists first.
- */
-function describeArgs(args: readonly RedisArg[], more: readonly RedisArg[] = []): string {
-  let text = "";
-  const count = args.length + more.length;
-  for (let i = 0; i < count && text.length <= ARGS_SHOWN; i++) {
-    const arg = i < args.length ? args[i] : more[i - args.length];
-    text += i === 0 ? String(arg) : ` ${String(arg)}`;
-  }
-  return text.length > ARGS_SHOWN ? `${text.slice(0, ARGS_SHOWN - 3)}...` : text;
-}
-
 export const CONNECTION_LOST = "Connection is closed.";
+
+const NONE: readonly string[] = [];
 
 /**
  * One client connection to the simulated Redis. Each command is a step on this connection's FIFO source, so
@@ -46,12 +27,11 @@ export class SimRedisPort implements RedisPort {
 
   call(command: string, ...args: RedisArg[]): Promise<RedisReply> {
     const name = command.toUpperCase();
-    return this.enqueue(name, args, `${name} ${describeArgs(args)}`);
+    return this.enqueue(name, args, null, NONE, args);
   }
 
   runScript(script: LuaScript, keys: readonly string[], args: readonly RedisArg[]): Promise<RedisReply> {
-    const label = `EVAL ${script.name} ${describeArgs(keys, args)}`;
-    return this.enqueue("EVAL", [script.source, keys.length, ...keys, ...args], label);
+    return this.enqueue("EVAL", [script.source, keys.length, ...keys, ...args], script.name, keys, args);
   }
 
   psubscribe(pattern: string, listener: MessageListener): Promise<void> {
@@ -72,12 +52,11 @@ export class SimRedisPort implements RedisPort {
         source: `push:${this.client}`,
         owner: this.owner,
         kind: "deliver",
-        label: `message ${delivery.channel}`,
         readyAt: this.context.steps.now + hopLatency(this.context, this.context.faults.messageDelay),
       },
       () => {
         listener(delivery.channel, delivery.message);
-        return delivery.message;
+        return { kind: "deliver", subscriber: this.client, channel: delivery.channel, message: delivery.message };
       },
     );
   }
@@ -90,7 +69,6 @@ export class SimRedisPort implements RedisPort {
           source: `redis:${this.client}`,
           owner: this.owner,
           kind: "redis",
-          label: `${command} ${target}`,
           readyAt: this.context.steps.now + hopLatency(this.context, 0),
         },
         () => {
@@ -98,13 +76,40 @@ export class SimRedisPort implements RedisPort {
           else this.redis.subscribe(this.client, target);
           this.listeners.set(target, listener);
           resolve();
-          return "subscribed";
+          return this.event(command, null, NONE, [target], "ok", null, null);
         },
       );
     });
   }
 
-  private enqueue(command: string, args: readonly RedisArg[], label: string): Promise<RedisReply> {
+  private event(
+    command: string,
+    script: string | null,
+    keys: readonly string[],
+    args: readonly RedisArg[],
+    outcome: RedisOutcome,
+    reply: RedisReply,
+    error: string | null,
+  ): RedisEvent {
+    const footprint = outcome === "lost-before" || command.endsWith("SUBSCRIBE") ? null : this.redis.lastFootprint();
+    return {
+      kind: "redis",
+      client: this.client,
+      command,
+      script,
+      keys,
+      args,
+      outcome,
+      reply,
+      error,
+      reads: footprint?.reads() ?? NONE,
+      writes: footprint?.writes() ?? NONE,
+      readsAll: footprint?.readsAll ?? false,
+    };
+  }
+
+  /** `command` with `wire` as its arguments; the event names the script and keeps `args` (its ARGV) apart. */
+  private enqueue(command: string, wire: readonly RedisArg[], script: string | null, keys: readonly string[], args: readonly RedisArg[]): Promise<RedisReply> {
     const { faults, rng } = this.context;
     const slow = rng.chance(faults.redisSlow) ? rng.int(100, 2_000) : 0;
     return new Promise((resolve, reject) => {
@@ -114,29 +119,28 @@ export class SimRedisPort implements RedisPort {
           source: `redis:${this.client}`,
           owner: this.owner,
           kind: "redis",
-          label,
           readyAt: this.context.steps.now + hopLatency(this.context, 0) + slow,
         },
         () => {
           if (rng.chance(faults.redisFailBefore)) {
             reject(new Error(CONNECTION_LOST));
-            return "lost before Redis applied it";
+            return this.event(command, script, keys, args, "lost-before", null, null);
           }
           let reply: RedisReply;
           try {
-            reply = this.redis.execute(command, args);
+            reply = this.redis.execute(command, wire);
           } catch (error) {
             reject(error as Error);
-            return `error: ${(error as Error).message}`;
+            return this.event(command, script, keys, args, "error", null, (error as Error).message);
           } finally {
             this.onExecuted();
           }
           if (rng.chance(faults.redisFailAfter)) {
             reject(new Error(CONNECTION_LOST));
-            return `applied, reply lost (${describeReply(reply)})`;
+            return this.event(command, script, keys, args, "lost-after", reply, null);
           }
           resolve(reply);
-          return describeReply(reply);
+          return this.event(command, script, keys, args, "ok", reply, null);
         },
       );
     });

@@ -1,6 +1,7 @@
 import type { Clock, TimerHandle, Timers } from "../../src/ports/index.ts";
 import type { PendingSteps } from "../scheduler/pending-steps.ts";
 import type { Step } from "../scheduler/step.ts";
+import type { TimerEvent } from "../trace/events.ts";
 
 /** An instance's wall clock: virtual time plus its skew. */
 export class SkewedClock implements Clock {
@@ -36,13 +37,15 @@ export class SimTimers implements Timers {
     let pending: Step | null = null;
     let cancelled = false;
     // One closure for every firing of a repeating timer, not one per firing.
-    const run = (): void => {
+    const event: TimerEvent = { kind: "timer", owner: this.owner, timer: label };
+    const run = (): TimerEvent => {
       pending = null;
       if (repeat) arm(this.steps.now + ms);
       fire();
+      return event;
     };
     const arm = (at: number): void => {
-      pending = this.steps.add({ lane: this.lane, source, owner: this.owner, kind: "timer", label, readyAt: at }, run);
+      pending = this.steps.add({ lane: this.lane, source, owner: this.owner, kind: "timer", readyAt: at }, run);
     };
     arm(this.steps.now + ms);
     return {

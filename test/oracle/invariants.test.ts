@@ -156,7 +156,7 @@ describe("ready-respected", () => {
     oracle.afterStep(1, 0, view((v) => session(v, "s1", ["a", "b"])));
     if (outcomeKind === "matched") a.view = { state: "matched", session: "g1", address: "ws://ds1.sim:7001/game" };
     if (outcomeKind === "timed-out") a.view = { state: "queued" };
-    return oracle;
+    return Object.assign(oracle, { members: { a, b } });
   }
 
   it("fires when the only connected member was ready in time and got a timeout", () => {
@@ -167,8 +167,7 @@ describe("ready-respected", () => {
 
   it("stays quiet when the other member vanished without the server hearing of it (its instance died)", () => {
     const oracle = readyPair("timed-out");
-    const b = [...(oracle as unknown as { players: Map<string, ReturnType<typeof player>> }).players.values()].find((p) => p.id === "b")!;
-    b.episodes[0]!.connection = closedConnection(null);
+    oracle.members.b.episodes[0]!.connection = closedConnection(null);
     oracle.atEnd(5, 80_000, view((v) => queued(v, "a")));
     expect(oracle.violations).toEqual([]);
   });

@@ -44,7 +44,7 @@ describe("explainViolation", () => {
     const told = keySteps(trace, ORPHAN);
     expect(told.length).toBeLessThanOrEqual(7);
     expect(told.map((s) => s.i)).toEqual([...told.map((s) => s.i)].sort((a, b) => a - b));
-    expect(told.some((s) => s.kind === "timer")).toBe(false);
+    expect(told.some((s) => s.event.kind === "timer")).toBe(false);
     expect(text.match(/\bat \d+\.\d{3} s/g)?.length ?? 0).toBeLessThanOrEqual(8);
   });
 

@@ -8,7 +8,7 @@ interface PageView {
   name: string;
   lanes: string[];
   kinds: string[];
-  steps: Array<[number, number, number, string, string]>;
+  steps: Array<[number, number, number, string, string, string]>;
   redis: Array<[number, unknown]>;
   replay: string | null;
   run: string;
@@ -63,8 +63,9 @@ describe("renderTimeline", () => {
     expect(view.lanes).toContain("redis");
     expect(view.lanes[0]).toBe("instance:i1");
     expect(view.steps).toHaveLength(trace.steps.length);
-    const [t, lane, kind, label] = view.steps[REFUSED_LOCK_STEP] ?? [];
-    expect([t, view.lanes[lane ?? -1], view.kinds[kind ?? -1], label]).toEqual([10765, "instance:i2", "redis", trace.steps[REFUSED_LOCK_STEP]?.label]);
+    const [t, lane, kind, label, , mark] = view.steps[REFUSED_LOCK_STEP] ?? [];
+    expect([t, view.lanes[lane ?? -1], view.kinds[kind ?? -1], mark]).toEqual([10765, "instance:i2", "redis", "refused (lock held elsewhere)"]);
+    expect(label).toMatch(/^SET lock:loading:\S+ \S+ NX PX 10000$/);
   });
 
   it("marks the violating step (clamped into the trace) and the steps involved in it", () => {
@@ -86,7 +87,7 @@ describe("renderTimeline", () => {
   it("cannot be broken out of by text in the trace", () => {
     const hostile = handWrittenTrace([{ ...ORPHAN, message: "</script><script>alert(1)</script>" }]);
     const step = hostile.steps[3];
-    if (step) step.detail = "<!-- </script> -->";
+    if (step?.event.kind === "frame-in") step.event = { ...step.event, text: "<!-- </script> -->" };
     const page = renderTimeline({ original: { trace: hostile, redis: [] } });
     expectWellFormed(page);
     expect(pageData(page).views[0]?.violations[0]).toMatchObject({ invariant: "no-orphaned-session" });

@@ -42,9 +42,11 @@ describe("worlds that seek coincidences", () => {
     for (let seed = 0; seed < 20; seed++) {
       const trace = await runOnce({ scenario: "happy-path", server: "fixed", seed, strategy: "preempt", options });
       for (const step of trace.steps) {
-        if (step.kind !== "client") continue;
+        if (step.event.kind !== "client") continue;
         const player = step.lane;
-        if (trace.steps.some((other) => other !== step && other.t === step.t && (other.kind === "timer" || (other.kind === "client" && other.lane !== player)))) count++;
+        const together = (other: typeof step) =>
+          other !== step && other.t === step.t && (other.event.kind === "timer" || (other.event.kind === "client" && other.lane !== player));
+        if (trace.steps.some(together)) count++;
       }
     }
     return count;

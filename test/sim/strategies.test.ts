@@ -1,10 +1,18 @@
 import { describe, expect, it } from "vitest";
 import { Rng } from "../../sim/random/rng.ts";
 import type { Step } from "../../sim/scheduler/step.ts";
-import { createStrategy } from "../../sim/scheduler/strategy.ts";
+import { createStrategy } from "../../sim/scheduler/strategies/index.ts";
 
-const step = (id: number, lane: string, source = `${lane}:redis`): Step =>
-  ({ id, source, lane, owner: null, kind: "timer", label: `s${id}`, readyAt: 0, run: () => undefined, cancelled: false }) as Step;
+const step = (id: number, lane: string, source = `${lane}:redis`): Step => ({
+  id,
+  source,
+  lane,
+  owner: null,
+  kind: "timer",
+  readyAt: 0,
+  run: () => ({ kind: "timer", owner: lane, timer: `s${id}` }),
+  cancelled: false,
+});
 
 describe("preempt", () => {
   it("never runs the lane that ran last while another has a step enabled", () => {

@@ -1,11 +1,12 @@
-import { findScenario, SCENARIOS } from "../../../scenarios/index.ts";
+import { SCENARIOS } from "../../../scenarios/index.ts";
 import type { Variant } from "../../../src/server/match-server.ts";
 import type { FuzzJob, FuzzOutcome } from "../../fuzz/job.ts";
 import { runPool } from "../../fuzz/pool.ts";
 import { reportFailure } from "../../report/report-failure.ts";
 import { reproduceCommand } from "../../run/reproduce-command.ts";
 import type { StrategyName } from "../../scheduler/strategy.ts";
-import { ExitCode, UsageError } from "../exit-codes.ts";
+import { resolveScenario } from "../../scenario/resolve.ts";
+import { ExitCode } from "../exit-codes.ts";
 import { Output, paint, table } from "../output.ts";
 import { parseCount, parseProbability, parseSeedRange, parseShard, parseStrategy, parseVariant } from "../parse-args.ts";
 import { Progress } from "../progress.ts";
@@ -54,9 +55,7 @@ export async function fuzzCommand(flags: FuzzFlags): Promise<number> {
   const range = flags.seeds ? parseSeedRange(flags.seeds) : { from: 0, to: budgetMs === null ? DEFAULT_SEEDS - 1 : UNBOUNDED };
   const shard = flags.shard ? parseShard(flags.shard) : { index: 1, count: 1 };
   const names = flags.scenario.length > 0 ? flags.scenario : SCENARIOS.map((scenario) => scenario.name);
-  for (const name of names) {
-    if (!findScenario(name)) throw new UsageError(`unknown scenario "${name}" (known: ${SCENARIOS.map((s) => s.name).join(", ")})`);
-  }
+  for (const name of names) await resolveScenario(name);
   const out = new Output(flags.json === true);
   const seedText = range.to === UNBOUNDED ? `${range.from}..` : `${range.from}..${range.to}`;
   out.line(

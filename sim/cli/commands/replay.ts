@@ -1,7 +1,9 @@
 import type { LuaMode } from "../../redis/lua/scripting.ts";
-import { rerun } from "../../run/run-once.ts";
+import { rerun } from "../../run/rerun.ts";
 import { loadTrace } from "../../trace/load.ts";
-import type { Trace } from "../../trace/trace.ts";
+import { stepDetail, stepLabel } from "../../trace/describe.ts";
+import { codeRevision, describeRevision } from "../../trace/revision.ts";
+import type { Trace, TraceStep } from "../../trace/trace.ts";
 import { ExitCode } from "../exit-codes.ts";
 import { Output, paint } from "../output.ts";
 import { printViolations } from "./show-violations.ts";
@@ -14,7 +16,8 @@ export async function replayTrace(trace: Trace, lua?: LuaMode): Promise<{ replay
   const at = first >= 0 ? first : Math.min(trace.steps.length, replayed.steps.length);
   const recorded = trace.steps[at];
   const now = replayed.steps[at];
-  const divergence = `first difference at step ${at}: recorded ${recorded ? `"${recorded.label}" -> ${recorded.detail}` : "nothing"}, now ${now ? `"${now.label}" -> ${now.detail}` : "nothing"}`;
+  const said = (step: TraceStep | undefined) => (step ? `"${stepLabel(step.event)}" -> ${stepDetail(step.event)}` : "nothing");
+  const divergence = `first difference at step ${at}: recorded ${said(recorded)}, now ${said(now)}`;
   return { replayed, identical: false, divergence };
 }
 
@@ -22,10 +25,14 @@ export async function replayCommand(path: string, flags: { json?: boolean; lua?:
   const out = new Output(flags.json === true);
   const trace = loadTrace(path);
   out.line(`${paint.strong("sim replay")} ${path}  (${trace.scenario}, ${trace.server}, ${trace.strategy}, seed ${trace.seed}, ${trace.steps.length} steps)`);
+  out.line(paint.dim(`  recorded at ${describeRevision(trace.revision)}, running ${describeRevision(codeRevision())}`));
   const { replayed, identical, divergence } = await replayTrace(trace, flags.lua);
   const violations = replayed.violations.map((v) => ({ invariant: v.invariant, message: v.message, step: v.step }));
   if (!identical) {
-    process.stderr.write(`sim: replay is not identical to the recorded run (the code or the scenario changed since it was recorded); ${divergence}\n`);
+    const recordedAt = describeRevision(trace.revision);
+    const running = describeRevision(codeRevision());
+    const why = recordedAt === running ? "the code is the same: the harness is not deterministic" : `recorded at ${recordedAt}, running ${running}`;
+    process.stderr.write(`sim: replay is not identical to the recorded run (${why}); ${divergence}\n`);
     out.result({ trace: path, identical: false, violations });
     return ExitCode.internal;
   }

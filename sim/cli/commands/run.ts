@@ -1,12 +1,12 @@
-import { findScenario, SCENARIOS } from "../../../scenarios/index.ts";
 import type { Variant } from "../../../src/server/match-server.ts";
 import { reportFailure } from "../../report/report-failure.ts";
 import { reproduceCommand } from "../../run/reproduce-command.ts";
 import { runOnce } from "../../run/run-once.ts";
 import { withCoincidence } from "../../scenario/options.ts";
+import { resolveScenario } from "../../scenario/resolve.ts";
 import type { StrategyName } from "../../scheduler/strategy.ts";
 import type { Trace } from "../../trace/trace.ts";
-import { ExitCode, UsageError } from "../exit-codes.ts";
+import { ExitCode } from "../exit-codes.ts";
 import { Output, paint } from "../output.ts";
 import { parseCount, parseProbability, parseStrategy, parseVariant } from "../parse-args.ts";
 import { Progress } from "../progress.ts";
@@ -24,10 +24,7 @@ export interface RunFlags {
 }
 
 export async function runCommand(name: string, flags: RunFlags): Promise<number> {
-  const scenario = findScenario(name);
-  if (!scenario) {
-    throw new UsageError(`unknown scenario "${name}" (known: ${SCENARIOS.map((s) => s.name).join(", ")})`);
-  }
+  const scenario = await resolveScenario(name);
   const server: Variant = parseVariant(flags.server);
   const strategy: StrategyName = parseStrategy(flags.strategy);
   const first = parseCount("--seed", flags.seed);
@@ -46,7 +43,7 @@ export async function runCommand(name: string, flags: RunFlags): Promise<number>
   let incomplete = 0;
   let failure: Trace | null = null;
   for (let seed = first; seed < first + runs; seed++) {
-    const trace = await runOnce({ scenario: scenario.name, server, seed, strategy, options });
+    const trace = await runOnce({ scenario: scenario.name, scenarioFile: scenario.file, checkers: scenario.checkers, server, seed, strategy, options });
     executed++;
     if (trace.verdict === "incomplete") incomplete++;
     progress.update(executed, runs, failure ? 1 : 0, performance.now() - started);

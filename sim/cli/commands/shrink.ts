@@ -1,6 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { shrinkTrace } from "../../shrink/shrink.ts";
 import { loadTrace } from "../../trace/load.ts";
+import { codeRevision, describeRevision } from "../../trace/revision.ts";
 import { ExitCode, UsageError } from "../exit-codes.ts";
 import { Output, paint } from "../output.ts";
 import { parseCount } from "../parse-args.ts";
@@ -17,7 +18,9 @@ export async function shrinkCommand(path: string, flags: { json?: boolean; budge
   if (trace.violations.length === 0) throw new UsageError(`${path} records no violation: there is nothing to shrink`);
   const { identical } = await replayTrace(trace);
   if (!identical) {
-    process.stderr.write(`sim: ${path} no longer replays identically (the code changed since it was recorded); run the seed again instead\n`);
+    process.stderr.write(
+      `sim: ${path} no longer replays identically (recorded at ${describeRevision(trace.revision)}, running ${describeRevision(codeRevision())}); run the seed again instead\n`,
+    );
     return ExitCode.internal;
   }
   out.line(`${paint.strong("sim shrink")} ${path}  (${trace.options.players.length} players, ${trace.steps.length} steps, ${trace.violations[0]?.invariant})`);

@@ -66,9 +66,6 @@
     }
     return lo;
   }
-  function isRefusedOrError(label, detail) {
-    return (/^SET \S+ \S+ NX\b/.test(label) && detail === "null") || /^(error:|lost before|applied, reply lost)/.test(detail);
-  }
   function copy(text, button) {
     const done = () => { const old = button.textContent; button.textContent = "copied"; setTimeout(() => { button.textContent = old; }, 1200); };
     if (navigator.clipboard && navigator.clipboard.writeText) navigator.clipboard.writeText(text).then(done, () => fallbackCopy(text, done));
@@ -158,13 +155,13 @@
     const T = new Float64Array(n);
     const LANE = new Int32Array(n);
     const KIND = new Uint8Array(n);
-    const MARK = new Uint8Array(n); // 1: refused lock or failed command
+    const MARK = new Uint8Array(n); // 1: refused lock, failed or lost command, dropped frame (s[5] says which)
     const xs = new Float64Array(n);
     const gaps = [];
     for (let i = 0; i < n; i++) {
       const s = steps[i];
       T[i] = s[0]; LANE[i] = s[1]; KIND[i] = s[2];
-      if (isRefusedOrError(s[3], s[4])) MARK[i] = 1;
+      if (s[5]) MARK[i] = 1;
       if (i === 0) { xs[i] = 0; continue; }
       const dt = T[i] - T[i - 1];
       // Time is mostly idle: gaps grow with the log of their length, and every step keeps its own width.
@@ -722,8 +719,8 @@
       const late = vio.find((v) => v.at > s[0]);
       const endNote = late ? el("div", { class: "end-note", text: "Found by the check at " + seconds(late.at) + ", after this last step ran." }) : null;
       if (involved[selected] && vio.length === 0) badges.push(el("span", { class: "badge inv", text: "involved" }));
-      if (MARK[selected]) badges.push(el("span", { class: "badge deleted", text: s[4] === "null" ? "refused (lock held elsewhere)" : "failed" }));
-      const detailName = { redis: "reply", "frame-in": "frame", "frame-out": "frame", deliver: "message", fault: "effect", "http-request": "request body", "http-reply": "reply body", close: "result" }[kind] || "detail";
+      if (MARK[selected]) badges.push(el("span", { class: "badge deleted", text: s[5] }));
+      const detailName = { redis: "reply", "frame-in": "frame", "frame-out": "frame", deliver: "message", fault: "effect", "http-request": "request body", "http-reply": "reply body", "http-timeout": "result", close: "result" }[kind] || "detail";
       const nav = el("div", { class: "step-nav" });
       const navButton = (text, direction, sameLane) => {
         const button = el("button", { text });

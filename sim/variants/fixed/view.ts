@@ -1,6 +1,6 @@
 import type { MatchConfig } from "../../../src/config/config.ts";
 import { KeyPrefix } from "../../../src/fixed/keys.ts";
-import { emptyView, type KeyspaceSource, type ServerView } from "../server-view.ts";
+import { emptyView, type KeyspaceSource, type ServerView } from "../../oracle/server-view.ts";
 
 const LIVE = new Set(["loading", "allocating"]);
 

@@ -1,13 +1,14 @@
 import fc from "fast-check";
-import { loadingKey, matchLockKey } from "../../../../src/legacy/keys.ts";
-import { LOADING_COMPLETE_SCRIPT, MATCH_SCRIPT, RELEASE_LOCK_SCRIPT } from "../../../../src/legacy/scripts.ts";
-import type { Command } from "../command.ts";
-import type { LuaScript } from "../../../../src/ports/index.ts";
-import type { ScriptCase, ScriptCases } from "./case.ts";
-import { garbage, maybe, plausible } from "./values.ts";
+import { DEFAULT_CONFIG } from "../../../src/config/config.ts";
+import { loadingKey, matchLockKey, queueKey } from "../../../src/legacy/keys.ts";
+import { LOADING_COMPLETE_SCRIPT, MATCH_SCRIPT, RELEASE_LOCK_SCRIPT } from "../../../src/legacy/scripts.ts";
+import type { Command } from "../../redis/conformance/command.ts";
+import type { LuaScript } from "../../../src/ports/index.ts";
+import type { ScriptCase, ScriptCases } from "../../redis/conformance/script-cases/case.ts";
+import { garbage, maybe, plausible } from "../../redis/conformance/script-cases/values.ts";
 
 /** Pre-states in the legacy layout (DESIGN section 2): the queue set, loading hashes, the match lock. */
-const QUEUE = "queue:Normal_1v1";
+const QUEUE = queueKey(DEFAULT_CONFIG, "Normal_1v1");
 const SESSION = loadingKey("L1");
 const LOCK = matchLockKey("Normal_1v1");
 

@@ -1,9 +1,9 @@
 import fc from "fast-check";
-import { Keys, PLAYER_STATES, SESSION_STATUSES, type PlayerState, type SessionStatus } from "../../../../src/fixed/keys.ts";
-import { SCRIPTS, SCRIPT_NAMES, type ScriptName } from "../../../../src/fixed/scripts.ts";
-import type { Command } from "../command.ts";
-import type { ScriptCases } from "./case.ts";
-import { concat, future, hset, index, maybe, past, plausible, when } from "./values.ts";
+import { Keys, PLAYER_STATES, SESSION_STATUSES, type PlayerState, type SessionStatus } from "../../../src/fixed/keys.ts";
+import { SCRIPTS, SCRIPT_NAMES, type ScriptName } from "../../../src/fixed/scripts.ts";
+import type { Command } from "../../redis/conformance/command.ts";
+import type { ScriptCases } from "../../redis/conformance/script-cases/case.ts";
+import { concat, future, hset, index, maybe, past, plausible, when } from "../../redis/conformance/script-cases/values.ts";
 
 /**
  * Pre-states in the fixed server's layout, built around one session s1 so that the scripts get past their

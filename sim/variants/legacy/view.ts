@@ -1,5 +1,6 @@
 import type { MatchConfig } from "../../../src/config/config.ts";
-import { emptyView, type KeyspaceSource, type ServerView } from "../server-view.ts";
+import { DEDICATED_SERVER_PREFIX, LOADING_PREFIX, LOCK_PREFIX, queueKey } from "../../../src/legacy/keys.ts";
+import { emptyView, type KeyspaceSource, type ServerView } from "../../oracle/server-view.ts";
 
 const SESSION_FIELDS = new Set(["game_mode", "created_at", "status"]);
 
@@ -11,7 +12,7 @@ function pttl(redis: KeyspaceSource, key: string): number {
 /** Reads the legacy layout of DESIGN section 2. */
 export function readLegacyView(redis: KeyspaceSource, config: MatchConfig): ServerView {
   const view = emptyView();
-  const queuePrefix = `${config.queueKeyPrefix}:`;
+  const queuePrefix = queueKey(config, "");
   for (const key of redis.keys()) {
     if (key.startsWith(queuePrefix)) {
       const value = redis.inspect(key);
@@ -21,18 +22,18 @@ export function readLegacyView(redis: KeyspaceSource, config: MatchConfig): Serv
         if (queues) queues.push(key);
         else view.queued.set(player, [key]);
       }
-    } else if (key.startsWith("loading:")) {
+    } else if (key.startsWith(LOADING_PREFIX)) {
       const value = redis.inspect(key);
       if (value?.type !== "hash") continue;
       const fields = Object.entries(value.value).filter(([field]) => !SESSION_FIELDS.has(field));
-      view.sessions.set(key.slice("loading:".length), {
-        id: key.slice("loading:".length),
+      view.sessions.set(key.slice(LOADING_PREFIX.length), {
+        id: key.slice(LOADING_PREFIX.length),
         key,
         status: value.value.status ?? "unknown",
         members: fields.map(([field]) => field),
         ready: fields.filter(([, state]) => state === "ready").map(([field]) => field),
       });
-    } else if (key.startsWith("dedicated_server:")) {
+    } else if (key.startsWith(DEDICATED_SERVER_PREFIX)) {
       const value = redis.inspect(key);
       let parsed: { address?: unknown; status?: unknown } = {};
       try {
@@ -42,12 +43,12 @@ export function readLegacyView(redis: KeyspaceSource, config: MatchConfig): Serv
       }
       const known = typeof parsed.address === "string" && typeof parsed.status === "string";
       view.servers.push({
-        id: key.slice("dedicated_server:".length),
+        id: key.slice(DEDICATED_SERVER_PREFIX.length),
         key,
         address: known ? (parsed.address as string) : "",
         status: known ? (parsed.status as string) : "unreadable",
       });
-    } else if (key.startsWith("lock:")) {
+    } else if (key.startsWith(LOCK_PREFIX)) {
       view.locks.push({ key, pttl: pttl(redis, key) });
     }
   }

@@ -1,0 +1,27 @@
+import type { Checker } from "../checker.ts";
+
+/** Liveness at the end: enough willing players of a mode and an idle server means somebody should have played. */
+export default {
+  name: "eventual-match",
+  meaning: "after settling, no willing player waits in a queue while a server is idle",
+  rank: 70,
+  create: (run) => ({
+    atEnd(point, view) {
+      const idle = view.servers.filter((server) => server.status === "idle").length;
+      if (idle === 0) return;
+      for (const mode of run.config.gameModes) {
+        const waiting = [...run.players.values()].filter(
+          (player) => player.mode === mode.name && player.willing && player.view.state !== "matched",
+        );
+        if (waiting.length < mode.requiredPlayers) continue;
+        run.report(point, `mode:${mode.name}`, {
+          message: `after settling, ${waiting.length} connected willing players of ${mode.name} are unmatched (${waiting
+            .map((player) => `${player.id}: ${player.view.state}`)
+            .join(", ")}) while ${idle} dedicated server(s) are idle`,
+          players: waiting.map((player) => player.id),
+          keys: [],
+        });
+      }
+    },
+  }),
+} satisfies Checker;

@@ -1,0 +1,34 @@
+import type { Checker } from "../checker.ts";
+import { placementsOf } from "../server-view.ts";
+
+/** A player is in one place at a time, and is told of one game. */
+export default {
+  name: "no-double-match",
+  meaning: "a player is never placed twice at once nor told match_found for two sessions",
+  rank: 10,
+  create: (run) => ({
+    afterStep(point, view) {
+      for (const [id, places] of placementsOf(view)) {
+        const player = run.players.get(id);
+        if (!player) continue;
+        const inGame = player.view.state === "matched" ? 1 : 0;
+        if (places.length + inGame <= 1) continue;
+        const game = inGame ? [`game ${player.matches.at(-1)?.session ?? ""}`] : [];
+        run.report(point, `places:${player.id}:${places.join(",")}:${inGame}`, {
+          message: `player ${player.id} is placed ${places.length + inGame} times at once: ${[...places, ...game].join(", ")}`,
+          players: [player.id],
+          keys: places,
+        });
+      }
+    },
+    matchReceived(point, player) {
+      const sessions = new Set(player.matches.map((match) => match.session));
+      if (sessions.size <= 1) return;
+      run.report(point, `matches:${player.id}`, {
+        message: `player ${player.id} received match_found for ${sessions.size} sessions: ${[...sessions].join(", ")}`,
+        players: [player.id],
+        keys: [],
+      });
+    },
+  }),
+} satisfies Checker;

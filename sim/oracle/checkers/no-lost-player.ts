@@ -1,0 +1,37 @@
+import type { Checker } from "../checker.ts";
+import { placesOf } from "../server-view.ts";
+
+/** What the client believes and what the server holds agree, once the world has settled. */
+export default {
+  name: "no-lost-player",
+  meaning: "every connected player who asked to play is queued, loading or in a game, and a disconnected one is in none of those",
+  rank: 20,
+  create: (run) => ({
+    atEnd(point, view) {
+      for (const player of run.players.values()) {
+        const places = placesOf(view, player.id);
+        const state = player.view.state;
+        let problem: string | null = null;
+        if (!player.connected) {
+          if (places.length > 0) problem = `is disconnected but still held in ${places.join(", ")}`;
+        } else if (state === "awaiting") {
+          problem = "asked to play and never got an answer";
+        } else if (state === "queued") {
+          if ((view.queued.get(player.id)?.length ?? 0) === 0) {
+            problem = places.length === 0 ? "believes it is queued but is in no queue" : `believes it is queued but is held in ${places.join(", ")}`;
+          }
+        } else if (state === "loading") {
+          const session = view.sessions.get(player.view.session);
+          if (!session || !session.members.includes(player.id)) {
+            problem = `believes it is loading session ${player.view.session}, which ${session ? "does not hold it" : "no longer exists"}${places.length ? `; it is held in ${places.join(", ")}` : ""}`;
+          }
+        } else if (places.length > 0) {
+          problem = `${state === "matched" ? "is in a game" : "is not asking to play"} but is held in ${places.join(", ")}`;
+        }
+        if (problem) {
+          run.report(point, `end:${player.id}`, { message: `player ${player.id} (${player.behaviour}) ${problem}`, players: [player.id], keys: places });
+        }
+      }
+    },
+  }),
+} satisfies Checker;

@@ -1,0 +1,39 @@
+import { Rng } from "../../random/rng.ts";
+import type { Strategy, StrategyName } from "../strategy.ts";
+import { PctStrategy } from "./pct.ts";
+import { PreemptStrategy } from "./preempt.ts";
+import { RandomStrategy } from "./random.ts";
+import { ReplayStrategy } from "./replay.ts";
+
+export { PctStrategy, PreemptStrategy, RandomStrategy, ReplayStrategy };
+
+/** What picks a run's strategy: its name and seed, PCT's parameters, and a decision list to follow instead. */
+export interface StrategyRequest {
+  strategy: StrategyName;
+  seed: number;
+  pct: { depth: number; horizon: number };
+  /** Follow these step ids (replay, shrinking); past their end, the oldest enabled step. */
+  decisions?: readonly number[];
+  /** Oldest first, always: the bare run the benchmark measures the harness's overhead against. */
+  bare?: boolean;
+}
+
+/** An exploring strategy by name, drawing from `rng`. */
+export function createStrategy(name: Exclude<StrategyName, "replay">, rng: Rng, pct: { depth: number; horizon: number }): Strategy {
+  switch (name) {
+    case "pct":
+      return new PctStrategy(rng, pct.depth, pct.horizon);
+    case "preempt":
+      return new PreemptStrategy(rng);
+    case "random":
+      return new RandomStrategy(rng);
+  }
+}
+
+/** The strategy a run follows: a decision list when it has one, else the named strategy on the seed's stream. */
+export function strategyFor(request: StrategyRequest): Strategy {
+  if (request.bare === true) return new ReplayStrategy([]);
+  if (request.decisions !== undefined) return new ReplayStrategy(request.decisions);
+  if (request.strategy === "replay") return new ReplayStrategy([]);
+  return createStrategy(request.strategy, new Rng(`strategy:${request.seed}`), request.pct);
+}

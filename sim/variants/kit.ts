@@ -1,0 +1,32 @@
+import type { MatchConfig } from "../../src/config/config.ts";
+import type { ScriptCases } from "../redis/conformance/script-cases/case.ts";
+import type { SimulatedRedis } from "../redis/contract.ts";
+import type { Rng } from "../random/rng.ts";
+import type { KeyspaceSource, ServerView } from "../oracle/server-view.ts";
+
+/** A foreign writer's access to Redis: commands straight to the engine, outside any connection or step. */
+export type ForeignRedis = Pick<SimulatedRedis, "execute">;
+
+/**
+ * What the harness knows of one server variant, in one place: how to read its Redis into the oracle's terms,
+ * what a foreign writer corrupts in its layout, and its scripts' conformance cases. Keys are built through the
+ * variant's own key module, never spelled here.
+ */
+export interface VariantKit {
+  /** The variant's Redis contents in the terms the invariants speak: who is where. */
+  readView(redis: KeyspaceSource, config: MatchConfig): ServerView;
+  /**
+   * Writes one piece of garbage where the server reads (an id that is not a UUID, JSON that is not JSON), never
+   * into a real player's data, and says what it wrote.
+   */
+  corrupt(redis: ForeignRedis, config: MatchConfig, rng: Rng): string;
+  /**
+   * A key that nearly every step touches (a queue, a counter, a pool): naming it says nothing about one failure,
+   * so reports do not follow it.
+   */
+  sharedKey(key: string, config: MatchConfig): boolean;
+  /** A lock key: taking one is a step worth telling, holding one past its owner a violation. */
+  lockKey(key: string): boolean;
+  /** Every Lua script of the variant, with its generator of pre-states and inputs for the conformance suite. */
+  scriptCases: readonly ScriptCases[];
+}

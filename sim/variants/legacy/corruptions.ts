@@ -1,0 +1,20 @@
+import type { MatchConfig } from "../../../src/config/config.ts";
+import { dedicatedServerKey, queueKey } from "../../../src/legacy/keys.ts";
+import type { Rng } from "../../random/rng.ts";
+import type { ForeignRedis } from "../kit.ts";
+
+/** A non-UUID id in a queue, a server entry that is not JSON, or one whose address is not a string. */
+export function corruptLegacy(redis: ForeignRedis, config: MatchConfig, rng: Rng): string {
+  const mode = config.gameModes[0]?.name ?? "Normal_1v1";
+  const junk = `junk-${rng.int(0, 9999)}`;
+  const choice = rng.int(0, 2);
+  if (choice === 0) {
+    const queue = queueKey(config, mode);
+    redis.execute("SADD", [queue, junk]);
+    return `SADD ${queue} ${junk}`;
+  }
+  const server = dedicatedServerKey(junk);
+  const value = choice === 1 ? "{not json" : JSON.stringify({ address: 42, status: "idle" });
+  redis.execute("SET", [server, value]);
+  return `SET ${server} ${value}`;
+}

@@ -1,0 +1,177 @@
+import type { MatchConfig } from "../../src/config/config.ts";
+import { parseClientFrame } from "../../src/protocol/index.ts";
+import type { Variant } from "../../src/server/match-server.ts";
+import { drawSkew } from "../faults/kinds/clock-skew.ts";
+import { scheduleFault } from "../faults/schedule.ts";
+import type { Player, PlayerHost } from "../players/player.ts";
+import { buildRoster } from "../players/roster.ts";
+import type { Rng } from "../random/rng.ts";
+import type { Delivery, SimulatedRedis } from "../redis/index.ts";
+import type { WorldOptions } from "../scenario/options.ts";
+import { coincidentTime } from "./coincidence.ts";
+import { EPOCH, type SimContext } from "./context.ts";
+import { instanceId } from "./instance-ids.ts";
+import { SimConnection } from "./sim-connection.ts";
+import { SimDedicatedServer } from "./sim-dedicated-server.ts";
+import { SimInstance } from "./sim-instance.ts";
+import { SimRedisPort } from "./sim-redis-port.ts";
+
+/** Shortest and longest time a supervisor takes to restart a dead instance, in ms. */
+const RESTART_MIN_MS = 1_000;
+const RESTART_MAX_MS = 5_000;
+
+export interface ClusterHooks {
+  /** A handler let an error escape: in a real process the instance dies. */
+  escaped(instance: SimInstance, handler: string, error: unknown): void;
+  /** A player received match_found. */
+  matched(player: Player): void;
+  /** A client of the simulated Redis ran a command. */
+  commandExecuted(): void;
+}
+
+export interface ClusterSetup {
+  variant: Variant;
+  options: WorldOptions;
+  config: MatchConfig;
+  context: SimContext;
+  /** The engine, for pub/sub routing and disconnects. */
+  redis: SimulatedRedis;
+  /** What clients execute on: the engine, or a recorder in front of it. */
+  clientRedis: SimulatedRedis;
+  /** The world's stream: servers, players, instances and connections draw from it in this order. */
+  rng: Rng;
+  /** The stream coincidence seeking draws from, apart so the rest of the world draws as it would without it. */
+  timingRng: Rng;
+  hooks: ClusterHooks;
+}
+
+/**
+ * What a world is made of: the dedicated servers, the players, and the server instances with their
+ * incarnations, and the connections between players and instances. Built in a fixed order (servers, players,
+ * instances), as the draws from the world's stream depend on it.
+ */
+export class Cluster {
+  /** The current incarnation in each slot (`i1`...). */
+  readonly instances = new Map<string, SimInstance>();
+  /** By address. */
+  readonly servers = new Map<string, SimDedicatedServer>();
+  readonly players: Player[] = [];
+  private readonly incarnations = new Map<string, number>();
+  private readonly subscribers = new Map<string, SimRedisPort>();
+  private connectionSequence = 0;
+  private actionSequence = 0;
+
+  constructor(private readonly setup: ClusterSetup) {
+    this.buildServers();
+    this.buildPlayers();
+    for (let i = 1; i <= setup.options.instances; i++) this.startInstance(`i${i}`);
+  }
+
+  /** Hands PUBLISH deliveries to the connections subscribed. */
+  route(deliveries: readonly Delivery[]): void {
+    for (const delivery of deliveries) this.subscribers.get(delivery.subscriber)?.deliver(delivery);
+  }
+
+  private buildServers(): void {
+    const { context, clientRedis, options, variant, hooks } = this.setup;
+    const serverRng = this.setup.rng.fork("servers");
+    for (let i = 1; i <= options.servers; i++) {
+      const id = `ds${i}`;
+      const address = `ds${i}.sim:${7000 + i}`;
+      const port = new SimRedisPort(context, clientRedis, id, null, `ds:${id}`, hooks.commandExecuted);
+      const server = new SimDedicatedServer(id, address, variant, () => context.steps.now - EPOCH, serverRng, port);
+      this.servers.set(address, server);
+      // A server that could not register after its retries is a server that never came up: legal world state.
+      server.register().catch(() => {});
+    }
+  }
+
+  private buildPlayers(): void {
+    const { context, options, config, hooks } = this.setup;
+    const host: PlayerHost = {
+      now: () => context.steps.now - EPOCH,
+      connect: (player) => this.connect(player),
+      act: (player, delayMs, label, action) => this.act(player, delayMs, label, action),
+      matched: (player) => hooks.matched(player),
+    };
+    for (const { player, joinAfterMs } of buildRoster(options, config, this.setup.rng.fork("players"), host)) {
+      this.players.push(player);
+      this.act(player, joinAfterMs, "join", () => player.start());
+    }
+  }
+
+  /** A player's action as a step of its own, at its drawn time or at a coincidence near it. */
+  private act(player: Player, delayMs: number, action: string, run: () => void): void {
+    const { context, options, timingRng } = this.setup;
+    const steps = context.steps;
+    const lane = `player:${player.id}`;
+    const readyAt = coincidentTime(steps.now, steps.now + this.onGrid(delayMs), options.coincidence ?? 0, timingRng, (from, to) =>
+      steps.anchorsBetween(from, to, lane),
+    );
+    // Each action is its own source: a player's actions are due at their own times, not in the order planned.
+    steps.add({ lane, source: `client:${player.id}:${this.actionSequence++}`, owner: null, kind: "client", readyAt }, () => {
+      run();
+      return { kind: "client", player: player.id, action };
+    });
+  }
+
+  private onGrid(delayMs: number): number {
+    const grid = this.setup.options.timeGridMs;
+    return grid > 1 ? Math.round(delayMs / grid) * grid : delayMs;
+  }
+
+  private connect(player: Player): SimConnection | null {
+    const live = [...this.instances.values()].filter((instance) => instance.alive);
+    if (live.length === 0) return null;
+    const instance = this.setup.rng.pick(live);
+    const connection = new SimConnection(
+      this.setup.context,
+      `c${++this.connectionSequence}`,
+      instance.id,
+      player.id,
+      player,
+      `player:${player.id}`,
+      `instance:${instance.slot}`,
+      (_, text) => this.frameDelivered(player, text),
+    );
+    instance.connections.add(connection);
+    connection.attach(instance.server.connect(connection.serverSocket));
+    return connection;
+  }
+
+  private frameDelivered(player: Player, text: string): void {
+    const frame = parseClientFrame(text);
+    if (frame.ok && frame.value.type === "loading_complete") player.readyDelivered(frame.value.loading_session_id);
+  }
+
+  startInstance(slot: string): void {
+    const { variant, config, context, clientRedis, options, rng, hooks } = this.setup;
+    const incarnation = (this.incarnations.get(slot) ?? 0) + 1;
+    this.incarnations.set(slot, incarnation);
+    const id = instanceId(slot, incarnation);
+    const instance = new SimInstance(slot, id, drawSkew(options, rng), variant, config, context, clientRedis, this.servers, rng.fork(id), {
+      escaped: (dead, handler, error) => hooks.escaped(dead, handler, error),
+      commandExecuted: hooks.commandExecuted,
+    });
+    this.instances.set(slot, instance);
+    this.subscribers.set(id, instance.redis);
+    instance.server.start().catch((error: unknown) => {
+      if (instance.alive) hooks.escaped(instance, "start", error);
+    });
+  }
+
+  /** The instance dies: its pending steps and timers vanish, its sockets reset, a supervisor restarts it. */
+  crash(instance: SimInstance, why: string): void {
+    if (!instance.alive) return;
+    instance.alive = false;
+    const { context, redis, rng } = this.setup;
+    context.steps.cancelOwner(instance.id);
+    redis.disconnect(instance.id);
+    this.subscribers.delete(instance.id);
+    for (const connection of instance.connections) connection.instanceDied();
+    scheduleFault(context.steps, rng.int(RESTART_MIN_MS, RESTART_MAX_MS), { fault: "restart", target: instance.slot, note: `(after: ${why})` }, () => {
+      if (this.instances.get(instance.slot) === instance) this.startInstance(instance.slot);
+      return "";
+    });
+  }
+}
