@@ -13,8 +13,7 @@ export default {
     ...BASE,
     players: ["normal", "normal", "normal", "normal", "normal", "normal"],
     joinWindowMs: 500,
-    // Joins within half a second already line the six loads up; moving them onto timers spreads them out
-    // (legacy fails in 60% of preempt runs with it, 83% without).
+    // Joins within half a second already line the six loads up; moving them onto timers would spread them out.
     coincidence: 0,
   },
 } satisfies Scenario;

@@ -10,11 +10,12 @@ import type {
   HttpResponse,
   Logger,
   Metrics,
+  RedisArg,
 } from "../../src/ports/index.ts";
 import type { MatchServer } from "../../src/server/match-server.ts";
 import type { InvariantName, Violation } from "../../sim/oracle/invariants.ts";
 import { boundsFor, Oracle } from "../../sim/oracle/oracle.ts";
-import { readLegacyView } from "../../sim/variants/legacy/view.ts";
+import { KITS } from "../../sim/variants/index.ts";
 import type { KeyspaceSource, ServerView } from "../../sim/oracle/server-view.ts";
 import type { Player, PlayerConnection, PlayerHost } from "../../sim/players/player.ts";
 import { buildRoster } from "../../sim/players/roster.ts";
@@ -322,21 +323,21 @@ export class FcWorld {
     const { events, activeMs } = this.request.options;
     const faultRng = this.rng.fork("faults");
     const writer = new ScheduledMockRedis(this.redis, this.gate, "foreign-writer");
-    const mode = this.config.gameModes[0]?.name ?? "Normal_1v1";
+    // The harness's own corruptions, sent through a scheduled connection of the mock instead of straight in.
+    const foreign = {
+      execute: (command: string, args: readonly RedisArg[]) => {
+        void writer.call(command, ...args);
+        return null;
+      },
+    };
     for (let i = 0; i < events.corruptions; i++) {
       const at = faultRng.int(Math.floor(activeMs * 0.1), Math.floor(activeMs * 0.9));
-      this.time.timersFor("client").after(at, "foreign write", () => {
-        const junk = `junk-${faultRng.int(0, 9999)}`;
-        const choice = faultRng.int(0, 2);
-        if (choice === 0) void writer.call("SADD", `${this.config.queueKeyPrefix}:${mode}`, junk);
-        else if (choice === 1) void writer.call("SET", `dedicated_server:${junk}`, "{not json");
-        else void writer.call("SET", `dedicated_server:${junk}`, JSON.stringify({ address: 42, status: "idle" }));
-      });
+      this.time.timersFor("client").after(at, "foreign write", () => KITS.legacy.corrupt(foreign, this.config, faultRng));
     }
   }
 
   private view(): ServerView {
-    return readLegacyView(this.keyspace, this.config);
+    return KITS.legacy.readView(this.keyspace, this.config);
   }
 
   private observe(): void {

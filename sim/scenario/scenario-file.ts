@@ -35,6 +35,11 @@ function checkersOf(path: string, value: unknown): Checker[] {
 
 const loaded = new Map<string, Scenario>();
 
+/** A scenario file this process has loaded, by its absolute path. */
+export function loadedScenario(file: string): Scenario | undefined {
+  return loaded.get(file);
+}
+
 /**
  * A scenario module from a file, of the same shape as `scenarios/*.ts` (a default export with `name`, `summary`,
  * `options`, and optionally `provokes`, `defects`, `breaks` and `checkers`). Its options are laid over the

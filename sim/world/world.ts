@@ -1,71 +1,35 @@
 import { DEFAULT_CONFIG, type MatchConfig } from "../../src/config/config.ts";
-import type { Variant } from "../../src/server/match-server.ts";
 import { broken } from "../assert.ts";
 import type { FaultWorld } from "../faults/fault-kind.ts";
 import { NO_FAULTS } from "../faults/parameters.ts";
 import { FAULT_KINDS, stallMs } from "../faults/registry.ts";
 import { scheduleFault } from "../faults/schedule.ts";
-import type { Checker } from "../oracle/checker.ts";
-import type { Violation } from "../oracle/invariants.ts";
 import { boundsFor, Oracle } from "../oracle/oracle.ts";
 import type { ServerView } from "../oracle/server-view.ts";
 import type { Player } from "../players/player.ts";
 import { Rng } from "../random/rng.ts";
 import { createSimulatedRedis, type SimulatedRedis } from "../redis/index.ts";
-import type { WorldOptions } from "../scenario/options.ts";
 import { optionsProblem } from "../scenario/validate.ts";
 import { PendingSteps } from "../scheduler/pending-steps.ts";
+import type { RunRequest, RunResult } from "./run-request.ts";
 import type { Step } from "../scheduler/step.ts";
 import { strategyFor } from "../scheduler/strategies/index.ts";
-import type { StrategyName } from "../scheduler/strategy.ts";
 import type { StepEvent } from "../trace/events.ts";
 import type { TraceStep } from "../trace/trace.ts";
 import { readOnly } from "./read-only-redis.ts";
 import { Cluster } from "./cluster.ts";
 import { EPOCH, type SimContext } from "./context.ts";
-import { StepDriver, type StepProfile } from "./driver.ts";
-import { recording, timed, type CommandListener } from "./instrumented-redis.ts";
+import { StepDriver } from "./driver.ts";
+import { recording, timed } from "./instrumented-redis.ts";
 import { inFlight, PhasePolicy } from "./phases.ts";
 import { KITS } from "../variants/index.ts";
 
 export { EPOCH };
 export { emptyProfile, type StepProfile } from "./driver.ts";
+export type { RunRequest, RunResult } from "./run-request.ts";
 
 /** How long the drain after the servers stop may take, in virtual ms. */
 const DRAIN_MS = 60_000;
-
-export interface RunRequest {
-  scenario: string;
-  variant: Variant;
-  seed: number;
-  strategy: StrategyName;
-  options: WorldOptions;
-  /** A decision list to follow instead of the strategy (replay, shrinking); `strategy` is still recorded. */
-  decisions?: readonly number[];
-  /** Told of every command a client of the simulated Redis executes: the conformance suite replays them. */
-  onCommand?: CommandListener;
-  /** Straight through: the oldest step first, no invariant checks, no trace (the benchmark's baseline). */
-  bare?: boolean;
-  /** When given, time spent per part of a step is added to it (the benchmark's breakdown). */
-  profile?: StepProfile;
-  /** Called after every step, with read access to the simulated Redis (reports record its history). */
-  observe?: (step: number, redis: SimulatedRedis, touched: boolean) => void;
-  /** How the simulated Redis runs scripts (default compiled); a run is the same either way. */
-  lua?: "compiled" | "interpreted";
-  /** Invariants of the scenario's own, judged after the built-in ones. */
-  checkers?: readonly Checker[];
-}
-
-export interface RunResult {
-  verdict: "pass" | "fail" | "incomplete";
-  violations: Violation[];
-  steps: TraceStep[];
-  decisions: number[];
-  /** Virtual time the run covered, ms. */
-  virtualMs: number;
-  /** Why an incomplete run stopped. */
-  note: string | null;
-}
 
 /**
  * One simulated run: N instances of the real server, M dedicated servers and P players (the cluster) over one

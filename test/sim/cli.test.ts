@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -60,6 +60,8 @@ describe("the sim command line", () => {
     const dir = mkdtempSync(join(tmpdir(), "sim-bad-"));
     const truncated = join(dir, "truncated.json");
     writeFileSync(truncated, '{"format":"match-race-sim/trace@1","scen');
+    const formatOne = join(dir, "format-one.json");
+    writeFileSync(formatOne, JSON.stringify({ format: "match-race-sim/trace@1", scenario: "happy-path" }));
     const foreign = join(dir, "foreign.json");
     writeFileSync(foreign, JSON.stringify({ hello: "world" }));
     const cases = [
@@ -72,6 +74,10 @@ describe("the sim command line", () => {
       ["run", "happy-path", "--coincidence", "1.5"],
       ["fuzz", "--coincidence", "often"],
       ["replay", join(dir, "missing.json")],
+      ["replay", formatOne],
+      ["run", "test/sim/fixtures/bad-options.scenario.ts"],
+      ["run", "test/sim/fixtures/missing.scenario.ts"],
+      ["fuzz", "--scenario", "./nowhere.ts"],
       ["replay", truncated],
       ["shrink", foreign],
       ["teleport"],
@@ -82,5 +88,49 @@ describe("the sim command line", () => {
       expect(stderr.trim().split("\n").length, `${args.join(" ")}: ${stderr}`).toBe(1);
       expect(stderr).not.toMatch(/\n\s+at /);
     }
+  });
+
+  it("says which format an old trace was recorded with", () => {
+    const dir = mkdtempSync(join(tmpdir(), "sim-old-"));
+    const old = join(dir, "old.json");
+    writeFileSync(old, JSON.stringify({ format: "match-race-sim/trace@1", scenario: "happy-path" }));
+    const { code, stderr } = sim("replay", old);
+    expect(code).toBe(2);
+    expect(stderr).toContain("was recorded with format 1; this version reads format 2");
+  });
+
+  it("runs a scenario from a file with a checker of its own, and its trace replays with that checker", () => {
+    const out = mkdtempSync(join(tmpdir(), "sim-file-"));
+    const run = sim("run", "./test/sim/fixtures/crowded-queue.scenario.ts", "--runs", "3", "--json", "--out", out, "--no-shrink");
+    expect(run.code).toBe(1);
+    const summary = lastJson(run.stdout);
+    expect(summary).toMatchObject({ scenario: "crowded-queue", server: "fixed" });
+    expect(summary.violations[0]).toMatchObject({ seed: 0, invariant: "lone-queuer", message: "2 players are queued at once" });
+    expect(summary.violations[0].reproduce).toBe("npx sim run ./test/sim/fixtures/crowded-queue.scenario.ts --server fixed --strategy preempt --seed 0 --runs 1");
+    expect(run.stdout + run.stderr).toContain("at most one player waits in a queue at any time");
+    const trace = JSON.parse(readFileSync(summary.violations[0].trace, "utf8")) as { scenarioFile: string };
+    expect(trace.scenarioFile).toBe(join(ROOT, "test/sim/fixtures/crowded-queue.scenario.ts"));
+    const replay = sim("replay", summary.violations[0].trace, "--json");
+    expect(replay.code).toBe(1);
+    expect(lastJson(replay.stdout)).toMatchObject({ identical: true, violations: [{ invariant: "lone-queuer" }] });
+  });
+
+  it("says where a trace was recorded and where it runs, and names both when a replay diverges", () => {
+    const out = mkdtempSync(join(tmpdir(), "sim-rev-"));
+    const run = sim("run", "malformed-input", "--server", "legacy", "--runs", "1", "--json", "--out", out, "--no-shrink");
+    const path = lastJson(run.stdout).violations[0].trace as string;
+    const trace = JSON.parse(readFileSync(path, "utf8")) as { revision: { code: string; git: string | null }; decisions: number[] };
+    expect(trace.revision.code).toMatch(/^[0-9a-f]{16}$/);
+    trace.revision = { code: "0000000000000000", git: null };
+    writeFileSync(path, JSON.stringify(trace));
+    const same = sim("replay", path);
+    expect(same.code).toBe(1);
+    expect(same.stdout).toContain("recorded at code 0000000000000000, running code ");
+    trace.decisions = trace.decisions.slice(0, 3).concat([999_999]);
+    writeFileSync(path, JSON.stringify(trace));
+    const diverged = sim("replay", path);
+    expect(diverged.code).toBe(3);
+    expect(diverged.stderr.trim().split("\n")).toHaveLength(1);
+    expect(diverged.stderr).toMatch(/^sim: non-determinism: replay diverged at step 3/);
   });
 });

@@ -1,0 +1,44 @@
+import type { Variant } from "../../src/server/match-server.ts";
+import type { Checker } from "../oracle/checker.ts";
+import type { Violation } from "../oracle/invariants.ts";
+import type { SimulatedRedis } from "../redis/index.ts";
+import type { WorldOptions } from "../scenario/options.ts";
+import type { StrategyName } from "../scheduler/strategy.ts";
+import type { TraceStep } from "../trace/trace.ts";
+import type { StepProfile } from "./driver.ts";
+import type { CommandListener } from "./instrumented-redis.ts";
+
+/** What one run is asked to be: its world, its strategy or decisions, and what to observe on the way. */
+export interface RunRequest {
+  scenario: string;
+  variant: Variant;
+  seed: number;
+  strategy: StrategyName;
+  options: WorldOptions;
+  /** A decision list to follow instead of the strategy (replay, shrinking); `strategy` is still recorded. */
+  decisions?: readonly number[];
+  /** Told of every command a client of the simulated Redis executes: the conformance suite replays them. */
+  onCommand?: CommandListener;
+  /** Straight through: the oldest step first, no invariant checks, no trace (the benchmark's baseline). */
+  bare?: boolean;
+  /** When given, time spent per part of a step is added to it (the benchmark's breakdown). */
+  profile?: StepProfile;
+  /** Called after every step, with read access to the simulated Redis (reports record its history). */
+  observe?: (step: number, redis: SimulatedRedis, touched: boolean) => void;
+  /** How the simulated Redis runs scripts (default compiled); a run is the same either way. */
+  lua?: "compiled" | "interpreted";
+  /** Invariants of the scenario's own, judged after the built-in ones. */
+  checkers?: readonly Checker[];
+}
+
+export interface RunResult {
+  verdict: "pass" | "fail" | "incomplete";
+  violations: Violation[];
+  steps: TraceStep[];
+  decisions: number[];
+  /** Virtual time the run covered, ms. */
+  virtualMs: number;
+  /** Why an incomplete run stopped. */
+  note: string | null;
+}
+
