@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
-import { sourceFiles, withoutComments } from "../support/source-files.ts";
+import { ruleBreaches, sourceFiles } from "../support/source-files.ts";
 
 const SRC = join(import.meta.dirname, "../../src");
 
@@ -18,16 +18,7 @@ const FORBIDDEN: Array<[string, RegExp]> = [
 ];
 
 export function breaches(files: Array<{ path: string; text: string }>): string[] {
-  const found: string[] = [];
-  for (const { path, text } of files) {
-    if (EXEMPT.some((prefix) => path.startsWith(prefix))) continue;
-    withoutComments(text)
-      .split("\n")
-      .forEach((line, index) => {
-        for (const [what, pattern] of FORBIDDEN) if (pattern.test(line)) found.push(`${path}:${index + 1} uses ${what}: ${line.trim()}`);
-      });
-  }
-  return found;
+  return ruleBreaches(files, EXEMPT, FORBIDDEN.map(([what, pattern]) => [`uses ${what}`, pattern]));
 }
 
 describe("the ports rule", () => {

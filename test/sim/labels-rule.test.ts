@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
-import { sourceFiles, withoutComments } from "../support/source-files.ts";
+import { ruleBreaches, sourceFiles } from "../support/source-files.ts";
 
 const ROOT = join(import.meta.dirname, "../..");
 
@@ -15,16 +15,7 @@ const INSPECTS = [
 ];
 
 export function inspections(files: Array<{ path: string; text: string }>): string[] {
-  const found: string[] = [];
-  for (const { path, text } of files) {
-    if (EXEMPT.some((prefix) => path.startsWith(prefix))) continue;
-    withoutComments(text)
-      .split("\n")
-      .forEach((line, index) => {
-        if (INSPECTS.some((pattern) => pattern.test(line))) found.push(`${path}:${index + 1}: ${line.trim()}`);
-      });
-  }
-  return found;
+  return ruleBreaches(files, EXEMPT, INSPECTS.map((pattern) => ["reads a label", pattern]));
 }
 
 function harnessFiles(): Array<{ path: string; text: string }> {
