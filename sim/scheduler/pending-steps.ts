@@ -12,6 +12,8 @@ export class PendingSteps {
   private readonly sources = new Map<string, Step[]>();
   private readonly pausedUntil = new Map<string, number>();
   private count = 0;
+  /** The step whose code runs now: every step added meanwhile was made by it. */
+  private running: number | null = null;
   private readonly kinds = Object.fromEntries(STEP_KINDS.map((kind) => [kind, 0])) as Record<StepKind, number>;
 
   constructor(start: number) {
@@ -49,6 +51,7 @@ export class PendingSteps {
       readyAt: spec.readyAt,
       run,
       id: this.nextId++,
+      cause: this.running,
       cancelled: false,
     };
     const queue = this.sources.get(step.source);
@@ -173,7 +176,12 @@ export class PendingSteps {
     return earliest;
   }
 
-  /** Removes a step the scheduler chose, before it runs. */
+  /** No step's code runs any more: what is added now is the world's own doing. */
+  idle(): void {
+    this.running = null;
+  }
+
+  /** Removes a step the scheduler chose, before it runs: the steps added from now on are its doing. */
   take(step: Step): void {
     const queue = this.sources.get(step.source);
     if (queue === undefined || queue[0] !== step) broken(`step ${step.id} is not the head of ${step.source}`);
@@ -181,5 +189,6 @@ export class PendingSteps {
     this.count--;
     this.kinds[step.kind]--;
     if (queue.length === 0) this.sources.delete(step.source);
+    this.running = step.id;
   }
 }

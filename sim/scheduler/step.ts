@@ -23,5 +23,7 @@ export interface Step extends StepSpec {
   run: StepRun;
   /** Creation order: stable across replays of the same decisions. */
   readonly id: number;
+  /** The step whose code made this one (a command's handler step, a reply's command), null for the world's own. */
+  readonly cause: number | null;
   cancelled: boolean;
 }

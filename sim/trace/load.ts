@@ -19,6 +19,7 @@ function stepsProblem(steps: unknown): string | null {
       !isObject(step) ||
       !isCount(step.i) ||
       !isCount(step.id) ||
+      !(step.cause === null || isCount(step.cause)) ||
       typeof step.t !== "number" ||
       typeof step.lane !== "string" ||
       !isObject(step.event) ||

@@ -8,6 +8,8 @@ import type { StepEvent } from "./events.ts";
 export interface TraceStep {
   i: number;
   id: number;
+  /** The id of the step whose code made this one (see Step.cause), null for the world's own. */
+  cause: number | null;
   t: number;
   lane: string;
   event: StepEvent;

@@ -111,6 +111,7 @@ export class StepDriver {
           const choosing = profile ? performance.now() : 0;
           const chosen = this.nextStep(until, done, accept, over);
           if (typeof chosen === "boolean") {
+            this.steps.idle();
             resolve(chosen);
             return;
           }

@@ -171,7 +171,7 @@ export class World {
       return;
     }
     const at = this.now();
-    this.trace.push(new TraceEntry(index, step.id, at, step.lane, event));
+    this.trace.push(new TraceEntry(index, step.id, step.cause, at, step.lane, event));
     for (const player of this.newlyMatched) this.oracle.matchReceived(index, at, player);
     this.newlyMatched.length = 0;
     this.oracle.afterStep(index, at, this.currentView());
@@ -224,6 +224,7 @@ class TraceEntry implements TraceStep {
   constructor(
     readonly i: number,
     readonly id: number,
+    readonly cause: number | null,
     readonly t: number,
     readonly lane: string,
     readonly event: StepEvent,

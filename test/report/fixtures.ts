@@ -71,7 +71,7 @@ export const ORPHAN: Violation = {
 export function handWrittenTrace(violations: Violation[] = [ORPHAN]): Trace {
   const scenario = findScenario("cancel-vs-complete");
   if (!scenario) throw new Error("scenario cancel-vs-complete is missing");
-  const steps: TraceStep[] = ROWS.map(([t, lane, event], i) => ({ i, id: i, t, lane, event }));
+  const steps: TraceStep[] = ROWS.map(([t, lane, event], i) => ({ i, id: i, cause: null, t, lane, event }));
   return {
     format: TRACE_FORMAT,
     scenario: "cancel-vs-complete",

@@ -25,7 +25,7 @@ describe("the harness asserts its own promises", () => {
   it("the chosen step is one of the enabled ones", async () => {
     const steps = new PendingSteps(0);
     steps.add(timer(0, "a"), fired);
-    const stranger = { ...timer(0, "b"), id: 77, run: fired, cancelled: false };
+    const stranger = { ...timer(0, "b"), id: 77, cause: null, run: fired, cancelled: false };
     const driver = new StepDriver(steps, { choose: () => stranger }, { maxSteps: 10, raceWindowMs: 0 }, { finished: () => {}, halted: () => false });
     await expect(driver.runUntil(100)).rejects.toThrow(/chose step 77, which is not enabled/);
   });

@@ -11,6 +11,7 @@ const step = (id: number, lane: string, source = `${lane}:redis`): Step => ({
   kind: "timer",
   readyAt: 0,
   run: () => ({ kind: "timer", owner: lane, timer: `s${id}` }),
+  cause: null,
   cancelled: false,
 });
 
