@@ -7,5 +7,5 @@ export default {
   provokes: "Nothing: every player must be matched. A failure here is a broken server or a broken harness.",
   defects: [],
   breaks: [],
-  options: { ...BASE, players: ["normal", "normal", "normal", "normal"] },
+  options: { ...BASE, players: ["normal", "normal", "normal", "normal"], choices: {} },
 } satisfies Scenario;

@@ -7,14 +7,22 @@ export class Progress {
     this.live = !quiet && process.stderr.isTTY === true;
   }
 
-  update(runs: number, total: number | null, failures: number, elapsedMs: number): void {
+  update(runs: number, total: number | null, failures: number, elapsedMs: number, bugs: number | null = null): void {
     if (!this.live) return;
     const now = performance.now();
     if (now - this.lastDraw < 100 && runs !== total) return;
     this.lastDraw = now;
     const rate = runs / Math.max(elapsedMs / 1000, 0.001);
     const of = total === null ? "" : `/${total}`;
-    process.stderr.write(`\r\x1b[2K  ${runs}${of} runs  ${rate.toFixed(1)} runs/s  ${failures} failure(s)`);
+    const distinct = bugs === null ? "" : `  ${bugs} distinct bug(s)`;
+    process.stderr.write(`\r\x1b[2K  ${runs}${of} runs  ${rate.toFixed(1)} runs/s  ${failures} failure(s)${distinct}`);
+  }
+
+  /** A line above the progress line, which goes on below it. */
+  note(text: string): void {
+    if (!this.live) return;
+    process.stderr.write(`\r\x1b[2K  ${text}\n`);
+    this.lastDraw = 0;
   }
 
   done(): void {

@@ -14,6 +14,15 @@ export interface FaultableInstance {
   readonly alive: boolean;
 }
 
+/** A Redis connection as a fault sees it: whether it has a command about to run, and a way to lose it. */
+export interface LossyConnection {
+  readonly client: string;
+  /** A command of this connection is due now. */
+  commandReady(): boolean;
+  /** The next command this connection runs is lost before Redis applies it, or applied with its reply lost. */
+  loseNext(outcome: "lost-before" | "lost-after"): void;
+}
+
 /** What the world offers a fault kind to plan and strike with. */
 export interface FaultWorld {
   readonly options: WorldOptions;
@@ -37,6 +46,23 @@ export interface FaultWorld {
   pause(instance: FaultableInstance, durationMs: number): void;
   /** A foreign writer puts garbage where the server reads, in the variant's layout; says what it wrote. */
   foreignWrite(): string;
+  /**
+   * Offers a fault as a choice: an option the world may strike at any step of the active phase while
+   * `available` holds (see sim/faults/choices.ts for how often).
+   */
+  offer(spec: FaultSpec, available: () => boolean, effect: () => string): void;
+  /** The stream effects of chosen faults draw their parameters from (a pause's length). */
+  readonly choiceRng: Rng;
+  /** The last step ran on this instance slot's, dedicated server's or player's lane. */
+  justRan(target: string): boolean;
+  /** The instance in this slot has a Redis command on its way: a handler of its is between two round trips. */
+  midHandler(slot: string): boolean;
+  /** Instance slots and dedicated server ids: whose Redis connections faults can cut. */
+  readonly connectionTargets: readonly string[];
+  /** The Redis connection of a slot's current incarnation (null when it is down) or of a dedicated server. */
+  connection(target: string): LossyConnection | null;
+  /** The instance's steps are held by a pause now. */
+  paused(instance: FaultableInstance): boolean;
 }
 
 /**
@@ -49,8 +75,13 @@ export interface FaultKind {
   /** What it does, in one clause (`sim list` and reports print it). */
   summary: string;
   rank: number;
-  /** Schedules this kind's faults for a run. */
+  /** Schedules this kind's faults for a run (the events the options ask for). */
   plan(world: FaultWorld): void;
+  /**
+   * Offers this kind's faults as choices at any step (when a run enables the kind: `options.choices`), through
+   * `world.offer`. Absent for kinds that are not struck at a step of the world's choosing.
+   */
+  offer?(world: FaultWorld): void;
   /** Worlds with less of this fault, most drastic first; empty when the options have none of it. */
   smaller(options: WorldOptions): WorldOptions[];
   /** How long this kind can hold an instance's work back, in ms (0 when it cannot): deadlines stretch by it. */

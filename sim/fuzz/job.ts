@@ -11,13 +11,32 @@ export interface FuzzJob {
   strategy: StrategyName;
   /** Overrides the scenario's `coincidence` when set. */
   coincidence?: number;
+  /** Overrides the scenario's faults-as-choices probabilities, every kind at this one, when set. */
+  faultChoices?: number;
+  /** Stop each run at its first violation. */
+  stopAtFirst?: boolean;
+}
+
+/** One distinct bug a failing run showed: a signature, with the first of its violations in the run. */
+export interface FoundBug {
+  signature: string;
+  invariant: InvariantName;
+  summary: string;
+  message: string;
+  step: number;
 }
 
 export interface FuzzOutcome {
   job: FuzzJob;
+  /** The scenario's own name (a scenario file's job names its path). */
+  scenario: string;
   verdict: Trace["verdict"];
   invariants: InvariantName[];
+  /** Every distinct signature among the run's violations, in the order they were first seen. */
+  bugs: FoundBug[];
+  /** The signature of each of the run's violations, in their order. */
+  signatures: string[];
   steps: number;
-  /** Only for failures: the whole trace, to report and shrink. */
+  /** Only for failures: the whole trace, to write, report and shrink. */
   trace: Trace | null;
 }

@@ -1,22 +1,35 @@
 import { runOnce } from "../run/run-once.ts";
-import { withCoincidence } from "../scenario/options.ts";
+import { withChoices, withCoincidence } from "../scenario/options.ts";
 import { resolveScenario } from "../scenario/resolve.ts";
-import type { FuzzJob, FuzzOutcome } from "./job.ts";
+import { signatureOf } from "../signature/signature.ts";
+import type { FoundBug, FuzzJob, FuzzOutcome } from "./job.ts";
 
 export async function runJob(job: FuzzJob): Promise<FuzzOutcome> {
   const scenario = await resolveScenario(job.scenario);
-  const { coincidence, ...spec } = job;
+  const { coincidence, faultChoices, ...spec } = job;
   const trace = await runOnce({
     ...spec,
     scenario: scenario.name,
     scenarioFile: scenario.file,
     checkers: scenario.checkers,
-    options: withCoincidence(scenario.options, coincidence),
+    options: withChoices(withCoincidence(scenario.options, coincidence), faultChoices),
   });
+  const bugs = new Map<string, FoundBug>();
+  const signatures: string[] = [];
+  for (const violation of trace.violations) {
+    const signature = signatureOf(trace, violation);
+    signatures.push(signature.id);
+    if (bugs.has(signature.id)) continue;
+    const { invariant, message, step } = violation;
+    bugs.set(signature.id, { signature: signature.id, invariant, summary: signature.summary, message, step });
+  }
   return {
     job,
+    scenario: scenario.name,
     verdict: trace.verdict,
     invariants: [...new Set(trace.violations.map((violation) => violation.invariant))],
+    bugs: [...bugs.values()],
+    signatures,
     steps: trace.steps.length,
     trace: trace.verdict === "fail" ? trace : null,
   };

@@ -11,8 +11,8 @@ export interface CheckPoint {
   at: number;
 }
 
-/** What a violation says besides which invariant and where: the checker's words and what it is about. */
-export type Finding = Pick<Violation, "message" | "players" | "keys">;
+/** What a violation says besides which invariant and where: the checker's words, its kind, what it is about. */
+export type Finding = Pick<Violation, "message" | "players" | "keys" | "kind">;
 
 /** Read access to Redis for checkers that look past the variant's view: keys by glob pattern, values. */
 export interface ReadOnlyRedis {

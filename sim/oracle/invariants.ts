@@ -21,6 +21,11 @@ export function meaningOf(invariant: InvariantName): string {
 
 export interface Violation {
   invariant: InvariantName;
+  /**
+   * Which way the invariant broke, in a few words with no ids (`disconnected but held`, `early timeout`): the
+   * same for the same breach in any run. Signatures group by it; absent, they fall back on the message.
+   */
+  kind?: string;
   message: string;
   /** Index of the step after which it was seen; the end check uses the last step. */
   step: number;

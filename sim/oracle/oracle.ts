@@ -1,7 +1,7 @@
 import type { MatchConfig } from "../../src/config/config.ts";
 import type { Player } from "../players/player.ts";
 import { boundsFor, type OracleBounds, type OracleOptions } from "./bounds.ts";
-import type { Checker, CheckerHooks, CheckPoint, CheckRun, ReadOnlyRedis } from "./checker.ts";
+import type { Checker, CheckerHooks, CheckPoint, CheckRun, Finding, ReadOnlyRedis } from "./checker.ts";
 import type { Violation } from "./invariants.ts";
 import { Observations } from "./observations.ts";
 import { CHECKERS } from "./registry.ts";
@@ -49,11 +49,12 @@ export class Oracle {
     this.onMatch = this.hooks.filter((hooks) => hooks.matchReceived !== undefined);
   }
 
-  private report(invariant: string, point: CheckPoint, dedupe: string, finding: Pick<Violation, "message" | "players" | "keys">): void {
+  private report(invariant: string, point: CheckPoint, dedupe: string, finding: Finding): void {
     const key = `${invariant}:${dedupe}`;
     if (this.seen.has(key)) return;
     this.seen.add(key);
-    this.violations.push({ invariant, message: finding.message, step: point.step, at: point.at, players: finding.players, keys: finding.keys });
+    const { message, players, keys, kind } = finding;
+    this.violations.push({ invariant, ...(kind === undefined ? {} : { kind }), message, step: point.step, at: point.at, players, keys });
   }
 
   escaped(step: number, at: number, instance: string, handler: string, error: unknown): void {

@@ -1,5 +1,5 @@
 import { writeFileSync } from "node:fs";
-import { DEFAULT_SHRINK_LIMITS, shrinkTrace } from "../shrink/shrink.ts";
+import { DEFAULT_SHRINK_LIMITS, shrinkTrace, type ShrinkLimits } from "../shrink/shrink.ts";
 import type { Trace } from "../trace/trace.ts";
 import { renderTimeline } from "./html.ts";
 import { withRedisHistory } from "./with-redis.ts";
@@ -15,11 +15,11 @@ export interface FailureReport {
  * Writes a failing run's trace, the shrunk trace beside it unless told not to, and the HTML timeline of both
  * (Redis contents recovered by replaying each).
  */
-export async function reportFailure(trace: Trace, options: { out: string; shrink: boolean }): Promise<FailureReport> {
+export async function reportFailure(trace: Trace, options: { out: string; shrink: boolean; shrinkLimits?: ShrinkLimits }): Promise<FailureReport> {
   const path = writeTrace(options.out, trace);
   let shrunk: FailureReport["shrunk"] = null;
   if (options.shrink) {
-    const result = await shrinkTrace(trace, DEFAULT_SHRINK_LIMITS);
+    const result = await shrinkTrace(trace, options.shrinkLimits ?? DEFAULT_SHRINK_LIMITS);
     shrunk = { path: writeTrace(options.out, result.shrunk, ".shrunk"), trace: result.shrunk };
   }
   const html = path.replace(/\.trace\.json$/, ".html");

@@ -10,7 +10,7 @@ export type RerunChanges = Partial<Pick<RunSpec, "options" | "decisions" | "obse
  * decision list unless `changes` says otherwise.
  */
 export async function rerun(trace: Trace, changes: RerunChanges = {}): Promise<Trace> {
-  const { scenario, scenarioFile, server, seed, strategy, options, decisions } = trace;
+  const { scenario, scenarioFile, server, seed, strategy, options, decisions, stopAtFirst } = trace;
   const checkers = scenarioFile === undefined ? [] : ((await loadScenarioFile(scenarioFile)).checkers ?? []);
-  return runOnce({ scenario, scenarioFile, checkers, server, seed, strategy, options, decisions, ...changes });
+  return runOnce({ scenario, scenarioFile, checkers, server, seed, strategy, options, decisions, stopAtFirst, ...changes });
 }

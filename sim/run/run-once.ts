@@ -18,6 +18,8 @@ export interface RunSpec {
   strategy: StrategyName;
   options: WorldOptions;
   decisions?: readonly number[];
+  /** Stop at the first violation instead of going on to the end. */
+  stopAtFirst?: boolean;
   observe?: RunRequest["observe"];
   onCommand?: RunRequest["onCommand"];
   bare?: boolean;
@@ -51,6 +53,7 @@ async function runWorld(spec: RunSpec): Promise<Trace> {
     profile: spec.profile,
     lua: spec.lua,
     checkers: spec.checkers,
+    stopAtFirst: spec.stopAtFirst,
   });
   const result = await world.run();
   return withLazyHash({
@@ -61,6 +64,7 @@ async function runWorld(spec: RunSpec): Promise<Trace> {
     seed: spec.seed,
     strategy: spec.strategy,
     options: spec.options,
+    stopAtFirst: spec.stopAtFirst === true,
     decisions: result.decisions,
     verdict: result.verdict,
     violations: result.violations,

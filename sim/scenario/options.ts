@@ -1,3 +1,4 @@
+import { FAULT_KINDS } from "../faults/registry.ts";
 import type { Checker } from "../oracle/checker.ts";
 import type { InvariantName } from "../oracle/invariants.ts";
 import type { MatchConfig } from "../../src/config/config.ts";
@@ -32,6 +33,12 @@ export interface WorldOptions {
   faults: FaultRates;
   events: FaultEvents;
   /**
+   * Faults as choices: per fault kind (`crash`, `pause`, `network-drop`, `lost-command`, `lost-reply`), the
+   * probability that a run enables it; an enabled kind is offered at every step where it can strike
+   * (sim/faults/choices.ts). Absent or 0: never.
+   */
+  choices?: Partial<Record<string, number>>;
+  /**
    * Longest active phase (behaviours and faults); fault events are drawn within it. The phase ends earlier once
    * nothing only it brings is left: every fault event struck, no client action planned, no instance paused, no
    * fault rate, and a quiet world.
@@ -62,6 +69,16 @@ export interface Scenario {
   options: WorldOptions;
   /** Invariants of the scenario's own, judged after the built-in ones (scenario files may bring them). */
   checkers?: readonly Checker[];
+}
+
+/**
+ * A scenario's options with every kind of fault by choice enabled at one probability (`--fault-choices`, 0 turns
+ * them off), or as they are when none is given.
+ */
+export function withChoices(options: WorldOptions, probability: number | undefined): WorldOptions {
+  if (probability === undefined) return options;
+  const offered = FAULT_KINDS.filter((kind) => kind.offer !== undefined).map((kind) => kind.name);
+  return { ...options, choices: Object.fromEntries(offered.map((kind) => [kind, probability])) };
 }
 
 /** A scenario's options with its `coincidence` overridden (`--coincidence`), or as they are when none is given. */

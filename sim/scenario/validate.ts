@@ -1,3 +1,4 @@
+import { FAULT_KINDS } from "../faults/registry.ts";
 import { BEHAVIOURS } from "../players/behaviour.ts";
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
@@ -32,5 +33,13 @@ export function optionsProblem(options: unknown): string | null {
     if (typeof value !== "number" || value < 0 || value > 1) return `options.faults.${key} is not a probability`;
   }
   for (const [key, value] of Object.entries(options.events)) if (!isCount(value)) return `options.events.${key} is not a whole number`;
+  if (options.choices !== undefined) {
+    if (!isObject(options.choices)) return "options.choices must be an object";
+    const offered = FAULT_KINDS.filter((kind) => kind.offer !== undefined).map((kind) => kind.name);
+    for (const [key, value] of Object.entries(options.choices)) {
+      if (!offered.includes(key)) return `options.choices.${key} is not a fault kind offered as a choice (${offered.join(", ")})`;
+      if (typeof value !== "number" || value < 0 || value > 1) return `options.choices.${key} is not a probability`;
+    }
+  }
   return null;
 }

@@ -1,5 +1,5 @@
 import { assert, broken } from "../assert.ts";
-import { STEP_KINDS } from "../trace/events.ts";
+import { CONTINUING_KINDS, STEP_KINDS } from "../trace/events.ts";
 import type { Step, StepKind, StepRun, StepSpec } from "./step.ts";
 
 /**
@@ -12,8 +12,9 @@ export class PendingSteps {
   private readonly sources = new Map<string, Step[]>();
   private readonly pausedUntil = new Map<string, number>();
   private count = 0;
+  private readonly options: Step[] = [];
   /** The step whose code runs now: every step added meanwhile was made by it. */
-  private running: number | null = null;
+  private running: Step | null = null;
   private readonly kinds = Object.fromEntries(STEP_KINDS.map((kind) => [kind, 0])) as Record<StepKind, number>;
 
   constructor(start: number) {
@@ -51,7 +52,10 @@ export class PendingSteps {
       readyAt: spec.readyAt,
       run,
       id: this.nextId++,
-      cause: this.running,
+      cause: this.running === null ? null : this.running.id,
+      available: null,
+      trigger: this.trigger(),
+      event: null,
       cancelled: false,
     };
     const queue = this.sources.get(step.source);
@@ -60,6 +64,43 @@ export class PendingSteps {
     this.count++;
     this.kinds[step.kind]++;
     return step;
+  }
+
+  /**
+   * Offers an option: a step that no channel orders and no time makes due, which the world may choose to run at
+   * any step while `available` holds (faults as choices). Options are kept apart from the channels: they never
+   * count as pending work, never move time, and vanish with `withdrawOptions`.
+   */
+  offer(spec: Omit<StepSpec, "readyAt">, run: StepRun, available: () => boolean): Step {
+    const step: Step = {
+      lane: spec.lane,
+      source: spec.source,
+      owner: spec.owner,
+      kind: spec.kind,
+      readyAt: this.clock,
+      run,
+      id: this.nextId++,
+      cause: this.running === null ? null : this.running.id,
+      available,
+      trigger: this.trigger(),
+      event: null,
+      cancelled: false,
+    };
+    this.options.push(step);
+    return step;
+  }
+
+  /** The options that could strike now, in creation order. */
+  availableOptions(): Step[] {
+    const available: Step[] = [];
+    for (const option of this.options) if ((option.available as () => boolean)()) available.push(option);
+    return available;
+  }
+
+  /** Every option is withdrawn: the phase that offered them is over. */
+  withdrawOptions(): void {
+    for (const option of this.options) option.cancelled = true;
+    this.options.length = 0;
   }
 
   cancel(step: Step): void {
@@ -142,6 +183,17 @@ export class PendingSteps {
     return ready;
   }
 
+  /** Whether a step of `source` is pending. */
+  pendingOn(source: string): boolean {
+    return this.sources.has(source);
+  }
+
+  /** Whether the oldest pending step of `source` is due within `windowMs` of now (its owner not paused). */
+  headReady(source: string, windowMs: number): boolean {
+    const head = this.sources.get(source)?.[0];
+    return head !== undefined && this.effectiveReadyAt(head) <= this.clock + windowMs;
+  }
+
   /** When a chosen step was due later than now, time moves to it; a step run later than due ran late. */
   advanceTo(step: Step): void {
     const due = this.effectiveReadyAt(step);
@@ -176,6 +228,13 @@ export class PendingSteps {
     return earliest;
   }
 
+  /** The chain the steps added now belong to: the running step's, or the running step itself when it starts one. */
+  private trigger(): Step | null {
+    const running = this.running;
+    if (running === null) return null;
+    return CONTINUING_KINDS.has(running.kind) ? (running.trigger ?? running) : running;
+  }
+
   /** No step's code runs any more: what is added now is the world's own doing. */
   idle(): void {
     this.running = null;
@@ -183,12 +242,19 @@ export class PendingSteps {
 
   /** Removes a step the scheduler chose, before it runs: the steps added from now on are its doing. */
   take(step: Step): void {
+    if (step.available !== null) {
+      const index = this.options.indexOf(step);
+      if (index < 0) broken(`option ${step.id} is not on offer`);
+      this.options.splice(index, 1);
+      this.running = step;
+      return;
+    }
     const queue = this.sources.get(step.source);
     if (queue === undefined || queue[0] !== step) broken(`step ${step.id} is not the head of ${step.source}`);
     queue.shift();
     this.count--;
     this.kinds[step.kind]--;
     if (queue.length === 0) this.sources.delete(step.source);
-    this.running = step.id;
+    this.running = step;
   }
 }

@@ -25,5 +25,14 @@ export interface Step extends StepSpec {
   readonly id: number;
   /** The step whose code made this one (a command's handler step, a reply's command), null for the world's own. */
   readonly cause: number | null;
+  /**
+   * For an option (a fault the world may choose to strike at any step): whether it can strike now. Null for an
+   * ordinary step, which runs once its channel reaches it.
+   */
+  readonly available: (() => boolean) | null;
+  /** The step that started the chain this one continues (a frame, a close, a timer...), null for the world's own. */
+  readonly trigger: Step | null;
+  /** What the step did, once it ran. */
+  event: StepEvent | null;
   cancelled: boolean;
 }

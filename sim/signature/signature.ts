@@ -1,79 +1,102 @@
 import { createHash } from "node:crypto";
+import { DEFAULT_CONFIG } from "../../src/config/config.ts";
 import type { Violation } from "../oracle/invariants.ts";
-import { involvement } from "../report/involvement.ts";
 import { Causes } from "../trace/causes.ts";
+import { CONTINUING_KINDS, type StepEvent } from "../trace/events.ts";
 import { isRedisFailure, isRefusedLock, serverMessage } from "../trace/facts.ts";
 import { eventShape, withoutIds } from "../trace/shape.ts";
 import type { Trace, TraceStep } from "../trace/trace.ts";
+import { causalSlice } from "./causal-slice.ts";
 
 /** One root cause's name across runs: the same whatever the seed, ids, timings and schedule. */
 export interface Signature {
   /** 12 hex digits: what `--baseline` files and `--json` compare. */
   id: string;
   invariant: string;
-  /** The violation's message with ids, numbers and behaviours taken out. */
+  /** The violation's message with ids, numbers, modes and behaviours taken out. */
   template: string;
-  /** The abnormal things that happened on the way, each as the handler that met it and what it met. */
+  /**
+   * What made the violating state (`made by ...`: the handlers whose writes and messages the check saw) and the
+   * abnormal steps that led there (a refused lock, a lost command, a fault...), each with its handler.
+   */
   features: string[];
-  /** One line for people: the invariant, the template, the features. */
+  /** One line for people. */
   summary: string;
 }
 
 /** Parenthesised words in a message (a player's behaviour): who it happened to, not what happened. */
 const ASIDE = /\s*\([a-z-]+\)/g;
 
-/** The message with everything that differs from run to run taken out. */
-export function messageTemplate(message: string): string {
-  return withoutIds(message).replace(ASIDE, "").replace(/(?:#(?:, |,)?)+#/g, "#").replace(/\s+/g, " ").trim();
+/** Game mode names are the world's choice, not the bug's: a ghost in one mode's queue is a ghost in any. */
+function withoutModes(text: string, modes: readonly string[]): string {
+  let out = text;
+  for (const mode of modes) out = out.split(mode).join("<mode>");
+  return out;
 }
 
-/**
- * A step that did not go as its sender meant, or that struck from outside: a refused lock, a failed or lost
- * command, a fault, a failed or late HTTP exchange, a dropped frame, an error told to a player.
- */
-function abnormal(step: TraceStep): boolean {
-  const event = step.event;
+/** The message with everything that differs from run to run taken out. */
+export function messageTemplate(message: string, modes: readonly string[] = []): string {
+  return withoutModes(withoutIds(message), modes)
+    .replace(ASIDE, "")
+    .replace(/(?:#(?:, |,)?)+#/g, "#")
+    .replace(/\s+/g, " ")
+    .trim();
+}
+
+/** A step that did not go as its sender meant, or that struck from outside: a reason for what went wrong. */
+function abnormal(event: StepEvent): boolean {
   switch (event.kind) {
     case "redis":
       return isRefusedLock(event) || isRedisFailure(event);
     case "fault":
-      return true;
+      return event.fault !== "restart";
     case "http-request":
       return event.outcome !== "handled";
     case "http-reply":
       return event.late || event.status < 200 || event.status >= 300;
     case "http-timeout":
       return true;
-    case "frame-in":
-    case "frame-out":
-      return event.dropped || serverMessage(event)?.type === "error";
     default:
       return false;
   }
 }
 
-/** What started the handler a step belongs to, as a shape: `frame-in loading_complete`, `timer tick:#`... */
-function handlerOf(step: TraceStep, causes: Causes): string {
-  const start = step.event.kind === "redis" || step.event.kind.startsWith("http") ? causes.root(step) : causes.of(step);
-  return start === null || start === step ? "world" : eventShape(start.event);
+/** What a step did, coarsely: the command or script and how it fared, the message type, the fault. */
+function what(event: StepEvent): string {
+  if (isRefusedLock(event)) return "lock refused";
+  if (event.kind === "redis") return `${event.script ?? event.command} ${event.outcome}`;
+  if (event.kind === "frame-out") {
+    const message = serverMessage(event);
+    return `sent ${message === null ? "garbage" : message.type === "error" ? `error "${withoutIds(message.message)}"` : message.type}${event.dropped ? " (dropped)" : ""}`;
+  }
+  if (event.kind === "fault") return `fault ${event.fault}`;
+  return eventShape(event);
 }
 
-function feature(step: TraceStep, causes: Causes): string {
-  const what = isRefusedLock(step.event) ? "lock refused" : eventShape(step.event);
-  return `${handlerOf(step, causes)} > ${what}`;
+/** The handler a step belongs to, as what started it: `frame-in loading_complete`, `timer sweep`, `close by client`. */
+function handlerOf(step: TraceStep, causes: Causes, modes: readonly string[]): string {
+  let start: TraceStep | null = step;
+  if (CONTINUING_KINDS.has(step.event.kind)) start = causes.root(step);
+  else if (step.event.kind === "frame-out" || step.event.kind === "deliver") start = causes.of(step) && causes.root(causes.of(step) as TraceStep);
+  if (start === null || start === step) return step.event.kind === "fault" ? "world" : withoutModes(eventShape(step.event), modes);
+  const shape = start.event.kind === "close" ? `close by ${start.event.by}` : eventShape(start.event);
+  return withoutModes(shape, modes);
 }
 
 /** The signature of one violation of a trace. */
 export function signatureOf(trace: Trace, violation: Violation): Signature {
   const causes = new Causes(trace);
-  const involved = involvement(trace, violation);
+  const modes = ({ ...DEFAULT_CONFIG, ...trace.options.config }.gameModes ?? []).map((mode) => mode.name);
+  const slice = causalSlice(trace, violation);
   const features = new Set<string>();
-  for (const index of involved.steps) {
-    const step = trace.steps[index];
-    if (step !== undefined && abnormal(step)) features.add(feature(step, causes));
+  const writes = slice.focus.filter((step) => step.event.kind === "redis");
+  const maker = writes.at(-1) ?? slice.focus.at(-1);
+  if (maker) features.add(`made by ${handlerOf(maker, causes, modes)} > ${withoutModes(what(maker.event), modes)}`);
+  for (const step of slice.steps) {
+    if (abnormal(step.event)) features.add(`after ${handlerOf(step, causes, modes)} > ${withoutModes(what(step.event), modes)}`);
   }
   const sorted = [...features].sort();
-  const template = messageTemplate(violation.message);
+  const template = violation.kind ?? messageTemplate(violation.message, modes);
   const id = createHash("sha1").update(JSON.stringify([violation.invariant, template, sorted])).digest("hex").slice(0, 12);
   const summary = `${violation.invariant}: ${template}${sorted.length > 0 ? ` [${sorted.join("; ")}]` : ""}`;
   return { id, invariant: violation.invariant, template, features: sorted, summary };

@@ -1,11 +1,10 @@
+import { CONTINUING_KINDS } from "./events.ts";
 import type { Trace, TraceStep } from "./trace.ts";
-
-/** Steps whose code continues a chain rather than start one: a command's reply, an HTTP reply or timeout. */
-const CONTINUATIONS = new Set(["redis", "http-reply", "http-timeout"]);
 
 /** Each step's cause as a step of the trace (by index), from the ids the steps record. */
 export class Causes {
   private readonly byId = new Map<number, TraceStep>();
+  private readonly roots = new Map<number, TraceStep>();
 
   constructor(private readonly trace: Pick<Trace, "steps">) {
     for (const step of trace.steps) this.byId.set(step.id, step);
@@ -21,12 +20,16 @@ export class Causes {
    * close, timer, delivery, player action or fault that set the handler going. The step itself when it starts one.
    */
   root(step: TraceStep): TraceStep {
+    const known = this.roots.get(step.id);
+    if (known !== undefined) return known;
     let current = step;
     for (;;) {
-      if (!CONTINUATIONS.has(current.event.kind)) return current;
+      if (!CONTINUING_KINDS.has(current.event.kind)) break;
       const cause = this.of(current);
-      if (cause === null) return current;
+      if (cause === null) break;
       current = cause;
     }
+    this.roots.set(step.id, current);
+    return current;
   }
 }

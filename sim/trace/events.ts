@@ -34,6 +34,9 @@ export const STEP_KINDS: readonly StepKind[] = [
   "fault",
 ];
 
+/** Steps whose code continues a chain rather than start one: a command's reply, an HTTP reply or timeout. */
+export const CONTINUING_KINDS: ReadonlySet<StepKind> = new Set<StepKind>(["redis", "http-reply", "http-timeout"]);
+
 /**
  * How a command fared: answered, answered with an error, lost on its way (the caller sees a connection error,
  * Redis never ran it), or run by Redis with its reply lost (the caller sees a connection error, the write stands).

@@ -13,6 +13,7 @@ export function traceHash(trace: TraceBody): string {
     trace.seed,
     trace.strategy,
     trace.options,
+    trace.stopAtFirst,
     trace.decisions,
     trace.verdict,
     trace.violations,

@@ -60,6 +60,7 @@ export function loadTrace(path: string): Trace {
   if (!(VARIANTS as readonly unknown[]).includes(value.server)) problems.push("server is not legacy or fixed");
   if (!isCount(value.seed)) problems.push("seed is not a whole number");
   if (!(STRATEGIES as readonly unknown[]).includes(value.strategy)) problems.push("strategy is unknown");
+  if (typeof value.stopAtFirst !== "boolean") problems.push("stopAtFirst is missing");
   if (!Array.isArray(value.decisions) || !value.decisions.every(isCount)) problems.push("decisions is not a list of step ids");
   const steps = stepsProblem(value.steps);
   if (steps) problems.push(steps);

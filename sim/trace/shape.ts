@@ -60,3 +60,31 @@ export function eventShape(event: StepEvent): string {
 export function wordingShape(event: StepEvent): string {
   return `${withoutIds(stepLabel(event))}|${withoutIds(stepDetail(event))}`;
 }
+
+/**
+ * A cheap, coarse shape of what a step did, for counting how often each kind of moment occurs while a run goes
+ * on: the command or script and how it fared, the frame's direction, the timer's name; no reply, no text.
+ */
+export function momentShape(event: StepEvent): string {
+  switch (event.kind) {
+    case "redis":
+      return `redis ${event.script ?? event.command} ${event.outcome}`;
+    case "frame-in":
+    case "frame-out":
+      return `${event.kind}${event.dropped ? " dropped" : ""}`;
+    case "close":
+      return `close ${event.by}`;
+    case "http-request":
+      return `http-request ${event.outcome}`;
+    case "http-reply":
+      return `http-reply ${event.status}${event.late ? " late" : ""}`;
+    case "timer":
+      return `timer ${withoutIds(event.timer)}`;
+    case "client":
+      return `client ${event.action}`;
+    case "fault":
+      return `fault ${event.fault}`;
+    default:
+      return event.kind;
+  }
+}

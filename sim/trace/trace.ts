@@ -36,6 +36,9 @@ export interface Trace {
   seed: number;
   strategy: StrategyName;
   options: WorldOptions;
+  /** The run stopped at its first violation instead of going on to its end (`--stop-at-first`). */
+  stopAtFirst: boolean;
+  /** The id of every step run, in order, options that struck included: what a replay follows. */
   decisions: number[];
   verdict: "pass" | "fail" | "incomplete";
   violations: Violation[];

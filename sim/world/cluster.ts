@@ -55,6 +55,8 @@ export class Cluster {
   readonly instances = new Map<string, SimInstance>();
   /** By address. */
   readonly servers = new Map<string, SimDedicatedServer>();
+  /** Each dedicated server's Redis connection, by server id. */
+  readonly serverConnections = new Map<string, SimRedisPort>();
   readonly players: Player[] = [];
   private readonly incarnations = new Map<string, number>();
   private readonly subscribers = new Map<string, SimRedisPort>();
@@ -79,6 +81,7 @@ export class Cluster {
       const id = `ds${i}`;
       const address = `ds${i}.sim:${7000 + i}`;
       const port = new SimRedisPort(context, clientRedis, id, null, `ds:${id}`, hooks.commandExecuted);
+      this.serverConnections.set(id, port);
       const server = new SimDedicatedServer(id, address, variant, () => context.steps.now - EPOCH, serverRng, port);
       this.servers.set(address, server);
       // A server that could not register after its retries is a server that never came up: legal world state.

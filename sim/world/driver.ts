@@ -1,6 +1,7 @@
 import { broken } from "../assert.ts";
 import type { PendingSteps } from "../scheduler/pending-steps.ts";
 import type { Step } from "../scheduler/step.ts";
+import type { FaultChooser } from "../scheduler/fault-chooser.ts";
 import type { Strategy } from "../scheduler/strategy.ts";
 import type { StepEvent } from "../trace/events.ts";
 import { afterMicrotasks } from "./quiescence.ts";
@@ -49,6 +50,7 @@ export class StepDriver {
   constructor(
     private readonly steps: PendingSteps,
     private readonly strategy: Strategy,
+    private readonly faults: FaultChooser,
     private readonly limits: DriverLimits,
     private readonly hooks: DriverHooks,
     private readonly profile?: StepProfile,
@@ -75,6 +77,14 @@ export class StepDriver {
         this.steps.now = next;
         if (done()) return true;
         continue;
+      }
+      if (accept === acceptAll) {
+        const options = this.steps.availableOptions();
+        const fault = options.length > 0 ? this.faults.chooseFault(options, this.index) : null;
+        if (fault !== null) {
+          if (!options.includes(fault)) broken(`the fault chooser chose step ${fault.id}, which is not on offer`);
+          return fault;
+        }
       }
       const chosen = this.strategy.choose(enabled, this.index);
       if (!enabled.includes(chosen)) broken(`the strategy chose step ${chosen.id}, which is not enabled`);
@@ -125,6 +135,7 @@ export class StepDriver {
           this.steps.advanceTo(chosen);
           this.decisions.push(chosen.id);
           event = chosen.run();
+          chosen.event = event;
           afterMicrotasks(proceed);
         } catch (error) {
           reject(error);

@@ -27,6 +27,11 @@ export interface RunRequest {
   observe?: (step: number, redis: SimulatedRedis, touched: boolean) => void;
   /** How the simulated Redis runs scripts (default compiled); a run is the same either way. */
   lua?: "compiled" | "interpreted";
+  /**
+   * Stop at the first violation (the run's verdict is the same; the end checks are skipped). By default a run
+   * goes on to its end and records every violation, each once, at its first step.
+   */
+  stopAtFirst?: boolean;
   /** Invariants of the scenario's own, judged after the built-in ones. */
   checkers?: readonly Checker[];
 }

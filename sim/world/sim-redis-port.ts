@@ -14,6 +14,8 @@ const NONE: readonly string[] = [];
  */
 export class SimRedisPort implements RedisPort {
   private readonly listeners = new Map<string, MessageListener>();
+  /** A fault chose to lose the next command this connection runs, or its reply. */
+  private nextLoss: "lost-before" | "lost-after" | null = null;
 
   constructor(
     private readonly context: SimContext,
@@ -24,6 +26,16 @@ export class SimRedisPort implements RedisPort {
     private readonly lane: string,
     private readonly onExecuted: () => void,
   ) {}
+
+  /** The FIFO channel this connection's commands are steps of. */
+  get source(): string {
+    return `redis:${this.client}`;
+  }
+
+  /** The next command this connection runs is lost before Redis applies it, or applied with its reply lost. */
+  loseNext(outcome: "lost-before" | "lost-after"): void {
+    this.nextLoss = outcome;
+  }
 
   call(command: string, ...args: RedisArg[]): Promise<RedisReply> {
     const name = command.toUpperCase();
@@ -66,7 +78,7 @@ export class SimRedisPort implements RedisPort {
       this.context.steps.add(
         {
           lane: this.lane,
-          source: `redis:${this.client}`,
+          source: this.source,
           owner: this.owner,
           kind: "redis",
           readyAt: this.context.steps.now + hopLatency(this.context, 0),
@@ -116,13 +128,15 @@ export class SimRedisPort implements RedisPort {
       this.context.steps.add(
         {
           lane: this.lane,
-          source: `redis:${this.client}`,
+          source: this.source,
           owner: this.owner,
           kind: "redis",
           readyAt: this.context.steps.now + hopLatency(this.context, 0) + slow,
         },
         () => {
-          if (rng.chance(faults.redisFailBefore)) {
+          const chosen = this.nextLoss;
+          this.nextLoss = null;
+          if (rng.chance(faults.redisFailBefore) || chosen === "lost-before") {
             reject(new Error(CONNECTION_LOST));
             return this.event(command, script, keys, args, "lost-before", null, null);
           }
@@ -135,7 +149,7 @@ export class SimRedisPort implements RedisPort {
           } finally {
             this.onExecuted();
           }
-          if (rng.chance(faults.redisFailAfter)) {
+          if (rng.chance(faults.redisFailAfter) || chosen === "lost-after") {
             reject(new Error(CONNECTION_LOST));
             return this.event(command, script, keys, args, "lost-after", reply, null);
           }

@@ -1,9 +1,8 @@
 import { DEFAULT_CONFIG, type MatchConfig } from "../../src/config/config.ts";
 import { broken } from "../assert.ts";
-import type { FaultWorld } from "../faults/fault-kind.ts";
 import { NO_FAULTS } from "../faults/parameters.ts";
 import { FAULT_KINDS, stallMs } from "../faults/registry.ts";
-import { scheduleFault } from "../faults/schedule.ts";
+import { ChoiceSites } from "../faults/choices.ts";
 import { boundsFor, Oracle } from "../oracle/oracle.ts";
 import type { ServerView } from "../oracle/server-view.ts";
 import type { Player } from "../players/player.ts";
@@ -13,11 +12,13 @@ import { optionsProblem } from "../scenario/validate.ts";
 import { PendingSteps } from "../scheduler/pending-steps.ts";
 import type { RunRequest, RunResult } from "./run-request.ts";
 import type { Step } from "../scheduler/step.ts";
-import { strategyFor } from "../scheduler/strategies/index.ts";
+import { ReplayStrategy, strategyFor } from "../scheduler/strategies/index.ts";
 import type { StepEvent } from "../trace/events.ts";
 import type { TraceStep } from "../trace/trace.ts";
 import { readOnly } from "./read-only-redis.ts";
 import { Cluster } from "./cluster.ts";
+import { faultWorld } from "./fault-world.ts";
+import { Moments } from "./moments.ts";
 import { EPOCH, type SimContext } from "./context.ts";
 import { StepDriver } from "./driver.ts";
 import { recording, timed } from "./instrumented-redis.ts";
@@ -30,6 +31,8 @@ export type { RunRequest, RunResult } from "./run-request.ts";
 
 /** How long the drain after the servers stop may take, in virtual ms. */
 const DRAIN_MS = 60_000;
+/** How long past its arming a late strike may wait for a point where it can strike (a handler mid-way). */
+const LATE_STRIKE_GRACE_MS = 10_000;
 
 /**
  * One simulated run: N instances of the real server, M dedicated servers and P players (the cluster) over one
@@ -55,6 +58,10 @@ export class World {
   /** The keyspace version the view was read at. */
   private viewVersion = -1;
   private redisTouched = false;
+  private lastStep: Step | null = null;
+  /** Counted only in runs that offer faults as choices, whose strikes seek new moments. */
+  private readonly moments: Moments | null;
+  private readonly choices: ChoiceSites;
 
   constructor(private readonly request: RunRequest) {
     const { options, variant, seed } = request;
@@ -101,13 +108,33 @@ export class World {
       { gamesOn: (address) => this.cluster.servers.get(address)?.games ?? [] },
       { checkers: request.checkers, redis: readOnly(this.redis) },
     );
-    const faults = this.faultWorld(rng.fork("faults"), clientRedis);
+    const lateMs = this.config.loadingTimeoutMs + this.config.allocationTimeoutMs + Math.max(this.config.staleSweepMs, this.config.matchTickMs);
+    const choices = new ChoiceSites(this.steps, { from: EPOCH, activeMs: options.activeMs, lateMs }, request.scenario, seed);
+    this.choices = choices;
+    const faults = faultWorld({
+      variant,
+      options,
+      config: this.config,
+      steps: this.steps,
+      cluster: this.cluster,
+      rng: rng.fork("faults"),
+      choices,
+      clientRedis,
+      commandExecuted: this.commandExecuted,
+      lastLane: () => this.lastStep?.lane ?? null,
+    });
     for (const kind of FAULT_KINDS) kind.plan(faults);
+    for (const kind of FAULT_KINDS) if (kind.offer && choices.enable(kind.name, options.choices?.[kind.name] ?? 0)) kind.offer(faults);
+    this.moments = choices.spent() ? null : new Moments();
     this.driver = new StepDriver(
       this.steps,
       strategy,
+      strategy instanceof ReplayStrategy ? strategy : choices.chooser(() => this.moments?.novelty() ?? 1),
       options,
-      { finished: (step, event, index) => this.finished(step, event, index), halted: () => this.oracle.violations.length > 0 },
+      {
+        finished: (step, event, index) => this.finished(step, event, index),
+        halted: () => request.stopAtFirst === true && this.oracle.violations.length > 0,
+      },
       request.profile,
     );
     this.phases = new PhasePolicy(options, this.config, this.steps, this.cluster.players, () => this.currentView(), Object.values(options.faults).some((rate) => rate > 0));
@@ -122,32 +149,6 @@ export class World {
     this.viewDirty = true;
     this.redisTouched = true;
   };
-
-  private faultWorld(rng: Rng, clientRedis: SimulatedRedis): FaultWorld {
-    const { options } = this.request;
-    const cluster = this.cluster;
-    return {
-      options,
-      config: this.config,
-      rng,
-      slots: [...cluster.instances.keys()],
-      players: cluster.players,
-      now: () => this.now(),
-      activeTime: () => rng.int(Math.floor(options.activeMs * 0.1), Math.floor(options.activeMs * 0.9)),
-      schedule: (delayMs, spec, effect) => scheduleFault(this.steps, delayMs, spec, effect),
-      instance: (slot) => cluster.instances.get(slot),
-      crash: (instance, why) => {
-        const live = cluster.instances.get(instance.slot);
-        if (live !== instance) broken(`fault asked to crash ${instance.id}, which is not a current incarnation`);
-        cluster.crash(live, why);
-      },
-      pause: (instance, durationMs) => this.steps.pause(instance.id, this.steps.now + durationMs),
-      foreignWrite: () => {
-        this.commandExecuted();
-        return KITS[this.request.variant].corrupt(clientRedis, this.config, rng);
-      },
-    };
-  }
 
   /**
    * The server's state as the oracle reads it, read again after a command ran unless the keyspace's version
@@ -165,6 +166,8 @@ export class World {
 
   /** Records a step once the code it resumed has quiesced, and checks the invariants on the world it left. */
   private finished(step: Step, event: StepEvent, index: number): void {
+    this.lastStep = step;
+    this.moments?.ran(step);
     if (this.request.bare) {
       this.newlyMatched.length = 0;
       this.redisTouched = false;
@@ -179,9 +182,22 @@ export class World {
     this.redisTouched = false;
   }
 
-  /** The settle phase begins: no fault strikes any more. */
+  /** The settle phase begins: no fault strikes by rate any more; faults by choice armed for later still may. */
   private enterSettlePhase(): void {
     Object.assign(this.context.faults, NO_FAULTS);
+  }
+
+  /**
+   * Faults by choice armed after the active phase strike while what it started meets its deadlines and sweeps;
+   * the world then gets a whole settle phase after the last of them. Says whether any time passed, or that the
+   * step budget ran out.
+   */
+  private async strikeLate(): Promise<"struck" | "nothing" | "budget"> {
+    const last = this.choices.lastArming();
+    const waits = last !== null && last > this.steps.now;
+    if (waits && !(await this.driver.runUntil(last + LATE_STRIKE_GRACE_MS, () => this.choices.spent()))) return "budget";
+    this.steps.withdrawOptions();
+    return waits ? "struck" : "nothing";
   }
 
   async run(): Promise<RunResult> {
@@ -200,13 +216,15 @@ export class World {
       return finish("incomplete", "step budget ran out in the active phase");
     }
     this.enterSettlePhase();
-    const settleFrom = Math.min(this.steps.now, activeEnd);
+    const late = await this.strikeLate();
+    if (late === "budget") return finish("incomplete", "step budget ran out while faults by choice struck");
+    const settleFrom = late === "struck" ? this.steps.now : Math.min(this.steps.now, activeEnd);
     const settleMin = settleFrom + Math.max(options.settleMs, this.phases.reapingMs());
     if (!(await driver.runUntil(settleMin))) return finish("incomplete", "step budget ran out while settling");
     if (!(await driver.runUntil(settleFrom + options.maxSettleMs, () => this.phases.quiet()))) {
       return finish("incomplete", "step budget ran out while settling");
     }
-    if (this.oracle.violations.length > 0) return finish("fail", null);
+    if (this.request.stopAtFirst === true && this.oracle.violations.length > 0) return finish("fail", null);
 
     for (const instance of this.cluster.instances.values()) if (instance.alive) await instance.server.stop();
     if (!(await driver.runUntil(this.steps.now + DRAIN_MS, undefined, inFlight))) return finish("incomplete", "step budget ran out while draining");

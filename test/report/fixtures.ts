@@ -79,6 +79,7 @@ export function handWrittenTrace(violations: Violation[] = [ORPHAN]): Trace {
     seed: 4,
     strategy: "pct",
     options: scenario.options,
+    stopAtFirst: false,
     decisions: [],
     verdict: violations.length > 0 ? "fail" : "pass",
     violations,

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { findScenario } from "../../scenarios/index.ts";
 import { HarnessAssertionError } from "../../sim/assert.ts";
 import { runOnce } from "../../sim/run/run-once.ts";
+import { NO_FAULTS_CHOSEN } from "../../sim/scheduler/fault-chooser.ts";
 import { PendingSteps } from "../../sim/scheduler/pending-steps.ts";
 import type { Step, StepSpec } from "../../sim/scheduler/step.ts";
 import { StepDriver } from "../../sim/world/driver.ts";
@@ -25,8 +26,8 @@ describe("the harness asserts its own promises", () => {
   it("the chosen step is one of the enabled ones", async () => {
     const steps = new PendingSteps(0);
     steps.add(timer(0, "a"), fired);
-    const stranger = { ...timer(0, "b"), id: 77, cause: null, run: fired, cancelled: false };
-    const driver = new StepDriver(steps, { choose: () => stranger }, { maxSteps: 10, raceWindowMs: 0 }, { finished: () => {}, halted: () => false });
+    const stranger = { ...timer(0, "b"), id: 77, cause: null, available: null, trigger: null, event: null, run: fired, cancelled: false };
+    const driver = new StepDriver(steps, { choose: () => stranger }, NO_FAULTS_CHOSEN, { maxSteps: 10, raceWindowMs: 0 }, { finished: () => {}, halted: () => false });
     await expect(driver.runUntil(100)).rejects.toThrow(/chose step 77, which is not enabled/);
   });
 

@@ -12,6 +12,9 @@ const step = (id: number, lane: string, source = `${lane}:redis`): Step => ({
   readyAt: 0,
   run: () => ({ kind: "timer", owner: lane, timer: `s${id}` }),
   cause: null,
+  available: null,
+  trigger: null,
+  event: null,
   cancelled: false,
 });
 

@@ -1,15 +1,20 @@
 import { SCENARIOS } from "../../../scenarios/index.ts";
 import type { Variant } from "../../../src/server/match-server.ts";
-import type { FuzzJob, FuzzOutcome } from "../../fuzz/job.ts";
+import { readBaseline, type Baseline } from "../../fuzz/baseline.ts";
+import { Campaign, type SignatureEntry } from "../../fuzz/campaign.ts";
+import type { FuzzJob } from "../../fuzz/job.ts";
 import { runPool } from "../../fuzz/pool.ts";
+import { prepareOutDir } from "../../report/out-dir.ts";
 import { reportFailure } from "../../report/report-failure.ts";
+import { writeTrace } from "../../report/write-trace.ts";
 import { reproduceCommand } from "../../run/reproduce-command.ts";
-import type { StrategyName } from "../../scheduler/strategy.ts";
 import { resolveScenario } from "../../scenario/resolve.ts";
-import { ExitCode } from "../exit-codes.ts";
+import type { StrategyName } from "../../scheduler/strategy.ts";
+import { ExitCode, UsageError } from "../exit-codes.ts";
 import { Output, paint, table } from "../output.ts";
 import { parseCount, parseProbability, parseSeedRange, parseShard, parseStrategy, parseVariant } from "../parse-args.ts";
 import { Progress } from "../progress.ts";
+import { StopSignals } from "../stop-signals.ts";
 
 export interface FuzzFlags {
   server: string;
@@ -23,114 +28,178 @@ export interface FuzzFlags {
   out: string;
   shrink: boolean;
   coincidence?: string;
+  faultChoices?: string;
+  stopAtFirst?: boolean;
+  baseline?: string;
+  failOn: string;
 }
-
-/** Failing runs whose violations the JSON lists per scenario (lowest seeds first); `failures` counts them all. */
-const LISTED_FAILURES = 50;
 
 /** Without --seeds, a budgeted fuzz runs seeds from 0 until the time is up; otherwise this many. */
 const DEFAULT_SEEDS = 100;
 const UNBOUNDED = 1_000_000_000;
+/** What shrinking each signature's reproducer may take in a campaign: a campaign may find many. */
+const SHRINK_PER_SIGNATURE = { budgetMs: 10_000, maxRuns: 200 };
+/** How much of a signature's summary the table shows. */
+const SUMMARY_SHOWN = 110;
 
-function* jobsFor(
-  scenarios: string[],
-  run: { server: Variant; strategy: StrategyName; coincidence: number | undefined },
-  from: number,
-  to: number,
-  shard: { index: number; count: number },
-): Generator<FuzzJob> {
-  const { server, strategy, coincidence } = run;
+interface RunSettings {
+  server: Variant;
+  strategy: StrategyName;
+  coincidence: number | undefined;
+  faultChoices: number | undefined;
+  stopAtFirst: boolean;
+}
+
+function* jobsFor(scenarios: string[], run: RunSettings, from: number, to: number, shard: { index: number; count: number }): Generator<FuzzJob> {
   for (let seed = from; seed <= to; seed++) {
     if ((seed - from) % shard.count !== shard.index - 1) continue;
-    for (const scenario of scenarios) yield { scenario, server, seed, strategy, coincidence };
+    for (const scenario of scenarios) yield { scenario, seed, ...run };
   }
 }
 
+function parseFailOn(text: string): "any" | "new" {
+  if (text !== "any" && text !== "new") throw new UsageError(`--fail-on must be any or new (got "${text}")`);
+  return text;
+}
+
+function statusOf(entry: SignatureEntry, baseline: Baseline | null): "new" | "known" {
+  return baseline?.has(entry.signature) ? "known" : "new";
+}
+
 export async function fuzzCommand(flags: FuzzFlags): Promise<number> {
-  const server = parseVariant(flags.server);
-  const strategy = parseStrategy(flags.strategy);
-  const coincidence = flags.coincidence === undefined ? undefined : parseProbability("--coincidence", flags.coincidence);
+  const settings: RunSettings = {
+    server: parseVariant(flags.server),
+    strategy: parseStrategy(flags.strategy),
+    coincidence: flags.coincidence === undefined ? undefined : parseProbability("--coincidence", flags.coincidence),
+    faultChoices: flags.faultChoices === undefined ? undefined : parseProbability("--fault-choices", flags.faultChoices),
+    stopAtFirst: flags.stopAtFirst === true,
+  };
   const workers = parseCount("--workers", flags.workers, { min: 1, max: 64 });
   const budgetMs = flags.budget === undefined ? null : parseCount("--budget", flags.budget, { min: 1, max: 7 * 86_400 }) * 1000;
   const range = flags.seeds ? parseSeedRange(flags.seeds) : { from: 0, to: budgetMs === null ? DEFAULT_SEEDS - 1 : UNBOUNDED };
   const shard = flags.shard ? parseShard(flags.shard) : { index: 1, count: 1 };
+  const failOn = parseFailOn(flags.failOn);
   const names = flags.scenario.length > 0 ? flags.scenario : SCENARIOS.map((scenario) => scenario.name);
   for (const name of names) await resolveScenario(name);
+  const baseline = flags.baseline === undefined ? null : readBaseline(flags.baseline);
+  const outDir = prepareOutDir(flags.out);
   const out = new Output(flags.json === true);
   const seedText = range.to === UNBOUNDED ? `${range.from}..` : `${range.from}..${range.to}`;
   out.line(
-    `${paint.strong("sim fuzz")} server ${paint.name(server)}  strategy ${paint.name(strategy)}  seeds ${seedText}` +
-      `${coincidence === undefined ? "" : `  coincidence ${coincidence}`}` +
+    `${paint.strong("sim fuzz")} server ${paint.name(settings.server)}  strategy ${paint.name(settings.strategy)}  seeds ${seedText}` +
+      `${settings.coincidence === undefined ? "" : `  coincidence ${settings.coincidence}`}` +
+      `${settings.faultChoices === undefined ? "" : `  fault choices ${settings.faultChoices}`}` +
+      `${settings.stopAtFirst ? "  stop at first" : ""}` +
       `${shard.count > 1 ? `  shard ${shard.index}/${shard.count}` : ""}  workers ${workers}` +
       `${budgetMs === null ? "" : `  budget ${budgetMs / 1000} s`}  scenarios ${names.join(", ")}`,
   );
 
   const started = performance.now();
   const progress = new Progress(out.json);
-  const perScenario = new Map(names.map((name) => [name, { runs: 0, incomplete: 0, failures: [] as FuzzOutcome[] }]));
-  let runs = 0;
-  let failures = 0;
-  await runPool(
-    jobsFor(names, { server, strategy, coincidence }, range.from, range.to, shard),
-    workers,
-    (outcome) => {
-      runs++;
-      const tally = perScenario.get(outcome.job.scenario)!;
-      tally.runs++;
-      if (outcome.verdict === "incomplete") tally.incomplete++;
-      if (outcome.verdict === "fail") {
-        failures++;
-        tally.failures.push(outcome);
-      }
-      progress.update(runs, null, failures, performance.now() - started);
-    },
-    () => budgetMs !== null && performance.now() - started >= budgetMs,
-  );
-  progress.done();
-  const elapsedMs = Math.round(performance.now() - started);
-  const runsPerSecond = Math.round((runs / Math.max(elapsedMs, 1)) * 10_000) / 10;
-
-  const results = [];
-  const rows: string[][] = [[paint.strong("scenario"), paint.strong("runs"), paint.strong("failures"), paint.strong("first failure")]];
-  const reproduce: string[] = [];
-  for (const [scenario, tally] of perScenario) {
-    tally.failures.sort((a, b) => a.job.seed - b.job.seed);
-    const violations = [];
-    const first = tally.failures[0];
-    if (first?.trace) {
-      const report = await reportFailure(first.trace, { out: flags.out, shrink: flags.shrink });
-      const command = reproduceCommand(first.trace);
-      reproduce.push(`${paint.name(scenario)}: ${paint.strong(command)}  ${paint.dim(`(trace ${report.shrunk?.path ?? report.trace})`)}`);
-      for (const failure of tally.failures.slice(0, LISTED_FAILURES)) {
-        if (!failure.trace) continue;
-        const again = reproduceCommand(failure.trace);
-        for (const violation of failure.trace.violations) {
-          violations.push({
-            seed: failure.job.seed,
-            invariant: violation.invariant,
-            message: violation.message,
-            step: violation.step,
-            trace: failure === first ? report.trace : null,
-            reproduce: again,
-          });
-        }
-      }
+  const found = new Map<string, string>();
+  const campaign = new Campaign(names, (entry, trace) => {
+    // Written as soon as it is found: a campaign stopped or crashed later still leaves every bug's first run.
+    try {
+      found.set(entry.signature, writeTrace(outDir, trace));
+    } catch (error) {
+      out.line(paint.warn(`could not write the trace of ${entry.signature}: ${(error as Error).message}`));
     }
+    progress.note(`new bug ${entry.signature} (${entry.invariant}) in ${entry.scenario} seed ${entry.firstSeed}`);
+  });
+  const signals = new StopSignals();
+  try {
+    await runPool(
+      jobsFor(names, settings, range.from, range.to, shard),
+      workers,
+      (outcome) => {
+        campaign.record(outcome);
+        progress.update(campaign.runs, null, campaign.failures, performance.now() - started, campaign.signatures.size);
+      },
+      () => signals.requested !== null || (budgetMs !== null && performance.now() - started >= budgetMs),
+    );
+  } finally {
+    signals.release();
+  }
+  progress.done();
+  const interrupted = signals.requested;
+  const elapsedMs = Math.round(performance.now() - started);
+  const runsPerSecond = Math.round((campaign.runs / Math.max(elapsedMs, 1)) * 10_000) / 10;
+  if (interrupted) out.line(paint.warn(`${interrupted}: stopped after ${campaign.runs} runs; the summary so far:`));
+
+  const rows: string[][] = [[paint.strong("scenario"), paint.strong("runs"), paint.strong("failing"), paint.strong("first failure")]];
+  const results = [];
+  for (const [scenario, tally] of campaign.scenarios) {
+    const first = tally.listed[0];
     rows.push([
       paint.name(scenario),
       String(tally.runs),
-      tally.failures.length > 0 ? paint.fail(String(tally.failures.length)) : paint.pass("0"),
-      first ? `seed ${first.job.seed}: ${first.invariants.join(", ")}` : tally.incomplete > 0 ? paint.warn(`${tally.incomplete} not judged (step budget)`) : "",
+      tally.failures > 0 ? paint.fail(String(tally.failures)) : paint.pass("0"),
+      first ? `seed ${first.seed}: ${[...new Set(first.violations.map((v) => v.invariant))].join(", ")}` : tally.incomplete > 0 ? paint.warn(`${tally.incomplete} not judged (step budget)`) : "",
     ]);
-    results.push({ scenario, runs: tally.runs, failures: tally.failures.length, violations });
+    results.push({
+      scenario,
+      runs: tally.runs,
+      failures: tally.failures,
+      violations: tally.listed.flatMap((failure) => failure.violations.map((v) => ({ seed: failure.seed, ...v }))),
+    });
   }
   for (const line of table(rows)) out.line(line);
-  if (reproduce.length > 0) {
+
+  const signatures = [];
+  const entries = campaign.sortedSignatures();
+  if (entries.length > 0) {
     out.line();
-    out.line(paint.strong("reproduce:"));
-    for (const line of reproduce) out.line(`  ${line}`);
+    out.line(paint.strong(`${entries.length} distinct bug(s), by signature:`));
+    const sigRows: string[][] = [[paint.strong("signature"), paint.strong(""), paint.strong("runs"), paint.strong("first"), paint.strong("what")]];
+    for (const entry of entries) {
+      const status = statusOf(entry, baseline);
+      sigRows.push([
+        entry.signature,
+        status === "new" ? paint.fail("new") : paint.dim("known"),
+        String(entry.count),
+        `${entry.scenario} #${entry.firstSeed}`,
+        entry.summary.length > SUMMARY_SHOWN ? `${entry.summary.slice(0, SUMMARY_SHOWN - 1)}…` : entry.summary,
+      ]);
+    }
+    for (const line of table(sigRows)) out.line(`  ${line}`);
+    out.line();
+    out.line(paint.strong("reproduce (the smallest failing run of each):"));
+    for (const entry of entries) {
+      const { trace } = entry.smallest;
+      const reproduce = reproduceCommand(trace);
+      let written = found.get(entry.signature) ?? null;
+      let shrunk: string | null = null;
+      try {
+        const report = await reportFailure(trace, { out: outDir, shrink: flags.shrink && interrupted === null, shrinkLimits: SHRINK_PER_SIGNATURE });
+        written = report.trace;
+        shrunk = report.shrunk?.path ?? null;
+      } catch (error) {
+        out.line(paint.warn(`  could not write the report of ${entry.signature}: ${(error as Error).message}`));
+      }
+      out.line(`  ${entry.signature}  ${paint.strong(reproduce)}  ${paint.dim(`(${shrunk ?? written ?? "no trace written"})`)}`);
+      signatures.push({
+        signature: entry.signature,
+        invariant: entry.invariant,
+        count: entry.count,
+        firstSeed: entry.firstSeed,
+        scenario: entry.scenario,
+        summary: entry.summary,
+        reproduce,
+        trace: written,
+        shrunk,
+        status: statusOf(entry, baseline),
+      });
+    }
   }
-  out.line(paint.dim(`${runs} runs in ${(elapsedMs / 1000).toFixed(1)} s (${runsPerSecond} runs/s), ${failures} failing run(s)`));
-  out.result({ server, runs, elapsedMs, runsPerSecond, results });
-  return failures > 0 ? ExitCode.violation : ExitCode.ok;
+  const fresh = signatures.filter((entry) => entry.status === "new").length;
+  out.line(
+    paint.dim(
+      `${campaign.runs} runs in ${(elapsedMs / 1000).toFixed(1)} s (${runsPerSecond} runs/s), ${campaign.failures} failing run(s), ` +
+        `${entries.length} distinct bug(s)${baseline ? `, ${fresh} new since the baseline` : ""}`,
+    ),
+  );
+  out.result({ server: settings.server, runs: campaign.runs, elapsedMs, runsPerSecond, interrupted, results, signatures });
+  if (interrupted === "SIGINT") return ExitCode.interrupted;
+  const failing = failOn === "new" ? fresh > 0 : campaign.failures > 0;
+  return failing ? ExitCode.violation : ExitCode.ok;
 }

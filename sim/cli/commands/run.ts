@@ -2,7 +2,9 @@ import type { Variant } from "../../../src/server/match-server.ts";
 import { reportFailure } from "../../report/report-failure.ts";
 import { reproduceCommand } from "../../run/reproduce-command.ts";
 import { runOnce } from "../../run/run-once.ts";
-import { withCoincidence } from "../../scenario/options.ts";
+import { prepareOutDir } from "../../report/out-dir.ts";
+import { withChoices, withCoincidence } from "../../scenario/options.ts";
+import { signatureOf } from "../../signature/signature.ts";
 import { resolveScenario } from "../../scenario/resolve.ts";
 import type { StrategyName } from "../../scheduler/strategy.ts";
 import type { Trace } from "../../trace/trace.ts";
@@ -21,6 +23,8 @@ export interface RunFlags {
   out: string;
   shrink: boolean;
   coincidence?: string;
+  faultChoices?: string;
+  stopAtFirst?: boolean;
 }
 
 export async function runCommand(name: string, flags: RunFlags): Promise<number> {
@@ -30,12 +34,16 @@ export async function runCommand(name: string, flags: RunFlags): Promise<number>
   const first = parseCount("--seed", flags.seed);
   const runs = parseCount("--runs", flags.runs, { min: 1, max: 10_000_000 });
   const coincidence = flags.coincidence === undefined ? undefined : parseProbability("--coincidence", flags.coincidence);
-  const options = withCoincidence(scenario.options, coincidence);
+  const faultChoices = flags.faultChoices === undefined ? undefined : parseProbability("--fault-choices", flags.faultChoices);
+  const options = withChoices(withCoincidence(scenario.options, coincidence), faultChoices);
+  const stopAtFirst = flags.stopAtFirst === true;
+  const outDir = prepareOutDir(flags.out);
   const out = new Output(flags.json === true);
 
   out.line(
     `${paint.strong("sim run")} ${paint.name(scenario.name)}  server ${paint.name(server)}  strategy ${paint.name(strategy)}  seeds ${first}..${first + runs - 1}` +
-      `${coincidence === undefined ? "" : `  coincidence ${coincidence}`}`,
+      `${coincidence === undefined ? "" : `  coincidence ${coincidence}`}${faultChoices === undefined ? "" : `  fault choices ${faultChoices}`}` +
+      `${stopAtFirst ? "  stop at first" : ""}`,
   );
   const progress = new Progress(out.json);
   const started = performance.now();
@@ -43,7 +51,7 @@ export async function runCommand(name: string, flags: RunFlags): Promise<number>
   let incomplete = 0;
   let failure: Trace | null = null;
   for (let seed = first; seed < first + runs; seed++) {
-    const trace = await runOnce({ scenario: scenario.name, scenarioFile: scenario.file, checkers: scenario.checkers, server, seed, strategy, options });
+    const trace = await runOnce({ scenario: scenario.name, scenarioFile: scenario.file, checkers: scenario.checkers, server, seed, strategy, options, stopAtFirst });
     executed++;
     if (trace.verdict === "incomplete") incomplete++;
     progress.update(executed, runs, failure ? 1 : 0, performance.now() - started);
@@ -58,10 +66,11 @@ export async function runCommand(name: string, flags: RunFlags): Promise<number>
 
   const violations = [];
   if (failure) {
-    const report = await reportFailure(failure, { out: flags.out, shrink: flags.shrink });
+    const report = await reportFailure(failure, { out: outDir, shrink: flags.shrink });
     const reproduce = reproduceCommand(failure);
     for (const violation of failure.violations) {
-      violations.push({ seed: failure.seed, invariant: violation.invariant, message: violation.message, step: violation.step, trace: report.trace, reproduce });
+      const { invariant, message, step } = violation;
+      violations.push({ seed: failure.seed, invariant, message, step, signature: signatureOf(failure, violation).id, trace: report.trace, reproduce });
     }
     out.line(`${paint.fail("VIOLATION")} seed ${failure.seed}, after ${executed} run(s)`);
     printViolations(out, failure);

@@ -1,4 +1,4 @@
-import { fewerEvents } from "../event-counts.ts";
+import { fewerEvents } from "../smaller-worlds.ts";
 import type { FaultKind } from "../fault-kind.ts";
 
 /** Something other than the server writes garbage where the server reads (see each variant's corruptions). */

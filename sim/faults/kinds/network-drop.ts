@@ -1,4 +1,4 @@
-import { fewerEvents } from "../event-counts.ts";
+import { fewerEvents, withoutChoice } from "../smaller-worlds.ts";
 import type { FaultKind } from "../fault-kind.ts";
 
 /** A player's network drops without a close frame (the server learns by heartbeat); the player reconnects. */
@@ -15,7 +15,19 @@ export default {
       });
     }
   },
-  smaller: (options) => fewerEvents(options, "disconnects"),
+  offer(world) {
+    for (const player of world.players) {
+      world.offer(
+        { fault: "network-drop", target: player.id, note: "" },
+        () => player.connected && player.view.state !== "matched",
+        () => {
+          player.dropNetwork();
+          return "";
+        },
+      );
+    }
+  },
+  smaller: (options) => [...fewerEvents(options, "disconnects"), ...withoutChoice(options, "network-drop")],
   stallMs: () => 0,
   losesInstances: () => false,
 } satisfies FaultKind;

@@ -1,4 +1,4 @@
-import { fewerEvents } from "../event-counts.ts";
+import { fewerEvents, withoutChoice } from "../smaller-worlds.ts";
 import type { FaultKind } from "../fault-kind.ts";
 
 /** Shortest and longest stop-the-world pause, in ms: long enough for locks and presence to expire. */
@@ -22,7 +22,25 @@ export default {
       });
     }
   },
-  smaller: (options) => fewerEvents(options, "pauses"),
-  stallMs: (options) => (options.events.pauses > 0 ? MAX_PAUSE_MS : 0),
-  losesInstances: (options) => options.events.pauses > 0,
+  offer(world) {
+    for (const slot of world.slots) {
+      world.offer(
+        { fault: "pause", target: slot, note: "" },
+        () => {
+          const instance = world.instance(slot);
+          return world.justRan(slot) && world.midHandler(slot) && instance !== undefined && !world.paused(instance);
+        },
+        () => {
+          const instance = world.instance(slot);
+          if (!instance?.alive) return "down";
+          const duration = world.choiceRng.int(MIN_PAUSE_MS, MAX_PAUSE_MS);
+          world.pause(instance, duration);
+          return `${instance.id} paused for ${duration} ms, until ${world.now() + duration}`;
+        },
+      );
+    }
+  },
+  smaller: (options) => [...fewerEvents(options, "pauses"), ...withoutChoice(options, "pause")],
+  stallMs: (options) => (options.events.pauses > 0 || (options.choices?.pause ?? 0) > 0 ? MAX_PAUSE_MS : 0),
+  losesInstances: (options) => options.events.pauses > 0 || (options.choices?.pause ?? 0) > 0,
 } satisfies FaultKind;

@@ -15,6 +15,7 @@ export default {
         );
         if (waiting.length < mode.requiredPlayers) continue;
         run.report(point, `mode:${mode.name}`, {
+          kind: "willing players wait beside an idle server",
           message: `after settling, ${waiting.length} connected willing players of ${mode.name} are unmatched (${waiting
             .map((player) => `${player.id}: ${player.view.state}`)
             .join(", ")}) while ${idle} dedicated server(s) are idle`,

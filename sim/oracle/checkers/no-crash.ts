@@ -9,6 +9,7 @@ export default {
     escaped(point, instance, handler, error) {
       const message = error instanceof Error ? error.message : String(error);
       run.report(point, `${instance}:${handler}`, {
+        kind: `${handler} threw`,
         message: `${handler} on ${instance} threw "${message}": the instance died`,
         players: [],
         keys: [],

@@ -14,7 +14,11 @@ export default {
         const inGame = player.view.state === "matched" ? 1 : 0;
         if (places.length + inGame <= 1) continue;
         const game = inGame ? [`game ${player.matches.at(-1)?.session ?? ""}`] : [];
+        const queues = view.queued.get(player.id)?.length ?? 0;
+        const sessions = places.length - queues;
+        const where = [queues > 1 ? "queues" : queues ? "queue" : "", sessions > 1 ? "sessions" : sessions ? "session" : "", inGame ? "game" : ""];
         run.report(point, `places:${player.id}:${places.join(",")}:${inGame}`, {
+          kind: `placed in ${where.filter((place) => place !== "").join(" and ")}`,
           message: `player ${player.id} is placed ${places.length + inGame} times at once: ${[...places, ...game].join(", ")}`,
           players: [player.id],
           keys: places,
@@ -25,6 +29,7 @@ export default {
       const sessions = new Set(player.matches.map((match) => match.session));
       if (sessions.size <= 1) return;
       run.report(point, `matches:${player.id}`, {
+        kind: "told of two games",
         message: `player ${player.id} received match_found for ${sessions.size} sessions: ${[...sessions].join(", ")}`,
         players: [player.id],
         keys: [],

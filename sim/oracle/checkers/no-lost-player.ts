@@ -11,25 +11,37 @@ export default {
       for (const player of run.players.values()) {
         const places = placesOf(view, player.id);
         const state = player.view.state;
-        let problem: string | null = null;
+        let problem: [kind: string, text: string] | null = null;
+        const held = view.queued.has(player.id) ? "queue" : "session";
         if (!player.connected) {
-          if (places.length > 0) problem = `is disconnected but still held in ${places.join(", ")}`;
+          if (places.length > 0) problem = [`disconnected but held in a ${held}`, `is disconnected but still held in ${places.join(", ")}`];
         } else if (state === "awaiting") {
-          problem = "asked to play and never got an answer";
+          problem = ["never answered", "asked to play and never got an answer"];
         } else if (state === "queued") {
           if ((view.queued.get(player.id)?.length ?? 0) === 0) {
-            problem = places.length === 0 ? "believes it is queued but is in no queue" : `believes it is queued but is held in ${places.join(", ")}`;
+            problem =
+              places.length === 0
+                ? ["queued nowhere", "believes it is queued but is in no queue"]
+                : ["queued but held in a session", `believes it is queued but is held in ${places.join(", ")}`];
           }
         } else if (state === "loading") {
           const session = view.sessions.get(player.view.session);
           if (!session || !session.members.includes(player.id)) {
-            problem = `believes it is loading session ${player.view.session}, which ${session ? "does not hold it" : "no longer exists"}${places.length ? `; it is held in ${places.join(", ")}` : ""}`;
+            const where = places.length ? `, held in a ${held}` : "";
+            problem = [
+              `loading a session ${session ? "without it" : "that is gone"}${where}`,
+              `believes it is loading session ${player.view.session}, which ${session ? "does not hold it" : "no longer exists"}${places.length ? `; it is held in ${places.join(", ")}` : ""}`,
+            ];
           }
         } else if (places.length > 0) {
-          problem = `${state === "matched" ? "is in a game" : "is not asking to play"} but is held in ${places.join(", ")}`;
+          problem = [
+            `${state === "matched" ? "in a game" : "not asking"} but held in a ${held}`,
+            `${state === "matched" ? "is in a game" : "is not asking to play"} but is held in ${places.join(", ")}`,
+          ];
         }
         if (problem) {
-          run.report(point, `end:${player.id}`, { message: `player ${player.id} (${player.behaviour}) ${problem}`, players: [player.id], keys: places });
+          const [kind, text] = problem;
+          run.report(point, `end:${player.id}`, { kind, message: `player ${player.id} (${player.behaviour}) ${text}`, players: [player.id], keys: places });
         }
       }
     },

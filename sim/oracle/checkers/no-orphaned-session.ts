@@ -34,6 +34,7 @@ export default {
         const first = run.observed.sessions.get(session.id);
         if (!first || point.at - first.at <= run.bounds.sessionLifetimeMs) continue;
         run.report(point, `lifetime:${session.id}`, {
+          kind: "session outlived its deadlines",
           message: `loading session ${session.id} (status ${session.status}) is still live ${Math.round((point.at - first.at) / 1000)} s after it was created; its deadline was ${run.config.loadingTimeoutMs / 1000} s`,
           players: session.members,
           keys: [session.key],
@@ -42,6 +43,7 @@ export default {
       for (const lock of view.locks) {
         if (lock.pttl >= 0 && lock.pttl <= run.config.lockDurationMs) continue;
         run.report(point, `lock:${lock.key}`, {
+          kind: "lock without a bounded expiry",
           message: `lock ${lock.key} has ${lock.pttl < 0 ? "no expiry" : `${lock.pttl} ms to live, more than its ${run.config.lockDurationMs} ms`}`,
           players: [],
           keys: [lock.key],
@@ -53,6 +55,7 @@ export default {
         const live = session.members.filter((member) => run.players.get(member)?.connected);
         if (live.length > 0) continue;
         run.report(point, `members:${session.id}`, {
+          kind: "session outlived its members",
           message: `loading session ${session.id} outlived every member: none of ${session.members.join(", ")} is connected`,
           players: session.members,
           keys: [session.key],
@@ -64,6 +67,7 @@ export default {
         if (server.status === "busy" && hosted === undefined && abandonedAfterAllocation(run, server.address)) continue;
         if (server.status === "busy" && hosted !== undefined && hosted.size > 0) continue;
         run.report(point, `server:${server.id}`, {
+          kind: `server ${server.status} for nobody`,
           message: `dedicated server ${server.id} (${server.address}) is ${server.status} but no player was ever told match_found for it`,
           players: [],
           keys: [server.key],

@@ -25,6 +25,7 @@ export default {
           const outcome = episode?.outcome;
           if (outcome?.kind !== "timed-out" || outcome.at >= deadline - EARLY_TIMEOUT_TOLERANCE_MS) continue;
           run.report(point, `early:${session}:${player.id}`, {
+            kind: "timed out before the deadline",
             message: `player ${player.id} was told loading session ${session} timed out at ${(outcome.at / 1000).toFixed(1)} s, ${((deadline - outcome.at) / 1000).toFixed(1)} s before its deadline (${(deadline / 1000).toFixed(1)} s)`,
             players: [player.id],
             keys: [first.key],
@@ -59,6 +60,7 @@ export default {
           if (!outcome && view.sessions.has(session) && point.at - first.at <= run.bounds.sessionLifetimeMs) continue;
           const what = outcome ? `ended in ${outcome.kind === "timed-out" ? "a timeout" : `"${outcome.text}"`}` : "never ended: the client heard nothing more";
           run.report(point, `ready:${session}:${player.id}`, {
+            kind: `ready group ${outcome ? (outcome.kind === "timed-out" ? "timed out" : `answered ${outcome.kind}`) : "never answered"}`,
             message: `every member of loading session ${session} still there at its deadline sent loading_complete in time (${present
               .map(({ player: member, episode: e }) => `${member.id} at ${Math.round((e?.readyDeliveredAt ?? 0) / 1000)} s`)
               .join(", ")}; deadline ${Math.round(deadline / 1000)} s), yet for ${player.id} it ${what}`,

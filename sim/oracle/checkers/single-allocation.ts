@@ -53,6 +53,7 @@ export default {
           .filter((candidate) => candidate.matches.some((match) => together.has(match.session)))
           .map((candidate) => candidate.id);
         run.report(point, `server:${server}`, {
+          kind: "server given to two games",
           message: `dedicated server ${server} was announced for ${together.size} game sessions at once: ${[...together].join(", ")}`,
           players,
           keys: [],

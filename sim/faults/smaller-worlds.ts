@@ -9,3 +9,9 @@ export function fewerEvents(options: WorldOptions, key: Exclude<keyof FaultEvent
   if (count > 1) smaller.push({ ...options, events: { ...options.events, [key]: count - 1 } });
   return smaller;
 }
+
+/** The world without one kind offered as a choice. */
+export function withoutChoice(options: WorldOptions, kind: string): WorldOptions[] {
+  if (!((options.choices?.[kind] ?? 0) > 0)) return [];
+  return [{ ...options, choices: { ...options.choices, [kind]: 0 } }];
+}

@@ -1,0 +1,81 @@
+import type { MatchConfig } from "../../src/config/config.ts";
+import type { Variant } from "../../src/server/match-server.ts";
+import { broken } from "../assert.ts";
+import type { ChoiceSites } from "../faults/choices.ts";
+import type { FaultWorld, LossyConnection } from "../faults/fault-kind.ts";
+import { scheduleFault } from "../faults/schedule.ts";
+import type { Rng } from "../random/rng.ts";
+import type { SimulatedRedis } from "../redis/index.ts";
+import type { WorldOptions } from "../scenario/options.ts";
+import type { PendingSteps } from "../scheduler/pending-steps.ts";
+import { KITS } from "../variants/index.ts";
+import type { Cluster } from "./cluster.ts";
+import { EPOCH } from "./context.ts";
+import type { SimRedisPort } from "./sim-redis-port.ts";
+
+export interface FaultWorldParts {
+  variant: Variant;
+  options: WorldOptions;
+  config: MatchConfig;
+  steps: PendingSteps;
+  cluster: Cluster;
+  /** The fault stream: planned faults draw from it. */
+  rng: Rng;
+  choices: ChoiceSites;
+  /** Where foreign writes go, and a hook telling the world they happened. */
+  clientRedis: SimulatedRedis;
+  commandExecuted(): void;
+  /** The lane of the step that ran last, null before the first. */
+  lastLane(): string | null;
+}
+
+function lossy(port: SimRedisPort, steps: PendingSteps, windowMs: number): LossyConnection {
+  return {
+    client: port.client,
+    commandReady: () => steps.headReady(port.source, windowMs),
+    loseNext: (outcome) => port.loseNext(outcome),
+  };
+}
+
+/** The world as fault kinds see it: what they may strike, and how, planned or by choice. */
+export function faultWorld(parts: FaultWorldParts): FaultWorld {
+  const { options, steps, cluster, rng, choices } = parts;
+  const laneOf = (target: string): string =>
+    cluster.instances.has(target) ? `instance:${target}` : cluster.serverConnections.has(target) ? `ds:${target}` : `player:${target}`;
+  return {
+    options,
+    config: parts.config,
+    rng,
+    slots: [...cluster.instances.keys()],
+    players: cluster.players,
+    now: () => steps.now - EPOCH,
+    activeTime: () => rng.int(Math.floor(options.activeMs * 0.1), Math.floor(options.activeMs * 0.9)),
+    schedule: (delayMs, spec, effect) => scheduleFault(steps, delayMs, spec, effect),
+    instance: (slot) => cluster.instances.get(slot),
+    crash: (instance, why) => {
+      const live = cluster.instances.get(instance.slot);
+      if (live !== instance) broken(`fault asked to crash ${instance.id}, which is not a current incarnation`);
+      cluster.crash(live, why);
+    },
+    pause: (instance, durationMs) => steps.pause(instance.id, steps.now + durationMs),
+    paused: (instance) => steps.isPaused(instance.id),
+    foreignWrite: () => {
+      parts.commandExecuted();
+      return KITS[parts.variant].corrupt(parts.clientRedis, parts.config, rng);
+    },
+    offer: (spec, available, effect) => choices.offer(spec, available, effect),
+    choiceRng: choices.rng,
+    justRan: (target) => parts.lastLane() === laneOf(target),
+    midHandler: (slot) => {
+      const instance = cluster.instances.get(slot);
+      return instance !== undefined && instance.alive && steps.pendingOn(instance.redis.source);
+    },
+    connectionTargets: [...cluster.instances.keys(), ...cluster.serverConnections.keys()],
+    connection: (target) => {
+      const instance = cluster.instances.get(target);
+      if (instance !== undefined) return instance.alive ? lossy(instance.redis, steps, options.raceWindowMs) : null;
+      const server = cluster.serverConnections.get(target);
+      return server === undefined ? null : lossy(server, steps, options.raceWindowMs);
+    },
+  };
+}
