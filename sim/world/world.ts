@@ -20,6 +20,7 @@ import { SimInstance } from "./sim-instance.ts";
 import type { Player, PlayerHost } from "../players/player.ts";
 import { buildRoster } from "../players/roster.ts";
 import { SimRedisPort } from "./sim-redis-port.ts";
+import { SimTimers } from "./sim-time.ts";
 import { NO_FAULTS } from "./faults.ts";
 import { afterMicrotasks } from "./quiescence.ts";
 
@@ -164,7 +165,8 @@ export class World {
       const id = `ds${i}`;
       const address = `ds${i}.sim:${7000 + i}`;
       const port = new SimRedisPort(this.context, this.clientRedis, id, null, `ds:${id}`, this.commandExecuted);
-      const server = new SimDedicatedServer(id, address, this.request.variant, () => this.steps.now - EPOCH, serverRng, port);
+      const timers = new SimTimers(this.steps, id, `ds:${id}`);
+      const server = new SimDedicatedServer(id, address, this.request.variant, () => this.steps.now - EPOCH, serverRng, port, timers);
       this.servers.set(address, server);
       // A server that could not register after its retries is a server that never came up: legal world state.
       server.register().catch(() => {});

@@ -38,7 +38,6 @@ export class Presence {
       return;
     }
     this.fenced();
-    await this.renew();
   }
 
   /** Also called when a script refuses this instance as unregistered. */

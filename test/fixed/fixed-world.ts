@@ -30,6 +30,8 @@ export const MODE = "Normal_1v1";
 export const SERVER_ADDRESS = "10.0.0.1:7000";
 export const GAME_SESSION = "9e9e9e9e-0000-4000-8000-000000000009";
 
+export const REGISTRATION_TTL_MS = 3_600_000;
+
 export const TEST_CONFIG: MatchConfig = {
   ...DEFAULT_CONFIG,
   matchTickMs: 1_000,
@@ -221,8 +223,9 @@ export class FixedWorld {
     return this.zset(Keys.queue(mode));
   }
 
-  async registerServer(id = "ds1", address = SERVER_ADDRESS): Promise<void> {
-    await registerFixedDedicatedServer(this.redis.port("dedicated"), id, address);
+  /** A registration that outlives any test that does not let it lapse on purpose: nothing renews it here. */
+  async registerServer(id = "ds1", address = SERVER_ADDRESS, ttlMs = REGISTRATION_TTL_MS): Promise<void> {
+    await registerFixedDedicatedServer(this.redis.port("dedicated"), id, address, ttlMs);
   }
 
   escaped(): unknown[] {
