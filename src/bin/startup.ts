@@ -65,7 +65,7 @@ export async function waitForRedis(
   for (let attempt = 1; ; attempt++) {
     let reason: string;
     try {
-      const reply = await within(PING_LIMIT_MS, redis.call("PING"), null);
+      const reply = await within(Math.max(1, Math.min(PING_LIMIT_MS, waitMs - (now() - started))), redis.call("PING"), null);
       if (reply === "PONG") return null;
       reason = reply === null ? "no answer" : `unexpected reply to PING: ${JSON.stringify(reply)}`;
     } catch (error) {
@@ -77,7 +77,7 @@ export async function waitForRedis(
     if (cause && isRefusal(cause)) return `Redis at ${url} refused us: ${cause.message}`;
     if (cause) reason = cause.message;
     const waited = now() - started;
-    if (waited >= waitMs) return `cannot reach Redis at ${url}: ${reason} (gave up after ${Math.round(waited / 1000)} s)`;
+    if (waited >= waitMs) return `cannot reach Redis at ${url}: ${reason} (gave up after ${(waited / 1000).toFixed(1)} s)`;
     retrying(reason);
     await new Promise((resolve) => setTimeout(resolve, Math.min(reconnectDelay(attempt), waitMs - waited)));
   }

@@ -48,13 +48,15 @@ export const TEST_CONFIG: MatchConfig = {
 export class RecordingSocket implements ClientSocket {
   readonly sent: string[] = [];
   closed = false;
+  closedWith: { code: number | undefined; reason: string | undefined } | null = null;
   send(text: string): void {
     if (this.closed) throw new Error("send on a closed socket");
     this.sent.push(text);
   }
   ping(): void {}
-  close(): void {
+  close(code?: number, reason?: string): void {
     this.closed = true;
+    this.closedWith ??= { code, reason };
   }
   messages(): ServerMessage[] {
     return this.sent.map((text) => {
@@ -82,15 +84,24 @@ export interface Client {
 }
 
 type Failure = { match: (script: string) => boolean; when: "before" | "after"; times: number };
+type Hold = { script: string; released: Promise<void> };
 
 /** A RedisPort that can fail chosen scripts, before they apply or after (reply lost). */
 export class FaultyRedisPort implements RedisPort {
   private readonly failures: Failure[] = [];
+  private readonly holds: Hold[] = [];
   readonly scripts: string[] = [];
   constructor(private readonly inner: RedisPort) {}
 
   fail(script: string, when: "before" | "after", times = 1): void {
     this.failures.push({ match: (name) => name === `fixed:${script}`, when, times });
+  }
+
+  /** The next call of `script` waits, as on a Redis that does not answer, until the returned function is called. */
+  hold(script: string): () => void {
+    let release!: () => void;
+    this.holds.push({ script: `fixed:${script}`, released: new Promise<void>((resolve) => (release = resolve)) });
+    return release;
   }
 
   call(command: string, ...args: RedisArg[]): Promise<RedisReply> {
@@ -99,6 +110,8 @@ export class FaultyRedisPort implements RedisPort {
 
   async runScript(script: LuaScript, keys: readonly string[], args: readonly RedisArg[]): Promise<RedisReply> {
     this.scripts.push(script.name);
+    const hold = this.holds.findIndex((each) => each.script === script.name);
+    if (hold >= 0) await this.holds.splice(hold, 1)[0]?.released;
     const failure = this.failures.find((f) => f.times > 0 && f.match(script.name));
     if (failure) failure.times--;
     if (failure?.when === "before") throw new Error(`injected failure before ${script.name}`);
