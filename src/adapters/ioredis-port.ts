@@ -113,7 +113,10 @@ export class IoRedisPort implements RedisPort {
 
   private subscriberConnection(): Redis {
     if (this.subscriber) return this.subscriber;
-    const subscriber = this.client.duplicate();
+    // No ready check on the subscriber: on a reconnection ioredis would send INFO on a connection already back in
+    // subscriber mode, Redis refuses it, and the subscriptions just restored are dropped for another back-off round
+    // (redis/ioredis#2037).
+    const subscriber = this.client.duplicate({ enableReadyCheck: false });
     this.watch(subscriber);
     subscriber.on("pmessage", (pattern: string, channel: string, message: string) => {
       for (const listener of this.patternListeners.get(pattern) ?? []) listener(channel, message);

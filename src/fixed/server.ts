@@ -133,7 +133,11 @@ export class FixedServer implements MatchServer, ConnectionHost {
     if (this.inbox.isSubscribed && !(await this.inbox.verify())) {
       this.ctx.ports.logger.log("warn", "inbox_subscription_lost", { instance: this.ctx.ports.instanceId });
     }
-    if (!this.inbox.isSubscribed) await this.inbox.subscribe();
+    if (!this.inbox.isSubscribed) {
+      await this.inbox.subscribe();
+      // A subscription acknowledged on a connection that drops right after is no subscription: prove it.
+      if (!(await this.inbox.verify())) return;
+    }
     await this.presence.renew();
   }
 
