@@ -1,6 +1,6 @@
-import { createHash } from "node:crypto";
 import { Redis } from "ioredis";
 import type { LuaScript, MessageListener, RedisArg, RedisPort, RedisReply } from "../ports/index.ts";
+import { runCachedScript } from "./cached-script.ts";
 
 /**
  * A failed command rejects instead of waiting for a reconnect forever: a handler stuck on a dead Redis
@@ -31,7 +31,6 @@ export interface ConnectionEvents {
  */
 export class IoRedisPort implements RedisPort {
   private subscriber: Redis | null = null;
-  private readonly shas = new Map<string, string>();
   private readonly patternListeners = new Map<string, MessageListener[]>();
   private readonly channelListeners = new Map<string, MessageListener[]>();
   /** The last connection failure, for whoever must say why Redis is unreachable. */
@@ -58,15 +57,8 @@ export class IoRedisPort implements RedisPort {
     return (await this.client.call(command.toUpperCase(), ...args)) as RedisReply;
   }
 
-  async runScript(script: LuaScript, keys: readonly string[], args: readonly RedisArg[]): Promise<RedisReply> {
-    const sha = this.shaOf(script);
-    try {
-      return await this.call("EVALSHA", sha, keys.length, ...keys, ...args);
-    } catch (error) {
-      // A restarted or flushed Redis has forgotten the script: EVAL loads it again for the next EVALSHA.
-      if (!(error instanceof Error) || !error.message.startsWith("NOSCRIPT")) throw error;
-      return this.call("EVAL", script.source, keys.length, ...keys, ...args);
-    }
+  runScript(script: LuaScript, keys: readonly string[], args: readonly RedisArg[]): Promise<RedisReply> {
+    return runCachedScript((command, ...rest) => this.call(command, ...rest), script, keys, args);
   }
 
   async psubscribe(pattern: string, listener: MessageListener): Promise<void> {
@@ -100,15 +92,6 @@ export class IoRedisPort implements RedisPort {
       if (connection === this.client) this.lastError = null;
       this.events.ready?.();
     });
-  }
-
-  private shaOf(script: LuaScript): string {
-    let sha = this.shas.get(script.source);
-    if (sha === undefined) {
-      sha = createHash("sha1").update(script.source).digest("hex");
-      this.shas.set(script.source, sha);
-    }
-    return sha;
   }
 
   private subscriberConnection(): Redis {
