@@ -1,6 +1,6 @@
 import { findGameMode } from "../config/config.ts";
 import { withinDeadline } from "../connection/deadline.ts";
-import { FrameRate } from "../connection/frame-rate.ts";
+import { FrameRate, type FrameVerdict } from "../connection/frame-rate.ts";
 import { Heartbeat } from "../connection/heartbeat.ts";
 import type { ClientSocket, ConnectionEvents, RedisReply } from "../ports/index.ts";
 import { encodeServerMessage, isUuid, parseClientFrame, type ServerMessage } from "../protocol/index.ts";
@@ -38,8 +38,6 @@ export class FixedConnection implements ConnectionEvents {
   private chain: Promise<void> = Promise.resolve();
   private readonly heartbeat: Heartbeat;
   private readonly rate: FrameRate;
-  /** Frames refused for rate since the last one let through. */
-  private excess = 0;
   /** Requests (enqueue, loading_complete) waiting in the chain or running. */
   private pending = 0;
   /** When the enqueue this connection still waits to see matched was accepted, and for which mode. */
@@ -65,8 +63,8 @@ export class FixedConnection implements ConnectionEvents {
   onText(text: string): void {
     this.heartbeat.alive();
     if (this.closed) return;
-    if (!this.rate.admit()) return this.overRate();
-    this.excess = 0;
+    const verdict = this.rate.take();
+    if (verdict !== "admit") return this.overRate(verdict);
     const frame = parseClientFrame(text);
     if (!frame.ok) {
       this.reject(frame.error.kind, FixedText.invalidFormat);
@@ -118,16 +116,15 @@ export class FixedConnection implements ConnectionEvents {
     }
   }
 
-  /** One error when a client first goes over the rate; if it keeps going a second's worth more, the socket closes. */
-  private overRate(): void {
+  /** A frame over the rate: one error when the client first goes over it, a close if it keeps going. */
+  private overRate(verdict: Exclude<FrameVerdict, "admit">): void {
     const { ports, config } = this.host.ctx;
-    this.excess++;
     ports.metrics.increment("frames_refused_total", { reason: "rate_limit" });
-    if (this.excess === 1) {
+    if (verdict === "warn") {
       ports.logger.log("info", "frame_rate_exceeded", { conn: this.id, limit: config.maxFramesPerSecond });
       this.send({ type: "error", message: FixedText.tooManyFrames });
-    } else if (this.excess > config.maxFramesPerSecond) {
-      ports.logger.log("warn", "frame_rate_close", { conn: this.id, refused: this.excess });
+    } else if (verdict === "close") {
+      ports.logger.log("warn", "frame_rate_close", { conn: this.id, limit: config.maxFramesPerSecond });
       this.close(CLOSE_POLICY_VIOLATION, "rate limit exceeded");
     }
   }

@@ -40,6 +40,18 @@ describe("the frame rate limit", () => {
     await world.flush();
     expect(world.queue()).toEqual([PLAYER_A]);
   });
+
+  it("closes a client that keeps sending at twice the rate, after one error", async () => {
+    world = new FixedWorld({ ...TEST_CONFIG, maxFramesPerSecond: 20 });
+    const i1 = await world.instance("i1");
+    const a = i1.connect();
+    for (let i = 0; i < 200 && !a.socket.closed; i++) {
+      a.events.onText("{not json");
+      await world.time.advance(25);
+    }
+    expect(a.socket.closedWith).toEqual({ code: 1008, reason: "rate limit exceeded" });
+    expect(a.socket.errors().filter((text) => text === FixedText.tooManyFrames)).toHaveLength(1);
+  });
 });
 
 describe("requests in flight", () => {
