@@ -97,9 +97,12 @@ async function run(options: DedicatedOptions): Promise<void> {
         "GET /healthz": async (_request, response) => {
           const up = redis !== null && (await redisAnswers(redis));
           const registered = dedicated?.isRegistered ?? false;
-          const healthy = up && registered;
-          const status = healthy ? "ok" : !up ? "redis unavailable" : dedicated ? "unregistered" : "starting";
-          const body = { status, registered, games_running: dedicated?.gamesRunning ?? 0, redis: up ? "up" : "down" };
+          const gamesRunning = dedicated?.gamesRunning ?? 0;
+          // A server that lost its registration while it hosts a game is well: it registers again once the game
+          // is over, and a restart would end the game.
+          const healthy = up && (registered || gamesRunning > 0);
+          const status = !up ? "redis unavailable" : registered ? "ok" : gamesRunning > 0 ? "hosting, registers after its games" : dedicated ? "unregistered" : "starting";
+          const body = { status, registered, games_running: gamesRunning, redis: up ? "up" : "down" };
           reply(response, healthy ? 200 : 503, "application/json", JSON.stringify(body));
         },
         "GET /metrics": async (_request, response) => {
