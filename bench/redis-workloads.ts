@@ -44,10 +44,12 @@ function session(sid: string, status: "loading" | "allocating", deadline: number
   ];
 }
 
-function idleServer(id: string): Array<[string, ...string[]]> {
+/** Idle, pooled, and registered for an hour from `now`: claims skip a server whose registration lapsed. */
+function idleServer(id: string, now: number): Array<[string, ...string[]]> {
   return [
     ["HSET", Keys.server(id), "address", `${id}.bench:7000`, "status", "idle", "session", ""],
     ["ZADD", Keys.idleServers, "1", id],
+    ["ZADD", Keys.liveServers, String(now + 3_600_000), id],
   ];
 }
 
@@ -115,7 +117,7 @@ export const WORKLOADS: readonly ScriptWorkload[] = [
   {
     script: SCRIPTS.claim_server,
     worked: status("claimed"),
-    setup: (i, now) => [...session(`c${i}`, "allocating", now + 15_000), ...idleServer(`cds${i}`)],
+    setup: (i, now) => [...session(`c${i}`, "allocating", now + 15_000), ...idleServer(`cds${i}`, now)],
     call: (i) => ({ keys: [Keys.session(`c${i}`)], argv: [`c${i}`, "7", "attempt"] }),
   },
   {
@@ -149,7 +151,7 @@ export const WORKLOADS: readonly ScriptWorkload[] = [
     script: SCRIPTS.register_server,
     worked: status("idle"),
     setup: none,
-    call: (i) => ({ keys: [Keys.server(`rs${i}`)], argv: [`rs${i}`, `rs${i}.bench:7000`] }),
+    call: (i) => ({ keys: [Keys.server(`rs${i}`)], argv: [`rs${i}`, `rs${i}.bench:7000`, "15000", "1"] }),
   },
   {
     script: SCRIPTS.release_server,

@@ -27,7 +27,7 @@ import { MockRedisServer, ScheduledMockRedis } from "./mock-redis.ts";
 import { EPOCH, VirtualTime, type TimerKind } from "./virtual-time.ts";
 
 const silent: Logger = { log: () => {} };
-const uncounted: Metrics = { increment: () => {} };
+const uncounted: Metrics = { increment: () => {}, observe: () => {} };
 
 /** What a client action is, for a setup that times it itself. */
 export interface ActRequest {

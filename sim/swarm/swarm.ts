@@ -33,6 +33,11 @@ export interface SwarmOptions {
   checkEveryMs: number;
   /** The dedicated servers' game length (their `--game-ms`); absent: games never end. */
   gameMs?: number;
+  /**
+   * Redis may be restarted during the run (a chaos test): the checker reconnects, and a snapshot that cannot be
+   * taken meanwhile is skipped, not judged. Absent: a snapshot that cannot be taken fails the run.
+   */
+  redisOutages?: boolean;
   onProgress?: (progress: SwarmProgress) => void;
 }
 
@@ -68,6 +73,7 @@ export interface SwarmResult {
 }
 
 const CLOSE_WAIT_MS = 5_000;
+const OUTAGE_RETRY_MS = 100;
 const PROGRESS_EVERY_MS = 250;
 const ERROR_SAMPLES = 5;
 
@@ -180,8 +186,13 @@ export async function runSwarm(options: SwarmOptions): Promise<SwarmResult> {
     options.gameMs === undefined ? {} : { gameLengthMs: options.gameMs },
   );
   const readView = KITS[options.variant].readView;
-  // The checker fails fast: a snapshot that cannot be taken is an error, not something to wait out.
-  const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 1, lazyConnect: true, retryStrategy: () => null });
+  // The checker fails fast: a snapshot that cannot be taken is an error, not something to wait out (unless the
+  // run restarts Redis on purpose).
+  const redis = new Redis(options.redisUrl, {
+    maxRetriesPerRequest: 1,
+    lazyConnect: true,
+    retryStrategy: options.redisOutages ? () => OUTAGE_RETRY_MS : () => null,
+  });
   redis.on("error", () => {});
 
   let joined = 0;
@@ -224,7 +235,14 @@ export async function runSwarm(options: SwarmOptions): Promise<SwarmResult> {
     for (;;) {
       await sleep(options.checkEveryMs);
       const before = clientEvents;
-      const snapshot = await snapshotRedis(redis);
+      const snapshot = await snapshotRedis(redis).catch((error: unknown) => {
+        if (!options.redisOutages) throw error;
+        return null;
+      });
+      if (snapshot === null) {
+        if (now() > deadline) break;
+        continue;
+      }
       // A client told something while the snapshot was taken may know more than the snapshot shows (a
       // match_found for a session the snapshot still has allocating): judge only snapshots no client outran.
       if (clientEvents !== before) {

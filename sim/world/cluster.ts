@@ -15,6 +15,7 @@ import { SimConnection } from "./sim-connection.ts";
 import { SimDedicatedServer } from "./sim-dedicated-server.ts";
 import { SimInstance } from "./sim-instance.ts";
 import { SimRedisPort } from "./sim-redis-port.ts";
+import { SimTimers } from "./sim-time.ts";
 
 /** Shortest and longest time a supervisor takes to restart a dead instance, in ms. */
 const RESTART_MIN_MS = 1_000;
@@ -82,7 +83,8 @@ export class Cluster {
       const address = `ds${i}.sim:${7000 + i}`;
       const port = new SimRedisPort(context, clientRedis, id, null, `ds:${id}`, hooks.commandExecuted);
       this.serverConnections.set(id, port);
-      const server = new SimDedicatedServer(id, address, variant, () => context.steps.now - EPOCH, serverRng, port);
+      const timers = new SimTimers(context.steps, id, `ds:${id}`);
+      const server = new SimDedicatedServer(id, address, variant, () => context.steps.now - EPOCH, serverRng, port, timers);
       this.servers.set(address, server);
       // A server that could not register after its retries is a server that never came up: legal world state.
       server.register().catch(() => {});

@@ -1,10 +1,17 @@
 import { DedicatedServer } from "../../src/dedicated/index.ts";
-import type { HttpResponse, Logger } from "../../src/ports/index.ts";
+import type { HttpResponse, Logger, Timers } from "../../src/ports/index.ts";
 import type { Variant } from "../../src/server/match-server.ts";
 import type { Rng } from "../random/rng.ts";
 import type { SimRedisPort } from "./sim-redis-port.ts";
 
 const REGISTER_ATTEMPTS = 10;
+
+/**
+ * Every heartbeat is two steps (the timer, the script) on every server of a world that may have sixty: slower
+ * than a real server's, with the same three heartbeats to a registration's lifetime.
+ */
+const HEARTBEAT_MS = 15_000;
+const REGISTRATION_TTL_MS = 3 * HEARTBEAT_MS;
 
 const silent: Logger = { log: () => {} };
 
@@ -21,6 +28,7 @@ export class SimDedicatedServer {
     private readonly now: () => number,
     rng: Rng,
     redis: SimRedisPort,
+    timers: Timers,
   ) {
     this.server = new DedicatedServer({
       variant,
@@ -29,14 +37,21 @@ export class SimDedicatedServer {
       random: { uuid: () => rng.uuid(), token: () => rng.token() },
       redis,
       logger: silent,
+      registrationTtlMs: REGISTRATION_TTL_MS,
+      heartbeat: { timers, intervalMs: HEARTBEAT_MS },
     });
   }
 
-  /** Registers like a real server's start-up would: a lost command is retried, a bounded number of times. */
+  /**
+   * Registers like a real server's start-up would: a lost command is retried, a bounded number of times; then
+   * the heartbeat keeps the registration alive where it expires (fixed).
+   */
   async register(): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.server.register();
+        await this.server.register();
+        this.server.keepAlive();
+        return;
       } catch (error) {
         if (attempt >= REGISTER_ATTEMPTS) throw error;
       }

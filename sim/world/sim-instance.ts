@@ -12,7 +12,7 @@ import { SimRedisPort } from "./sim-redis-port.ts";
 import { SimTimers, SkewedClock } from "./sim-time.ts";
 
 const silent: Logger = { log: () => {} };
-const uncounted: Metrics = { increment: () => {} };
+const uncounted: Metrics = { increment: () => {}, observe: () => {} };
 
 export interface InstanceHooks {
   /** A handler let an error escape: in a real process the instance dies. */

@@ -1,32 +1,55 @@
-import { createHash } from "node:crypto";
 import { Redis } from "ioredis";
 import type { LuaScript, MessageListener, RedisArg, RedisPort, RedisReply } from "../ports/index.ts";
+import { runCachedScript } from "./cached-script.ts";
 
 /**
  * A failed command rejects instead of waiting for a reconnect forever: a handler stuck on a dead Redis
  * would hold its player hostage, while an error lets it answer and move on.
  */
 const MAX_RETRIES_PER_REQUEST = 2;
+/** A host that does not answer is unreachable after this long, not after the client's default of 10 s. */
+const CONNECT_TIMEOUT_MS = 2_000;
+const FIRST_RETRY_MS = 100;
+const LONGEST_RETRY_MS = 2_000;
+
+/** Reconnection back-off: doubling from 100 ms to 2 s, then every 2 s for as long as Redis is away. */
+export function reconnectDelay(attempt: number): number {
+  return Math.min(FIRST_RETRY_MS * 2 ** Math.min(Math.max(attempt - 1, 0), 10), LONGEST_RETRY_MS);
+}
+
+export interface ConnectionEvents {
+  /** A connection attempt or an established connection failed; the client retries with back-off. */
+  error?(error: Error): void;
+  /** A connection is (re-)established and ready for commands. */
+  ready?(): void;
+}
 
 /**
  * RedisPort on ioredis. Commands share one connection; subscriptions get their own, created on first use,
- * because a subscribed connection can run no other command.
+ * because a subscribed connection can run no other command. Both reconnect on their own, and the
+ * subscriptions are restored on reconnection.
  */
 export class IoRedisPort implements RedisPort {
   private subscriber: Redis | null = null;
-  private readonly shas = new Map<string, string>();
   private readonly patternListeners = new Map<string, MessageListener[]>();
   private readonly channelListeners = new Map<string, MessageListener[]>();
+  /** The last connection failure, for whoever must say why Redis is unreachable. */
+  lastError: (Error & { code?: string }) | null = null;
 
   constructor(
     private readonly client: Redis,
-    private readonly onConnectionError: (error: Error) => void = () => {},
+    private readonly events: ConnectionEvents = {},
   ) {
-    client.on("error", onConnectionError);
+    this.watch(client);
   }
 
-  static connect(url: string, onConnectionError?: (error: Error) => void): IoRedisPort {
-    return new IoRedisPort(new Redis(url, { maxRetriesPerRequest: MAX_RETRIES_PER_REQUEST }), onConnectionError);
+  static connect(url: string, events?: ConnectionEvents): IoRedisPort {
+    const client = new Redis(url, {
+      maxRetriesPerRequest: MAX_RETRIES_PER_REQUEST,
+      connectTimeout: CONNECT_TIMEOUT_MS,
+      retryStrategy: reconnectDelay,
+    });
+    return new IoRedisPort(client, events);
   }
 
   async call(command: string, ...args: RedisArg[]): Promise<RedisReply> {
@@ -34,15 +57,8 @@ export class IoRedisPort implements RedisPort {
     return (await this.client.call(command.toUpperCase(), ...args)) as RedisReply;
   }
 
-  async runScript(script: LuaScript, keys: readonly string[], args: readonly RedisArg[]): Promise<RedisReply> {
-    const sha = this.shaOf(script);
-    try {
-      return await this.call("EVALSHA", sha, keys.length, ...keys, ...args);
-    } catch (error) {
-      // A restarted or flushed Redis has forgotten the script: EVAL loads it again for the next EVALSHA.
-      if (!(error instanceof Error) || !error.message.startsWith("NOSCRIPT")) throw error;
-      return this.call("EVAL", script.source, keys.length, ...keys, ...args);
-    }
+  runScript(script: LuaScript, keys: readonly string[], args: readonly RedisArg[]): Promise<RedisReply> {
+    return runCachedScript((command, ...rest) => this.call(command, ...rest), script, keys, args);
   }
 
   async psubscribe(pattern: string, listener: MessageListener): Promise<void> {
@@ -50,6 +66,7 @@ export class IoRedisPort implements RedisPort {
     await this.subscriberConnection().psubscribe(pattern);
   }
 
+  /** Subscribing again to a channel (to find out whether the subscription is back) adds no second delivery. */
   async subscribe(channel: string, listener: MessageListener): Promise<void> {
     addListener(this.channelListeners, channel, listener);
     await this.subscriberConnection().subscribe(channel);
@@ -60,19 +77,30 @@ export class IoRedisPort implements RedisPort {
     await Promise.all([this.client.quit(), this.subscriber?.quit()]);
   }
 
-  private shaOf(script: LuaScript): string {
-    let sha = this.shas.get(script.source);
-    if (sha === undefined) {
-      sha = createHash("sha1").update(script.source).digest("hex");
-      this.shas.set(script.source, sha);
-    }
-    return sha;
+  /** Drops both connections at once, whatever is in flight: for a shutdown that cannot wait for Redis. */
+  disconnect(): void {
+    this.client.disconnect();
+    this.subscriber?.disconnect();
+  }
+
+  private watch(connection: Redis): void {
+    connection.on("error", (error: Error) => {
+      this.lastError = error;
+      this.events.error?.(error);
+    });
+    connection.on("ready", () => {
+      if (connection === this.client) this.lastError = null;
+      this.events.ready?.();
+    });
   }
 
   private subscriberConnection(): Redis {
     if (this.subscriber) return this.subscriber;
-    const subscriber = this.client.duplicate();
-    subscriber.on("error", this.onConnectionError);
+    // No ready check on the subscriber: on a reconnection ioredis would send INFO on a connection already back in
+    // subscriber mode, Redis refuses it, and the subscriptions just restored are dropped for another back-off round
+    // (redis/ioredis#2037).
+    const subscriber = this.client.duplicate({ enableReadyCheck: false });
+    this.watch(subscriber);
     subscriber.on("pmessage", (pattern: string, channel: string, message: string) => {
       for (const listener of this.patternListeners.get(pattern) ?? []) listener(channel, message);
     });
@@ -85,5 +113,6 @@ export class IoRedisPort implements RedisPort {
 }
 
 function addListener(registry: Map<string, MessageListener[]>, name: string, listener: MessageListener): void {
-  registry.set(name, [...(registry.get(name) ?? []), listener]);
+  const listeners = registry.get(name) ?? [];
+  if (!listeners.includes(listener)) registry.set(name, [...listeners, listener]);
 }

@@ -1,66 +1,91 @@
-import { Counter, Gauge, Registry } from "prom-client";
-import type { CounterName, Metrics } from "../ports/index.ts";
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
+import type { CounterName, HistogramName, Metrics } from "../ports/index.ts";
+import { COUNTERS, HISTOGRAMS, type Series } from "../server/metric-catalog.ts";
 
-const HELP: Record<CounterName, string> = {
-  matches_total: "Matches announced to players (match_found sent for a session).",
-  allocation_failures_total: "Allocations that found no server, failed the create call or got a bad reply.",
-  rejected_inputs_total: "Client frames, Redis contents or server replies refused by validation.",
-  handler_errors_total: "Handler runs that ended in an error.",
-  notifications_dropped_total: "Notifications for a player with no live connection on this instance.",
-  sessions_expired_total: "Loading sessions ended by their deadline.",
-};
+/** A gauge whose value is read when Prometheus scrapes (from Redis, or from the process's own state). */
+export interface ScrapedGauge {
+  name: string;
+  help: string;
+  labels: readonly string[];
+}
 
-/**
- * prom-client refuses a label it was not told about up front, so every counter declares the labels the
- * servers use; any other label is left out of the sample rather than failing the handler that counts.
- */
-export const COUNTER_LABELS = ["mode", "reason", "handler", "kind"] as const;
+export type GaugeReading = Record<string, ReadonlyArray<{ labels?: Record<string, string>; value: number }>>;
 
-export type QueueSizes = () => Promise<Record<string, number>>;
+export interface PromMetricsOptions {
+  counters: readonly CounterName[];
+  histograms?: readonly HistogramName[];
+  /** Series that exist at zero from the start. */
+  series?: readonly Series[];
+  gauges?: readonly ScrapedGauge[];
+  /** Called once per scrape; a gauge missing from the reading shows no series for that scrape. */
+  read?: () => Promise<GaugeReading>;
+  onReadError?: (error: unknown) => void;
+  /** The process's heap, CPU, event loop lag and the like, as prom-client measures them. */
+  processMetrics?: boolean;
+}
 
 /** Metrics on a prom-client registry of its own, so two servers in one process never share counts. */
 export class PromMetrics implements Metrics {
   readonly registry = new Registry();
   private readonly counters = new Map<CounterName, Counter>();
+  private readonly histograms = new Map<HistogramName, Histogram>();
+  private readonly gauges = new Map<string, Gauge>();
 
-  /**
-   * `queueSizes` is read at every scrape, so the gauge shows the queues as Redis holds them now, whichever
-   * instance filled them. A failed read leaves the gauge empty for that scrape and reports the error.
-   */
-  constructor(queueSizes: QueueSizes, onQueueReadError: (error: unknown) => void = () => {}) {
-    for (const [name, help] of Object.entries(HELP) as Array<[CounterName, string]>) {
-      this.counters.set(
-        name,
-        new Counter({ name, help, labelNames: [...COUNTER_LABELS], registers: [this.registry] }),
-      );
+  constructor(private readonly options: PromMetricsOptions) {
+    const registers = [this.registry];
+    for (const name of options.counters) {
+      const { help, labels } = COUNTERS[name];
+      this.counters.set(name, new Counter({ name, help, labelNames: [...labels], registers }));
     }
-    new Gauge({
-      name: "queue_size",
-      help: "Players waiting in each game mode's queue, read from Redis at scrape time.",
-      labelNames: ["mode"],
-      registers: [this.registry],
-      async collect() {
-        this.reset();
-        try {
-          for (const [mode, size] of Object.entries(await queueSizes())) this.set({ mode }, size);
-        } catch (error) {
-          onQueueReadError(error);
-        }
-      },
-    });
+    for (const name of options.histograms ?? []) {
+      const { help, labels, buckets } = HISTOGRAMS[name];
+      this.histograms.set(name, new Histogram({ name, help, labelNames: [...labels], buckets: [...buckets], registers }));
+    }
+    for (const { name, help, labels } of options.gauges ?? []) {
+      this.gauges.set(name, new Gauge({ name, help, labelNames: [...labels], registers }));
+    }
+    for (const { name, labels } of options.series ?? []) {
+      this.counters.get(name as CounterName)?.inc(labels, 0);
+      this.histograms.get(name as HistogramName)?.zero(labels);
+    }
+    if (options.processMetrics) collectDefaultMetrics({ register: this.registry });
   }
 
-  increment(name: CounterName, labels: Record<string, string> = {}): void {
-    const known: Record<string, string> = {};
-    for (const label of COUNTER_LABELS) {
-      const value = labels[label];
-      if (value !== undefined) known[label] = value;
-    }
-    this.counters.get(name)?.inc(known);
+  increment(name: CounterName, labels: Record<string, string> = {}, by = 1): void {
+    const counter = this.counters.get(name);
+    if (counter) counter.inc(known(COUNTERS[name].labels, labels), by);
   }
 
-  /** The Prometheus text exposition of every metric. */
+  observe(name: HistogramName, seconds: number, labels: Record<string, string> = {}): void {
+    const histogram = this.histograms.get(name);
+    if (histogram) histogram.observe(known(HISTOGRAMS[name].labels, labels), seconds);
+  }
+
+  /** The Prometheus text exposition of every metric, the scraped gauges read afresh. */
   async exposition(): Promise<{ contentType: string; body: string }> {
+    let reading: GaugeReading = {};
+    try {
+      reading = (await this.options.read?.()) ?? {};
+    } catch (error) {
+      this.options.onReadError?.(error);
+    }
+    for (const [name, gauge] of this.gauges) {
+      gauge.reset();
+      for (const { labels, value } of reading[name] ?? []) gauge.set(labels ?? {}, value);
+    }
     return { contentType: this.registry.contentType, body: await this.registry.metrics() };
   }
+}
+
+/**
+ * prom-client refuses a label it was not told about up front; any other label is left out of the sample rather
+ * than failing the handler that counts.
+ */
+function known(names: readonly string[], labels: Record<string, string>): Record<string, string> {
+  const kept: Record<string, string> = {};
+  for (const name of names) {
+    const value = labels[name];
+    if (value !== undefined) kept[name] = value;
+  }
+  return kept;
 }

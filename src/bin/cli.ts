@@ -55,23 +55,40 @@ export function cliProgram(name: string, description: string): Command {
   return new Command(name).description(description).exitOverride();
 }
 
+/** Exit status of a process that failed for a reason no flag explains (a bug): one line, never a stack. */
+export const EXIT_FAILURE = 1;
+
 /** Parses argv and runs the chosen action; help and version exit 0, usage errors EXIT_USAGE. */
 export async function runCli(program: Command, argv: readonly string[]): Promise<void> {
   try {
     await program.parseAsync([...argv]);
   } catch (error) {
-    if (!(error instanceof CommanderError)) throw error;
-    process.exit(error.exitCode === 0 ? 0 : EXIT_USAGE);
+    if (error instanceof CommanderError) process.exit(error.exitCode === 0 ? 0 : EXIT_USAGE);
+    process.stderr.write(`${program.name()}: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(EXIT_FAILURE);
   }
 }
 
-/** Runs `stop` once on the first SIGTERM or SIGINT; a second signal while stopping exits at once. */
-export function onShutdownSignal(stop: (signal: string) => Promise<void>): void {
+/** Prints one line naming the program and what is wrong, and exits EXIT_USAGE. */
+export function refuse(program: string, problem: string): never {
+  process.stderr.write(`${program}: ${problem}\n`);
+  process.exit(EXIT_USAGE);
+}
+
+/** However Redis and clients behave, a stopping process is gone this long after the signal. */
+export const SHUTDOWN_LIMIT_MS = 1_800;
+
+/**
+ * Runs `stop` once on the first SIGTERM or SIGINT; a second signal while stopping exits at once, and so does
+ * `forced` once SHUTDOWN_LIMIT_MS have passed.
+ */
+export function onShutdownSignal(stop: (signal: string) => Promise<void>, forced: () => void): void {
   let stopping = false;
   for (const signal of ["SIGTERM", "SIGINT"] as const) {
     process.on(signal, () => {
       if (stopping) process.exit(1);
       stopping = true;
+      setTimeout(forced, SHUTDOWN_LIMIT_MS).unref();
       void stop(signal);
     });
   }

@@ -14,7 +14,7 @@ export function loadConfigFile(path: string | undefined): Result<MatchConfig, st
   try {
     text = readFileSync(path, "utf8");
   } catch (error) {
-    return err(`cannot read config ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    return err(`cannot read config ${path}: ${readProblem(error as NodeJS.ErrnoException)}`);
   }
   let table: Record<string, unknown>;
   try {
@@ -24,6 +24,19 @@ export function loadConfigFile(path: string | undefined): Result<MatchConfig, st
   }
   const config = configFrom(table);
   return config.ok ? config : err(`config ${path}: ${config.error}`);
+}
+
+function readProblem(error: NodeJS.ErrnoException): string {
+  switch (error.code) {
+    case "ENOENT":
+      return "no such file";
+    case "EACCES":
+      return "permission denied";
+    case "EISDIR":
+      return "it is a directory";
+    default:
+      return error.code ?? firstLine(error);
+  }
 }
 
 function firstLine(error: unknown): string {

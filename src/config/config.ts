@@ -21,6 +21,12 @@ export interface MatchConfig {
   instanceTtlMs: number;
   /** fixed: how often an instance renews its presence and reaps dead instances. */
   presenceIntervalMs: number;
+  /** fixed: longest wait for Redis on an enqueue before the client is told it failed. */
+  enqueueTimeoutMs: number;
+  /** fixed: frames a connection may send per second (and in one burst); more are refused, then the socket closed. */
+  maxFramesPerSecond: number;
+  /** fixed: a connection's requests waiting or running at once; more are refused until some finish. */
+  maxHandlersPerConnection: number;
 }
 
 export const DEFAULT_CONFIG: MatchConfig = {
@@ -36,6 +42,9 @@ export const DEFAULT_CONFIG: MatchConfig = {
   allocationTimeoutMs: 15_000,
   instanceTtlMs: 15_000,
   presenceIntervalMs: 5_000,
+  enqueueTimeoutMs: 2_000,
+  maxFramesPerSecond: 20,
+  maxHandlersPerConnection: 8,
 };
 
 export function findGameMode(config: MatchConfig, name: string): GameMode | undefined {

@@ -1,11 +1,12 @@
 import { err, ok, type Result } from "../protocol/result.ts";
 import { DEFAULT_CONFIG, type GameMode, type MatchConfig } from "./config.ts";
 
-type Durations = Exclude<keyof MatchConfig, "gameModes" | "queueKeyPrefix">;
+type Numbers = Exclude<keyof MatchConfig, "gameModes" | "queueKeyPrefix">;
 
-const DURATION_KEYS = Object.keys(DEFAULT_CONFIG).filter(
-  (key) => key !== "gameModes" && key !== "queueKeyPrefix",
-) as Durations[];
+const NUMBER_KEYS = Object.keys(DEFAULT_CONFIG).filter((key) => key !== "gameModes" && key !== "queueKeyPrefix") as Numbers[];
+
+/** Limits that count things; every other number is a duration. */
+const COUNT_KEYS: ReadonlySet<string> = new Set<Numbers>(["maxFramesPerSecond", "maxHandlersPerConnection"]);
 
 /**
  * Builds a config from untrusted input (a parsed TOML file, scenario overrides): unknown keys, wrong types
@@ -21,11 +22,11 @@ export function configFrom(input: Record<string, unknown>): Result<MatchConfig, 
     } else if (key === "queueKeyPrefix") {
       if (typeof value !== "string" || value === "") return err("queueKeyPrefix must be a non-empty string");
       config.queueKeyPrefix = value;
-    } else if ((DURATION_KEYS as string[]).includes(key)) {
+    } else if ((NUMBER_KEYS as string[]).includes(key)) {
       if (typeof value !== "number" || !Number.isInteger(value) || value <= 0) {
-        return err(`${key} must be a positive integer (milliseconds)`);
+        return err(`${key} must be a positive integer${COUNT_KEYS.has(key) ? "" : " (milliseconds)"}`);
       }
-      config[key as Durations] = value;
+      config[key as Numbers] = value;
     } else {
       return err(`unknown configuration key: ${key}`);
     }

@@ -1,4 +1,4 @@
-import type { Logger, Random, RedisPort, Timers } from "../ports/index.ts";
+import type { Logger, Metrics, Random, RedisPort, TimerHandle, Timers } from "../ports/index.ts";
 import type { Variant } from "../server/match-server.ts";
 import { isIdempotencyKey, parseCreateSessionRequest } from "./create-session-request.ts";
 import { ReplyMemory } from "./idempotency.ts";
@@ -10,6 +10,10 @@ export const REMEMBERED_KEYS_LIMIT = 10_000;
 /** A commit normally lands within milliseconds of the create reply; this covers a slow allocator too. */
 export const RELEASE_ATTEMPTS = 20;
 export const RELEASE_RETRY_MS = 250;
+
+/** As an instance's presence: renewed every 5 s, so two lost heartbeats in a row still leave it registered. */
+export const DEFAULT_HEARTBEAT_MS = 5_000;
+export const DEFAULT_REGISTRATION_TTL_MS = 15_000;
 
 /** Games that end: `lengthMs` after a session is created the game is over and the server idle again. */
 export interface GameLength {
@@ -35,6 +39,11 @@ export interface DedicatedServerOptions {
   logger: Logger;
   /** Absent: games never end, as in the simulation, and a server hosts one game for good. */
   games?: GameLength;
+  /** How long a registration lasts unrenewed, where the layout lets it expire (default 15 s). */
+  registrationTtlMs?: number;
+  /** Renews the registration every `intervalMs`; absent, nothing renews it (`keepAlive` does nothing). */
+  heartbeat?: { timers: Timers; intervalMs: number };
+  metrics?: Metrics;
 }
 
 /** A game server's side of matchmaking, independent of the transport that carries its requests. */
@@ -42,14 +51,70 @@ export class DedicatedServer {
   private readonly remembered = new ReplyMemory<HttpReply>(REMEMBERED_KEYS_LIMIT);
   /** Games not over yet: the server is idle again only when none is left. */
   private readonly running = new Set<string>();
+  private created = 0;
+  private registered = false;
+  private beating = false;
+  private heartbeatTimer: TimerHandle | null = null;
 
   constructor(private readonly options: DedicatedServerOptions) {}
 
-  /** Announces this server as idle in the variant's layout. */
+  get isRegistered(): boolean {
+    return this.registered;
+  }
+
+  /** Games that are not over; without a game length, every game it ever created. */
+  get gamesRunning(): number {
+    return this.options.games ? this.running.size : this.created;
+  }
+
+  /** Announces this server as idle in the variant's layout. Rejects on a Redis error. */
   async register(): Promise<void> {
-    const { variant, redis, id, address, logger } = this.options;
-    await REGISTRY_LAYOUTS[variant].register(redis, id, address);
+    const { variant, redis, id, address, logger, metrics } = this.options;
+    await REGISTRY_LAYOUTS[variant].register(redis, id, address, this.ttlMs);
+    this.registered = true;
+    metrics?.increment("registrations_total");
     logger.log("info", "dedicated_server_registered", { variant, id, address });
+  }
+
+  /**
+   * Keeps the registration alive where the layout lets it expire: renews it every heartbeat and, once it is gone
+   * (reaped, or Redis lost its data), registers afresh as soon as no game of its own is running here, so a
+   * server that still hosts a game is never offered as idle.
+   */
+  keepAlive(): void {
+    const { variant, heartbeat } = this.options;
+    if (!heartbeat || !REGISTRY_LAYOUTS[variant].renew || this.heartbeatTimer) return;
+    this.heartbeatTimer = heartbeat.timers.every(heartbeat.intervalMs, "registration", () => void this.beat());
+  }
+
+  stop(): void {
+    this.heartbeatTimer?.cancel();
+    this.heartbeatTimer = null;
+  }
+
+  private get ttlMs(): number {
+    return this.options.registrationTtlMs ?? DEFAULT_REGISTRATION_TTL_MS;
+  }
+
+  /** One heartbeat; one at a time, as a slow Redis must not pile them up. Nothing escapes it. */
+  private async beat(): Promise<void> {
+    if (this.beating) return;
+    this.beating = true;
+    const { variant, redis, id, address, logger, metrics } = this.options;
+    try {
+      if (this.registered) {
+        if (await REGISTRY_LAYOUTS[variant].renew?.(redis, id, address, this.ttlMs)) return;
+        this.registered = false;
+        metrics?.increment("registrations_lost_total");
+        logger.log("warn", "dedicated_server_registration_lost", { id, games_running: this.gamesRunning });
+      }
+      if (this.gamesRunning > 0) return;
+      await this.register();
+    } catch (error) {
+      logger.log("warn", "dedicated_server_heartbeat_failed", { id, error: errorText(error) });
+    } finally {
+      this.beating = false;
+    }
   }
 
   /** `POST /session/create`: validates the body, takes the session, answers where players should go. */
@@ -80,6 +145,8 @@ export class DedicatedServer {
       return { status: 503, body: JSON.stringify({ error: "registry unavailable" }) };
     }
     const sessionId = random.uuid();
+    this.created++;
+    this.options.metrics?.increment("games_created_total");
     logger.log("info", "game_session_created", { id, session_id: sessionId, players });
     this.startGame(sessionId);
     return {
@@ -126,6 +193,10 @@ export class DedicatedServer {
     this.options.logger.log("warn", "create_session_refused", { id: this.options.id, status, error });
     return { status, body: JSON.stringify({ error }) };
   }
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 function headerValue(headers: RequestHeaders, name: string): string | null {

@@ -1,6 +1,8 @@
 export { MAX_PLAYERS, parseCreateSessionRequest, type CreateSessionRequest } from "./create-session-request.ts";
 export {
   DedicatedServer,
+  DEFAULT_HEARTBEAT_MS,
+  DEFAULT_REGISTRATION_TTL_MS,
   RELEASE_ATTEMPTS,
   RELEASE_RETRY_MS,
   REMEMBERED_KEYS_LIMIT,

@@ -40,6 +40,11 @@ export function idempotencyKey(request: AllocationRequest): string {
   return `${request.sessionId}:${request.token}`;
 }
 
+export const ALLOCATION_FAILURES = ["redis", "bad_claim_reply", "no_server", "unreachable", "bad_reply", "bad_commit_reply"] as const;
+export type AllocationFailure = (typeof ALLOCATION_FAILURES)[number];
+
+export const ALLOCATION_RESULTS = ["matched", "failed", "superseded"] as const;
+
 /**
  * claim -> create -> commit. Every failure rolls back, once: the rollback script's token check makes a
  * second rollback (ours or the sweep's) `stale`, and a `stale` anywhere means the session ended without us.
@@ -49,15 +54,23 @@ export async function allocate(ctx: FixedContext, request: AllocationRequest): P
   const { sessionId, token } = request;
   const key = Keys.session(sessionId);
   const fields = { session: sessionId, token };
+  const started = ports.clock.now();
+  const finished = (result: (typeof ALLOCATION_RESULTS)[number]): void =>
+    ports.metrics.observe("allocation_seconds", Math.max(0, ports.clock.now() - started) / 1000, { result });
   let rolledBack = false;
+  let server: string | null = null;
 
-  const rollback = async (reason: string, text: string): Promise<void> => {
+  const rollback = async (reason: AllocationFailure, text: string): Promise<void> => {
     if (rolledBack) return;
     rolledBack = true;
+    finished("failed");
     ports.metrics.increment("allocation_failures_total", { reason });
-    ports.logger.log("warn", "allocation_failed", { ...fields, reason });
+    if (server !== null && reason !== "no_server") ports.metrics.increment("dedicated_server_failures_total", { server });
+    ports.logger.log("warn", "allocation_failed", { ...fields, reason, server });
+    // A server the create call never reached may be dead: out of the pool until its heartbeat says otherwise.
+    const park = reason === "unreachable" ? "1" : "0";
     try {
-      const outcome = parseRollback(await scripts.retry("rollback", key, [sessionId, token, text]));
+      const outcome = parseRollback(await scripts.retry("rollback", key, [sessionId, token, text, park]));
       if (!outcome.ok) rejectReply(ctx, outcome.error, fields);
       else ports.logger.log("info", "allocation_rolled_back", { ...fields, result: outcome.value.kind });
     } catch (error) {
@@ -79,11 +92,15 @@ export async function allocate(ctx: FixedContext, request: AllocationRequest): P
   }
   const claimed = claim.value;
   if (claimed.kind === "stale" || claimed.kind === "taken") {
+    finished("superseded");
     ports.logger.log("info", "allocation_superseded", { ...fields, result: claimed.kind });
     return;
   }
   if (claimed.skipped > 0) rejectReply(ctx, `${claimed.skipped} listed idle server(s) were not idle`, fields);
   if (claimed.kind === "none") return rollback("no_server", FixedText.noServer);
+  server = claimed.serverId;
+  // The server's failure series exists from the first time this instance meets it, at zero.
+  ports.metrics.increment("dedicated_server_failures_total", { server }, 0);
 
   const idempotency = idempotencyKey(request);
   let response: HttpResponse;
@@ -122,11 +139,13 @@ export async function allocate(ctx: FixedContext, request: AllocationRequest): P
   switch (commit.value.kind) {
     case "matched":
     case "already":
+      finished("matched");
       ports.metrics.increment("matches_total", { mode: request.mode });
       ports.logger.log("info", "match_committed", { ...fields, server: claimed.serverId, game: created.sessionId });
       return;
     case "abandoned":
     case "stale":
+      finished("superseded");
       // Ended while we were creating: whoever ended it released the server; the created game goes unused.
       ports.logger.log("warn", "commit_refused", { ...fields, server: claimed.serverId, result: commit.value.kind });
       return;

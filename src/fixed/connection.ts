@@ -1,11 +1,13 @@
 import { findGameMode } from "../config/config.ts";
+import { withinDeadline } from "../connection/deadline.ts";
+import { FrameRate, type FrameVerdict } from "../connection/frame-rate.ts";
 import { Heartbeat } from "../connection/heartbeat.ts";
 import type { ClientSocket, ConnectionEvents, RedisReply } from "../ports/index.ts";
 import { encodeServerMessage, isUuid, parseClientFrame, type ServerMessage } from "../protocol/index.ts";
 import type { AllocationRequest } from "./allocation.ts";
 import { errorText, guarded, rejectReply, type FixedContext } from "./context.ts";
 import { Keys } from "./keys.ts";
-import { FixedText } from "./messages.ts";
+import { FixedText, STATE_LOST_REASON } from "./messages.ts";
 import { parseEnqueue, parseLeave, parseReady } from "./player-record.ts";
 
 /** What a connection needs from its instance. */
@@ -22,7 +24,9 @@ export interface ConnectionHost {
 }
 
 const ENQUEUE_ATTEMPTS = 3;
+const CLOSE_POLICY_VIOLATION = 1008;
 const CLOSE_INTERNAL_ERROR = 1011;
+const CLOSE_SERVICE_RESTART = 1012;
 
 /**
  * One client connection. Its handlers run one after the other (a leave always after the enqueue that came
@@ -33,6 +37,11 @@ export class FixedConnection implements ConnectionEvents {
   private closed = false;
   private chain: Promise<void> = Promise.resolve();
   private readonly heartbeat: Heartbeat;
+  private readonly rate: FrameRate;
+  /** Requests (enqueue, loading_complete) waiting in the chain or running. */
+  private pending = 0;
+  /** When the enqueue this connection still waits to see matched was accepted, and for which mode. */
+  private waitingSince: { at: number; mode: string } | null = null;
 
   constructor(
     private readonly host: ConnectionHost,
@@ -44,6 +53,7 @@ export class FixedConnection implements ConnectionEvents {
       ping: () => this.ping(),
       timedOut: () => this.close(1000, "heartbeat timeout"),
     });
+    this.rate = new FrameRate(ports.clock, config.maxFramesPerSecond);
   }
 
   get boundPlayer(): string | null {
@@ -53,6 +63,8 @@ export class FixedConnection implements ConnectionEvents {
   onText(text: string): void {
     this.heartbeat.alive();
     if (this.closed) return;
+    const verdict = this.rate.take();
+    if (verdict !== "admit") return this.overRate(verdict);
     const frame = parseClientFrame(text);
     if (!frame.ok) {
       this.reject(frame.error.kind, FixedText.invalidFormat);
@@ -72,6 +84,12 @@ export class FixedConnection implements ConnectionEvents {
 
   send(message: ServerMessage): void {
     if (this.closed) return;
+    if (message.type === "match_found" && this.waitingSince !== null) {
+      const { ports } = this.host.ctx;
+      const { at, mode } = this.waitingSince;
+      ports.metrics.observe("enqueue_to_match_seconds", Math.max(0, ports.clock.now() - at) / 1000, { mode });
+      this.waitingSince = null;
+    }
     try {
       this.socket.send(encodeServerMessage(message));
     } catch (error) {
@@ -98,6 +116,29 @@ export class FixedConnection implements ConnectionEvents {
     }
   }
 
+  /** A frame over the rate: one error when the client first goes over it, a close if it keeps going. */
+  private overRate(verdict: Exclude<FrameVerdict, "admit">): void {
+    const { ports, config } = this.host.ctx;
+    ports.metrics.increment("frames_refused_total", { reason: "rate_limit" });
+    if (verdict === "warn") {
+      ports.logger.log("info", "frame_rate_exceeded", { conn: this.id, limit: config.maxFramesPerSecond });
+      this.send({ type: "error", message: FixedText.tooManyFrames });
+    } else if (verdict === "close") {
+      ports.logger.log("warn", "frame_rate_close", { conn: this.id, limit: config.maxFramesPerSecond });
+      this.close(CLOSE_POLICY_VIOLATION, "rate limit exceeded");
+    }
+  }
+
+  /** A request beyond the connection's bound waits for nothing: it is refused at once. */
+  private admitRequest(): boolean {
+    const { ports, config } = this.host.ctx;
+    if (this.pending < config.maxHandlersPerConnection) return true;
+    ports.metrics.increment("frames_refused_total", { reason: "in_flight" });
+    ports.logger.log("info", "frame_refused_in_flight", { conn: this.id, pending: this.pending });
+    this.send({ type: "error", message: FixedText.tooManyRequests });
+    return false;
+  }
+
   private reject(kind: string, text: string): void {
     this.host.ctx.ports.metrics.increment("rejected_inputs_total", { source: "client" });
     this.host.ctx.ports.logger.log("info", "frame_rejected", { conn: this.id, kind });
@@ -109,7 +150,9 @@ export class FixedConnection implements ConnectionEvents {
     if (!findGameMode(this.host.ctx.config, mode)) return this.reject("unknown-mode", FixedText.invalidGameMode(mode));
     const player = rawPlayer.toLowerCase();
     if (this.player !== null && this.player !== player) return this.reject("other-player", FixedText.connectionBound);
+    if (!this.admitRequest()) return;
     this.player = player;
+    this.waitingSince ??= { at: this.host.ctx.ports.clock.now(), mode };
     this.serial(
       "enqueue",
       () => this.enqueue(player, mode),
@@ -121,6 +164,7 @@ export class FixedConnection implements ConnectionEvents {
     if (!isUuid(rawSession)) return this.reject("bad-session-id", FixedText.invalidFormat);
     const player = this.player;
     if (player === null) return this.reject("not-enqueued", FixedText.notEnqueued);
+    if (!this.admitRequest()) return;
     const session = rawSession.toLowerCase();
     // A failure is not answered: the client waits for no reply, and the session's own end (allocation or
     // expiry) tells it what happened; an error now would make a loading client believe it was dropped.
@@ -146,6 +190,9 @@ export class FixedConnection implements ConnectionEvents {
     const previous = this.chain;
     let finish!: () => void;
     this.chain = new Promise<void>((resolve) => (finish = resolve));
+    // The leave is never refused, so it never counts against the bound.
+    const counted = handler !== "leave";
+    if (counted) this.pending++;
     this.host.ctx.ports.supervisor.spawn(handler, async () => {
       try {
         await previous;
@@ -153,6 +200,7 @@ export class FixedConnection implements ConnectionEvents {
         if (this.closed && handler !== "leave") return;
         await guarded(this.host.ctx, handler, work, failed);
       } finally {
+        if (counted) this.pending--;
         finish();
       }
     });
@@ -170,19 +218,19 @@ export class FixedConnection implements ConnectionEvents {
       ctx.ports.logger.log("warn", "enqueue_refused_unregistered", { conn: this.id });
       return this.failEnqueue();
     }
-    const args = [player, mode, this.id, ctx.ports.instanceId];
-    let reply: RedisReply | undefined;
-    let attempts = 0;
-    let lastError: unknown;
-    while (reply === undefined && attempts < ENQUEUE_ATTEMPTS) {
-      attempts++;
-      try {
-        reply = await ctx.scripts.run("enqueue", Keys.player(player), args);
-      } catch (error) {
-        lastError = error;
-      }
+    let late = false;
+    const work = this.enqueueAttempts(player, mode, () => late);
+    const first = await withinDeadline(ctx.ports.timers, ctx.config.enqueueTimeoutMs, "enqueue deadline", work);
+    if (first.late) {
+      late = true;
+      ctx.ports.logger.log("warn", "enqueue_timed_out", { conn: this.id, timeout_ms: ctx.config.enqueueTimeoutMs });
+      this.failEnqueue();
+      // The chain waits for the attempt in flight, so the close's leave reaches Redis after it and removes
+      // whatever it may yet create.
+      await work.catch(() => undefined);
+      return;
     }
-    if (reply === undefined) throw lastError;
+    const { reply, attempts } = first.value;
     const outcome = parseEnqueue(reply);
     if (!outcome.ok) {
       rejectReply(ctx, outcome.error, { conn: this.id });
@@ -207,11 +255,26 @@ export class FixedConnection implements ConnectionEvents {
         ctx.ports.logger.log("info", "enqueue_in_game", { conn: this.id });
         return;
       case "fenced":
-        this.send({ type: "error", message: FixedText.internal });
+        // Every record of this instance is gone: the close tells the client to come back and enqueue afresh.
         this.host.fenced();
-        this.close(CLOSE_INTERNAL_ERROR, "instance fenced");
+        this.close(CLOSE_SERVICE_RESTART, STATE_LOST_REASON);
         return;
     }
+  }
+
+  /** Up to ENQUEUE_ATTEMPTS tries, none started once `late` says the client has been answered. */
+  private async enqueueAttempts(player: string, mode: string, late: () => boolean): Promise<{ reply: RedisReply; attempts: number }> {
+    const { ctx } = this.host;
+    const args = [player, mode, this.id, ctx.ports.instanceId];
+    let lastError: unknown = new Error("enqueue abandoned");
+    for (let attempts = 1; attempts <= ENQUEUE_ATTEMPTS && !late(); attempts++) {
+      try {
+        return { reply: await ctx.scripts.run("enqueue", Keys.player(player), args), attempts };
+      } catch (error) {
+        lastError = error;
+      }
+    }
+    throw lastError;
   }
 
   private async ready(player: string, session: string): Promise<void> {

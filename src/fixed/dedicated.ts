@@ -1,20 +1,27 @@
 import type { RedisPort } from "../ports/index.ts";
 import { Keys } from "./keys.ts";
 import { SCRIPTS } from "./scripts.ts";
-import { parseServerRegistration, parseServerRelease, type ServerRelease } from "./session.ts";
+import { parseServerRegistration, parseServerRelease, type ServerRegistration, type ServerRelease } from "./session.ts";
+
+async function runRegistration(redis: RedisPort, id: string, address: string, ttlMs: number, fresh: boolean): Promise<ServerRegistration> {
+  const reply = await redis.runScript(SCRIPTS.register_server, [Keys.server(id)], [id, address, ttlMs, fresh ? "1" : "0"]);
+  const outcome = parseServerRegistration(reply);
+  if (!outcome.ok) throw new Error(outcome.error);
+  return outcome.value;
+}
 
 /**
- * A dedicated server's registration in the fixed layout, called by the dedicated-server program at start:
- * idle and in the pool, unless it is claimed or busy (a restart must not free a server a session holds).
- * Rejects on a Redis error or an unreadable reply: the caller is a process entry point that may retry.
+ * A dedicated server's fresh registration in the fixed layout (at its start, or once it found its registration
+ * gone): idle and in the pool for `ttlMs`, unless an allocation holds it claimed. Rejects on a Redis error or an
+ * unreadable reply: the caller retries on its next heartbeat.
  */
-export async function registerFixedDedicatedServer(
-  redis: RedisPort,
-  id: string,
-  address: string,
-): Promise<void> {
-  const outcome = parseServerRegistration(await redis.runScript(SCRIPTS.register_server, [Keys.server(id)], [id, address]));
-  if (!outcome.ok) throw new Error(outcome.error);
+export async function registerFixedDedicatedServer(redis: RedisPort, id: string, address: string, ttlMs: number): Promise<void> {
+  await runRegistration(redis, id, address, ttlMs, true);
+}
+
+/** The heartbeat: renews the registration for `ttlMs`; false when it is gone (reaped, or Redis lost its data). */
+export async function renewFixedDedicatedServer(redis: RedisPort, id: string, address: string, ttlMs: number): Promise<boolean> {
+  return (await runRegistration(redis, id, address, ttlMs, false)).kind !== "fenced";
 }
 
 /**

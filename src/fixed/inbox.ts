@@ -29,6 +29,9 @@ export function parseInboxPayload(text: string): Result<InboxPayload, string> {
   return ok({ conn, player, message: parsed.value, close: close === true });
 }
 
+/** What `verify` publishes on the instance's own channel: no script ever publishes it, and it is dropped on arrival. */
+const PROBE = "probe";
+
 /** The instance's own channel; `deliver` says whether a live connection took the message. */
 export class Inbox {
   private subscribed = false;
@@ -44,15 +47,29 @@ export class Inbox {
 
   async subscribe(): Promise<void> {
     if (this.subscribed) return;
-    await this.ctx.ports.redis.subscribe(Keys.inbox(this.ctx.ports.instanceId), (_channel, message) =>
-      this.receive(message),
-    );
+    await this.ctx.ports.redis.subscribe(Keys.inbox(this.ctx.ports.instanceId), this.listener);
     this.subscribed = true;
+  }
+
+  /** One listener for every subscription made, so subscribing again never delivers a message twice. */
+  private readonly listener = (_channel: string, message: string): void => this.receive(message);
+
+  /**
+   * Whether the subscription receives now: Redis counts the subscribers a probe reached. A subscription lost with
+   * a Redis restart comes back with the client's reconnection, maybe after the commands' connection; until a
+   * probe proves it back, the inbox counts as unsubscribed and enqueues are refused.
+   */
+  async verify(): Promise<boolean> {
+    const receivers = await this.ctx.ports.redis.call("PUBLISH", Keys.inbox(this.ctx.ports.instanceId), PROBE);
+    if (typeof receivers === "number" && receivers > 0) return true;
+    this.subscribed = false;
+    return false;
   }
 
   /** Runs inside the Redis client's callback, so nothing may escape it. */
   receive(text: string): void {
     const { logger, metrics } = this.ctx.ports;
+    if (text === PROBE) return;
     try {
       const payload = parseInboxPayload(text);
       if (!payload.ok) {

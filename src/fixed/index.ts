@@ -1,6 +1,7 @@
 export { createFixedServer, FixedServer } from "./server.ts";
-export { finishFixedGame, registerFixedDedicatedServer } from "./dedicated.ts";
-export type { ServerRelease } from "./session.ts";
+export { finishFixedGame, registerFixedDedicatedServer, renewFixedDedicatedServer } from "./dedicated.ts";
+export type { ServerRelease, Stats } from "./session.ts";
+export { readStats } from "./stats.ts";
 export {
   ENDED_SESSION_TTL_MS,
   HASH_TAG,
@@ -8,6 +9,7 @@ export {
   Keys,
   LIVE_SESSION_TTL_GRACE_MS,
   PLAYER_STATES,
+  SERVER_STATUSES,
   SESSION_STATUSES,
   type PlayerState,
   type ServerStatus,

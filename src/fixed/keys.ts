@@ -27,6 +27,8 @@ export const Keys = {
   deadlines: `${HASH_TAG}:deadlines`,
   /** ZSET of idle dedicated server ids. */
   idleServers: `${HASH_TAG}:servers:idle`,
+  /** ZSET of registered dedicated server ids scored by registration expiry (ms, Redis TIME); a heartbeat renews it. */
+  liveServers: `${HASH_TAG}:servers:live`,
   /** HASH: `address`, `status` (`idle`/`claimed`/`busy`), `session`. */
   server: (serverId: string) => `${KeyPrefix.server}${serverId}`,
   /** ZSET of live instance ids scored by presence expiry (ms, Redis TIME). */
@@ -48,6 +50,7 @@ export type SessionStatus = "loading" | "allocating" | "matched" | "cancelled" |
 export const SESSION_STATUSES: readonly SessionStatus[] = ["loading", "allocating", "matched", "cancelled", "expired"];
 
 export type ServerStatus = "idle" | "claimed" | "busy";
+export const SERVER_STATUSES: readonly ServerStatus[] = ["idle", "claimed", "busy"];
 
 /** Ended sessions are kept this long for inspection. */
 export const ENDED_SESSION_TTL_MS = 3_600_000;

@@ -8,4 +8,9 @@ export const FixedText = {
   noServer: "No game server available. You have been returned to the queue.",
   allocationFailed: "Game server allocation failed. You have been returned to the queue.",
   loadingTimedOut: "Loading timed out. Enqueue again to play.",
+  tooManyFrames: "Too many messages: slow down",
+  tooManyRequests: "Too many requests waiting for an answer",
 } as const;
+
+/** Close reason when this instance's matchmaking records are gone (it was declared dead, or Redis lost its data). */
+export const STATE_LOST_REASON = "matchmaking state lost: enqueue again";

@@ -5,8 +5,8 @@ import { parsePresence } from "./session.ts";
 /**
  * This instance's liveness in `{mm}:instances`. Until a fresh registration succeeded the instance refuses
  * enqueues, so a fresh registration (which purges a previous incarnation's records) never removes a record
- * of this one. A renewal refused as `fenced` means the instance was declared dead while paused: its records
- * are gone, so every connection is closed and it registers afresh.
+ * of this one. A renewal refused as `fenced` means the instance was declared dead while paused, or Redis lost its
+ * data: its records are gone, so every connection is closed and the server registers afresh.
  */
 export class Presence {
   private registered = false;
@@ -38,7 +38,6 @@ export class Presence {
       return;
     }
     this.fenced();
-    await this.renew();
   }
 
   /** Also called when a script refuses this instance as unregistered. */

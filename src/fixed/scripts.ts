@@ -17,6 +17,8 @@ export const SCRIPT_NAMES = [
   "expire_due",
   "register_server",
   "release_server",
+  "reap_servers",
+  "stats",
 ] as const;
 
 export type ScriptName = (typeof SCRIPT_NAMES)[number];
@@ -44,6 +46,7 @@ function prelude(): string {
     ["K_INBOX", luaString(KeyPrefix.inbox)],
     ["K_DEADLINES", luaString(Keys.deadlines)],
     ["K_SERVERS_IDLE", luaString(Keys.idleServers)],
+    ["K_SERVERS_LIVE", luaString(Keys.liveServers)],
     ["K_INSTANCES", luaString(Keys.instances)],
     ["K_FENCE", luaString(Keys.fence)],
     ["K_SEQ", luaString(Keys.seq)],

@@ -7,6 +7,7 @@ import { errorText, guarded, rejectReply, spawnGuarded, type FixedContext } from
 import { Inbox, type InboxPayload } from "./inbox.ts";
 import { Keys } from "./keys.ts";
 import { runTick } from "./matchmaking.ts";
+import { STATE_LOST_REASON } from "./messages.ts";
 import { parseLeave } from "./player-record.ts";
 import { Presence } from "./presence.ts";
 import { ScriptRunner } from "./scripts.ts";
@@ -34,17 +35,14 @@ export class FixedServer implements MatchServer, ConnectionHost {
   constructor(config: MatchConfig, ports: Ports) {
     this.ctx = { config, ports, scripts: new ScriptRunner(ports.redis) };
     this.inbox = new Inbox(this.ctx, (payload) => this.deliver(payload));
-    this.presence = new Presence(this.ctx, () => this.closeAll(CLOSE_SERVICE_RESTART, "instance fenced"));
+    this.presence = new Presence(this.ctx, () => this.closeAll(CLOSE_SERVICE_RESTART, STATE_LOST_REASON));
   }
 
   async start(): Promise<void> {
     const { ports, config } = this.ctx;
     // A failure here is retried by the presence timer; until both succeed, enqueues are refused.
-    for (let attempt = 0; attempt < START_ATTEMPTS && !this.inbox.isSubscribed; attempt++) {
-      await guarded(this.ctx, "start", () => this.inbox.subscribe());
-    }
     for (let attempt = 0; attempt < START_ATTEMPTS && !this.presence.isRegistered; attempt++) {
-      await guarded(this.ctx, "start", () => this.presence.renew());
+      await guarded(this.ctx, "start", () => this.keepPresence());
     }
     for (const mode of config.gameModes) {
       this.every(config.matchTickMs, `tick:${mode.name}`, () => runTick(this.ctx, mode));
@@ -69,6 +67,10 @@ export class FixedServer implements MatchServer, ConnectionHost {
     this.stopped = true;
     for (const timer of this.timers.splice(0)) timer.cancel();
     this.ctx.ports.logger.log("info", "instance_stopped", { instance: this.ctx.ports.instanceId });
+  }
+
+  ready(): boolean {
+    return this.canEnqueue();
   }
 
   canEnqueue(): boolean {
@@ -119,9 +121,28 @@ export class FixedServer implements MatchServer, ConnectionHost {
     );
   }
 
-  private async renewPresence(): Promise<void> {
-    if (!this.inbox.isSubscribed) await guarded(this.ctx, "presence", () => this.inbox.subscribe());
+  /**
+   * Renews presence; when there is none (start, or fenced), registers afresh once the inbox is subscribed and
+   * proven to receive, so no record this incarnation creates can have its notifications published to nobody.
+   */
+  private async keepPresence(): Promise<void> {
+    if (this.presence.isRegistered) {
+      await this.presence.renew();
+      if (this.presence.isRegistered) return;
+    }
+    if (this.inbox.isSubscribed && !(await this.inbox.verify())) {
+      this.ctx.ports.logger.log("warn", "inbox_subscription_lost", { instance: this.ctx.ports.instanceId });
+    }
+    if (!this.inbox.isSubscribed) {
+      await this.inbox.subscribe();
+      // A subscription acknowledged on a connection that drops right after is no subscription: prove it.
+      if (!(await this.inbox.verify())) return;
+    }
     await this.presence.renew();
+  }
+
+  private async renewPresence(): Promise<void> {
+    await this.keepPresence();
     for (const [conn, player] of [...this.pendingLeaves]) {
       try {
         const outcome = parseLeave(await this.ctx.scripts.run("leave", Keys.player(player), [player, conn]));

@@ -1,5 +1,6 @@
 import { err, isUuid, ok, type Result } from "../protocol/index.ts";
 import type { RedisReply } from "../ports/index.ts";
+import { SERVER_STATUSES, type ServerStatus } from "./keys.ts";
 import { countAt, shapeError, wordsOf } from "./reply.ts";
 
 /** Replies of the scripts that move sessions, servers and instances, parsed and checked. Never throws. */
@@ -33,7 +34,25 @@ export interface ExpiryOutcome {
 
 export type PresenceOutcome = { kind: "ok"; purged: number } | { kind: "fenced" };
 
-export type ServerRegistration = { kind: "idle" } | { kind: "kept"; status: string };
+export type ServerRegistration =
+  | { kind: "idle" }
+  | { kind: "kept"; status: "claimed" }
+  | { kind: "renewed"; status: ServerStatus }
+  | { kind: "fenced" };
+
+export interface ServerReap {
+  /** Sessions rolled back because the server they had claimed was reaped. */
+  rolledBack: number;
+  servers: string[];
+}
+
+/** Counts the stats script reads in one pass: players of one instance, live sessions, dedicated servers. */
+export interface Stats {
+  players: { queued: number; loading: number; allocating: number; in_game: number };
+  sessions: { loading: number; allocating: number };
+  servers: { live: number; idle: number; claimed: number; busy: number; expired: number };
+  instances: number;
+}
 
 export type ServerRelease = "released" | "pending" | "stale";
 
@@ -122,9 +141,39 @@ export function parseServerRegistration(reply: RedisReply): Result<ServerRegistr
   const words = wordsOf(reply);
   if (!words.ok) return err(`register_server: ${words.error}`);
   const [status, detail] = words.value;
-  if (status === "idle" && words.value.length === 1) return ok({ kind: "idle" });
-  if (status === "kept" && detail) return ok({ kind: "kept", status: detail });
+  const single = words.value.length === 1;
+  if (status === "idle" && single) return ok({ kind: "idle" });
+  if (status === "fenced" && single) return ok({ kind: "fenced" });
+  if (status === "kept" && detail === "claimed") return ok({ kind: "kept", status: detail });
+  const known = SERVER_STATUSES.find((each) => each === detail);
+  if (status === "renewed" && known) return ok({ kind: "renewed", status: known });
   return shapeError("register_server", words.value);
+}
+
+export function parseServerReap(reply: RedisReply): Result<ServerReap, string> {
+  const words = wordsOf(reply);
+  if (!words.ok) return err(`reap_servers: ${words.error}`);
+  const [status, , ...servers] = words.value;
+  const rolledBack = countAt(words.value, 1);
+  if (status === "reaped" && rolledBack !== null) return ok({ rolledBack, servers });
+  return shapeError("reap_servers", words.value);
+}
+
+export function parseStats(reply: RedisReply): Result<Stats, string> {
+  const words = wordsOf(reply);
+  if (!words.ok) return err(`stats: ${words.error}`);
+  const counts = Array.from({ length: 12 }, (_, index) => countAt(words.value, index + 1));
+  if (words.value[0] !== "stats" || words.value.length !== 13 || counts.some((count) => count === null)) {
+    return shapeError("stats", words.value);
+  }
+  const [queued, loading, allocating, inGame, sessionsLoading, sessionsAllocating, live, idle, claimed, busy, expired, instances] =
+    counts as number[];
+  return ok({
+    players: { queued: queued!, loading: loading!, allocating: allocating!, in_game: inGame! },
+    sessions: { loading: sessionsLoading!, allocating: sessionsAllocating! },
+    servers: { live: live!, idle: idle!, claimed: claimed!, busy: busy!, expired: expired! },
+    instances: instances!,
+  });
 }
 
 export function parseServerRelease(reply: RedisReply): Result<ServerRelease, string> {

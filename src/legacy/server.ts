@@ -11,6 +11,7 @@ export class LegacyServer implements MatchServer {
   private readonly matchmaker: Matchmaker;
   private readonly notifier: Notifier;
   private timers: TimerHandle[] = [];
+  private started = false;
 
   constructor(
     private readonly config: MatchConfig,
@@ -29,7 +30,12 @@ export class LegacyServer implements MatchServer {
     this.timers.push(
       timers.every(this.config.staleSweepMs, "sweep", () => this.matchmaker.checkStaleLoadingSessions()),
     );
+    this.started = true;
     this.ports.logger.log("info", "server_started", { variant: this.variant, instance: this.ports.instanceId });
+  }
+
+  ready(): boolean {
+    return this.started;
   }
 
   connect(socket: ClientSocket): ConnectionEvents {
@@ -39,6 +45,7 @@ export class LegacyServer implements MatchServer {
   async stop(): Promise<void> {
     for (const timer of this.timers) timer.cancel();
     this.timers = [];
+    this.started = false;
   }
 }
 

@@ -9,7 +9,7 @@ import type { Supervisor } from "./supervisor.ts";
 export type { Clock, TimerHandle, Timers } from "./clock.ts";
 export type { HttpPort, HttpRequestOptions, HttpResponse } from "./http.ts";
 export type { LogFields, Logger, LogLevel } from "./logger.ts";
-export type { CounterName, Metrics } from "./metrics.ts";
+export type { CounterName, HistogramName, Metrics } from "./metrics.ts";
 export type { Random } from "./random.ts";
 export type { LuaScript, MessageListener, RedisArg, RedisPort, RedisReply } from "./redis.ts";
 export type { ClientSocket, ConnectionEvents } from "./socket.ts";

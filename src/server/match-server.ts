@@ -13,6 +13,8 @@ export interface MatchServer {
   /** Subscribes to notifications and starts the periodic work (ticks, sweeps, presence). */
   start(): Promise<void>;
   connect(socket: ClientSocket): ConnectionEvents;
+  /** Whether it takes enqueues now (fixed: its presence is registered and its inbox subscribed). */
+  ready(): boolean;
   /** Stops timers and accepting work; in-flight handlers finish on their own. */
   stop(): Promise<void>;
 }

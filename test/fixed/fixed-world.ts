@@ -30,6 +30,8 @@ export const MODE = "Normal_1v1";
 export const SERVER_ADDRESS = "10.0.0.1:7000";
 export const GAME_SESSION = "9e9e9e9e-0000-4000-8000-000000000009";
 
+export const REGISTRATION_TTL_MS = 3_600_000;
+
 export const TEST_CONFIG: MatchConfig = {
   ...DEFAULT_CONFIG,
   matchTickMs: 1_000,
@@ -46,13 +48,15 @@ export const TEST_CONFIG: MatchConfig = {
 export class RecordingSocket implements ClientSocket {
   readonly sent: string[] = [];
   closed = false;
+  closedWith: { code: number | undefined; reason: string | undefined } | null = null;
   send(text: string): void {
     if (this.closed) throw new Error("send on a closed socket");
     this.sent.push(text);
   }
   ping(): void {}
-  close(): void {
+  close(code?: number, reason?: string): void {
     this.closed = true;
+    this.closedWith ??= { code, reason };
   }
   messages(): ServerMessage[] {
     return this.sent.map((text) => {
@@ -80,15 +84,24 @@ export interface Client {
 }
 
 type Failure = { match: (script: string) => boolean; when: "before" | "after"; times: number };
+type Hold = { script: string; released: Promise<void> };
 
 /** A RedisPort that can fail chosen scripts, before they apply or after (reply lost). */
 export class FaultyRedisPort implements RedisPort {
   private readonly failures: Failure[] = [];
+  private readonly holds: Hold[] = [];
   readonly scripts: string[] = [];
   constructor(private readonly inner: RedisPort) {}
 
   fail(script: string, when: "before" | "after", times = 1): void {
     this.failures.push({ match: (name) => name === `fixed:${script}`, when, times });
+  }
+
+  /** The next call of `script` waits, as on a Redis that does not answer, until the returned function is called. */
+  hold(script: string): () => void {
+    let release!: () => void;
+    this.holds.push({ script: `fixed:${script}`, released: new Promise<void>((resolve) => (release = resolve)) });
+    return release;
   }
 
   call(command: string, ...args: RedisArg[]): Promise<RedisReply> {
@@ -97,6 +110,8 @@ export class FaultyRedisPort implements RedisPort {
 
   async runScript(script: LuaScript, keys: readonly string[], args: readonly RedisArg[]): Promise<RedisReply> {
     this.scripts.push(script.name);
+    const hold = this.holds.findIndex((each) => each.script === script.name);
+    if (hold >= 0) await this.holds.splice(hold, 1)[0]?.released;
     const failure = this.failures.find((f) => f.times > 0 && f.match(script.name));
     if (failure) failure.times--;
     if (failure?.when === "before") throw new Error(`injected failure before ${script.name}`);
@@ -221,8 +236,9 @@ export class FixedWorld {
     return this.zset(Keys.queue(mode));
   }
 
-  async registerServer(id = "ds1", address = SERVER_ADDRESS): Promise<void> {
-    await registerFixedDedicatedServer(this.redis.port("dedicated"), id, address);
+  /** A registration that outlives any test that does not let it lapse on purpose: nothing renews it here. */
+  async registerServer(id = "ds1", address = SERVER_ADDRESS, ttlMs = REGISTRATION_TTL_MS): Promise<void> {
+    await registerFixedDedicatedServer(this.redis.port("dedicated"), id, address, ttlMs);
   }
 
   escaped(): unknown[] {

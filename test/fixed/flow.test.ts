@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { FixedText, Keys } from "../../src/fixed/index.ts";
+import { FixedText, Keys, renewFixedDedicatedServer } from "../../src/fixed/index.ts";
 import {
   createdReply,
   FixedWorld,
@@ -152,10 +152,11 @@ describe("allocation failures roll back exactly once", () => {
     return { i1, a, b, session };
   }
 
+  /** `released`: idle and back in the pool; `parked`: idle, out of the pool until its heartbeat; `none`: never claimed. */
   function expectRolledBack(
     { i1, a, b, session }: Awaited<ReturnType<typeof failingAllocation>>,
     text: string,
-    serverReleased = true,
+    server: "released" | "parked" | "none" = "released",
   ) {
     expect(world.session(session)?.status).toBe("cancelled");
     for (const client of [a, b]) {
@@ -164,16 +165,16 @@ describe("allocation failures roll back exactly once", () => {
     }
     expect(world.queue()).toEqual([PLAYER_A, PLAYER_B]);
     expect(i1.metrics.count("allocation_failures_total")).toBe(1);
-    if (serverReleased) {
+    if (server !== "none") {
       expect(world.hash(Keys.server("ds1"))?.status).toBe("idle");
-      expect(world.zset(Keys.idleServers)).toEqual(["ds1"]);
+      expect(world.zset(Keys.idleServers)).toEqual(server === "released" ? ["ds1"] : []);
     }
     expect(world.zset(Keys.deadlines)).toEqual([]);
   }
 
   it("no idle server", async () => {
     const run = await failingAllocation(null, false);
-    expectRolledBack(run, FixedText.noServer, false);
+    expectRolledBack(run, FixedText.noServer, "none");
     expect(world.http.calls).toHaveLength(0);
   });
 
@@ -192,12 +193,14 @@ describe("allocation failures roll back exactly once", () => {
     expectRolledBack(await failingAllocation({ status: 201, body: "{oops" }), FixedText.allocationFailed);
   });
 
-  it("an unreachable server", async () => {
-    expectRolledBack(await failingAllocation(new Error("ECONNREFUSED")), FixedText.allocationFailed);
+  it("an unreachable server, which stays out of the pool until its heartbeat says it is alive", async () => {
+    expectRolledBack(await failingAllocation(new Error("ECONNREFUSED")), FixedText.allocationFailed, "parked");
+    expect(await renewFixedDedicatedServer(world.redis.port("dedicated"), "ds1", SERVER_ADDRESS, 15_000)).toBe(true);
+    expect(world.zset(Keys.idleServers)).toEqual(["ds1"]);
   });
 
   it("a timeout (the port rejects after the request timeout)", async () => {
-    expectRolledBack(await failingAllocation(new Error("timeout after 2000 ms")), FixedText.allocationFailed);
+    expectRolledBack(await failingAllocation(new Error("timeout after 2000 ms")), FixedText.allocationFailed, "parked");
   });
 
   it("the rolled-back players are matched again and allocated once a server answers", async () => {

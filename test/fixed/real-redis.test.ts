@@ -44,7 +44,7 @@ describe.skipIf(!realRedisAvailable)("fixed scripts on a real Redis", () => {
 
   it("runs a session from enqueue to match_found, then a rollback and an expiry", async () => {
     expect(await run("register_instance", "i1", 60_000, "1")).toEqual(["ok", 0]);
-    expect(await run("register_server", "ds1", "10.0.0.1:7000")).toEqual(["idle"]);
+    expect(await run("register_server", "ds1", "10.0.0.1:7000", 3_600_000, "1")).toEqual(["idle"]);
     expect(await run("enqueue", PLAYER_A, MODE, "i1/1", "i1")).toEqual(["queued", "new"]);
     expect(await run("enqueue", PLAYER_B, MODE, "i1/2", "i1")).toEqual(["queued", "new"]);
     expect(await run("match", MODE, 2, 60_000, 100, SID)).toEqual(["matched", 0, 0, SID]);
@@ -72,7 +72,7 @@ describe.skipIf(!realRedisAvailable)("fixed scripts on a real Redis", () => {
     expect(await run("leave", PLAYER_A, "i1/9")).toEqual(["left", "in_game"]);
     // Once the game's record has gone, the game is over: back to the start for both, then a rollback.
     await port.call("DEL", Keys.session(SID));
-    await run("register_server", "ds2", "10.0.0.2:7000");
+    await run("register_server", "ds2", "10.0.0.2:7000", 3_600_000, "1");
     expect(await run("enqueue", PLAYER_A, MODE, "i1/3", "i1")).toEqual(["queued", "after_game"]);
     expect(await run("enqueue", PLAYER_B, MODE, "i1/4", "i1")).toEqual(["queued", "after_game"]);
     await run("match", MODE, 2, 60_000, 100, SID2);

@@ -58,7 +58,7 @@ beforeEach(async () => {
   port = redis.port("dedicated");
   runner = new ScriptRunner(redis.port("script-test"));
   expect(await run("register_instance", "i1", 60_000, "1")).toEqual(["ok", 0]);
-  expect(await run("register_server", SERVER, ADDRESS)).toEqual(["idle"]);
+  expect(await run("register_server", SERVER, ADDRESS, 3_600_000, "1")).toEqual(["idle"]);
 });
 
 describe("release_server", () => {

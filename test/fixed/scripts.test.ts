@@ -67,7 +67,7 @@ beforeEach(async () => {
   );
   expect(await run("register_instance", "i1", 60_000, "1")).toEqual(["ok", 0]);
   expect(await run("register_instance", "i2", 60_000, "1")).toEqual(["ok", 0]);
-  expect(await run("register_server", "ds1", "10.0.0.1:7000")).toEqual(["idle"]);
+  expect(await run("register_server", "ds1", "10.0.0.1:7000", 3_600_000, "1")).toEqual(["idle"]);
 });
 
 describe("enqueue", () => {
@@ -421,13 +421,13 @@ describe("register_server", () => {
   it("keeps a claimed or busy server as it is", async () => {
     const token = await allocatingPair();
     await run("claim_server", SID, token, "attempt");
-    expect(await run("register_server", "ds1", "10.0.0.1:7000")).toEqual(["kept", "claimed"]);
+    expect(await run("register_server", "ds1", "10.0.0.1:7000", 3_600_000, "1")).toEqual(["kept", "claimed"]);
     expect(zset(Keys.idleServers)).toEqual([]);
   });
 
   it("replaces a key of the wrong type", async () => {
     redis.engine.execute("SET", [Keys.server("ds2"), "garbage"]);
-    expect(await run("register_server", "ds2", "10.0.0.2:7000")).toEqual(["idle"]);
+    expect(await run("register_server", "ds2", "10.0.0.2:7000", 3_600_000, "1")).toEqual(["idle"]);
     expect(hash(Keys.server("ds2"))).toMatchObject({ status: "idle", address: "10.0.0.2:7000" });
   });
 });

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { IoRedisPort } from "../../src/adapters/ioredis-port.ts";
 import type { LuaScript } from "../../src/ports/index.ts";
 import { startRealRedis, type RealRedis } from "../support/redis-server.ts";
+import { RestartableRedis } from "../support/restartable-redis.ts";
 import { realRedisAvailable } from "./real-redis.ts";
 
 describe.skipIf(!realRedisAvailable)("IoRedisPort on a real redis-server", () => {
@@ -86,5 +87,40 @@ describe.skipIf(!realRedisAvailable)("IoRedisPort on a real redis-server", () =>
     await own.quit();
     await expect.poll(clients).toBe(before);
     await expect(own.call("PING")).rejects.toThrow();
+  });
+});
+
+describe.skipIf(!realRedisAvailable)("IoRedisPort across a Redis restart", () => {
+  let redis: RestartableRedis;
+  let port: IoRedisPort;
+
+  beforeAll(async () => {
+    redis = await RestartableRedis.start();
+    port = IoRedisPort.connect(redis.url);
+  });
+
+  afterAll(async () => {
+    port?.disconnect();
+    await redis?.stop();
+  });
+
+  it("reconnects, reloads its scripts on NOSCRIPT and restores its subscriptions", async () => {
+    const script: LuaScript = { name: "incr", source: "return redis.call('INCR', KEYS[1])" };
+    const received: string[] = [];
+    await port.subscribe("restart:inbox", (_channel, message) => received.push(message));
+    expect(await port.runScript(script, ["restart:n"], [])).toBe(1);
+
+    await redis.restart();
+    // Commands fail while the client reconnects, and succeed once it has.
+    await expect.poll(() => port.call("PING").catch(() => "down"), { timeout: 10_000, interval: 100 }).toBe("PONG");
+    expect(await port.runScript(script, ["restart:n"], [])).toBe(1);
+
+    const observer = IoRedisPort.connect(redis.url);
+    try {
+      await expect.poll(() => observer.call("PUBLISH", "restart:inbox", "after"), { timeout: 10_000, interval: 100 }).toBe(1);
+    } finally {
+      await observer.quit();
+    }
+    await expect.poll(() => received).toContain("after");
   });
 });

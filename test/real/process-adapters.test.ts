@@ -65,9 +65,15 @@ describe("SystemTime", () => {
 });
 
 describe("PromMetrics", () => {
-  it("exposes counters with known labels and queue sizes read at scrape time", async () => {
+  const queueGauge = { name: "queue_size", help: "Players waiting.", labels: ["mode"] };
+
+  it("exposes counters with known labels and gauges read at scrape time", async () => {
     let waiting = 3;
-    const metrics = new PromMetrics(async () => ({ Normal_1v1: waiting }));
+    const metrics = new PromMetrics({
+      counters: ["matches_total", "handler_errors_total"],
+      gauges: [queueGauge],
+      read: async () => ({ queue_size: [{ labels: { mode: "Normal_1v1" }, value: waiting }] }),
+    });
     metrics.increment("matches_total", { mode: "Normal_1v1" });
     metrics.increment("matches_total", { mode: "Normal_1v1", unknown_label: "dropped" });
     metrics.increment("handler_errors_total");
@@ -80,9 +86,34 @@ describe("PromMetrics", () => {
     expect(text).toContain('queue_size{mode="Normal_1v1"} 0');
   });
 
-  it("keeps serving counters when the queue read fails", async () => {
+  it("shows every seeded series at zero before its first event, and only the counters it was given", async () => {
+    const metrics = new PromMetrics({
+      counters: ["allocation_failures_total", "dedicated_server_failures_total"],
+      histograms: ["allocation_seconds"],
+      series: [
+        { name: "allocation_failures_total", labels: { reason: "no_server" } },
+        { name: "allocation_seconds", labels: { result: "matched" } },
+      ],
+    });
+    metrics.increment("dedicated_server_failures_total", { server: "ds1" }, 0);
+    metrics.increment("matches_total", { mode: "Normal_1v1" });
+    metrics.observe("allocation_seconds", 0.02, { result: "failed" });
+    const text = (await metrics.exposition()).body;
+    expect(text).toContain('allocation_failures_total{reason="no_server"} 0');
+    expect(text).toContain('allocation_seconds_count{result="matched"} 0');
+    expect(text).toContain('allocation_seconds_count{result="failed"} 1');
+    expect(text).toContain('dedicated_server_failures_total{server="ds1"} 0');
+    expect(text).not.toContain("matches_total");
+  });
+
+  it("keeps serving counters when the gauge read fails", async () => {
     const failures: unknown[] = [];
-    const metrics = new PromMetrics(async () => Promise.reject(new Error("redis down")), (e) => failures.push(e));
+    const metrics = new PromMetrics({
+      counters: ["allocation_failures_total"],
+      gauges: [queueGauge],
+      read: async () => Promise.reject(new Error("redis down")),
+      onReadError: (error) => failures.push(error),
+    });
     metrics.increment("allocation_failures_total", { reason: "none_idle" });
     const text = (await metrics.exposition()).body;
     expect(text).toContain('allocation_failures_total{reason="none_idle"} 1');
@@ -91,8 +122,8 @@ describe("PromMetrics", () => {
   });
 
   it("keeps two servers' counts apart", async () => {
-    const first = new PromMetrics(async () => ({}));
-    const second = new PromMetrics(async () => ({}));
+    const first = new PromMetrics({ counters: ["matches_total"] });
+    const second = new PromMetrics({ counters: ["matches_total"] });
     first.increment("matches_total");
     expect((await second.exposition()).body).not.toContain("matches_total 1");
   });

@@ -50,6 +50,13 @@ export class RunningBinary {
     return code;
   }
 
+  /** A crash: SIGKILL, no shutdown of its own. */
+  async kill(): Promise<void> {
+    if (!this.running) return;
+    this.child.kill("SIGKILL");
+    await this.exited;
+  }
+
   async exitCode(): Promise<number | null> {
     return this.exited;
   }

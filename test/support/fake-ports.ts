@@ -1,6 +1,7 @@
 import seedrandom from "seedrandom";
 import type {
   CounterName,
+  HistogramName,
   HttpPort,
   HttpRequestOptions,
   HttpResponse,
@@ -49,8 +50,12 @@ export class RecordingLogger implements Logger {
 
 export class CountingMetrics implements Metrics {
   readonly counts = new Map<string, number>();
-  increment(name: CounterName): void {
-    this.counts.set(name, (this.counts.get(name) ?? 0) + 1);
+  readonly observations: Array<{ name: HistogramName; seconds: number; labels: Record<string, string> }> = [];
+  increment(name: CounterName, _labels?: Record<string, string>, by = 1): void {
+    this.counts.set(name, (this.counts.get(name) ?? 0) + by);
+  }
+  observe(name: HistogramName, seconds: number, labels: Record<string, string> = {}): void {
+    this.observations.push({ name, seconds, labels });
   }
   count(name: CounterName): number {
     return this.counts.get(name) ?? 0;

@@ -111,10 +111,12 @@ function server(k: number, session: Plan): fc.Arbitrary<Command[]> {
       address: plausible(fc.constant(`${id}.sim:${7000 + k}`), fc.constant("")),
       status,
       session: ownStatus === undefined ? fc.constantFrom("", "s1", "s2") : fc.constantFrom("s1", "s1", "s2"),
+      registration: fc.option(fc.oneof({ weight: 3, arbitrary: future }, { weight: 1, arbitrary: past }), { freq: 6, nil: null }),
     })
-    .map((fields) => {
+    .map(({ registration, ...fields }) => {
       const commands: Command[] = [hset(Keys.server(id), fields)];
       if (fields.status === "idle") commands.push({ name: "ZADD", args: [Keys.idleServers, String(k), id] });
+      if (registration !== null) commands.push({ name: "ZADD", args: [Keys.liveServers, registration, id] });
       return commands;
     });
   return maybe(Keys.server(id), hash);
@@ -220,18 +222,22 @@ const INPUTS: Record<ScriptName, (session: Plan) => fc.Arbitrary<{ key: string; 
   },
   rollback: (session) => {
     const inputs = sessionInputs(session);
-    return fc.tuple(inputs.sid, inputs.token, fc.constantFrom("allocation failed", "é")).map((argv) => ({ key: Keys.session(argv[0]), argv }));
+    return fc
+      .tuple(inputs.sid, inputs.token, fc.constantFrom("allocation failed", "é"), fc.constantFrom("0", "1"))
+      .map((argv) => ({ key: Keys.session(argv[0]), argv }));
   },
   leave: (session) => playerAndConn(session).map(([pid, conn]) => ({ key: Keys.player(pid), argv: [pid, conn] })),
   expire_due: () => number("100", "1", "0").map((limit) => ({ key: Keys.deadlines, argv: [limit] })),
   register_server: () =>
     fc
-      .tuple(plausible(fc.constantFrom("ds1", "ds2", "ds4")), plausible(fc.constant("ds4.sim:7004")))
+      .tuple(plausible(fc.constantFrom("ds1", "ds2", "ds4")), plausible(fc.constant("ds4.sim:7004")), number("15000", "1"), fc.constantFrom("1", "0"))
       .map((argv) => ({ key: Keys.server(argv[0]), argv })),
   release_server: (session) =>
     fc
       .tuple(sessionInputs(session).server, plausible(fc.constantFrom("g1", "g2")))
       .map((argv) => ({ key: Keys.server(argv[0]), argv })),
+  reap_servers: () => number("100", "1").map((limit) => ({ key: Keys.liveServers, argv: [limit] })),
+  stats: () => instance.map((inst) => ({ key: Keys.instances, argv: [inst] })),
 };
 
 export const fixedCases: readonly ScriptCases[] = SCRIPT_NAMES.map((name) => ({

@@ -23,11 +23,13 @@ while true do
   local id = head[1]
   redis.call('ZREM', K_SERVERS_IDLE, id)
   local srv = read_hash(K_SERVER .. id)
-  if srv and srv.status == 'idle' and present(srv.address) then
+  if not srv or srv.status ~= 'idle' or not present(srv.address) then
+    -- Listed idle but not idle (or unreadable): never hand it out.
+    skipped = skipped + 1
+  elseif server_live(id) then
     redis.call('HSET', K_SERVER .. id, 'status', 'claimed', 'session', sid)
     redis.call('HSET', K_SESSION .. sid, 'server', id, 'allocator', attempt)
     return { 'claimed', id, srv.address, skipped }
   end
-  -- Listed idle but not idle (or unreadable): never hand it out.
-  skipped = skipped + 1
+  -- A server whose registration lapsed leaves the pool: the reaper removes it, or its next heartbeat puts it back.
 end

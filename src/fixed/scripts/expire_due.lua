@@ -36,13 +36,7 @@ for _, sid in ipairs(redis.call('ZRANGEBYSCORE', K_DEADLINES, '-inf', int(NOW), 
     -- The allocating instance died or hung: roll back; its later commit fails the status check.
     expired = expired + 1
     end_session(sid, s, 'expired')
-    for _, pid in ipairs(members(s)) do
-      local rec = member_of(pid, sid)
-      if rec then
-        requeue(pid, rec, TEXT_ALLOCATION_FAILED)
-        requeued = requeued + 1
-      end
-    end
+    requeued = requeued + requeue_members(sid, s, TEXT_ALLOCATION_FAILED)
   else
     redis.call('ZREM', K_DEADLINES, sid)
   end

@@ -17,6 +17,7 @@ end
 
 local STATES = { queued = true, loading = true, allocating = true, in_game = true }
 local LIVE = { loading = true, allocating = true }
+local SERVER_STATUSES = { idle = true, claimed = true, busy = true }
 
 local function present(value)
   return type(value) == 'string' and value ~= ''
@@ -125,23 +126,46 @@ local function requeue(pid, rec, text)
   notify_error(pid, rec, text)
 end
 
--- Returns a server claimed for this session to the idle pool; one in any other state is left alone.
-local function release_server(sid, s)
+-- Returns a server claimed for this session to idle; one in any other state is left alone. A parked server
+-- (`park`: a call to it never got through) stays out of the pool until its next heartbeat proves it alive, so
+-- a dead server costs one failed allocation, not one per claim until its registration expires.
+local function release_server(sid, s, park)
   if not present(s.server) then
     return
   end
   local srv = read_hash(K_SERVER .. s.server)
   if srv and srv.status == 'claimed' and srv.session == sid then
     redis.call('HSET', K_SERVER .. s.server, 'status', 'idle', 'session', '')
-    redis.call('ZADD', K_SERVERS_IDLE, int(redis.call('INCR', K_SEQ)), s.server)
+    if not park then
+      redis.call('ZADD', K_SERVERS_IDLE, int(redis.call('INCR', K_SEQ)), s.server)
+    end
   end
 end
 
-local function end_session(sid, s, status)
-  release_server(sid, s)
+local function end_session(sid, s, status, park)
+  release_server(sid, s, park)
   redis.call('HSET', K_SESSION .. sid, 'status', status)
   redis.call('ZREM', K_DEADLINES, sid)
   redis.call('PEXPIRE', K_SESSION .. sid, int(ENDED_TTL_MS))
+end
+
+-- Every member whose record still points at this (ended) session goes back to the queue, told `text`.
+local function requeue_members(sid, s, text)
+  local n = 0
+  for _, pid in ipairs(members(s)) do
+    local rec = member_of(pid, sid)
+    if rec then
+      requeue(pid, rec, text)
+      n = n + 1
+    end
+  end
+  return n
+end
+
+-- A dedicated server whose heartbeat renewed its registration within its TTL.
+local function server_live(id)
+  local expiry = tonumber(redis.call('ZSCORE', K_SERVERS_LIVE, id))
+  return expiry ~= nil and expiry >= NOW
 end
 
 -- Ends a live session because `leaver` is gone; the others go back to the queue. Returns how many.

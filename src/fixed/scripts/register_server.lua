@@ -1,14 +1,33 @@
--- ARGV: server id, address. A claimed or busy server keeps its state. Replies: idle | kept <status>.
-local id, address = ARGV[1], ARGV[2]
+-- ARGV: server id, address, ttl ms, fresh ('1' when the server process starts, or found its registration gone;
+-- '0' for its heartbeat). The registration lives `ttl` ms unless renewed; the reaper ends what an expired one held.
+-- Replies: idle | kept claimed | fenced | renewed <status>.
+local id, address, ttl, fresh = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4]
 local key = K_SERVER .. id
 local srv, wrong = read_hash(key)
+if fresh ~= '1' then
+  -- A registration that is gone (reaped, or Redis lost its data) is not renewed: the server registers afresh, so
+  -- a reaped server never comes back in a state nobody tracks.
+  if wrong or not srv or not SERVER_STATUSES[srv.status] or not redis.call('ZSCORE', K_SERVERS_LIVE, id) then
+    return { 'fenced' }
+  end
+  redis.call('ZADD', K_SERVERS_LIVE, int(NOW + ttl), id)
+  -- An idle server out of the pool was parked after a call to it failed, or claimed after it lapsed: this
+  -- heartbeat proves it alive.
+  if srv.status == 'idle' and not redis.call('ZSCORE', K_SERVERS_IDLE, id) then
+    redis.call('ZADD', K_SERVERS_IDLE, int(redis.call('INCR', K_SEQ)), id)
+  end
+  return { 'renewed', srv.status }
+end
 if wrong then
   redis.call('DEL', key)
   srv = nil
 end
-if srv and (srv.status == 'claimed' or srv.status == 'busy') then
-  return { 'kept', srv.status }
+redis.call('ZADD', K_SERVERS_LIVE, int(NOW + ttl), id)
+if srv and srv.status == 'claimed' then
+  -- An allocation in flight holds it: its commit, its rollback or its deadline moves it on.
+  return { 'kept', 'claimed' }
 end
+-- A process that starts hosts no game: a busy record is a previous incarnation's, whose game died with it.
 redis.call('HSET', key, 'address', address, 'status', 'idle', 'session', '')
 if not redis.call('ZSCORE', K_SERVERS_IDLE, id) then
   redis.call('ZADD', K_SERVERS_IDLE, int(redis.call('INCR', K_SEQ)), id)

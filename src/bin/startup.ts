@@ -1,0 +1,89 @@
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { reconnectDelay, type IoRedisPort } from "../adapters/ioredis-port.ts";
+import { within } from "./cli.ts";
+
+/** Longest wait for one PING while Redis is being waited for. */
+const PING_LIMIT_MS = 1_000;
+
+/** Why a Redis URL cannot be used, or null: redis:// or rediss://, a host, and a database number if any. */
+export function redisUrlProblem(text: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return `malformed Redis URL "${text}" (expected redis://host:port)`;
+  }
+  if (url.protocol !== "redis:" && url.protocol !== "rediss:") return `Redis URL "${text}" must start with redis:// or rediss://`;
+  if (url.hostname === "") return `Redis URL "${text}" names no host`;
+  const database = url.pathname.replace(/^\//, "");
+  if (database !== "" && !/^\d+$/.test(database)) return `Redis URL "${text}": database "${database}" is not a number`;
+  return null;
+}
+
+function listenProblem(error: NodeJS.ErrnoException, port: number, host: string): string {
+  switch (error.code) {
+    case "EADDRINUSE":
+      return `port ${port} on ${host} is in use`;
+    case "EACCES":
+      return `no permission to listen on port ${port} on ${host}`;
+    case "EADDRNOTAVAIL":
+      return `${host} is not an address of this machine`;
+    case "ENOTFOUND":
+    case "EAI_AGAIN":
+      return `host ${host} not found`;
+    default:
+      return `cannot listen on ${host}:${port}: ${error.message}`;
+  }
+}
+
+/** Binds the port, before anything is registered anywhere: the address, or why it cannot be had. */
+export function listen(http: Server, port: number, host: string): Promise<AddressInfo | string> {
+  return new Promise((resolve) => {
+    const failed = (error: NodeJS.ErrnoException) => resolve(listenProblem(error, port, host));
+    http.once("error", failed);
+    http.listen(port, host, () => {
+      http.off("error", failed);
+      resolve(http.address() as AddressInfo);
+    });
+  });
+}
+
+/**
+ * Waits until Redis answers a PING, retrying with the client's back-off and telling `retrying` why each try
+ * failed. Null once it answers; else one line saying why it cannot be reached: a host that does not exist or a
+ * Redis that refuses us (a password) at once, a Redis that does not answer once `waitMs` have passed.
+ */
+export async function waitForRedis(
+  redis: IoRedisPort,
+  url: string,
+  waitMs: number,
+  now: () => number,
+  retrying: (reason: string) => void,
+): Promise<string | null> {
+  const started = now();
+  for (let attempt = 1; ; attempt++) {
+    let reason: string;
+    try {
+      const reply = await within(Math.max(1, Math.min(PING_LIMIT_MS, waitMs - (now() - started))), redis.call("PING"), null);
+      if (reply === "PONG") return null;
+      reason = reply === null ? "no answer" : `unexpected reply to PING: ${JSON.stringify(reply)}`;
+    } catch (error) {
+      reason = error instanceof Error ? error.message : String(error);
+      if (isRefusal(error) && !reason.startsWith("LOADING")) return `Redis at ${url} refused us: ${reason}`;
+    }
+    const cause = redis.lastError;
+    if (cause?.code === "ENOTFOUND") return `cannot reach Redis at ${url}: host ${new URL(url).hostname} not found`;
+    if (cause && isRefusal(cause)) return `Redis at ${url} refused us: ${cause.message}`;
+    if (cause) reason = cause.message;
+    const waited = now() - started;
+    if (waited >= waitMs) return `cannot reach Redis at ${url}: ${reason} (gave up after ${(waited / 1000).toFixed(1)} s)`;
+    retrying(reason);
+    await new Promise((resolve) => setTimeout(resolve, Math.min(reconnectDelay(attempt), waitMs - waited)));
+  }
+}
+
+/** An answer from Redis itself (a wrong password, a command refused), not a connection that failed. */
+function isRefusal(error: unknown): boolean {
+  return error instanceof Error && error.name === "ReplyError";
+}
