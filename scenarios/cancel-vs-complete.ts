@@ -8,7 +8,7 @@ export default {
     "Seed defect 2: CancelLoadingSession and HandleLoadingComplete race for the session lock; the loser's message " +
     "is dropped, so a quitter's session lingers until the stale sweep times out the player who was ready.",
   defects: [2],
-  breaks: ["ready-respected", "no-orphaned-session", "no-lost-player"],
+  breaks: ["ready-respected", "no-lost-player"],
   options: {
     ...BASE,
     players: ["normal", "quits-during-loading", "normal", "quits-during-loading"],

@@ -6,9 +6,10 @@ export default {
   summary: "Three instances that crash, restart and pause under players who reconnect.",
   provokes:
     "A crash between a session's steps (match, ready, allocation) and pauses long enough for locks and presence " +
-    "to expire: nothing may be left half done, and nobody may be stranded on a dead instance.",
+    "to expire: nothing may be left half done, and nobody may be stranded on a dead instance. Legacy keeps a " +
+    "dead instance's players where they were, so a reconnect places them twice.",
   defects: [],
-  breaks: [],
+  breaks: ["no-double-match", "no-lost-player", "ready-respected"],
   options: {
     ...BASE,
     instances: 3,

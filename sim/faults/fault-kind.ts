@@ -17,7 +17,7 @@ export interface FaultableInstance {
 /** A Redis connection as a fault sees it: whether it has a command about to run, and a way to lose it. */
 export interface LossyConnection {
   readonly client: string;
-  /** A command of this connection is due now. */
+  /** A command of this connection is due now, and no loss is already in store for it. */
   commandReady(): boolean;
   /** The next command this connection runs is lost before Redis applies it, or applied with its reply lost. */
   loseNext(outcome: "lost-before" | "lost-after"): void;

@@ -21,7 +21,12 @@ export async function runPool(
     return next.done ? null : next.value;
   };
   if (workers <= 1) {
-    for (let job = nextJob(); job; job = nextJob()) onOutcome(await runJob(job));
+    for (let job = nextJob(); job; job = nextJob()) {
+      onOutcome(await runJob(job));
+      // A run never leaves the microtask queue, so without this no signal, timer or I/O would be seen until
+      // the last job: let the event loop turn between runs.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
     return;
   }
   const entry = new URL("./worker-entry.mjs", import.meta.url);

@@ -1,7 +1,7 @@
 import { runOnce } from "../run/run-once.ts";
 import { withChoices, withCoincidence } from "../scenario/options.ts";
 import { resolveScenario } from "../scenario/resolve.ts";
-import { signatureOf } from "../signature/signature.ts";
+import { signaturesOf, type Signature } from "../signature/signature.ts";
 import type { FoundBug, FuzzJob, FuzzOutcome } from "./job.ts";
 
 export async function runJob(job: FuzzJob): Promise<FuzzOutcome> {
@@ -16,8 +16,9 @@ export async function runJob(job: FuzzJob): Promise<FuzzOutcome> {
   });
   const bugs = new Map<string, FoundBug>();
   const signatures: string[] = [];
-  for (const violation of trace.violations) {
-    const signature = signatureOf(trace, violation);
+  const found = signaturesOf(trace);
+  for (const [i, violation] of trace.violations.entries()) {
+    const signature = found[i] as Signature;
     signatures.push(signature.id);
     if (bugs.has(signature.id)) continue;
     const { invariant, message, step } = violation;

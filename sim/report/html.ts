@@ -9,6 +9,7 @@ import { clampStep, involvement } from "./involvement.ts";
 import type { RedisChange } from "./redis-history.ts";
 import { splitId } from "./text.ts";
 import { reproduceCommand } from "../run/reproduce-command.ts";
+import { signaturesOf } from "../signature/signature.ts";
 
 export interface TraceWithRedis {
   trace: Trace;
@@ -69,6 +70,7 @@ function mark(event: StepEvent): string {
 /** What the page script reads: steps as compact tuples, lanes and kinds as indices, Redis changes sparse. */
 export function viewData(name: string, title: string, input: TraceWithRedis): Record<string, unknown> {
   const { trace, redis } = input;
+  const signatures = signaturesOf(trace);
   const lanes = laneOrder(trace);
   const laneIndex = new Map(lanes.map((lane, index) => [lane, index]));
   const kinds = Object.keys(KIND_COLOURS) as StepKind[];
@@ -93,10 +95,13 @@ export function viewData(name: string, title: string, input: TraceWithRedis): Re
     kinds,
     steps: trace.steps.map((s) => [s.t, laneIndex.get(s.lane) ?? 0, kindIndex.get(s.event.kind) ?? 0, stepLabel(s.event), stepDetail(s.event), mark(s.event)]),
     redis: changes,
-    violations: trace.violations.map((v) => {
+    violations: trace.violations.map((v, i) => {
       const involved = involvement(trace, v);
+      const signature = signatures[i];
       return {
         invariant: v.invariant,
+        signature: signature?.id ?? "",
+        signatureSummary: signature?.summary ?? "",
         meaning: meaningOf(v.invariant),
         message: v.message,
         step: clampStep(trace, v.step),

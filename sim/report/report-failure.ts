@@ -15,11 +15,14 @@ export interface FailureReport {
  * Writes a failing run's trace, the shrunk trace beside it unless told not to, and the HTML timeline of both
  * (Redis contents recovered by replaying each).
  */
-export async function reportFailure(trace: Trace, options: { out: string; shrink: boolean; shrinkLimits?: ShrinkLimits }): Promise<FailureReport> {
+export async function reportFailure(
+  trace: Trace,
+  options: { out: string; shrink: boolean; shrinkLimits?: ShrinkLimits; signature?: string },
+): Promise<FailureReport> {
   const path = writeTrace(options.out, trace);
   let shrunk: FailureReport["shrunk"] = null;
   if (options.shrink) {
-    const result = await shrinkTrace(trace, options.shrinkLimits ?? DEFAULT_SHRINK_LIMITS);
+    const result = await shrinkTrace(trace, options.shrinkLimits ?? DEFAULT_SHRINK_LIMITS, options.signature);
     shrunk = { path: writeTrace(options.out, result.shrunk, ".shrunk"), trace: result.shrunk };
   }
   const html = path.replace(/\.trace\.json$/, ".html");

@@ -1,6 +1,7 @@
 import { FAULT_KINDS } from "../faults/registry.ts";
 import type { InvariantName } from "../oracle/invariants.ts";
 import { rerun } from "../run/rerun.ts";
+import { signaturesOf, type Signature } from "../signature/signature.ts";
 import type { WorldOptions } from "../scenario/options.ts";
 import type { Trace } from "../trace/trace.ts";
 
@@ -40,17 +41,20 @@ export function smallerWorlds(options: WorldOptions): WorldOptions[] {
 }
 
 /**
- * Minimises a failing run while the same invariant still fails: first the world (greedy, restarting after every
+ * Minimises a failing run while the same bug (the same signature) still shows: first the world (greedy, restarting after every
  * success), then the schedule (the shortest prefix of the decision list that, followed by oldest-first choices,
  * still fails). The result is never longer than the input.
  */
-export async function shrinkTrace(original: Trace, limits: ShrinkLimits = DEFAULT_SHRINK_LIMITS): Promise<ShrinkResult> {
-  const invariant = original.violations[0]?.invariant;
-  if (!invariant) throw new Error("shrinkTrace needs a failing trace");
+export async function shrinkTrace(original: Trace, limits: ShrinkLimits = DEFAULT_SHRINK_LIMITS, signature?: string): Promise<ShrinkResult> {
+  const first = original.violations[0];
+  if (!first) throw new Error("shrinkTrace needs a failing trace");
+  // The bug asked about: its signature, or the first violation's.
+  const kept = signature ?? (signaturesOf(original)[0] as Signature).id;
+  const invariant = original.violations[signaturesOf(original).findIndex((found) => found.id === kept)]?.invariant ?? first.invariant;
   const started = performance.now();
   let runs = 0;
   const affordable = () => runs < limits.maxRuns && performance.now() - started < limits.budgetMs;
-  const stillFails = (trace: Trace) => trace.verdict === "fail" && trace.violations.some((v) => v.invariant === invariant);
+  const stillFails = (trace: Trace) => trace.verdict === "fail" && signaturesOf(trace).some((found) => found.id === kept);
 
   let best = original;
   let progress = true;

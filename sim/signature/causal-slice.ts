@@ -1,10 +1,10 @@
-import { DEFAULT_CONFIG } from "../../src/config/config.ts";
+import { DEFAULT_CONFIG, type MatchConfig } from "../../src/config/config.ts";
 import type { Violation } from "../oracle/invariants.ts";
 import { Causes } from "../trace/causes.ts";
 import { CONTINUING_KINDS } from "../trace/events.ts";
-import { eventData, eventPlayer, idsPattern } from "../trace/facts.ts";
+import { eventPlayer } from "../trace/facts.ts";
 import type { Trace, TraceStep } from "../trace/trace.ts";
-import { KITS } from "../variants/index.ts";
+import { KITS, type VariantKit } from "../variants/index.ts";
 
 /** How many reads-from hops the slice follows back from the focus: enough for "who wrote what this read". */
 const READS_FROM_DEPTH = 2;
@@ -20,43 +20,89 @@ export interface CausalSlice {
   steps: TraceStep[];
 }
 
-/** The last step at or before `until` that wrote `key`. */
-function lastWriter(trace: Trace, key: string, until: number): TraceStep | null {
-  for (let i = Math.min(until, trace.steps.length - 1); i >= 0; i--) {
-    const step = trace.steps[i] as TraceStep;
-    if (step.event.kind === "redis" && step.event.outcome !== "lost-before" && step.event.writes.includes(key)) return step;
+/** The last index in ascending `indices` that is at most `until`, or -1. */
+function lastAtMost(indices: readonly number[], until: number): number {
+  let low = 0;
+  let high = indices.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((indices[middle] as number) <= until) low = middle + 1;
+    else high = middle;
   }
-  return null;
+  return low === 0 ? -1 : (indices[low - 1] as number);
 }
 
 /**
- * The steps that put the violation's keys and players where the check found them: per key, its last writer; per
- * player, the last command that wrote something naming it and the last message it was sent.
+ * What slicing needs of a trace, indexed once for all its violations: causes, each key's writers, each
+ * player's writes, messages and own handlers.
  */
-function focusOf(trace: Trace, violation: Violation): TraceStep[] {
-  const until = Math.min(violation.step, trace.steps.length - 1);
-  const focus = new Set<TraceStep>();
-  for (const key of violation.keys) {
-    const writer = lastWriter(trace, key, until);
-    if (writer) focus.add(writer);
-  }
-  for (const player of violation.players) {
-    const mentions = idsPattern([player]);
-    let wrote = false;
-    let told = false;
-    for (let i = until; i >= 0 && !(wrote && told); i--) {
-      const step = trace.steps[i] as TraceStep;
+export class SliceIndex {
+  readonly causes: Causes;
+  private readonly kit: VariantKit;
+  private readonly config: MatchConfig;
+  private readonly writers = new Map<string, number[]>();
+  private readonly writesNaming = new Map<string, number[]>();
+  private readonly messagesTo = new Map<string, number[]>();
+  private readonly ownHandlers = new Map<string, number[]>();
+
+  constructor(private readonly trace: Trace) {
+    this.causes = new Causes(trace);
+    this.kit = KITS[trace.server];
+    this.config = { ...DEFAULT_CONFIG, ...trace.options.config };
+    const players = new Set<string>();
+    for (const step of trace.steps) {
+      const player = eventPlayer(step.event);
+      if (player !== null) players.add(player);
+    }
+    const push = (map: Map<string, number[]>, key: string, index: number) => {
+      const list = map.get(key);
+      if (list === undefined) map.set(key, [index]);
+      else if (list.at(-1) !== index) list.push(index);
+    };
+    for (const step of trace.steps) {
       const event = step.event;
-      if (!wrote && event.kind === "redis" && event.writes.length > 0 && event.outcome !== "lost-before" && mentions?.test(eventData(event))) {
-        focus.add(step);
-        wrote = true;
-      } else if (!told && event.kind === "frame-out" && eventPlayer(event) === player) {
-        focus.add(step);
-        told = true;
+      if (event.kind === "redis" && event.outcome !== "lost-before" && event.writes.length > 0) {
+        for (const key of event.writes) push(this.writers, key, step.i);
+        for (const text of [...event.keys, ...event.args]) {
+          if (typeof text !== "string") continue;
+          const id = players.has(text) ? text : text.slice(text.lastIndexOf(":") + 1);
+          if (players.has(id)) push(this.writesNaming, id, step.i);
+        }
+      } else if (event.kind === "frame-out") {
+        push(this.messagesTo, event.player, step.i);
       }
+      const root = CONTINUING_KINDS.has(event.kind) ? this.causes.root(step) : step;
+      if (root.event.kind === "frame-in" || root.event.kind === "close") push(this.ownHandlers, root.event.player, step.i);
     }
   }
-  return [...focus].sort((a, b) => a.i - b.i);
+
+  private at(index: number): TraceStep | null {
+    return index < 0 ? null : (this.trace.steps[index] ?? null);
+  }
+
+  lastWriter(key: string, until: number): TraceStep | null {
+    return this.at(lastAtMost(this.writers.get(key) ?? [], until));
+  }
+
+  lastWriteNaming(player: string, until: number): TraceStep | null {
+    return this.at(lastAtMost(this.writesNaming.get(player) ?? [], until));
+  }
+
+  lastMessageTo(player: string, until: number): TraceStep | null {
+    return this.at(lastAtMost(this.messagesTo.get(player) ?? [], until));
+  }
+
+  /** The steps of handlers the player's own frames and closes started, up to `until`. */
+  handlersOf(player: string, until: number): TraceStep[] {
+    const indices = this.ownHandlers.get(player) ?? [];
+    const end = lastAtMost(indices, until);
+    return indices.filter((index) => index <= end).map((index) => this.trace.steps[index] as TraceStep);
+  }
+
+  /** Keys nearly every handler touches are not followed: naming them says nothing about one failure. */
+  followed(key: string): boolean {
+    return !this.kit.sharedKey(key, this.config);
+  }
 }
 
 /**
@@ -82,36 +128,41 @@ function handlerChain(start: TraceStep, causes: Causes): TraceStep[] {
 /**
  * The causal slice of a violation: from its focus, back along each step's cause to the start of its handler,
  * and from each command to the last writers of the keys it read (keys every handler touches excepted), a couple
- * of hops deep. What is not in it did not lead to the violation.
+ * of hops deep; and the handlers its players started themselves. What is not in it did not lead to the
+ * violation.
  */
-export function causalSlice(trace: Trace, violation: Violation): CausalSlice {
-  const causes = new Causes(trace);
-  const kit = KITS[trace.server];
-  const config = { ...DEFAULT_CONFIG, ...trace.options.config };
-  const focus = focusOf(trace, violation);
+export function causalSlice(trace: Trace, violation: Violation, index: SliceIndex = new SliceIndex(trace)): CausalSlice {
+  const until = Math.min(violation.step, trace.steps.length - 1);
+  const focus = new Set<TraceStep>();
+  for (const key of violation.keys) {
+    const writer = index.lastWriter(key, until);
+    if (writer) focus.add(writer);
+  }
+  for (const player of violation.players) {
+    const wrote = index.lastWriteNaming(player, until);
+    if (wrote) focus.add(wrote);
+    const told = index.lastMessageTo(player, until);
+    if (told) focus.add(told);
+  }
   const inSlice = new Set<TraceStep>();
-  let frontier = focus;
+  let frontier = [...focus];
   for (let depth = 0; depth <= READS_FROM_DEPTH && frontier.length > 0; depth++) {
     const next: TraceStep[] = [];
     for (const start of frontier) {
-      for (const step of handlerChain(start, causes)) {
+      for (const step of handlerChain(start, index.causes)) {
         if (inSlice.has(step)) continue;
         inSlice.add(step);
         if (step.event.kind !== "redis") continue;
         for (const key of step.event.reads) {
-          if (kit.sharedKey(key, config)) continue;
-          const writer = lastWriter(trace, key, step.i - 1);
+          if (!index.followed(key)) continue;
+          const writer = index.lastWriter(key, step.i - 1);
           if (writer && !inSlice.has(writer)) next.push(writer);
         }
       }
     }
     frontier = next;
   }
-  const players = new Set(violation.players);
-  for (const step of trace.steps.slice(0, Math.min(violation.step, trace.steps.length - 1) + 1)) {
-    const root = CONTINUING_KINDS.has(step.event.kind) ? causes.root(step) : step;
-    const event = root.event;
-    if ((event.kind === "frame-in" || event.kind === "close") && players.has(event.player)) inSlice.add(step);
-  }
-  return { focus, steps: [...inSlice].sort((a, b) => a.i - b.i) };
+  for (const player of violation.players) for (const step of index.handlersOf(player, until)) inSlice.add(step);
+  const byIndex = (a: TraceStep, b: TraceStep) => a.i - b.i;
+  return { focus: [...focus].sort(byIndex), steps: [...inSlice].sort(byIndex) };
 }

@@ -6,7 +6,7 @@ import { CONTINUING_KINDS, type StepEvent } from "../trace/events.ts";
 import { isRedisFailure, isRefusedLock, serverMessage } from "../trace/facts.ts";
 import { eventShape, withoutIds } from "../trace/shape.ts";
 import type { Trace, TraceStep } from "../trace/trace.ts";
-import { causalSlice } from "./causal-slice.ts";
+import { causalSlice, SliceIndex, type CausalSlice } from "./causal-slice.ts";
 
 /** One root cause's name across runs: the same whatever the seed, ids, timings and schedule. */
 export interface Signature {
@@ -61,6 +61,15 @@ function abnormal(event: StepEvent): boolean {
   }
 }
 
+/**
+ * A lock a periodic job found taken: the job skips a round and comes again, as designed (two instances' match
+ * ticks meet at every round). Not a cause.
+ */
+function routine(step: TraceStep, causes: Causes): boolean {
+  if (!isRefusedLock(step.event)) return false;
+  return causes.root(step).event.kind === "timer";
+}
+
 /** What a step did, coarsely: the command or script and how it fared, the message type, the fault. */
 function what(event: StepEvent): string {
   if (isRefusedLock(event)) return "lock refused";
@@ -83,21 +92,50 @@ function handlerOf(step: TraceStep, causes: Causes, modes: readonly string[]): s
   return withoutModes(shape, modes);
 }
 
-/** The signature of one violation of a trace. */
+/**
+ * The signatures of every violation of a trace, in their order. A violation whose state was made by steps that
+ * lead to an earlier violation is that earlier one's consequence, and takes its signature: one bug seen by
+ * several checks is one bug. The trace is indexed once for all.
+ */
+export function signaturesOf(trace: Trace): Signature[] {
+  const index = new SliceIndex(trace);
+  const clusters: Array<{ steps: Set<TraceStep>; signature: Signature }> = [];
+  return trace.violations.map((violation) => {
+    const slice = causalSlice(trace, violation, index);
+    const earlier = clusters.find((cluster) => slice.focus.some((step) => cluster.steps.has(step)));
+    if (earlier) {
+      for (const step of slice.steps) earlier.steps.add(step);
+      return earlier.signature;
+    }
+    const signature = signatureFrom(trace, violation, slice, index);
+    clusters.push({ steps: new Set(slice.steps), signature });
+    return signature;
+  });
+}
+
+/** The signature of one violation of a trace, as `signaturesOf` gives it. */
 export function signatureOf(trace: Trace, violation: Violation): Signature {
-  const causes = new Causes(trace);
+  const at = trace.violations.indexOf(violation);
+  return at >= 0 ? (signaturesOf(trace)[at] as Signature) : signatureFrom(trace, violation, causalSlice(trace, violation), new SliceIndex(trace));
+}
+
+function signatureFrom(trace: Trace, violation: Violation, slice: CausalSlice, index: SliceIndex): Signature {
+  const causes = index.causes;
   const modes = ({ ...DEFAULT_CONFIG, ...trace.options.config }.gameModes ?? []).map((mode) => mode.name);
-  const slice = causalSlice(trace, violation);
-  const features = new Set<string>();
+  const template = violation.kind ?? messageTemplate(violation.message, modes);
+  // The first thing in the slice that did not go as meant is the bug, whatever the check that caught it: a run
+  // that loses one reply breaks several invariants, all of them that one bug. Without one, the bug is the way
+  // the invariant broke and the handler whose write made the state the check saw.
+  const first = slice.steps.find((step) => abnormal(step.event) && !routine(step, causes));
+  if (first) {
+    const cause = `${handlerOf(first, causes, modes)} > ${withoutModes(what(first.event), modes)}`;
+    const id = createHash("sha1").update(JSON.stringify(["after", cause])).digest("hex").slice(0, 12);
+    return { id, invariant: violation.invariant, template, features: [`after ${cause}`], summary: `after ${cause}: ${violation.invariant} (${template})` };
+  }
   const writes = slice.focus.filter((step) => step.event.kind === "redis");
   const maker = writes.at(-1) ?? slice.focus.at(-1);
-  if (maker) features.add(`made by ${handlerOf(maker, causes, modes)} > ${withoutModes(what(maker.event), modes)}`);
-  for (const step of slice.steps) {
-    if (abnormal(step.event)) features.add(`after ${handlerOf(step, causes, modes)} > ${withoutModes(what(step.event), modes)}`);
-  }
-  const sorted = [...features].sort();
-  const template = violation.kind ?? messageTemplate(violation.message, modes);
-  const id = createHash("sha1").update(JSON.stringify([violation.invariant, template, sorted])).digest("hex").slice(0, 12);
-  const summary = `${violation.invariant}: ${template}${sorted.length > 0 ? ` [${sorted.join("; ")}]` : ""}`;
-  return { id, invariant: violation.invariant, template, features: sorted, summary };
+  const features = maker ? [`made by ${handlerOf(maker, causes, modes)} > ${withoutModes(what(maker.event), modes)}`] : [];
+  const id = createHash("sha1").update(JSON.stringify([violation.invariant, template, features])).digest("hex").slice(0, 12);
+  const summary = `${violation.invariant}: ${template}${features.length > 0 ? ` [${features.join("; ")}]` : ""}`;
+  return { id, invariant: violation.invariant, template, features, summary };
 }

@@ -6,7 +6,7 @@ export class Causes {
   private readonly byId = new Map<number, TraceStep>();
   private readonly roots = new Map<number, TraceStep>();
 
-  constructor(private readonly trace: Pick<Trace, "steps">) {
+  constructor(trace: Pick<Trace, "steps">) {
     for (const step of trace.steps) this.byId.set(step.id, step);
   }
 

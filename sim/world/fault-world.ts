@@ -32,7 +32,7 @@ export interface FaultWorldParts {
 function lossy(port: SimRedisPort, steps: PendingSteps, windowMs: number): LossyConnection {
   return {
     client: port.client,
-    commandReady: () => steps.headReady(port.source, windowMs),
+    commandReady: () => !port.losesNext() && steps.headReady(port.source, windowMs),
     loseNext: (outcome) => port.loseNext(outcome),
   };
 }

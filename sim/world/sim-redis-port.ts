@@ -37,6 +37,11 @@ export class SimRedisPort implements RedisPort {
     this.nextLoss = outcome;
   }
 
+  /** A loss is in store for the next command. */
+  losesNext(): boolean {
+    return this.nextLoss !== null;
+  }
+
   call(command: string, ...args: RedisArg[]): Promise<RedisReply> {
     const name = command.toUpperCase();
     return this.enqueue(name, args, null, NONE, args);

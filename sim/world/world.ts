@@ -31,6 +31,11 @@ export type { RunRequest, RunResult } from "./run-request.ts";
 
 /** How long the drain after the servers stop may take, in virtual ms. */
 const DRAIN_MS = 60_000;
+/**
+ * Violations after which a run that keeps going stops all the same: a server broken that badly has shown what
+ * it will show, and every further step would only add to the pile (and to the time to read it).
+ */
+export const MOST_VIOLATIONS = 100;
 /** How long past its arming a late strike may wait for a point where it can strike (a handler mid-way). */
 const LATE_STRIKE_GRACE_MS = 10_000;
 
@@ -133,7 +138,7 @@ export class World {
       options,
       {
         finished: (step, event, index) => this.finished(step, event, index),
-        halted: () => request.stopAtFirst === true && this.oracle.violations.length > 0,
+        halted: () => this.oracle.violations.length >= (request.stopAtFirst === true ? 1 : MOST_VIOLATIONS),
       },
       request.profile,
     );
@@ -225,6 +230,7 @@ export class World {
       return finish("incomplete", "step budget ran out while settling");
     }
     if (this.request.stopAtFirst === true && this.oracle.violations.length > 0) return finish("fail", null);
+    if (this.oracle.violations.length >= MOST_VIOLATIONS) return finish("fail", `stopped after ${MOST_VIOLATIONS} violations`);
 
     for (const instance of this.cluster.instances.values()) if (instance.alive) await instance.server.stop();
     if (!(await driver.runUntil(this.steps.now + DRAIN_MS, undefined, inFlight))) return finish("incomplete", "step budget ran out while draining");

@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -32,10 +32,12 @@ describe("the sim command line", () => {
     expect(summary.violations[0].reproduce).toBe("npx sim run malformed-input --server legacy --strategy preempt --seed 0 --runs 1");
     const replay = sim("replay", summary.violations[0].trace, "--json");
     expect(replay.code).toBe(1);
-    expect(lastJson(replay.stdout)).toMatchObject({ identical: true, violations: [{ invariant: "no-crash" }] });
+    expect(lastJson(replay.stdout)).toMatchObject({ identical: true });
+    expect(lastJson(replay.stdout).violations[0]).toMatchObject({ invariant: "no-crash" });
     const interpreted = sim("replay", summary.violations[0].trace, "--lua", "interpreted", "--json");
     expect(interpreted.code).toBe(1);
-    expect(lastJson(interpreted.stdout)).toMatchObject({ identical: true, violations: [{ invariant: "no-crash" }] });
+    expect(lastJson(interpreted.stdout)).toMatchObject({ identical: true });
+    expect(lastJson(interpreted.stdout).violations[0]).toMatchObject({ invariant: "no-crash" });
   });
 
   it("runs a scenario with its coincidence overridden, and says so in the command that reproduces a failure", () => {
@@ -132,5 +134,67 @@ describe("the sim command line", () => {
     expect(diverged.code).toBe(3);
     expect(diverged.stderr.trim().split("\n")).toHaveLength(1);
     expect(diverged.stderr).toMatch(/^sim: non-determinism: replay diverged at step 3/);
+  });
+
+  it("groups a campaign's failures by signature, and with a baseline marks each bug new or known", () => {
+    const out = mkdtempSync(join(tmpdir(), "sim-fuzz-"));
+    const first = sim("fuzz", "--server", "legacy", "--scenario", "malformed-input", "--seeds", "0..5", "--no-shrink", "--json", "--out", out);
+    expect(first.code).toBe(1);
+    const campaign = lastJson(first.stdout);
+    expect(campaign.signatures.length).toBeGreaterThan(0);
+    for (const entry of campaign.signatures) {
+      expect(entry).toMatchObject({ status: "new", scenario: "malformed-input", shrunk: null });
+      expect(entry.signature).toMatch(/^[0-9a-f]{12}$/);
+      expect(entry.reproduce).toMatch(/^npx sim run malformed-input --server legacy /);
+      expect(readFileSync(entry.trace, "utf8")).toContain(`"format":"match-race-sim/trace@2"`);
+    }
+    const total = campaign.signatures.reduce((sum: number, entry: { count: number }) => sum + entry.count, 0);
+    expect(total).toBeGreaterThanOrEqual(campaign.results[0].failures);
+    const baseline = join(out, "baseline.json");
+    writeFileSync(baseline, first.stdout);
+    const again = sim("fuzz", "--server", "legacy", "--scenario", "malformed-input", "--seeds", "0..5", "--no-shrink", "--json", "--out", out, "--baseline", baseline, "--fail-on", "new");
+    expect(again.code).toBe(0);
+    expect(lastJson(again.stdout).signatures.every((entry: { status: string }) => entry.status === "known")).toBe(true);
+    const partial = join(out, "partial.json");
+    writeFileSync(partial, JSON.stringify({ signatures: campaign.signatures.slice(1) }));
+    const fresh = sim("fuzz", "--server", "legacy", "--scenario", "malformed-input", "--seeds", "0..5", "--no-shrink", "--json", "--out", out, "--baseline", partial, "--fail-on", "new");
+    expect(fresh.code).toBe(1);
+    expect(lastJson(fresh.stdout).signatures.filter((entry: { status: string }) => entry.status === "new")).toHaveLength(1);
+  });
+
+  it("checks --out before the first run: one line, exit 2, even where a recursive mkdir would never return", () => {
+    const file = join(mkdtempSync(join(tmpdir(), "sim-out-")), "a-file");
+    writeFileSync(file, "");
+    for (const out of [file, join(file, "below"), "/proc/nope"]) {
+      const { code, stderr } = sim("fuzz", "--scenario", "happy-path", "--seeds", "0..0", "--out", out);
+      expect(code, out).toBe(2);
+      expect(stderr.trim().split("\n"), stderr).toHaveLength(1);
+      expect(stderr).toMatch(/^sim: --out /);
+    }
+  });
+
+  it("ends a campaign on SIGINT with the summary so far, its traces written, and exit 130", async () => {
+    const out = mkdtempSync(join(tmpdir(), "sim-int-"));
+    const child = spawn(process.execPath, [join(ROOT, "bin/sim.mjs"), "fuzz", "--server", "legacy", "--scenario", "malformed-input", "--seeds", "0..1000000", "--no-shrink", "--json", "--out", out], {
+      cwd: ROOT,
+      env: { ...process.env, NO_COLOR: "1" },
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk) => (stdout += chunk));
+    let asked = false;
+    child.stderr.on("data", (chunk) => {
+      stderr += chunk;
+      if (asked) return;
+      asked = true;
+      setTimeout(() => child.kill("SIGINT"), 2_000);
+    });
+    const code = await new Promise<number | null>((resolve) => child.on("exit", (exit) => resolve(exit)));
+    expect(code).toBe(130);
+    const summary = lastJson(stdout);
+    expect(summary.interrupted).toBe("SIGINT");
+    expect(summary.runs).toBeGreaterThan(0);
+    expect(summary.signatures.length).toBeGreaterThan(0);
+    for (const entry of summary.signatures) expect(readFileSync(entry.trace, "utf8").length).toBeGreaterThan(100);
   });
 });

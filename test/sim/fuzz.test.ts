@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { FuzzJob, FuzzOutcome } from "../../sim/fuzz/job.ts";
+import { Campaign } from "../../sim/fuzz/campaign.ts";
 import { runPool } from "../../sim/fuzz/pool.ts";
 
 const jobs = (): FuzzJob[] =>
@@ -26,5 +27,41 @@ describe("fuzzing", () => {
     let outcomes = 0;
     await runPool(jobs(), 1, () => outcomes++, () => outcomes >= 3);
     expect(outcomes).toBe(3);
+  });
+});
+
+describe("a campaign", () => {
+  const outcomes = async (workers: number): Promise<FuzzOutcome[]> => {
+    const found: FuzzOutcome[] = [];
+    await runPool(jobs(), workers, (outcome) => found.push(outcome), () => false);
+    return found;
+  };
+
+  it("keeps one trace per distinct bug, not one per failing run, and is the same whatever the order outcomes arrive in", async () => {
+    const all = await outcomes(1);
+    const forward = new Campaign(["malformed-input", "cancel-vs-complete"]);
+    const backward = new Campaign(["malformed-input", "cancel-vs-complete"]);
+    for (const outcome of all) forward.record(outcome);
+    for (const outcome of [...all].reverse()) backward.record(outcome);
+    expect(forward.failures).toBeGreaterThan(forward.signatures.size);
+    const kept = new Set([...forward.signatures.values()].map((entry) => entry.smallest.trace));
+    expect(kept.size).toBeLessThanOrEqual(forward.signatures.size);
+    const summary = (campaign: Campaign) =>
+      campaign.sortedSignatures().map((entry) => [entry.signature, entry.count, entry.firstSeed, entry.scenario, entry.smallest.seed, entry.smallest.steps]);
+    expect(summary(backward)).toEqual(summary(forward));
+    for (const entry of forward.signatures.values()) {
+      const showing = all.filter((outcome) => outcome.bugs.some((bug) => bug.signature === entry.signature));
+      expect(entry.count).toBe(showing.length);
+      expect(entry.smallest.steps).toBe(Math.min(...showing.map((outcome) => outcome.steps)));
+      expect(entry.firstSeed).toBe(Math.min(...showing.map((outcome) => outcome.job.seed)));
+    }
+  });
+
+  it("names the malformed id's crash with one signature whatever the seed", async () => {
+    const crashes = (await outcomes(1))
+      .filter((outcome) => outcome.job.scenario === "malformed-input")
+      .flatMap((outcome) => outcome.bugs.filter((bug) => bug.invariant === "no-crash" && bug.message.startsWith("TryMatch")));
+    expect(crashes.length).toBeGreaterThan(2);
+    expect(new Set(crashes.map((bug) => bug.signature)).size).toBe(1);
   });
 });

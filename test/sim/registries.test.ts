@@ -26,7 +26,10 @@ describe("registries that are folders", () => {
     const smaller = smallerWorlds(swarm);
     for (const kind of FAULT_KINDS) for (const world of kind.smaller(swarm)) expect(smaller).toContainEqual(world);
     const fewerCrashes = FAULT_KINDS.find((kind) => kind.name === "crash")!.smaller(swarm);
-    expect(fewerCrashes.map((world) => world.events.crashes)).toEqual([0]);
+    expect(fewerCrashes.map((world) => [world.events.crashes, world.choices?.crash])).toEqual([
+      [0, swarm.choices?.crash],
+      [1, 0],
+    ]);
     expect(FAULT_KINDS.find((kind) => kind.name === "pause")!.stallMs(swarm)).toBeGreaterThan(0);
     expect(FAULT_KINDS.find((kind) => kind.name === "pause")!.stallMs(findScenario("happy-path")!.options)).toBe(0);
   });

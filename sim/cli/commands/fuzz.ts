@@ -37,8 +37,14 @@ export interface FuzzFlags {
 /** Without --seeds, a budgeted fuzz runs seeds from 0 until the time is up; otherwise this many. */
 const DEFAULT_SEEDS = 100;
 const UNBOUNDED = 1_000_000_000;
-/** What shrinking each signature's reproducer may take in a campaign: a campaign may find many. */
+/**
+ * What shrinking the signatures' reproducers may take in all, and each at most: a campaign may find many bugs,
+ * the most frequent are shrunk first, and those past the budget are reported as found.
+ */
+const SHRINK_BUDGET_MS = 60_000;
 const SHRINK_PER_SIGNATURE = { budgetMs: 10_000, maxRuns: 200 };
+/** Below this much budget left, a reproducer is not worth starting to shrink. */
+const SHRINK_LEAST_MS = 1_000;
 /** How much of a signature's summary the table shows. */
 const SUMMARY_SHOWN = 110;
 
@@ -164,13 +170,17 @@ export async function fuzzCommand(flags: FuzzFlags): Promise<number> {
     for (const line of table(sigRows)) out.line(`  ${line}`);
     out.line();
     out.line(paint.strong("reproduce (the smallest failing run of each):"));
-    for (const entry of entries) {
+    const shrinkUntil = performance.now() + SHRINK_BUDGET_MS;
+    for (const [position, entry] of entries.entries()) {
+      const left = shrinkUntil - performance.now();
+      const share = Math.min(SHRINK_PER_SIGNATURE.budgetMs, left / (entries.length - position));
+      const shrink = flags.shrink && interrupted === null && share >= SHRINK_LEAST_MS;
       const { trace } = entry.smallest;
       const reproduce = reproduceCommand(trace);
       let written = found.get(entry.signature) ?? null;
       let shrunk: string | null = null;
       try {
-        const report = await reportFailure(trace, { out: outDir, shrink: flags.shrink && interrupted === null, shrinkLimits: SHRINK_PER_SIGNATURE });
+        const report = await reportFailure(trace, { out: outDir, shrink, shrinkLimits: { ...SHRINK_PER_SIGNATURE, budgetMs: share }, signature: entry.signature });
         written = report.trace;
         shrunk = report.shrunk?.path ?? null;
       } catch (error) {

@@ -4,7 +4,7 @@ import { reproduceCommand } from "../../run/reproduce-command.ts";
 import { runOnce } from "../../run/run-once.ts";
 import { prepareOutDir } from "../../report/out-dir.ts";
 import { withChoices, withCoincidence } from "../../scenario/options.ts";
-import { signatureOf } from "../../signature/signature.ts";
+import { signaturesOf } from "../../signature/signature.ts";
 import { resolveScenario } from "../../scenario/resolve.ts";
 import type { StrategyName } from "../../scheduler/strategy.ts";
 import type { Trace } from "../../trace/trace.ts";
@@ -68,9 +68,10 @@ export async function runCommand(name: string, flags: RunFlags): Promise<number>
   if (failure) {
     const report = await reportFailure(failure, { out: outDir, shrink: flags.shrink });
     const reproduce = reproduceCommand(failure);
-    for (const violation of failure.violations) {
+    const signatures = signaturesOf(failure);
+    for (const [i, violation] of failure.violations.entries()) {
       const { invariant, message, step } = violation;
-      violations.push({ seed: failure.seed, invariant, message, step, signature: signatureOf(failure, violation).id, trace: report.trace, reproduce });
+      violations.push({ seed: failure.seed, invariant, message, step, signature: signatures[i]?.id ?? "", trace: report.trace, reproduce });
     }
     out.line(`${paint.fail("VIOLATION")} seed ${failure.seed}, after ${executed} run(s)`);
     printViolations(out, failure);

@@ -1,5 +1,5 @@
 import { explainViolation } from "../../report/explain.ts";
-import { signatureOf } from "../../signature/signature.ts";
+import { signaturesOf } from "../../signature/signature.ts";
 import type { Trace } from "../../trace/trace.ts";
 import { paint, type Output } from "../output.ts";
 
@@ -16,8 +16,9 @@ export function printViolations(out: Output, trace: Trace): void {
     return;
   }
   const bugs = new Map<string, { first: Trace["violations"][number]; count: number }>();
-  for (const violation of trace.violations) {
-    const id = signatureOf(trace, violation).id;
+  const signatures = signaturesOf(trace);
+  for (const [i, violation] of trace.violations.entries()) {
+    const id = signatures[i]?.id ?? "";
     const bug = bugs.get(id);
     if (bug) bug.count++;
     else bugs.set(id, { first: violation, count: 1 });

@@ -17,8 +17,10 @@ export default {
         const queues = view.queued.get(player.id)?.length ?? 0;
         const sessions = places.length - queues;
         const where = [queues > 1 ? "queues" : queues ? "queue" : "", sessions > 1 ? "sessions" : sessions ? "session" : "", inGame ? "game" : ""];
-        run.report(point, `places:${player.id}:${places.join(",")}:${inGame}`, {
-          kind: `placed in ${where.filter((place) => place !== "").join(" and ")}`,
+        const kind = `placed in ${where.filter((place) => place !== "").join(" and ")}`;
+        // Once per player and way of being placed twice: a server that breaks this keeps breaking it.
+        run.report(point, `places:${player.id}:${kind}`, {
+          kind,
           message: `player ${player.id} is placed ${places.length + inGame} times at once: ${[...places, ...game].join(", ")}`,
           players: [player.id],
           keys: places,

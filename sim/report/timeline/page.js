@@ -257,6 +257,7 @@
     data.violations.forEach((v, index) => {
       const card = el("div", { class: "violation", "data-index": String(index), title: "show this violation" }, [
         el("span", { class: "inv", text: v.invariant }),
+        el("span", { class: "sig", text: v.signature, title: "bug signature: " + v.signatureSummary }),
         el("span", { class: "msg", text: abbrev(v.message) }),
         el("span", { class: "where", text: "step " + v.step + " · " + seconds(v.at) }),
         storyNode(v.explanation),

@@ -1,0 +1,84 @@
+import { describe, expect, it } from "vitest";
+import { findScenario } from "../../scenarios/index.ts";
+import { rerun } from "../../sim/run/rerun.ts";
+import { runOnce } from "../../sim/run/run-once.ts";
+import type { WorldOptions } from "../../sim/scenario/options.ts";
+import type { FaultEvent } from "../../sim/trace/events.ts";
+import type { Trace, TraceStep } from "../../sim/trace/trace.ts";
+
+const base = findScenario("cancel-vs-complete")!.options;
+const run = (options: WorldOptions, seed: number, server: "legacy" | "fixed" = "legacy") =>
+  runOnce({ scenario: "cancel-vs-complete", server, seed, strategy: "preempt", options });
+const chosen = (trace: Trace): Array<TraceStep & { event: FaultEvent }> =>
+  trace.steps.filter((step): step is TraceStep & { event: FaultEvent } => step.event.kind === "fault" && step.event.note.endsWith("by choice"));
+
+describe("faults as choices", () => {
+  it("strike a crash right after a step of the instance's own, while one of its handlers waits on Redis", async () => {
+    let crashes = 0;
+    for (let seed = 0; seed < 30; seed++) {
+      const trace = await run({ ...base, choices: { crash: 1 } }, seed);
+      for (const step of chosen(trace)) {
+        if (step.event.fault !== "crash") continue;
+        crashes++;
+        const before = trace.steps[step.i - 1] as TraceStep;
+        expect(before.lane).toBe(`instance:${step.event.target}`);
+        // The restart the crash asked for follows, and no other kind was enabled.
+        expect(trace.steps.some((later) => later.i > step.i && later.event.kind === "fault" && later.event.fault === "restart")).toBe(true);
+      }
+      expect(chosen(trace).every((step) => step.event.fault === "crash")).toBe(true);
+    }
+    expect(crashes).toBeGreaterThan(15);
+  });
+
+  it("lose the command a connection sends next, or its reply, and each run replays identically", async () => {
+    const outcomes = new Set<string>();
+    for (let seed = 0; seed < 30; seed++) {
+      const trace = await run({ ...base, choices: { "lost-command": 1, "lost-reply": 1 } }, seed, "fixed");
+      for (const step of chosen(trace)) {
+        const next = trace.steps.find((later) => later.i > step.i && later.event.kind === "redis" && later.event.client.startsWith(step.event.target));
+        if (next?.event.kind === "redis") outcomes.add(`${step.event.fault}:${next.event.outcome}`);
+      }
+      if (seed < 3) expect((await rerun(trace)).hash).toBe(trace.hash);
+    }
+    expect(outcomes).toEqual(new Set(["lost-command:lost-before", "lost-reply:lost-after"]));
+  });
+
+  it("change nothing in a run that enables none: draws come from streams of their own", async () => {
+    for (let seed = 0; seed < 5; seed++) {
+      const off = await run({ ...base, choices: {} }, seed);
+      const zero = await run({ ...base, choices: { crash: 0, pause: 0 } }, seed);
+      expect(zero.decisions).toEqual(off.decisions);
+      expect(zero.steps.length).toBe(off.steps.length);
+    }
+  });
+
+  it("strike late too, and the world settles after the last strike", async () => {
+    let late = 0;
+    for (let seed = 0; seed < 40; seed++) {
+      const trace = await run({ ...base, choices: { crash: 1, "network-drop": 1 } }, seed, "fixed");
+      for (const step of chosen(trace)) if (step.t > base.activeMs) late++;
+      const last = chosen(trace).at(-1);
+      if (last) expect((trace.steps.at(-1) as TraceStep).t - last.t).toBeGreaterThanOrEqual(base.settleMs);
+      expect(trace.verdict).toBe("pass");
+    }
+    expect(late).toBeGreaterThan(5);
+  });
+});
+
+describe("runs that keep going", () => {
+  it("record every violation, each once, and run the end checks; --stop-at-first gives the same verdict", async () => {
+    const options = findScenario("malformed-input")!.options;
+    for (let seed = 0; seed < 5; seed++) {
+      const going = await runOnce({ scenario: "malformed-input", server: "legacy", seed, strategy: "preempt", options });
+      const stopped = await runOnce({ scenario: "malformed-input", server: "legacy", seed, strategy: "preempt", options, stopAtFirst: true });
+      expect(going.verdict).toBe(stopped.verdict);
+      expect(stopped.violations.map((v) => v.invariant)).toEqual([going.violations[0]?.invariant]);
+      expect(going.violations[0]).toEqual(stopped.violations[0]);
+      expect(going.steps.length).toBeGreaterThan(stopped.steps.length);
+      const endChecked = going.violations.some((v) => v.step === going.steps.length - 1 && ["no-lost-player", "ready-respected", "eventual-match"].includes(v.invariant));
+      const keys = going.violations.map((v) => `${v.invariant}|${v.kind}|${v.players.join()}|${v.keys.join()}|${v.message}`);
+      expect(new Set(keys).size).toBe(keys.length);
+      if (seed === 0) expect(endChecked).toBe(true);
+    }
+  });
+});
