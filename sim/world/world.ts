@@ -193,14 +193,16 @@ export class World {
   }
 
   /**
-   * Faults by choice armed after the active phase strike while what it started meets its deadlines and sweeps;
+   * Faults by choice armed after the active phase strike while what it started meets its deadlines and sweeps,
+   * until they have all struck or the world is quiet (a strike into a quiet world meets nothing but routine);
    * the world then gets a whole settle phase after the last of them. Says whether any time passed, or that the
    * step budget ran out.
    */
   private async strikeLate(): Promise<"struck" | "nothing" | "budget"> {
     const last = this.choices.lastArming();
-    const waits = last !== null && last > this.steps.now;
-    if (waits && !(await this.driver.runUntil(last + LATE_STRIKE_GRACE_MS, () => this.choices.spent()))) return "budget";
+    const waits = last !== null && last > this.steps.now && !this.phases.quiet();
+    const over = () => this.choices.spent() || this.phases.quiet();
+    if (waits && !(await this.driver.runUntil(last + LATE_STRIKE_GRACE_MS, over))) return "budget";
     this.steps.withdrawOptions();
     return waits ? "struck" : "nothing";
   }
