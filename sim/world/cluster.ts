@@ -70,6 +70,11 @@ export class Cluster {
     for (let i = 1; i <= setup.options.instances; i++) this.startInstance(`i${i}`);
   }
 
+  /** Every Redis connection open now: the live instances' and the dedicated servers'. */
+  redisConnections(): SimRedisPort[] {
+    return [...[...this.instances.values()].filter((instance) => instance.alive).map((instance) => instance.redis), ...this.serverConnections.values()];
+  }
+
   /** Hands PUBLISH deliveries to the connections subscribed. */
   route(deliveries: readonly Delivery[]): void {
     for (const delivery of deliveries) this.subscribers.get(delivery.subscriber)?.deliver(delivery);

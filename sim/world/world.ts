@@ -110,7 +110,11 @@ export class World {
       this.cluster.players,
       this.config,
       boundsFor(this.config, stallMs(options)),
-      { gamesOn: (address) => this.cluster.servers.get(address)?.games ?? [] },
+      {
+        gamesOn: (address) => this.cluster.servers.get(address)?.games ?? [],
+        freeServers: () => [...this.cluster.servers.values()].filter((server) => server.free).length,
+        gameOver: (address, session) => this.cluster.servers.get(address)?.gameOver(session) === true,
+      },
       { checkers: request.checkers, redis: readOnly(this.redis) },
     );
     const lateMs = this.config.loadingTimeoutMs + this.config.allocationTimeoutMs + Math.max(this.config.staleSweepMs, this.config.matchTickMs);
