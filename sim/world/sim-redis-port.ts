@@ -176,6 +176,11 @@ export class SimRedisPort implements RedisPort {
           try {
             reply = this.redis.execute(command, wire);
           } catch (error) {
+            // An error reply is a reply too: a connection lost after the command ran loses it the same way.
+            if (chosen === "lost-after") {
+              reject(new Error(CONNECTION_LOST));
+              return this.event(command, script, keys, args, "lost-after", null, (error as Error).message);
+            }
             reject(error as Error);
             return this.event(command, script, keys, args, "error", null, (error as Error).message);
           } finally {
