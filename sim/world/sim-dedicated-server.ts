@@ -1,5 +1,5 @@
 import { DedicatedServer } from "../../src/dedicated/index.ts";
-import type { HttpResponse, Logger, Timers } from "../../src/ports/index.ts";
+import type { HttpResponse, Logger, Probes, Timers } from "../../src/ports/index.ts";
 import type { Variant } from "../../src/server/match-server.ts";
 import type { Rng } from "../random/rng.ts";
 import type { SimRedisPort } from "./sim-redis-port.ts";
@@ -34,6 +34,7 @@ export class SimDedicatedServer {
     rng: Rng,
     redis: SimRedisPort,
     timers: Timers,
+    probes: Probes | null,
   ) {
     this.make = () =>
       new DedicatedServer({
@@ -45,6 +46,7 @@ export class SimDedicatedServer {
         logger: silent,
         registrationTtlMs: REGISTRATION_TTL_MS,
         heartbeat: { timers, intervalMs: HEARTBEAT_MS },
+        ...(probes ? { probes } : {}),
       });
     this.server = this.make();
   }
