@@ -53,20 +53,22 @@ async function blind(dir: string, stage: Stage, budgetS: number): Promise<StageO
 interface FuzzSummary {
   runs: number;
   elapsedMs: number;
-  results: Array<{ scenario: string; violations: Array<{ seed: number; invariant: string; signature: string }> }>;
-  signatures: Array<{ signature: string; invariant: string; summary: string; firstSeed: number; scenario: string }>;
-}
-
-/** The campaign's earliest failing run: the lowest seed, then the scenario that comes first. */
-function firstKill(summary: FuzzSummary): Kill | null {
-  const first = summary.signatures.slice().sort((a, b) => a.firstSeed - b.firstSeed || a.scenario.localeCompare(b.scenario))[0];
-  if (!first) return null;
-  return { scenario: first.scenario, seed: first.firstSeed, invariant: first.invariant, signature: first.signature, summary: first.summary };
+  signatures: Array<{
+    signature: string;
+    invariant: string;
+    summary: string;
+    firstSeed: number;
+    scenario: string;
+    /** When the campaign tells: the runs and milliseconds it had spent when it first saw this signature. */
+    foundAfterRuns?: number;
+    foundAfterMs?: number | null;
+  }>;
 }
 
 /**
- * A `sim fuzz` campaign with the stage's flag. It does not stop at its first failing run, so its seeds and
- * seconds are the whole campaign's (an upper bound on the time to kill).
+ * A `sim fuzz` campaign with the stage's flag. It does not stop at its first failing run: the kill is the
+ * signature it saw first, with the runs and seconds it took when the campaign says (`foundAfterRuns`,
+ * `foundAfterMs`), else the lowest seed's, with the whole campaign's runs and seconds (an upper bound).
  */
 async function flagged(dir: string, stage: Stage & { kind: "flag" }, budgetS: number): Promise<StageOutcome> {
   const out = join(dir, "reports");
@@ -79,7 +81,14 @@ async function flagged(dir: string, stage: Stage & { kind: "flag" }, budgetS: nu
   const file = JSON.parse(readFileSync(coverageFile, "utf8")) as { probes: Record<string, { hits: number }> };
   const coverage = Object.fromEntries(Object.entries(file.probes).map(([name, probe]) => [name, probe.hits]));
   const short = summary.elapsedMs >= budgetS * 1000 ? `${stage.name}: budget of ${budgetS} s spent after ${summary.runs} runs` : null;
-  return { stage: stage.name, kill: firstKill(summary), runs: summary.runs, seconds: summary.elapsedMs / 1000, coverage, short };
+  const first = summary.signatures
+    .slice()
+    .sort((a, b) => (a.foundAfterRuns ?? a.firstSeed) - (b.foundAfterRuns ?? b.firstSeed) || a.scenario.localeCompare(b.scenario))[0];
+  if (!first) return { stage: stage.name, kill: null, runs: summary.runs, seconds: summary.elapsedMs / 1000, coverage, short };
+  const kill: Kill = { scenario: first.scenario, seed: first.firstSeed, invariant: first.invariant, signature: first.signature, summary: first.summary };
+  const runs = first.foundAfterRuns ?? summary.runs;
+  const seconds = (first.foundAfterMs ?? summary.elapsedMs) / 1000;
+  return { stage: stage.name, kill, runs, seconds, coverage, short };
 }
 
 export function runStage(dir: string, stage: Stage, budgetS: number): Promise<StageOutcome> {
