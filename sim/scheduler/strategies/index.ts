@@ -19,7 +19,7 @@ export interface StrategyRequest {
 }
 
 /** An exploring strategy by name, drawing from `rng`. */
-export function createStrategy(name: Exclude<StrategyName, "replay">, rng: Rng, pct: { depth: number; horizon: number }): Strategy {
+export function createStrategy(name: Exclude<StrategyName, "replay" | "check">, rng: Rng, pct: { depth: number; horizon: number }): Strategy {
   switch (name) {
     case "pct":
       return new PctStrategy(rng, pct.depth, pct.horizon);
@@ -34,6 +34,6 @@ export function createStrategy(name: Exclude<StrategyName, "replay">, rng: Rng, 
 export function strategyFor(request: StrategyRequest): Strategy {
   if (request.bare === true) return new ReplayStrategy([]);
   if (request.decisions !== undefined) return new ReplayStrategy(request.decisions);
-  if (request.strategy === "replay") return new ReplayStrategy([]);
+  if (request.strategy === "replay" || request.strategy === "check") return new ReplayStrategy([]);
   return createStrategy(request.strategy, new Rng(`strategy:${request.seed}`), request.pct);
 }
