@@ -4,6 +4,7 @@ import completeVsStale from "./complete-vs-stale.ts";
 import happyPath from "./happy-path.ts";
 import instanceCrash from "./instance-crash.ts";
 import malformedInput from "./malformed-input.ts";
+import redisRestart from "./redis-restart.ts";
 import serverContention from "./server-contention.ts";
 import staleSweep from "./stale-sweep.ts";
 import swarm from "./swarm.ts";
@@ -17,6 +18,7 @@ export const SCENARIOS: readonly Scenario[] = [
   malformedInput,
   serverContention,
   instanceCrash,
+  redisRestart,
   swarm,
 ];
 

@@ -16,7 +16,7 @@ export default {
     servers: 3,
     players: ["normal", "normal", "reconnects", "normal", "reconnects", "normal", "slow-loader", "normal"],
     config: {},
-    events: { crashes: 2, pauses: 1, disconnects: 2, corruptions: 0, maxSkewMs: 0 },
+    events: { crashes: 2, pauses: 1, disconnects: 2, corruptions: 0, maxSkewMs: 0, serverDeaths: 1 },
     activeMs: 40_000,
   },
 } satisfies Scenario;

@@ -45,7 +45,7 @@ export default {
       serverMalformed: 0.01,
       serverUnreachable: 0.01,
     },
-    events: { crashes: 1, pauses: 1, disconnects: 6, corruptions: 2, maxSkewMs: 2_000 },
+    events: { crashes: 1, pauses: 1, disconnects: 6, corruptions: 2, maxSkewMs: 2_000, redisRestarts: 1, serverDeaths: 2 },
     activeMs: 60_000,
     maxSteps: 400_000,
     pctHorizon: 2_000,

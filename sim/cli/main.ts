@@ -1,6 +1,7 @@
 import { Command, Option } from "commander";
 import { HarnessAssertionError } from "../assert.ts";
 import { NonDeterminismError } from "../scheduler/strategy.ts";
+import { coverageMergeCommand } from "./commands/coverage.ts";
 import { fuzzCommand } from "./commands/fuzz.ts";
 import { listCommand } from "./commands/list.ts";
 import { replayCommand } from "./commands/replay.ts";
@@ -31,6 +32,7 @@ function program(setExit: (code: number) => void): Command {
     .option("--coincidence <p>", "probability that a player's action moves onto another's or a timer's instant (default: the scenario's)")
     .option("--fault-choices <p>", "probability that a run enables each kind of fault by choice (default: the scenario's; 0: none)")
     .option("--stop-at-first", "stop each run at its first violation (default: go on, record every violation)")
+    .option("--coverage <file>", "write the runs' probe hits to this file")
     .option("--json", "print a JSON object as the last line")
     .option("--out <dir>", "where traces and reports go", "reports")
     .option("--no-shrink", "report the failure as found, without shrinking it")
@@ -51,6 +53,8 @@ function program(setExit: (code: number) => void): Command {
     .option("--stop-at-first", "stop each run at its first violation (default: go on, record every violation)")
     .option("--baseline <file>", "a previous campaign's --json output: mark each bug new or known")
     .option("--fail-on <what>", "exit 1 on any failing run, or only on bugs new since --baseline", "any")
+    .option("--coverage <file>", "write the campaign's probe hits to this file")
+    .option("--require-coverage", "exit 1 when a must-hit probe was never hit")
     .option("--json", "print a JSON object as the last line")
     .option("--out <dir>", "where traces and reports go", "reports")
     .option("--no-shrink", "report failures as found, without shrinking them")
@@ -73,6 +77,15 @@ function program(setExit: (code: number) => void): Command {
     .option("--budget <seconds>", "time the search may take", "60")
     .option("--json", "print a JSON object as the last line")
     .action(async (trace, flags) => setExit(await shrinkCommand(trace, flags)));
+
+  root
+    .command("coverage")
+    .description("probe coverage files (written by sim run / sim fuzz --coverage)")
+    .command("merge <files...>")
+    .description("merge the coverage of a campaign's shards; exit 1 when a must-hit probe was never hit")
+    .option("--out <file>", "write the merged coverage to this file")
+    .option("--json", "print the merged coverage summary as the last line")
+    .action((files, flags) => setExit(coverageMergeCommand(files, flags)));
 
   return root;
 }

@@ -67,6 +67,12 @@ export interface FaultWorld {
   connection(target: string): LossyConnection | null;
   /** The instance's steps are held by a pause now. */
   paused(instance: FaultableInstance): boolean;
+  /** Redis restarts empty: every key and script gone, every connection broken (clients reconnect). Says what it lost. */
+  restartRedis(): string;
+  /** The dedicated servers' ids. */
+  readonly servers: readonly string[];
+  /** A dedicated server's process dies, or (`revive`) a new one starts in its place. Says what happened. */
+  serverProcess(id: string, change: "die" | "revive"): string;
 }
 
 /**

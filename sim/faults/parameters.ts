@@ -41,6 +41,10 @@ export interface FaultEvents {
   corruptions: number;
   /** Largest clock skew of an instance, either way, in milliseconds. */
   maxSkewMs: number;
+  /** Restarts of Redis that lose every key, every script and every connection (no persistence, a failover). */
+  redisRestarts?: number;
+  /** Dedicated server processes that die (with or without a game); half of them are started again later. */
+  serverDeaths?: number;
 }
 
-export const NO_EVENTS: FaultEvents = { crashes: 0, pauses: 0, disconnects: 0, corruptions: 0, maxSkewMs: 0 };
+export const NO_EVENTS: FaultEvents = { crashes: 0, pauses: 0, disconnects: 0, corruptions: 0, maxSkewMs: 0, redisRestarts: 0, serverDeaths: 0 };

@@ -1,3 +1,4 @@
+import { mergeHits } from "../coverage/coverage.ts";
 import type { InvariantName } from "../oracle/invariants.ts";
 import type { Trace } from "../trace/trace.ts";
 import type { FuzzOutcome } from "./job.ts";
@@ -52,6 +53,8 @@ function smaller(a: Candidate, b: Candidate): boolean {
 export class Campaign {
   readonly scenarios = new Map<string, ScenarioTally>();
   readonly signatures = new Map<string, SignatureEntry>();
+  /** Hits per probe over every run. */
+  readonly coverage: Record<string, number> = {};
   runs = 0;
   failures = 0;
 
@@ -65,6 +68,7 @@ export class Campaign {
 
   record(outcome: FuzzOutcome): void {
     this.runs++;
+    mergeHits(this.coverage, outcome.coverage);
     const tally = this.scenarios.get(outcome.job.scenario);
     if (!tally) return;
     tally.runs++;

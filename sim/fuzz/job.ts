@@ -37,6 +37,8 @@ export interface FuzzOutcome {
   /** The signature of each of the run's violations, in their order. */
   signatures: string[];
   steps: number;
+  /** Hits per probe of the run. */
+  coverage: Record<string, number>;
   /** Only for failures: the whole trace, to write, report and shrink. */
   trace: Trace | null;
 }

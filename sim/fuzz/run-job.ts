@@ -32,6 +32,7 @@ export async function runJob(job: FuzzJob): Promise<FuzzOutcome> {
     bugs: [...bugs.values()],
     signatures,
     steps: trace.steps.length,
+    coverage: trace.coverage,
     trace: trace.verdict === "fail" ? trace : null,
   };
 }

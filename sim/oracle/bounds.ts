@@ -35,4 +35,15 @@ export interface OracleOptions {
    * game server's own idle timeout is then what frees it). Absent (real runs): no excuse is made.
    */
   gamesOn?: (address: string) => ReadonlyArray<{ players: readonly string[]; createdAt: number }>;
+  /**
+   * How many dedicated server processes are up and host no game, by the world's own account: what a willing
+   * player could still be given, whatever Redis says (a server that lost its registration is still free).
+   * Absent (real runs): the servers Redis lists idle.
+   */
+  freeServers?: () => number;
+  /**
+   * Whether a game (by its server's `host:port` and its game session id) is over by the world's own account: its
+   * server process died with it. Absent: a game ends only by `gameLengthMs`.
+   */
+  gameOver?: (server: string, session: string) => boolean;
 }

@@ -1,9 +1,20 @@
 import type { RedisArg, RedisReply } from "../../src/ports/index.ts";
 import type { Footprint } from "./footprint.ts";
 
-/** A Redis error reply (`ERR ...`, `WRONGTYPE ...`, `NOSCRIPT ...`); the message is Redis's text. */
+/**
+ * A Redis error reply (`ERR ...`, `WRONGTYPE ...`, `NOSCRIPT ...`); the message is Redis's text. A reply, not a
+ * fault of the code that raised it, so no stack is captured: every run's first EVALSHA of each script raises
+ * one, and a stack costs more than the rest of the command.
+ */
 export class RedisCommandError extends Error {
   override readonly name = "RedisCommandError";
+
+  constructor(message: string) {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    super(message);
+    Error.stackTraceLimit = limit;
+  }
 }
 
 /** One message PUBLISH hands to one subscriber. `pattern` is set for PSUBSCRIBE matches. */

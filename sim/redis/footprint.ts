@@ -1,3 +1,5 @@
+const NONE: readonly string[] = [];
+
 /**
  * The keys one command touched: those read, and those a command that may write looked up (counted as written,
  * whether or not it changed them: conservative for whoever asks what depends on what). Commands that walk the
@@ -16,11 +18,16 @@ export class Footprint {
   }
 
   /** Keys read and not also written, sorted. */
-  reads(): string[] {
-    return [...this.readKeys].filter((key) => !this.writtenKeys.has(key)).sort();
+  reads(): readonly string[] {
+    if (this.readKeys.size === 0) return NONE;
+    const keys: string[] = [];
+    for (const key of this.readKeys) if (!this.writtenKeys.has(key)) keys.push(key);
+    return keys.length > 1 ? keys.sort() : keys;
   }
 
-  writes(): string[] {
-    return [...this.writtenKeys].sort();
+  writes(): readonly string[] {
+    if (this.writtenKeys.size === 0) return NONE;
+    const keys = [...this.writtenKeys];
+    return keys.length > 1 ? keys.sort() : keys;
   }
 }

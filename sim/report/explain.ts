@@ -1,5 +1,5 @@
 import { meaningOf, type Violation } from "../oracle/invariants.ts";
-import { isRedisFailure, isRefusedLock, serverMessage } from "../trace/facts.ts";
+import { isRedisFailure, isRefusedLock, isScriptCacheMiss, serverMessage } from "../trace/facts.ts";
 import { wordingShape } from "../trace/shape.ts";
 import type { Trace, TraceStep } from "../trace/trace.ts";
 import { KITS, type VariantKit } from "../variants/index.ts";
@@ -17,6 +17,7 @@ function weight(step: TraceStep, kit: VariantKit): number {
   const event = step.event;
   switch (event.kind) {
     case "redis": {
+      if (isScriptCacheMiss(event)) return 0;
       if (isRefusedLock(event) || isRedisFailure(event)) return 10;
       if (event.script !== null) {
         if (event.script.endsWith("release_lock")) return 1;

@@ -70,5 +70,6 @@ async function runWorld(spec: RunSpec): Promise<Trace> {
     violations: result.violations,
     steps: result.steps,
     revision: codeRevision(),
+    coverage: result.coverage,
   });
 }

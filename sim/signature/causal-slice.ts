@@ -6,6 +6,9 @@ import { eventPlayer } from "../trace/facts.ts";
 import type { Trace, TraceStep } from "../trace/trace.ts";
 import { KITS, type VariantKit } from "../variants/index.ts";
 
+/** Fault kinds whose strike writes every key at once. */
+const WIPES: ReadonlySet<string> = new Set(["redis-restart"]);
+
 /** How many reads-from hops the slice follows back from the focus: enough for "who wrote what this read". */
 const READS_FROM_DEPTH = 2;
 
@@ -44,6 +47,8 @@ export class SliceIndex {
   private readonly writesNaming = new Map<string, number[]>();
   private readonly messagesTo = new Map<string, number[]>();
   private readonly ownHandlers = new Map<string, number[]>();
+  /** Faults that wrote every key at once (a restart that emptied Redis). */
+  private readonly wipes: number[] = [];
 
   constructor(private readonly trace: Trace) {
     this.causes = new Causes(trace);
@@ -70,6 +75,8 @@ export class SliceIndex {
         }
       } else if (event.kind === "frame-out") {
         push(this.messagesTo, event.player, step.i);
+      } else if (event.kind === "fault" && WIPES.has(event.fault)) {
+        this.wipes.push(step.i);
       }
       const root = CONTINUING_KINDS.has(event.kind) ? this.causes.root(step) : step;
       if (root.event.kind === "frame-in" || root.event.kind === "close") push(this.ownHandlers, root.event.player, step.i);
@@ -80,12 +87,19 @@ export class SliceIndex {
     return index < 0 ? null : (this.trace.steps[index] ?? null);
   }
 
+  /** The last step at or before `until` that wrote `key`: a command, or a wipe of every key. */
   lastWriter(key: string, until: number): TraceStep | null {
-    return this.at(lastAtMost(this.writers.get(key) ?? [], until));
+    return this.at(Math.max(lastAtMost(this.writers.get(key) ?? [], until), lastAtMost(this.wipes, until)));
   }
 
+  /** The last wipe at or before `until`: what a walk over the whole keyspace read last. */
+  lastWipe(until: number): TraceStep | null {
+    return this.at(lastAtMost(this.wipes, until));
+  }
+
+  /** The last step at or before `until` that wrote something naming the player: a command, or a wipe of every key. */
   lastWriteNaming(player: string, until: number): TraceStep | null {
-    return this.at(lastAtMost(this.writesNaming.get(player) ?? [], until));
+    return this.at(Math.max(lastAtMost(this.writesNaming.get(player) ?? [], until), lastAtMost(this.wipes, until)));
   }
 
   lastMessageTo(player: string, until: number): TraceStep | null {
@@ -153,6 +167,8 @@ export function causalSlice(trace: Trace, violation: Violation, index: SliceInde
         if (inSlice.has(step)) continue;
         inSlice.add(step);
         if (step.event.kind !== "redis") continue;
+        const wipe = step.event.readsAll ? index.lastWipe(step.i - 1) : null;
+        if (wipe && !inSlice.has(wipe)) next.push(wipe);
         for (const key of step.event.reads) {
           if (!index.followed(key)) continue;
           const writer = index.lastWriter(key, step.i - 1);

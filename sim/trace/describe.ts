@@ -27,7 +27,7 @@ function describeArgs(args: readonly RedisArg[], more: readonly RedisArg[] = [])
 }
 
 function redisLabel(event: RedisEvent): string {
-  if (event.script !== null) return `EVAL ${event.script} ${describeArgs(event.keys, event.args)}`;
+  if (event.script !== null) return `${event.command} ${event.script} ${describeArgs(event.keys, event.args)}`;
   return event.args.length === 0 ? event.command : `${event.command} ${describeArgs(event.args)}`;
 }
 

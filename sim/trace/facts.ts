@@ -12,9 +12,17 @@ export function isRefusedLock(event: StepEvent): boolean {
   );
 }
 
-/** An error reply, or a command the fault injector lost before or after Redis applied it. */
+/**
+ * An error reply, or a command the fault injector lost before or after Redis applied it. Not a script Redis did
+ * not have cached yet (EVALSHA's NOSCRIPT): the client sends its body next, as the protocol means it to.
+ */
 export function isRedisFailure(event: StepEvent): boolean {
-  return event.kind === "redis" && event.outcome !== "ok";
+  return event.kind === "redis" && event.outcome !== "ok" && !isScriptCacheMiss(event);
+}
+
+/** EVALSHA answered NOSCRIPT: Redis has not got the script (yet, or any more after a restart). */
+export function isScriptCacheMiss(event: StepEvent): boolean {
+  return event.kind === "redis" && event.command === "EVALSHA" && event.outcome === "error" && (event.error ?? "").startsWith("NOSCRIPT");
 }
 
 /** The frame a player sent, through the protocol's own parser; null when it is not a valid frame. */

@@ -79,7 +79,7 @@ export function momentShape(event: StepEvent): string {
     case "http-reply":
       return `http-reply ${event.status}${event.late ? " late" : ""}`;
     case "timer":
-      return `timer ${withoutIds(event.timer)}`;
+      return timerShape(event.timer);
     case "client":
       return `client ${event.action}`;
     case "fault":
@@ -87,4 +87,17 @@ export function momentShape(event: StepEvent): string {
     default:
       return event.kind;
   }
+}
+
+/** Timer names repeat all run long (a tick every few seconds): their shapes are remembered. */
+const timerShapes = new Map<string, string>();
+const MOST_TIMER_SHAPES = 10_000;
+
+function timerShape(name: string): string {
+  let shape = timerShapes.get(name);
+  if (shape === undefined) {
+    shape = `timer ${withoutIds(name)}`;
+    if (timerShapes.size < MOST_TIMER_SHAPES) timerShapes.set(name, shape);
+  }
+  return shape;
 }

@@ -44,6 +44,8 @@ export interface Trace {
   violations: Violation[];
   steps: TraceStep[];
   revision: CodeRevision;
+  /** Hits per probe of the run (each variant's probes.ts): what it reached. Not part of the hash. */
+  coverage: Record<string, number>;
   hash: string;
 }
 

@@ -1,4 +1,5 @@
 import type { MatchConfig } from "../../src/config/config.ts";
+import type { ProbeCatalog } from "../../src/probes/catalog.ts";
 import type { ScriptCases } from "../redis/conformance/script-cases/case.ts";
 import type { SimulatedRedis } from "../redis/contract.ts";
 import type { Rng } from "../random/rng.ts";
@@ -27,6 +28,8 @@ export interface VariantKit {
   sharedKey(key: string, config: MatchConfig): boolean;
   /** A lock key: taking one is a step worth telling, holding one past its owner a violation. */
   lockKey(key: string): boolean;
+  /** Every probe a run of this variant can hit (its match server's and its dedicated servers'), registered up front. */
+  probes: ProbeCatalog;
   /** Every Lua script of the variant, with its generator of pre-states and inputs for the conformance suite. */
   scriptCases: readonly ScriptCases[];
 }

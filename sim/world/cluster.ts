@@ -1,6 +1,7 @@
 import type { MatchConfig } from "../../src/config/config.ts";
 import { parseClientFrame } from "../../src/protocol/index.ts";
 import type { Variant } from "../../src/server/match-server.ts";
+import type { Probes } from "../../src/ports/index.ts";
 import { drawSkew } from "../faults/kinds/clock-skew.ts";
 import { scheduleFault } from "../faults/schedule.ts";
 import type { Player, PlayerHost } from "../players/player.ts";
@@ -43,6 +44,8 @@ export interface ClusterSetup {
   rng: Rng;
   /** The stream coincidence seeking draws from, apart so the rest of the world draws as it would without it. */
   timingRng: Rng;
+  /** Where the world's probes are counted; null in a bare run. */
+  probes: Probes | null;
   hooks: ClusterHooks;
 }
 
@@ -70,6 +73,11 @@ export class Cluster {
     for (let i = 1; i <= setup.options.instances; i++) this.startInstance(`i${i}`);
   }
 
+  /** Every Redis connection open now: the live instances' and the dedicated servers'. */
+  redisConnections(): SimRedisPort[] {
+    return [...[...this.instances.values()].filter((instance) => instance.alive).map((instance) => instance.redis), ...this.serverConnections.values()];
+  }
+
   /** Hands PUBLISH deliveries to the connections subscribed. */
   route(deliveries: readonly Delivery[]): void {
     for (const delivery of deliveries) this.subscribers.get(delivery.subscriber)?.deliver(delivery);
@@ -84,7 +92,7 @@ export class Cluster {
       const port = new SimRedisPort(context, clientRedis, id, null, `ds:${id}`, hooks.commandExecuted);
       this.serverConnections.set(id, port);
       const timers = new SimTimers(context.steps, id, `ds:${id}`);
-      const server = new SimDedicatedServer(id, address, variant, () => context.steps.now - EPOCH, serverRng, port, timers);
+      const server = new SimDedicatedServer(id, address, variant, () => context.steps.now - EPOCH, serverRng, port, timers, this.setup.probes);
       this.servers.set(address, server);
       // A server that could not register after its retries is a server that never came up: legal world state.
       server.register().catch(() => {});
@@ -157,6 +165,7 @@ export class Cluster {
     const instance = new SimInstance(slot, id, drawSkew(options, rng), variant, config, context, clientRedis, this.servers, rng.fork(id), {
       escaped: (dead, handler, error) => hooks.escaped(dead, handler, error),
       commandExecuted: hooks.commandExecuted,
+      ...(this.setup.probes ? { probes: this.setup.probes } : {}),
     });
     this.instances.set(slot, instance);
     this.subscribers.set(id, instance.redis);

@@ -29,6 +29,10 @@ export interface FaultWorldParts {
   lastLane(): string | null;
 }
 
+/** How long clients take to reconnect to a restarted Redis, ms: its start-up and their back-off. */
+const RECONNECT_MIN_MS = 100;
+const RECONNECT_MAX_MS = 2_000;
+
 function lossy(port: SimRedisPort, steps: PendingSteps, windowMs: number): LossyConnection {
   return {
     client: port.client,
@@ -69,6 +73,33 @@ export function faultWorld(parts: FaultWorldParts): FaultWorld {
     midHandler: (slot) => {
       const instance = cluster.instances.get(slot);
       return instance !== undefined && instance.alive && steps.pendingOn(instance.redis.source);
+    },
+    restartRedis: () => {
+      parts.commandExecuted();
+      const lost = parts.clientRedis.keys().length;
+      parts.clientRedis.execute("FLUSHALL", []);
+      parts.clientRedis.execute("SCRIPT", ["FLUSH"]);
+      const reconnectMs = rng.int(RECONNECT_MIN_MS, RECONNECT_MAX_MS);
+      for (const port of cluster.redisConnections()) {
+        parts.clientRedis.disconnect(port.client);
+        port.connectionLost(reconnectMs);
+      }
+      return `${lost} keys and every script lost; clients reconnect after ${reconnectMs} ms`;
+    },
+    servers: [...cluster.serverConnections.keys()],
+    serverProcess: (id, change) => {
+      const server = [...cluster.servers.values()].find((each) => each.id === id);
+      if (!server) return "no such server";
+      if (change === "die") {
+        if (!server.alive) return "already down";
+        const hosting = !server.free;
+        server.die();
+        steps.cancelOwner(id);
+        return `${id} died${hosting ? " with its game" : ""}`;
+      }
+      if (server.alive) return "already up";
+      server.revive();
+      return `${id} started again`;
     },
     connectionTargets: [...cluster.instances.keys(), ...cluster.serverConnections.keys()],
     connection: (target) => {

@@ -75,5 +75,7 @@ export interface RunResult {
   virtualMs: number;
   /** Why an incomplete run stopped. */
   note: string | null;
+  /** Hits per probe (each variant's probes.ts). */
+  coverage: Record<string, number>;
 }
 

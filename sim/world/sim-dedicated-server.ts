@@ -1,5 +1,5 @@
 import { DedicatedServer } from "../../src/dedicated/index.ts";
-import type { HttpResponse, Logger, Timers } from "../../src/ports/index.ts";
+import type { HttpResponse, Logger, Probes, Timers } from "../../src/ports/index.ts";
 import type { Variant } from "../../src/server/match-server.ts";
 import type { Rng } from "../random/rng.ts";
 import type { SimRedisPort } from "./sim-redis-port.ts";
@@ -19,7 +19,12 @@ const silent: Logger = { log: () => {} };
 export class SimDedicatedServer {
   /** Games this server created: their players and when (ms since the run began). */
   readonly games: Array<{ session: string; players: string[]; createdAt: number }> = [];
-  private readonly server: DedicatedServer;
+  /** The process is up: it answers requests and keeps its registration alive. */
+  alive = true;
+  private server: DedicatedServer;
+  private readonly make: () => DedicatedServer;
+  /** Games of earlier processes: they died with their process. */
+  private gamesBeforeStart = 0;
 
   constructor(
     readonly id: string,
@@ -29,17 +34,46 @@ export class SimDedicatedServer {
     rng: Rng,
     redis: SimRedisPort,
     timers: Timers,
+    probes: Probes | null,
   ) {
-    this.server = new DedicatedServer({
-      variant,
-      id,
-      address,
-      random: { uuid: () => rng.uuid(), token: () => rng.token() },
-      redis,
-      logger: silent,
-      registrationTtlMs: REGISTRATION_TTL_MS,
-      heartbeat: { timers, intervalMs: HEARTBEAT_MS },
-    });
+    this.make = () =>
+      new DedicatedServer({
+        variant,
+        id,
+        address,
+        random: { uuid: () => rng.uuid(), token: () => rng.token() },
+        redis,
+        logger: silent,
+        registrationTtlMs: REGISTRATION_TTL_MS,
+        heartbeat: { timers, intervalMs: HEARTBEAT_MS },
+        ...(probes ? { probes } : {}),
+      });
+    this.server = this.make();
+  }
+
+  /** Up, and no game of its current process is running (games never end in a simulated world). */
+  get free(): boolean {
+    return this.alive && this.games.length === this.gamesBeforeStart;
+  }
+
+  /** A game this server created is over: its process died since. */
+  gameOver(session: string): boolean {
+    const at = this.games.findIndex((game) => game.session === session);
+    return at >= 0 && (at < this.gamesBeforeStart || !this.alive);
+  }
+
+  /** The process dies: it answers nothing and renews nothing; its games die with it. */
+  die(): void {
+    this.alive = false;
+    this.server.stop();
+  }
+
+  /** A new process starts in its place, with nothing of the old one's, and registers as a new one would. */
+  revive(): void {
+    this.server = this.make();
+    this.gamesBeforeStart = this.games.length;
+    this.alive = true;
+    this.register().catch(() => {});
   }
 
   /**

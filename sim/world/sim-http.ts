@@ -26,7 +26,7 @@ export class SimHttp implements HttpPort {
     // Not new URL(): a server may build a URL from a garbage address, and must meet an unreachable host, not a throw.
     const address = /^http:\/\/([^/]+)\//.exec(url)?.[1] ?? "";
     const server = this.servers.get(address);
-    const unreachable = !server || rng.chance(faults.serverUnreachable);
+    const unreachable = !server || rng.chance(faults.serverUnreachable) || !server.alive;
     const failure = unreachable ? null : rng.chance(faults.serverError) ? "5xx" : rng.chance(faults.serverMalformed) ? "malformed" : null;
     const slowMs = rng.chance(faults.serverSlow) ? rng.int(1_000, 8_000) : 0;
     const instance = this.owner;

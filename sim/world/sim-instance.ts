@@ -1,5 +1,5 @@
 import type { MatchConfig } from "../../src/config/config.ts";
-import type { Logger, Metrics, Supervisor } from "../../src/ports/index.ts";
+import type { Logger, Metrics, Probes, Supervisor } from "../../src/ports/index.ts";
 import { createMatchServer } from "../../src/server/create.ts";
 import type { MatchServer, Variant } from "../../src/server/match-server.ts";
 import type { SimulatedRedis } from "../redis/contract.ts";
@@ -15,6 +15,8 @@ const silent: Logger = { log: () => {} };
 const uncounted: Metrics = { increment: () => {}, observe: () => {} };
 
 export interface InstanceHooks {
+  /** Where the instance's probes are counted (none in a bare run). */
+  probes?: Probes;
   /** A handler let an error escape: in a real process the instance dies. */
   escaped(instance: SimInstance, handler: string, error: unknown): void;
   commandExecuted(): void;
@@ -61,6 +63,7 @@ export class SimInstance {
       logger: silent,
       metrics: uncounted,
       supervisor,
+      ...(hooks.probes ? { probes: hooks.probes } : {}),
     });
   }
 }

@@ -1,6 +1,7 @@
 import type { LuaScript, MessageListener, RedisArg, RedisPort, RedisReply } from "../../src/ports/index.ts";
 import type { Delivery, SimulatedRedis } from "../redis/contract.ts";
 import type { RedisEvent, RedisOutcome } from "../trace/events.ts";
+import { runCachedScript } from "../../src/adapters/cached-script.ts";
 import { hopLatency, type SimContext } from "./context.ts";
 
 export const CONNECTION_LOST = "Connection is closed.";
@@ -14,6 +15,12 @@ const NONE: readonly string[] = [];
  */
 export class SimRedisPort implements RedisPort {
   private readonly listeners = new Map<string, MessageListener>();
+  /** What the connection subscribed to, to subscribe again after a reconnect. */
+  private readonly subscriptions = new Map<string, { kind: "PSUBSCRIBE" | "SUBSCRIBE"; listener: MessageListener }>();
+  /** Counts the connections this client has had: a step made on an older one is lost with it. */
+  private generation = 0;
+  /** Until this virtual time the client is reconnecting: what it sends waits in its offline queue (as ioredis's). */
+  private offlineUntil = 0;
   /** A fault chose to lose the next command this connection runs, or its reply. */
   private nextLoss: "lost-before" | "lost-after" | null = null;
 
@@ -47,8 +54,24 @@ export class SimRedisPort implements RedisPort {
     return this.enqueue(name, args, null, NONE, args);
   }
 
+  /** EVALSHA, and EVAL when Redis has forgotten the script: the real adapter's own code (a restart empties the cache). */
   runScript(script: LuaScript, keys: readonly string[], args: readonly RedisArg[]): Promise<RedisReply> {
-    return this.enqueue("EVAL", [script.source, keys.length, ...keys, ...args], script.name, keys, args);
+    return runCachedScript((command, ...wire) => this.enqueue(command, wire, script.name, keys, args), script, keys, args);
+  }
+
+  /**
+   * Redis went away and came back (a restart): what was in flight on the old connection is lost, the client
+   * reconnects, and, as ioredis does, subscribes again to everything it listened to.
+   */
+  connectionLost(reconnectMs: number): void {
+    this.generation++;
+    this.nextLoss = null;
+    this.offlineUntil = this.context.steps.now + reconnectMs;
+    for (const [target, { kind, listener }] of this.subscriptions) {
+      this.subscriptions.delete(target);
+      this.listeners.delete(target);
+      void this.subscribeVia(kind, target, listener, reconnectMs);
+    }
   }
 
   psubscribe(pattern: string, listener: MessageListener): Promise<void> {
@@ -63,6 +86,7 @@ export class SimRedisPort implements RedisPort {
   deliver(delivery: Delivery): void {
     const listener = this.listeners.get(delivery.pattern ?? delivery.channel);
     if (!listener) return;
+    const generation = this.generation;
     this.context.steps.add(
       {
         lane: this.lane,
@@ -72,13 +96,14 @@ export class SimRedisPort implements RedisPort {
         readyAt: this.context.steps.now + hopLatency(this.context, this.context.faults.messageDelay),
       },
       () => {
-        listener(delivery.channel, delivery.message);
+        // A message pushed on a connection that broke since never arrives.
+        if (generation === this.generation) listener(delivery.channel, delivery.message);
         return { kind: "deliver", subscriber: this.client, channel: delivery.channel, message: delivery.message };
       },
     );
   }
 
-  private subscribeVia(command: "PSUBSCRIBE" | "SUBSCRIBE", target: string, listener: MessageListener): Promise<void> {
+  private subscribeVia(command: "PSUBSCRIBE" | "SUBSCRIBE", target: string, listener: MessageListener, delayMs = 0): Promise<void> {
     return new Promise((resolve) => {
       this.context.steps.add(
         {
@@ -86,12 +111,13 @@ export class SimRedisPort implements RedisPort {
           source: this.source,
           owner: this.owner,
           kind: "redis",
-          readyAt: this.context.steps.now + hopLatency(this.context, 0),
+          readyAt: this.context.steps.now + hopLatency(this.context, 0) + delayMs,
         },
         () => {
           if (command === "PSUBSCRIBE") this.redis.psubscribe(this.client, target);
           else this.redis.subscribe(this.client, target);
           this.listeners.set(target, listener);
+          this.subscriptions.set(target, { kind: command, listener });
           resolve();
           return this.event(command, null, NONE, [target], "ok", null, null);
         },
@@ -129,6 +155,7 @@ export class SimRedisPort implements RedisPort {
   private enqueue(command: string, wire: readonly RedisArg[], script: string | null, keys: readonly string[], args: readonly RedisArg[]): Promise<RedisReply> {
     const { faults, rng } = this.context;
     const slow = rng.chance(faults.redisSlow) ? rng.int(100, 2_000) : 0;
+    const generation = this.generation;
     return new Promise((resolve, reject) => {
       this.context.steps.add(
         {
@@ -136,12 +163,12 @@ export class SimRedisPort implements RedisPort {
           source: this.source,
           owner: this.owner,
           kind: "redis",
-          readyAt: this.context.steps.now + hopLatency(this.context, 0) + slow,
+          readyAt: Math.max(this.context.steps.now + hopLatency(this.context, 0) + slow, this.offlineUntil),
         },
         () => {
           const chosen = this.nextLoss;
           this.nextLoss = null;
-          if (rng.chance(faults.redisFailBefore) || chosen === "lost-before") {
+          if (rng.chance(faults.redisFailBefore) || chosen === "lost-before" || generation !== this.generation) {
             reject(new Error(CONNECTION_LOST));
             return this.event(command, script, keys, args, "lost-before", null, null);
           }
@@ -149,6 +176,11 @@ export class SimRedisPort implements RedisPort {
           try {
             reply = this.redis.execute(command, wire);
           } catch (error) {
+            // An error reply is a reply too: a connection lost after the command ran loses it the same way.
+            if (chosen === "lost-after") {
+              reject(new Error(CONNECTION_LOST));
+              return this.event(command, script, keys, args, "lost-after", null, (error as Error).message);
+            }
             reject(error as Error);
             return this.event(command, script, keys, args, "error", null, (error as Error).message);
           } finally {

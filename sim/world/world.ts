@@ -16,6 +16,7 @@ import { ReplayStrategy, strategyFor } from "../scheduler/strategies/index.ts";
 import type { StepEvent } from "../trace/events.ts";
 import type { TraceStep } from "../trace/trace.ts";
 import { readOnly } from "./read-only-redis.ts";
+import { ProbeCounter } from "../coverage/probe-counter.ts";
 import { Cluster } from "./cluster.ts";
 import { faultWorld } from "./fault-world.ts";
 import { Moments } from "./moments.ts";
@@ -64,6 +65,8 @@ export class World {
   private viewVersion = -1;
   private redisTouched = false;
   private lastStep: Step | null = null;
+  /** The probes the run hit; none counted in a bare run. */
+  private readonly probes: ProbeCounter | null;
   /** Counted only in runs that offer faults as choices, whose strikes seek new moments. */
   private readonly moments: Moments | null;
   private readonly choices: ChoiceSites;
@@ -73,6 +76,7 @@ export class World {
     const problem = optionsProblem(options);
     if (problem !== null) broken(`the world's options are invalid: ${problem}`);
     this.config = { ...DEFAULT_CONFIG, ...options.config };
+    this.probes = request.bare === true ? null : new ProbeCounter();
     const rng = new Rng(`world:${request.scenario}:${seed}`);
     const timingRng = new Rng(`timing:${request.scenario}:${seed}`);
     const redisRng = rng.fork("redis");
@@ -97,6 +101,7 @@ export class World {
       clientRedis,
       rng,
       timingRng,
+      probes: this.probes,
       hooks: {
         escaped: (instance, handler, error) => {
           this.oracle.escaped(this.driver.index, this.now(), instance.id, handler, error);
@@ -110,7 +115,11 @@ export class World {
       this.cluster.players,
       this.config,
       boundsFor(this.config, stallMs(options)),
-      { gamesOn: (address) => this.cluster.servers.get(address)?.games ?? [] },
+      {
+        gamesOn: (address) => this.cluster.servers.get(address)?.games ?? [],
+        freeServers: () => [...this.cluster.servers.values()].filter((server) => server.free).length,
+        gameOver: (address, session) => this.cluster.servers.get(address)?.gameOver(session) === true,
+      },
       { checkers: request.checkers, redis: readOnly(this.redis) },
     );
     const lateMs = this.config.loadingTimeoutMs + this.config.allocationTimeoutMs + Math.max(this.config.staleSweepMs, this.config.matchTickMs);
@@ -229,6 +238,7 @@ export class World {
       decisions: this.driver.decisions,
       virtualMs: this.now(),
       note,
+      coverage: this.probes?.record() ?? {},
     });
     const driver = this.driver;
     const activeEnd = EPOCH + options.activeMs;

@@ -1,7 +1,9 @@
-import type { Logger, Metrics, Random, RedisPort, TimerHandle, Timers } from "../ports/index.ts";
+import type { Logger, Metrics, Probes, Random, RedisPort, TimerHandle, Timers } from "../ports/index.ts";
+import { probingLogger, probingRedis } from "../probes/catalog.ts";
 import type { Variant } from "../server/match-server.ts";
 import { isIdempotencyKey, parseCreateSessionRequest } from "./create-session-request.ts";
 import { ReplyMemory } from "./idempotency.ts";
+import { DEDICATED_PROBES } from "./probes.ts";
 import { REGISTRY_LAYOUTS } from "./registry-layout.ts";
 
 /** Idempotency keys remembered; one per session ever created is plenty for a test or load run. */
@@ -41,6 +43,8 @@ export interface DedicatedServerOptions {
   games?: GameLength;
   /** How long a registration lasts unrenewed, where the layout lets it expire (default 15 s). */
   registrationTtlMs?: number;
+  /** Where branches worth knowing about are counted; absent, nowhere. */
+  probes?: Probes;
   /** Renews the registration every `intervalMs`; absent, nothing renews it (`keepAlive` does nothing). */
   heartbeat?: { timers: Timers; intervalMs: number };
   metrics?: Metrics;
@@ -56,7 +60,19 @@ export class DedicatedServer {
   private beating = false;
   private heartbeatTimer: TimerHandle | null = null;
 
-  constructor(private readonly options: DedicatedServerOptions) {}
+  private readonly options: DedicatedServerOptions;
+
+  constructor(given: DedicatedServerOptions) {
+    // Every logged branch and every registration or release status word is a probe too.
+    const probes = given.probes;
+    this.options = probes
+      ? {
+          ...given,
+          logger: probingLogger(given.logger, probes, DEDICATED_PROBES, "ds."),
+          redis: probingRedis(given.redis, probes, DEDICATED_PROBES, "ds."),
+        }
+      : given;
+  }
 
   get isRegistered(): boolean {
     return this.registered;
@@ -120,20 +136,23 @@ export class DedicatedServer {
   /** `POST /session/create`: validates the body, takes the session, answers where players should go. */
   async handleCreateSession(body: string, headers: RequestHeaders): Promise<HttpReply> {
     const request = parseCreateSessionRequest(body);
-    if (!request.ok) return this.refuse(400, request.error);
+    if (!request.ok) return this.refuse(400, "bad_request", request.error);
     const header = headerValue(headers, "idempotency-key");
-    if (header !== null && !isIdempotencyKey(header)) return this.refuse(400, "Idempotency-Key header is invalid");
+    if (header !== null && !isIdempotencyKey(header)) return this.refuse(400, "bad_key", "Idempotency-Key header is invalid");
     const key = header ?? request.value.idempotencyKey;
     const players = request.value.players;
     if (key === null) return this.createSession(players);
 
+    let made = false;
     const reply = await this.remembered.replyFor(
       key,
       JSON.stringify(players),
-      () => this.createSession(players),
-      (made) => made.status === 200,
+      () => ((made = true), this.createSession(players)),
+      (created) => created.status === 200,
     );
-    return reply === "mismatch" ? this.refuse(409, "idempotency key already used for other players") : reply;
+    if (reply === "mismatch") return this.refuse(409, "key_reused", "idempotency key already used for other players");
+    if (!made) this.options.logger.log("info", "create_session_replayed", { id: this.options.id, status: reply.status });
+    return reply;
   }
 
   private async createSession(players: string[]): Promise<HttpReply> {
@@ -189,8 +208,8 @@ export class DedicatedServer {
     games.timers.after(RELEASE_RETRY_MS, `release retry:${session}`, () => void this.release(session, attempt + 1));
   }
 
-  private refuse(status: number, error: string): HttpReply {
-    this.options.logger.log("warn", "create_session_refused", { id: this.options.id, status, error });
+  private refuse(status: number, reason: string, error: string): HttpReply {
+    this.options.logger.log("warn", "create_session_refused", { id: this.options.id, status, reason, error });
     return { status, body: JSON.stringify({ error }) };
   }
 }

@@ -11,6 +11,8 @@ import { STATE_LOST_REASON } from "./messages.ts";
 import { parseLeave } from "./player-record.ts";
 import { Presence } from "./presence.ts";
 import { ScriptRunner } from "./scripts.ts";
+import { probingLogger, probingRedis } from "../probes/catalog.ts";
+import { FIXED_PROBES } from "./probes.ts";
 import { runSweep } from "./sweep.ts";
 
 const START_ATTEMPTS = 3;
@@ -32,7 +34,15 @@ export class FixedServer implements MatchServer, ConnectionHost {
   private nextConnection = 0;
   private stopped = false;
 
-  constructor(config: MatchConfig, ports: Ports) {
+  constructor(config: MatchConfig, given: Ports) {
+    // Every logged branch and every script's status word is a probe too.
+    const ports = given.probes
+      ? {
+          ...given,
+          logger: probingLogger(given.logger, given.probes, FIXED_PROBES, "fixed."),
+          redis: probingRedis(given.redis, given.probes, FIXED_PROBES, "fixed."),
+        }
+      : given;
     this.ctx = { config, ports, scripts: new ScriptRunner(ports.redis) };
     this.inbox = new Inbox(this.ctx, (payload) => this.deliver(payload));
     this.presence = new Presence(this.ctx, () => this.closeAll(CLOSE_SERVICE_RESTART, STATE_LOST_REASON));

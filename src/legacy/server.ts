@@ -4,6 +4,8 @@ import type { MatchServer } from "../server/match-server.ts";
 import { LegacyConnection } from "./connection.ts";
 import { Matchmaker } from "./matchmaker.ts";
 import { Notifier } from "./notifier.ts";
+import { probingLogger } from "../probes/catalog.ts";
+import { LEGACY_PROBES } from "./probes.ts";
 
 /** One legacy instance: the original's actix system (matchmaker, provider, subscriber, sessions). */
 export class LegacyServer implements MatchServer {
@@ -13,10 +15,15 @@ export class LegacyServer implements MatchServer {
   private timers: TimerHandle[] = [];
   private started = false;
 
+  private readonly ports: Ports;
+
   constructor(
     private readonly config: MatchConfig,
-    private readonly ports: Ports,
+    ports: Ports,
   ) {
+    // Every logged branch is a probe too.
+    this.ports = ports.probes ? { ...ports, logger: probingLogger(ports.logger, ports.probes, LEGACY_PROBES, "legacy.") } : ports;
+    ports = this.ports;
     this.matchmaker = new Matchmaker(config, ports);
     this.notifier = new Notifier(ports.redis, ports.logger, ports.metrics);
   }

@@ -2,6 +2,7 @@ import type { Clock, Timers } from "./clock.ts";
 import type { HttpPort } from "./http.ts";
 import type { Logger } from "./logger.ts";
 import type { Metrics } from "./metrics.ts";
+import type { Probes } from "./probes.ts";
 import type { Random } from "./random.ts";
 import type { RedisPort } from "./redis.ts";
 import type { Supervisor } from "./supervisor.ts";
@@ -10,6 +11,7 @@ export type { Clock, TimerHandle, Timers } from "./clock.ts";
 export type { HttpPort, HttpRequestOptions, HttpResponse } from "./http.ts";
 export type { LogFields, Logger, LogLevel } from "./logger.ts";
 export type { CounterName, HistogramName, Metrics } from "./metrics.ts";
+export { NO_PROBES, type Probes } from "./probes.ts";
 export type { Random } from "./random.ts";
 export type { LuaScript, MessageListener, RedisArg, RedisPort, RedisReply } from "./redis.ts";
 export type { ClientSocket, ConnectionEvents } from "./socket.ts";
@@ -27,4 +29,6 @@ export interface Ports {
   logger: Logger;
   metrics: Metrics;
   supervisor: Supervisor;
+  /** Where branches worth knowing about are counted; absent, nowhere. */
+  probes?: Probes;
 }

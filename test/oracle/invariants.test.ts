@@ -290,6 +290,26 @@ describe("single-allocation", () => {
     oracle.matchReceived(2, 2, b);
     expect(oracle.violations).toEqual([]);
   });
+
+  it("stays quiet for a second game after the first one's server process died with it, and fires while it lives", () => {
+    const pair = () => {
+      const a = player("a", { state: "matched", session: "g1", address: "ws://ds1.sim:7001/game" });
+      const b = player("b", { state: "matched", session: "g2", address: "ws://ds1.sim:7001/game" });
+      a.matches.push({ session: "g1", address: "ws://ds1.sim:7001/game", at: 1 });
+      b.matches.push({ session: "g2", address: "ws://ds1.sim:7001/game", at: 2 });
+      return [a, b] as const;
+    };
+    const [a, b] = pair();
+    const died = new Oracle([a, b], config, boundsFor(config, 0), { gameOver: (server, session) => server === "ds1.sim:7001" && session === "g1" });
+    died.matchReceived(1, 1, a);
+    died.matchReceived(2, 2, b);
+    expect(died.violations).toEqual([]);
+    const [c, d] = pair();
+    const alive = new Oracle([c, d], config, boundsFor(config, 0), { gameOver: () => false });
+    alive.matchReceived(1, 1, c);
+    alive.matchReceived(2, 2, d);
+    expect(invariantsOf(alive)).toEqual(["single-allocation"]);
+  });
 });
 
 describe("no-crash", () => {
@@ -321,5 +341,16 @@ describe("eventual-match", () => {
     const alone = oracleFor([player("a", { state: "queued" }), player("n", { state: "queued" }, { behaviour: "never-loads" })]);
     alone.atEnd(1, 1, view((v) => (queued(v, "a"), queued(v, "n"), server(v, "ds1", "idle"))));
     expect(alone.violations).toEqual([]);
+  });
+
+  it("counts the servers that are up and free by the world's account where it has one, whatever Redis lists", () => {
+    const waiting = () => [player("a", { state: "queued" }), player("b", { state: "queued" })];
+    const unlisted = new Oracle(waiting(), config, boundsFor(config, 0), { freeServers: () => 1 });
+    unlisted.atEnd(1, 1, view((v) => (queued(v, "a"), queued(v, "b"))));
+    expect(invariantsOf(unlisted)).toEqual(["eventual-match"]);
+    expect(unlisted.violations[0]?.message).toMatch(/1 dedicated server\(s\) are up and free/);
+    const dead = new Oracle(waiting(), config, boundsFor(config, 0), { freeServers: () => 0 });
+    dead.atEnd(1, 1, view((v) => (queued(v, "a"), queued(v, "b"), server(v, "ds1", "idle"))));
+    expect(dead.violations).toEqual([]);
   });
 });

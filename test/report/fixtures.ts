@@ -85,6 +85,7 @@ export function handWrittenTrace(violations: Violation[] = [ORPHAN]): Trace {
     violations,
     steps,
     revision: { code: "0123456789abcdef", git: null },
+    coverage: {},
     hash: "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
   };
 }

@@ -21,6 +21,6 @@ describe("a trace's lazy hash", () => {
     const getter = (trace: object) => Object.getOwnPropertyDescriptor(trace, "hash")?.get;
     expect(getter(a)).toBeTypeOf("function");
     expect(getter(a)).toBe(getter(b));
-    expect(Object.keys(a)).toEqual(["format", "scenario", "server", "seed", "strategy", "options", "stopAtFirst", "decisions", "verdict", "violations", "steps", "revision", "hash"]);
+    expect(Object.keys(a)).toEqual(["format", "scenario", "server", "seed", "strategy", "options", "stopAtFirst", "decisions", "verdict", "violations", "steps", "revision", "coverage", "hash"]);
   });
 });

@@ -14,6 +14,9 @@ import { ExitCode, UsageError } from "../exit-codes.ts";
 import { Output, paint, table } from "../output.ts";
 import { parseCount, parseProbability, parseSeedRange, parseShard, parseStrategy, parseVariant } from "../parse-args.ts";
 import { Progress } from "../progress.ts";
+import { neverHit } from "../../coverage/coverage.ts";
+import { KITS } from "../../variants/index.ts";
+import { printProbeTable, reportCoverage } from "../coverage-output.ts";
 import { StopSignals } from "../stop-signals.ts";
 
 export interface FuzzFlags {
@@ -32,6 +35,8 @@ export interface FuzzFlags {
   stopAtFirst?: boolean;
   baseline?: string;
   failOn: string;
+  coverage?: string;
+  requireCoverage?: boolean;
 }
 
 /** Without --seeds, a budgeted fuzz runs seeds from 0 until the time is up; otherwise this many. */
@@ -201,6 +206,11 @@ export async function fuzzCommand(flags: FuzzFlags): Promise<number> {
       });
     }
   }
+  out.line();
+  const covered = reportCoverage(out, KITS[settings.server].probes, campaign.coverage, flags.coverage);
+  printProbeTable(out, covered.file);
+  const missed = flags.requireCoverage === true && neverHit(covered.file).must.length > 0;
+  if (missed) out.line(paint.fail(`--require-coverage: ${neverHit(covered.file).must.length} must-hit probe(s) never hit`));
   const fresh = signatures.filter((entry) => entry.status === "new").length;
   out.line(
     paint.dim(
@@ -208,8 +218,8 @@ export async function fuzzCommand(flags: FuzzFlags): Promise<number> {
         `${entries.length} distinct bug(s)${baseline ? `, ${fresh} new since the baseline` : ""}`,
     ),
   );
-  out.result({ server: settings.server, runs: campaign.runs, elapsedMs, runsPerSecond, interrupted, results, signatures });
+  out.result({ server: settings.server, runs: campaign.runs, elapsedMs, runsPerSecond, interrupted, results, signatures, coverage: covered.summary });
   if (interrupted === "SIGINT") return ExitCode.interrupted;
-  const failing = failOn === "new" ? fresh > 0 : campaign.failures > 0;
+  const failing = (failOn === "new" ? fresh > 0 : campaign.failures > 0) || missed;
   return failing ? ExitCode.violation : ExitCode.ok;
 }

@@ -5,6 +5,9 @@ import { runOnce } from "../../run/run-once.ts";
 import { prepareOutDir } from "../../report/out-dir.ts";
 import { withChoices, withCoincidence } from "../../scenario/options.ts";
 import { signaturesOf } from "../../signature/signature.ts";
+import { mergeHits } from "../../coverage/coverage.ts";
+import { KITS } from "../../variants/index.ts";
+import { reportCoverage } from "../coverage-output.ts";
 import { resolveScenario } from "../../scenario/resolve.ts";
 import type { StrategyName } from "../../scheduler/strategy.ts";
 import type { Trace } from "../../trace/trace.ts";
@@ -25,6 +28,7 @@ export interface RunFlags {
   coincidence?: string;
   faultChoices?: string;
   stopAtFirst?: boolean;
+  coverage?: string;
 }
 
 export async function runCommand(name: string, flags: RunFlags): Promise<number> {
@@ -50,9 +54,11 @@ export async function runCommand(name: string, flags: RunFlags): Promise<number>
   let executed = 0;
   let incomplete = 0;
   let failure: Trace | null = null;
+  const hits: Record<string, number> = {};
   for (let seed = first; seed < first + runs; seed++) {
     const trace = await runOnce({ scenario: scenario.name, scenarioFile: scenario.file, checkers: scenario.checkers, server, seed, strategy, options, stopAtFirst });
     executed++;
+    mergeHits(hits, trace.coverage);
     if (trace.verdict === "incomplete") incomplete++;
     progress.update(executed, runs, failure ? 1 : 0, performance.now() - started);
     if (trace.verdict === "fail") {
@@ -85,7 +91,8 @@ export async function runCommand(name: string, flags: RunFlags): Promise<number>
     out.line(`${paint.pass("no violation")} in ${executed} run(s)`);
   }
   if (incomplete > 0) out.line(paint.warn(`${incomplete} run(s) hit the step budget before settling and were not judged`));
+  const coverage = reportCoverage(out, KITS[server].probes, hits, flags.coverage).summary;
   out.line(paint.dim(`${executed} runs in ${(elapsedMs / 1000).toFixed(2)} s (${runsPerSecond} runs/s)`));
-  out.result({ scenario: scenario.name, server, strategy, runs: executed, elapsedMs, runsPerSecond, violations });
+  out.result({ scenario: scenario.name, server, strategy, runs: executed, elapsedMs, runsPerSecond, violations, coverage });
   return failure ? ExitCode.violation : ExitCode.ok;
 }

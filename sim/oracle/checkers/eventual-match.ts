@@ -3,11 +3,11 @@ import type { Checker } from "../checker.ts";
 /** Liveness at the end: enough willing players of a mode and an idle server means somebody should have played. */
 export default {
   name: "eventual-match",
-  meaning: "after settling, no willing player waits in a queue while a server is idle",
+  meaning: "after settling, no willing player waits in a queue while a dedicated server is up and free",
   rank: 70,
   create: (run) => ({
     atEnd(point, view) {
-      const idle = view.servers.filter((server) => server.status === "idle").length;
+      const idle = run.options.freeServers?.() ?? view.servers.filter((server) => server.status === "idle").length;
       if (idle === 0) return;
       for (const mode of run.config.gameModes) {
         const waiting = [...run.players.values()].filter(
@@ -18,7 +18,7 @@ export default {
           kind: "willing players wait beside an idle server",
           message: `after settling, ${waiting.length} connected willing players of ${mode.name} are unmatched (${waiting
             .map((player) => `${player.id}: ${player.view.state}`)
-            .join(", ")}) while ${idle} dedicated server(s) are idle`,
+            .join(", ")}) while ${idle} dedicated server(s) are ${run.options.freeServers ? "up and free" : "idle"}`,
           players: waiting.map((player) => player.id),
           keys: [],
         });

@@ -16,13 +16,14 @@ function readyBefore(player: Player, game: string): number {
 }
 
 /** The games on one server that were certainly running together with `session`, itself included. */
-function overlapping(games: ReadonlyMap<string, Game>, session: string, gameLengthMs: number | undefined): Set<string> {
-  if (gameLengthMs === undefined) return new Set(games.keys());
-  const game = games.get(session);
+function overlapping(games: ReadonlyMap<string, Game>, session: string, gameLengthMs: number | undefined, over: (id: string) => boolean): Set<string> {
+  const running = new Map([...games].filter(([id]) => id === session || !over(id)));
+  if (gameLengthMs === undefined) return new Set(running.keys());
+  const game = running.get(session);
   if (!game) return new Set();
   // Created in [from, announced] each: they overlap for sure when even the farthest-apart starts do.
   return new Set(
-    [...games]
+    [...running]
       .filter(([id, other]) => id === session || Math.max(game.announced - other.from, other.announced - game.from) < gameLengthMs)
       .map(([id]) => id),
   );
@@ -47,7 +48,7 @@ export default {
         game.announced = Math.min(game.announced, point.at);
         onServer.set(last.session, game);
         games.set(server, onServer);
-        const together = overlapping(onServer, last.session, run.options.gameLengthMs);
+        const together = overlapping(onServer, last.session, run.options.gameLengthMs, (id) => run.options.gameOver?.(server, id) === true);
         if (together.size <= 1) return;
         const players = [...run.players.values()]
           .filter((candidate) => candidate.matches.some((match) => together.has(match.session)))

@@ -1,13 +1,21 @@
 import { LOCK_PREFIX, queueKey } from "../../../src/legacy/keys.ts";
+import { DEDICATED_PROBES } from "../../../src/dedicated/probes.ts";
+import { LEGACY_PROBES } from "../../../src/legacy/probes.ts";
 import type { VariantKit } from "../kit.ts";
 import { corruptLegacy } from "./corruptions.ts";
 import { legacyCases } from "./script-cases.ts";
 import { readLegacyView } from "./view.ts";
+
+/** What a legacy dedicated server does: it registers with a SET, marks itself busy, and has no heartbeat. */
+const LEGACY_SERVER_PROBES = Object.fromEntries(
+  Object.entries(DEDICATED_PROBES).filter(([name]) => !/^ds\.(register_server|release_server|dedicated_server_(registration_lost|heartbeat_failed))/.test(name)),
+);
 
 export const legacyKit: VariantKit = {
   readView: readLegacyView,
   corrupt: corruptLegacy,
   sharedKey: (key, config) => key.startsWith(queueKey(config, "")),
   lockKey: (key) => key.startsWith(LOCK_PREFIX),
+  probes: { ...LEGACY_PROBES, ...LEGACY_SERVER_PROBES },
   scriptCases: legacyCases,
 };

@@ -1,0 +1,30 @@
+import { must, optional, type ProbeCatalog } from "../probes/catalog.ts";
+
+/**
+ * Every branch of a dedicated server worth knowing a campaign reached: its logged events, and the status words of
+ * the fixed layout's registration and release scripts (hit by its Redis connection). See src/probes/catalog.ts.
+ */
+export const DEDICATED_PROBES: ProbeCatalog = {
+  "ds.dedicated_server_registered": must("a dedicated server registered (at start, or afresh once its registration was gone)"),
+  "ds.dedicated_server_registration_lost": must("a heartbeat found the registration gone (reaped, or Redis lost its data)"),
+  "ds.dedicated_server_heartbeat_failed": must("a heartbeat could not reach Redis"),
+  "ds.dedicated_server_registry_failed": must("a legacy server could not mark itself busy"),
+  "ds.game_session_created": must("a game created"),
+  "ds.create_session_replayed": must("a create call retried with its idempotency key: the game it already created"),
+  "ds.create_session_refused.bad_request": optional("a create call whose body is not the contract (the match servers always send one)"),
+  "ds.create_session_refused.bad_key": optional("a create call with an invalid Idempotency-Key (the match servers always send a valid one)"),
+  "ds.create_session_refused.key_reused": optional("an idempotency key reused for other players (session ids are unique)"),
+  "ds.game_over": optional("a game ended (games never end in a simulated world; real runs with --game-ms)"),
+  "ds.dedicated_server_released": optional("a game's server released after the game (games never end in a simulated world)"),
+  "ds.dedicated_server_release_failed": optional("a release that could not reach Redis, retried (games never end in a simulated world)"),
+  "ds.dedicated_server_release_gave_up": optional("a release given up on (games never end in a simulated world)"),
+  "ds.register_server.idle": must("a fresh registration put the server in the idle pool"),
+  "ds.register_server.kept.claimed": must("a fresh registration found the server claimed and kept the claim"),
+  "ds.register_server.renewed.idle": must("a heartbeat renewed an idle server"),
+  "ds.register_server.renewed.claimed": must("a heartbeat renewed a claimed server"),
+  "ds.register_server.renewed.busy": must("a heartbeat renewed a busy server"),
+  "ds.register_server.fenced": must("a heartbeat found the registration gone"),
+  "ds.release_server.released": optional("a busy server released after its game (games never end in a simulated world)"),
+  "ds.release_server.pending": optional("a release asked before the game's commit landed (games never end in a simulated world)"),
+  "ds.release_server.stale": optional("a release for a game the server no longer hosts (games never end in a simulated world)"),
+};
