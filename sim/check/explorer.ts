@@ -86,7 +86,9 @@ export async function explore<Outcome>(
       const decisions = path.decisions.map((decision) => (decision.chosen as { id: number }).id);
       if (visit(outcome.value, decisions)) return { schedules, pruned, complete: false, coverage: coverage(path), roots: shard.roots };
     }
-    if (reduce && stopped !== "elsewhere") findRaces(path, divergence, (at, initials) => reverseRace(path, at, initials, bounds.preemptions));
+    // A run stopped at another shard's root ran only steps above the roots, whose decisions explore every
+    // alternative anyway: analysing it adds no branch, but keeps happens-before filled in for the next run.
+    if (reduce) findRaces(path, divergence, (at, initials) => reverseRace(path, at, initials, bounds.preemptions));
     const next = nextPrefix();
     if (next === null) return { schedules, pruned, complete: true, coverage: 1, roots: shard.roots };
     prefix = next;
