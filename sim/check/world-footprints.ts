@@ -31,8 +31,11 @@ function actorsOf(event: StepEvent): string[] {
       return [event.client];
     case "deliver":
       return [event.subscriber];
-    case "frame-in":
+    // A frame out runs only the player's code (sim-connection.ts: the instance's code ran when it sent it); the
+    // connection's open flags it reads are written by the player's own steps and by closes, which touch both.
     case "frame-out":
+      return [event.player];
+    case "frame-in":
     case "close":
       return [event.instance, event.player];
     case "http-request":
