@@ -19,4 +19,12 @@ export default {
     events: { crashes: 2, pauses: 1, disconnects: 2, corruptions: 0, maxSkewMs: 0, serverDeaths: 1 },
     activeMs: 40_000,
   },
+  check: {
+    players: ["normal", "reconnects"],
+    instances: 2,
+    servers: 1,
+    // Crashes and pauses come from the check's fault choices (--faults), at every moment they can strike.
+    // Presence renewed off the 5 s grid of match ticks and sweeps: jobs that coincide multiply the schedules.
+    options: { events: { ...BASE.events }, activeMs: 10_000, config: { ...BASE.config, presenceIntervalMs: 7_000 } },
+  },
 } satisfies Scenario;

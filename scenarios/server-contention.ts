@@ -17,4 +17,13 @@ export default {
     // sessions' loads, and so their allocations, within the same second, where coincidences line them up.
     config: { ...BASE.config, matchTickMs: 500 },
   },
+  check: {
+    // Two pairs would need four players: three make one pair and a third who queues beside it, on two instances
+    // sharing one server.
+    players: ["normal", "normal", "normal"],
+    instances: 2,
+    servers: 1,
+    // Presence renewed off the 5 s grid of match ticks and sweeps: jobs that coincide multiply the schedules.
+    options: { activeMs: 4_000, config: { ...BASE.config, matchTickMs: 500, presenceIntervalMs: 7_000 } },
+  },
 } satisfies Scenario;

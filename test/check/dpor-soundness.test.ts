@@ -21,7 +21,7 @@ async function reach(program: Program, preemptions: number, faults: number, redu
   return { finals, verdicts, schedules: result.schedules, complete: result.complete };
 }
 
-const SEEDS = Array.from({ length: 40 }, (_, i) => i);
+const SEEDS = Array.from({ length: 30 }, (_, i) => i);
 
 describe("sim check: DPOR against plain bounded search on synthetic worlds", () => {
   for (const [preemptions, faults] of [
