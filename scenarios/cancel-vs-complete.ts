@@ -19,7 +19,8 @@ export default {
     players: ["normal", "quits-during-loading"],
     instances: 1,
     servers: 1,
-    // Presence renewed off the 5 s grid of match ticks and sweeps: jobs that coincide multiply the schedules.
-    options: { activeMs: 8_000, config: { ...BASE.config, presenceIntervalMs: 7_000 } },
+    // Presence renewed off the 5 s grid of match ticks and sweeps, and a short settle: jobs that coincide, and
+    // every round of them, multiply the schedules.
+    options: { activeMs: 8_000, settleMs: 5_000, config: { ...BASE.config, presenceIntervalMs: 7_000 } },
   },
 } satisfies Scenario;

@@ -46,6 +46,12 @@ export interface WorldOptions {
    */
   faultOffers?: "armed" | "everywhere";
   /**
+   * Each player draws its action times from a stream of its own, so that the seed fixes them whatever order the
+   * players act in (`sim check`: a shared stream would make every two players' actions depend on each other).
+   * Absent: one stream all players share, as runs always had.
+   */
+  actionTimesBySeed?: boolean;
+  /**
    * Longest active phase (behaviours and faults); fault events are drawn within it. The phase ends earlier once
    * nothing only it brings is left: every fault event struck, no client action planned, no instance paused, no
    * fault rate, and a quiet world.

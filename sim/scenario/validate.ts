@@ -44,5 +44,6 @@ export function optionsProblem(options: unknown): string | null {
   if (options.faultOffers !== undefined && options.faultOffers !== "armed" && options.faultOffers !== "everywhere") {
     return 'options.faultOffers must be "armed" or "everywhere"';
   }
+  if (options.actionTimesBySeed !== undefined && typeof options.actionTimesBySeed !== "boolean") return "options.actionTimesBySeed must be true or false";
   return null;
 }

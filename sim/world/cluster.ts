@@ -99,6 +99,9 @@ export class Cluster {
     }
   }
 
+  /** Each player's own stream of action times, when the seed alone must fix them (WorldOptions.actionTimesBySeed). */
+  private readonly ownTiming = new Map<string, Rng>();
+
   private buildPlayers(): void {
     const { context, options, config, hooks } = this.setup;
     const host: PlayerHost = {
@@ -109,13 +112,15 @@ export class Cluster {
     };
     for (const { player, joinAfterMs } of buildRoster(options, config, this.setup.rng.fork("players"), host)) {
       this.players.push(player);
+      if (options.actionTimesBySeed === true) this.ownTiming.set(player.id, this.setup.timingRng.fork(player.id));
       this.act(player, joinAfterMs, "join", () => player.start());
     }
   }
 
   /** A player's action as a step of its own, at its drawn time or at a coincidence near it. */
   private act(player: Player, delayMs: number, action: string, run: () => void): void {
-    const { context, options, timingRng } = this.setup;
+    const { context, options } = this.setup;
+    const timingRng = this.ownTiming.get(player.id) ?? this.setup.timingRng;
     const steps = context.steps;
     const lane = `player:${player.id}`;
     const readyAt = coincidentTime(steps.now, steps.now + this.onGrid(delayMs), options.coincidence ?? 0, timingRng, (from, to) =>

@@ -1,0 +1,12 @@
+import { findScenario } from "/work/wt16/scenarios/index.ts";
+import { explore } from "/work/wt16/sim/check/explorer.ts";
+import { WHOLE } from "/work/wt16/sim/check/sharding.ts";
+import { worldTarget } from "/work/wt16/sim/check/world-target.ts";
+const [name, server, k, f, players, budget, reduce] = process.argv.slice(2);
+const s = findScenario(name)!;
+const options = { ...s.options, players: players.split(","), instances: 1, servers: 1, activeMs: 10000, faultOffers: "everywhere" as const, choices: Number(f) > 0 ? s.options.choices : {} };
+const t0 = performance.now();
+let n = 0; let viol: any = null;
+const finals = new Set<string>();
+const r = await explore(worldTarget({ scenario: s.name, server: server as any, seed: 1, options }), { bounds: { preemptions: Number(k), faults: Number(f) }, reduce: reduce !== "0", shard: WHOLE(), deadline: performance.now() + Number(budget) * 1000 }, (o, d) => { n++; finals.add(o.final); if (o.violations.length) { viol = { at: n, inv: o.violations.map((v) => v.invariant), len: d.length }; return true; } return false; });
+console.log(JSON.stringify({ ...r, finals: finals.size, viol, ms: Math.round(performance.now() - t0) }));
