@@ -1,4 +1,4 @@
-import type { Footprint } from "./footprint.ts";
+import { seenTogether, type Footprint } from "./footprint.ts";
 
 /** `writer` wrote something `other` read or wrote, or appended at an instant `other` did not. */
 function conflicts(writer: Footprint, other: Footprint): boolean {
@@ -17,13 +17,13 @@ function conflicts(writer: Footprint, other: Footprint): boolean {
  * Whether two steps may not be swapped: running them in the other order could end in another state, or make
  * another set of steps possible. Steps of one lane are always dependent (their code shares the lane's memory, and
  * the preemption bound counts switches between lanes, which sleep sets rely on: see sleep-sets.ts), as are steps
- * of one channel, steps the oracle sees (see Footprint.visible), a step and the steps of a lane it made steps on,
+ * of one channel, steps that changed a same part of what the oracle sees (see Footprint.visible), a step and the steps of a lane it made steps on,
  * and steps whose resources conflict.
  */
 export function dependent(a: Footprint, b: Footprint): boolean {
   if (a.global || b.global) return true;
   if (a.lane === b.lane || a.source === b.source) return true;
-  if (a.visible && b.visible) return true;
+  if (seenTogether(a.visible, b.visible)) return true;
   if (a.createdOn.includes(b.lane) || b.createdOn.includes(a.lane)) return true;
   if ((a.readsAllKeys && b.writesKeys) || (b.readsAllKeys && a.writesKeys)) return true;
   return conflicts(a, b) || conflicts(b, a);

@@ -26,10 +26,21 @@ export interface Footprint {
   /** Lanes it made steps on: what a switch away from such a lane costs depends on whether it ran. */
   readonly createdOn: readonly string[];
   /**
-   * It changed what the oracle's checks after every step read: such steps are kept in order with one another,
-   * so that every state those checks can see in one order of a class is seen in the order explored.
+   * The parts of what the oracle's checks after every step read that it changed (EVERYTHING: all of it, or
+   * checks that read parts together): steps that changed a same part are kept in order, so that every state
+   * those checks can see in one order of a class is seen in the order explored.
    */
-  readonly visible: boolean;
+  readonly visible: readonly string[];
+}
+
+/** The part of the observed state that stands for all of it. */
+export const EVERYTHING = "*";
+
+/** Whether two steps changed a same part of the observed state. */
+export function seenTogether(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length === 0 || b.length === 0) return false;
+  if (a.includes(EVERYTHING) || b.includes(EVERYTHING)) return true;
+  return a.some((part) => b.includes(part));
 }
 
 /** Resource names: one prefix per kind of shared thing, so two kinds never collide. */
@@ -53,6 +64,6 @@ export function globalFootprint(lane: string, source: string): Footprint {
     writesKeys: false,
     global: true,
     createdOn: [],
-    visible: true,
+    visible: [EVERYTHING],
   };
 }

@@ -3,20 +3,32 @@ import type { Player } from "../players/player.ts";
 import type { ReadOnlyRedis } from "../oracle/checker.ts";
 
 /**
- * What the oracle's checks after every step read, as a string that changes exactly when it does: the variant's
- * view of Redis (queues, sessions, servers, locks and their expiry) and each player's state and games. A step
- * that changes it is visible (Footprint.visible).
+ * What the oracle's checks after every step read, by part: each player's queues, placements, state and games
+ * (no-double-match judges one player at a time), each session, dedicated server and lock (no-orphaned-session
+ * judges one at a time). A session's line is also part of each of its members', whose placements it holds. A
+ * step visible in a part (Footprint.visible) is kept in order with the steps visible in that part.
  */
-export function observedState(view: ServerView, players: readonly Player[]): string {
-  const parts: string[] = [];
-  for (const [player, queues] of [...view.queued].sort(([a], [b]) => a.localeCompare(b))) parts.push(`q ${player} ${[...queues].sort().join(",")}`);
+export function observedParts(view: ServerView, players: readonly Player[]): Map<string, string> {
+  const parts = new Map<string, string>();
+  const add = (part: string, line: string) => parts.set(part, `${parts.get(part) ?? ""}${line}\n`);
+  for (const [player, queues] of view.queued) add(`player:${player}`, `q ${[...queues].sort().join(",")}`);
   for (const session of [...view.sessions.values()].sort((a, b) => a.key.localeCompare(b.key))) {
-    parts.push(`s ${session.key} ${session.status} ${[...session.members].sort().join(",")} ${[...session.ready].sort().join(",")}`);
+    const line = `s ${session.key} ${session.status} ${[...session.members].sort().join(",")} ${[...session.ready].sort().join(",")}`;
+    add(`session:${session.key}`, line);
+    for (const member of session.members) add(`player:${member}`, line);
   }
-  for (const server of [...view.servers].sort((a, b) => a.key.localeCompare(b.key))) parts.push(`d ${server.key} ${server.address} ${server.status}`);
-  for (const lock of [...view.locks].sort((a, b) => a.key.localeCompare(b.key))) parts.push(`l ${lock.key} ${lock.pttl}`);
-  for (const player of players) parts.push(`p ${player.id} ${player.view.state} ${player.matches.length}`);
-  return parts.join("\n");
+  for (const server of view.servers) add(`server:${server.key}`, `d ${server.address} ${server.status}`);
+  for (const lock of view.locks) add(`lock:${lock.key}`, `l ${lock.pttl}`);
+  for (const player of players) add(`player:${player.id}`, `p ${player.view.state} ${player.matches.length}`);
+  return parts;
+}
+
+/** The parts whose contents differ between two readings. */
+export function changedParts(before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>): string[] {
+  const changed: string[] = [];
+  for (const [part, text] of after) if (before.get(part) !== text) changed.push(part);
+  for (const part of before.keys()) if (!after.has(part)) changed.push(part);
+  return changed.sort();
 }
 
 /** Every key and value of a Redis, and each player's state: what a schedule ended in, for comparing schedules. */

@@ -10,8 +10,8 @@ export interface StepObservation {
   removed: readonly Step[];
   /** Names of the shared random streams it drew from. */
   drew: readonly string[];
-  /** It changed what the oracle's checks after every step read. */
-  visible: boolean;
+  /** The parts of what the oracle's checks after every step read that it changed. */
+  visible: readonly string[];
 }
 
 /**

@@ -11,7 +11,8 @@ import type { Strategy } from "../scheduler/strategy.ts";
 import { CONTINUING_KINDS } from "../trace/events.ts";
 import type { ExploredWorld, RunExplorer, RunResult } from "../world/run-request.ts";
 import { World } from "../world/world.ts";
-import { finalState, observedState } from "./observed-state.ts";
+import { EVERYTHING } from "./footprint.ts";
+import { changedParts, finalState, observedParts } from "./observed-state.ts";
 import type { CheckTarget, Choice, Guide } from "./target.ts";
 import { worldFootprint } from "./world-footprints.ts";
 
@@ -61,7 +62,7 @@ class GuidedRun implements RunExplorer, StepWatcher {
   private made: Step[] = [];
   private gone: Step[] = [];
   private drawsBefore: number[] = [];
-  private observed = "";
+  private observed: Map<string, string> = new Map();
 
   readonly strategy: Strategy = {
     choose: (enabled) => {
@@ -87,6 +88,8 @@ class GuidedRun implements RunExplorer, StepWatcher {
   constructor(
     private readonly guide: Guide,
     private readonly coincidence: number,
+    /** Checks after every step may read the observed state as a whole, not part by part. */
+    private readonly wholeState: boolean,
   ) {}
 
   private ask(enabled: readonly Step[], options: readonly Step[]): Step {
@@ -113,7 +116,7 @@ class GuidedRun implements RunExplorer, StepWatcher {
   attach(world: ExploredWorld): void {
     this.world = world;
     world.steps.watch(this);
-    this.observed = observedState(world.view(), world.players);
+    this.observed = observedParts(world.view(), world.players);
   }
 
   added(step: Step): void {
@@ -129,9 +132,11 @@ class GuidedRun implements RunExplorer, StepWatcher {
     assert(step === this.running && step.event !== null, "the step reported is the one the guide chose, and it ran");
     const streams = [...world.sharedStreams.entries()];
     const drew = streams.filter(([, stream], i) => stream.draws !== this.drawsBefore[i]).map(([name]) => name);
-    const observed = observedState(world.view(), world.players);
-    const visible = observed !== this.observed;
+    const observed = observedParts(world.view(), world.players);
+    const changed = changedParts(this.observed, observed);
     this.observed = observed;
+    // A scenario's own checkers may read parts together: then a change to any part is a change to all.
+    const visible = changed.length > 0 && this.wholeState ? [EVERYTHING] : changed;
     const touched = worldFootprint({ step, event: step.event, created: this.made, removed: this.gone, drew, visible }, this.coincidence);
     // Dependence keeps steps of one chain in order, and judges a switch's cost by chains, as the bound counts.
     const footprint = { ...touched, lane: chainOf(step), createdOn: [...new Set(this.made.map(chainOf))] };
@@ -152,7 +157,7 @@ class GuidedRun implements RunExplorer, StepWatcher {
 export function worldTarget(spec: WorldSpec): CheckTarget<WorldOutcome> {
   return {
     async run(guide) {
-      const explorer = new GuidedRun(guide, spec.options.coincidence ?? 0);
+      const explorer = new GuidedRun(guide, spec.options.coincidence ?? 0, (spec.checkers?.length ?? 0) > 0);
       const world = new World({
         scenario: spec.scenario,
         variant: spec.server,

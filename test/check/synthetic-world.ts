@@ -1,4 +1,4 @@
-import { resource, type Footprint } from "../../sim/check/footprint.ts";
+import { EVERYTHING, resource, type Footprint } from "../../sim/check/footprint.ts";
 import type { CheckTarget, Choice, Guide } from "../../sim/check/target.ts";
 import { Rng } from "../../sim/random/rng.ts";
 
@@ -92,7 +92,8 @@ class SyntheticRun {
       const choice = guide.choose(due, this.offered(), this.now);
       const before = this.observed();
       const footprint = due.includes(choice as Pending) ? this.step(choice as Pending) : this.strike(choice);
-      const visible = this.observed() !== before;
+      // The invariant reads the visible variables together: a change to any is a change to all it reads.
+      const visible = this.observed() !== before ? [EVERYTHING] : [];
       guide.ran({ ...footprint, visible }, due.includes(choice as Pending) ? (choice as Pending).cause : null, this.now);
       // The oracle: a visible state it must never see.
       const [a = 0, b = 0] = this.program.visible.map((name) => this.variables.get(name) ?? 0);
@@ -115,7 +116,7 @@ class SyntheticRun {
       else this.queues.set(source, kept);
     }
     this.registers.set(lane, -1);
-    return { lane: "world", source: option.source, reads: [], writes: [], tagged: new Map(), readsAllKeys: false, writesKeys: false, global: true, createdOn: [], visible: true };
+    return { lane: "world", source: option.source, reads: [], writes: [], tagged: new Map(), readsAllKeys: false, writesKeys: false, global: true, createdOn: [], visible: [EVERYTHING] };
   }
 
   private step(step: Pending): Footprint {
@@ -170,7 +171,7 @@ class SyntheticRun {
       writesKeys: writes.size > 0,
       global: false,
       createdOn: [...createdOn],
-      visible: false,
+      visible: [],
     };
   }
 }
