@@ -29,6 +29,18 @@ export interface Exploration {
 }
 
 /**
+ * Where the reduction is conservative (explores more than one schedule per class, never fewer), so that what the
+ * bound covers stays covered, as test/check/dpor-soundness.test.ts checks against plain bounded search:
+ * - dependence (dependence.ts): steps of one preemption unit, of one channel, of one actor's memory (a process's
+ *   in-memory state is not split by what it touches), steps that changed a same part of what the per-step checks
+ *   read, a step and the units it made steps on, and every fault or step that moved the clock (global);
+ * - instants: steps of an earlier instant all happened before the steps of a later one (source-sets.ts), so no race
+ *   is reversed across a move of the clock, where a timer's due time orders the steps anyway;
+ * - the bound: races are reversed a second time at the conservative point (preemptions.ts, after Coons et al.
+ *   2013), and where no initial is due there every in-bound step is added; sleep sets put a step to sleep only
+ *   where its own branch reached the schedules pruned within the bound (sleep-sets.ts);
+ * - the first SPLIT_LEVELS branching decisions explore every alternative (sharding.ts).
+ *
  * Explores every schedule of a deterministic target within the bounds, re-running it from scratch for each
  * (stateless, as loom and Nidhugg do): depth-first, the last decision with a branch left first. With reduction,
  * source-DPOR (Abdulla et al., POPL 2014) with sleep sets, made sound under the preemption bound as

@@ -2,6 +2,9 @@ import type { Decision, Path } from "./path.ts";
 import type { Choice } from "./target.ts";
 
 /**
+ * A choice's `lane` here is its preemption unit: for the world, a handler chain (world-target.ts), which is
+ * what a thread is to loom; for the synthetic worlds of the tests, a lane.
+ *
  * What choosing a step costs against the preemption bound: 1 when it switches away from the lane of the last
  * ordinary step while that lane still has a step due (a preemption), else 0. No lane is running at the start,
  * after time moved on because nothing was due, and after a fault choice (an outside event: the scheduler picks
