@@ -18,9 +18,9 @@ export default {
     config: { ...BASE.config, matchTickMs: 500 },
   },
   check: {
-    // Two pairs would need four players: three make one pair and a third who queues beside it, on two instances
-    // sharing one server.
-    players: ["normal", "normal", "normal"],
+    // Four players, one more than other check sizes: two allocations of one server need two pairs, on two
+    // instances sharing one server.
+    players: ["normal", "normal", "normal", "normal"],
     instances: 2,
     servers: 1,
     // Presence renewed off the 5 s grid of match ticks and sweeps, and a short settle: jobs that coincide, and

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { Variant } from "../../../src/server/match-server.ts";
 import { checkOptions } from "../../check/check-options.ts";
 import { explore } from "../../check/explorer.ts";
@@ -55,11 +56,14 @@ export async function checkCommand(name: string, flags: CheckFlags): Promise<num
   const started = performance.now();
   let found: { outcome: WorldOutcome; decisions: readonly number[]; after: number } | null = null;
   let explored = 0;
+  // What the schedules ended in (Redis and the players), by digest: how many different outcomes the bound holds.
+  const ends = new Set<string>();
   const exploration = await explore(
     worldTarget({ scenario: scenario.name, checkers: scenario.checkers, server, seed, options }),
     { bounds: { preemptions, faults }, reduce: flags.reduce, shard: new Shard(index, count), deadline: started + budgetMs },
     (outcome, decisions) => {
       explored++;
+      ends.add(createHash("sha1").update(outcome.final).digest("hex"));
       progress.update(explored, null, 0, performance.now() - started);
       if (outcome.violations.length === 0) return false;
       found = { outcome, decisions, after: explored };
@@ -96,7 +100,7 @@ export async function checkCommand(name: string, flags: CheckFlags): Promise<num
   }
   out.line(
     paint.dim(
-      `${exploration.schedules} schedules, ${exploration.pruned} pruned, ${exploration.complete ? "complete" : "not complete"} in ${(elapsedMs / 1000).toFixed(2)} s (${schedulesPerSecond} schedules/s)` +
+      `${exploration.schedules} schedules (${ends.size} distinct end states), ${exploration.pruned} pruned, ${exploration.complete ? "complete" : "not complete"} in ${(elapsedMs / 1000).toFixed(2)} s (${schedulesPerSecond} schedules/s)` +
         `${count > 1 ? `; shard ${index}/${count} owned ${exploration.roots.owned} of ${exploration.roots.met} subtree roots` : ""}`,
     ),
   );
