@@ -74,8 +74,8 @@ describe("renderTimeline", () => {
     expect(violation?.step).toBe(trace.steps.length - 1);
     expect(violation?.involved).toContain(REFUSED_LOCK_STEP);
     expect(violation?.story).toContain(REFUSED_LOCK_STEP);
-    expect(violation?.involved).not.toContain(4);
-    expect(violation?.explanation).toContain("null (the lock is held elsewhere)");
+    expect(violation?.involved).not.toContain(19);
+    expect(violation?.explanation).toContain("was refused lock:loading:");
   });
 
   it("carries the reproduce commands and only the steps that changed Redis", () => {
