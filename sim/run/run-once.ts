@@ -18,6 +18,7 @@ export interface RunSpec {
   strategy: StrategyName;
   options: WorldOptions;
   decisions?: readonly number[];
+  chooser?: RunRequest["chooser"];
   observe?: RunRequest["observe"];
   onCommand?: RunRequest["onCommand"];
   bare?: boolean;
@@ -45,6 +46,7 @@ async function runWorld(spec: RunSpec): Promise<Trace> {
     strategy: spec.strategy,
     options: spec.options,
     decisions: spec.decisions,
+    chooser: spec.chooser,
     observe: spec.observe,
     onCommand: spec.onCommand,
     bare: spec.bare,

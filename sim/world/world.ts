@@ -7,6 +7,7 @@ import { scheduleFault } from "../faults/schedule.ts";
 import { boundsFor, Oracle } from "../oracle/oracle.ts";
 import type { ServerView } from "../oracle/server-view.ts";
 import type { Player } from "../players/player.ts";
+import { rosterStream } from "../players/roster.ts";
 import { Rng } from "../random/rng.ts";
 import { createSimulatedRedis, type SimulatedRedis } from "../redis/index.ts";
 import { optionsProblem } from "../scenario/validate.ts";
@@ -62,7 +63,6 @@ export class World {
     if (problem !== null) broken(`the world's options are invalid: ${problem}`);
     this.config = { ...DEFAULT_CONFIG, ...options.config };
     const rng = new Rng(`world:${request.scenario}:${seed}`);
-    const timingRng = new Rng(`timing:${request.scenario}:${seed}`);
     const redisRng = rng.fork("redis");
     this.context = { steps: this.steps, rng: rng.fork("network"), faults: { ...options.faults } };
     this.redis = createSimulatedRedis({
@@ -75,7 +75,7 @@ export class World {
     const recorded = request.onCommand ? recording(this.redis, request.onCommand) : this.redis;
     const clientRedis = request.profile ? timed(recorded, request.profile) : recorded;
     this.readView = KITS[variant].readView;
-    const strategy = strategyFor({ ...request, pct: { depth: options.pctDepth, horizon: options.pctHorizon } });
+    const strategy = request.chooser ?? strategyFor({ ...request, pct: { depth: options.pctDepth, horizon: options.pctHorizon } });
     this.cluster = new Cluster({
       variant,
       options,
@@ -84,7 +84,7 @@ export class World {
       redis: this.redis,
       clientRedis,
       rng,
-      timingRng,
+      roster: rosterStream(request.scenario, seed),
       hooks: {
         escaped: (instance, handler, error) => {
           this.oracle.escaped(this.driver.index, this.now(), instance.id, handler, error);

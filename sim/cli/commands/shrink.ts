@@ -24,7 +24,8 @@ export async function shrinkCommand(path: string, flags: { json?: boolean; budge
     return ExitCode.internal;
   }
   out.line(`${paint.strong("sim shrink")} ${path}  (${trace.options.players.length} players, ${trace.steps.length} steps, ${trace.violations[0]?.invariant})`);
-  const { shrunk, invariant, runs } = await shrinkTrace(trace, { budgetMs, maxRuns: 2_000 });
+  const { shrunk, signature, runs } = await shrinkTrace(trace, { budgetMs, maxRuns: 2_000 });
+  const invariant = signature.invariant;
   const target = shrunkPath(path);
   writeFileSync(target, `${JSON.stringify(shrunk)}\n`);
   const percent = Math.round((1 - shrunk.steps.length / trace.steps.length) * 100);
