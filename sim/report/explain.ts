@@ -5,7 +5,7 @@ import { KITS, type VariantKit } from "../variants/index.ts";
 import type { Trace, TraceStep } from "../trace/trace.ts";
 import { gaveUpAt } from "./fate.ts";
 import { fromSlice } from "./involvement.ts";
-import { causalSlice, clampStep, foundAfterRun, type Because } from "./slice.ts";
+import { causalSlice, clampStep, foundAfterRun, type Because, type Slice } from "./slice.ts";
 import { describeStep, isAcquisition } from "./step-story.ts";
 import { abbreviateIds, seconds } from "./text.ts";
 import { TraceGraph } from "./trace-graph.ts";
@@ -102,8 +102,7 @@ function chooseSteps(trace: Trace, steps: readonly number[], because: Map<number
 }
 
 /** The violation as a story: built on its causal slice, each step told with what the trace's graph knows. */
-export function violationStory(trace: Trace, violation: Violation, graph = new TraceGraph(trace)): Story {
-  const slice = causalSlice(trace, violation, graph);
+export function violationStory(trace: Trace, violation: Violation, graph = new TraceGraph(trace), slice: Slice = causalSlice(trace, violation, graph)): Story {
   const involved = fromSlice(trace, violation, slice);
   const players = involved.players.map((p) => abbreviateIds(p));
   const who = players.length > 0 ? ` for player${players.length > 1 ? "s" : ""} ${players.join(", ")}` : "";

@@ -61,14 +61,27 @@ export async function runCommand(name: string, flags: RunFlags): Promise<number>
     const report = await reportFailure(failure, { out: flags.out, shrink: flags.shrink });
     const reproduce = reproduceCommand(failure);
     for (const violation of failure.violations) {
-      violations.push({ seed: failure.seed, invariant: violation.invariant, message: violation.message, step: violation.step, trace: report.trace, reproduce });
+      const cause = violation === failure.violations[0] ? report.cause : null;
+      violations.push({
+        seed: failure.seed,
+        invariant: violation.invariant,
+        message: violation.message,
+        step: violation.step,
+        trace: report.trace,
+        reproduce,
+        ...(cause ? { signature: cause.signature.id, defect: cause.defect?.defect ?? null } : {}),
+      });
     }
     out.line(`${paint.fail("VIOLATION")} seed ${failure.seed}, after ${executed} run(s)`);
     printViolations(out, failure);
+    if (report.cause) out.line(`  cause      ${paint.strong(report.cause.text)}`);
     out.line(`  trace      ${report.trace}`);
     out.line(`  timeline   ${report.html}`);
     if (report.shrunk) {
-      out.line(`  shrunk     ${report.shrunk.path}  (${failure.steps.length} -> ${report.shrunk.trace.steps.length} steps, ${failure.options.players.length} -> ${report.shrunk.trace.options.players.length} players)`);
+      out.line(
+        `  shrunk     ${report.shrunk.path}  (${failure.steps.length} -> ${report.shrunk.trace.steps.length} steps, ` +
+          `${failure.options.players.length} -> ${report.shrunk.trace.options.players.length} players, same signature)`,
+      );
     }
     out.line(`  reproduce  ${paint.strong(reproduce)}`);
   } else {

@@ -2,6 +2,7 @@ import { LOCK_PREFIX, queueKey } from "../../../src/legacy/keys.ts";
 import type { VariantKit } from "../kit.ts";
 import { corruptLegacy } from "./corruptions.ts";
 import { legacyCases } from "./script-cases.ts";
+import { legacySeedDefect } from "./seed-defects.ts";
 import { readLegacyView } from "./view.ts";
 
 export const legacyKit: VariantKit = {
@@ -10,4 +11,5 @@ export const legacyKit: VariantKit = {
   sharedKey: (key, config) => key.startsWith(queueKey(config, "")),
   lockKey: (key) => key.startsWith(LOCK_PREFIX),
   scriptCases: legacyCases,
+  seedDefect: legacySeedDefect,
 };

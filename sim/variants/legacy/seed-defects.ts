@@ -1,0 +1,73 @@
+import { isRefusedLock } from "../../trace/facts.ts";
+import type { CauseFacts, SeedDefect } from "../kit.ts";
+import { LOADING_PREFIX, LOCK_PREFIX } from "../../../src/legacy/keys.ts";
+import { gaveUpAt } from "../../report/fate.ts";
+
+/** The timer the legacy server's stale sweep (CheckStaleLoadingSessions) runs on. */
+const SWEEP = "sweep";
+
+/** What started the handler a step belongs to, as the defects tell it. */
+type Starter = "ready" | "quit" | "sweep" | "other";
+
+function starter(facts: CauseFacts, index: number): Starter {
+  const root = facts.graph.steps[facts.graph.root(index)]?.event;
+  if (root?.kind === "close") return "quit";
+  if (root?.kind === "timer" && root.timer === SWEEP) return "sweep";
+  if (root?.kind === "frame-in") return "ready";
+  return "other";
+}
+
+/** A session lock refused in the slice whose handler gave up there: the message it carried was dropped. */
+function droppedAtSessionLock(facts: CauseFacts): { dropped: Starter; holder: Starter } | null {
+  for (const index of facts.steps) {
+    const event = facts.graph.steps[index]?.event;
+    if (event === undefined || !isRefusedLock(event) || event.kind !== "redis") continue;
+    if (!String(event.args[0]).startsWith(`${LOCK_PREFIX}${LOADING_PREFIX}`)) continue;
+    const root = facts.graph.root(index);
+    if (gaveUpAt(facts.graph, root) !== index) continue;
+    const holder = facts.graph.holder(index);
+    return { dropped: starter(facts, index), holder: holder === null ? "other" : starter(facts, holder) };
+  }
+  return null;
+}
+
+/** The stale sweep deleted a session the slice is about. */
+function sweepEndedSession(facts: CauseFacts): boolean {
+  return facts.steps.some((index) => {
+    const event = facts.graph.steps[index]?.event;
+    return event?.kind === "redis" && event.command === "DEL" && event.writes.some((key) => key.startsWith(LOADING_PREFIX)) && starter(facts, index) === "sweep";
+  });
+}
+
+/** A player the violation names left (its close is in the slice) and is still held in a loading session it names. */
+function heldAfterQuitting(facts: CauseFacts): boolean {
+  if (!facts.violation.keys.some((key) => key.startsWith(LOADING_PREFIX))) return false;
+  const named = new Set(facts.violation.players);
+  return facts.steps.some((index) => {
+    const event = facts.graph.steps[index]?.event;
+    return event?.kind === "close" && event.by === "client" && named.has(event.player);
+  });
+}
+
+/**
+ * Which of the four defects POTENTIAL_BUGS lists a legacy failure is, from the typed facts of its causal slice;
+ * null when none is recognised (the report then names the signature alone).
+ */
+export function legacySeedDefect(facts: CauseFacts): SeedDefect | null {
+  // Every panic of the port is an unwrap() of something it could not parse: a malformed id, foreign data.
+  if (facts.violation.invariant === "no-crash") return { defect: 4, name: "a handler unwraps input it cannot parse, and the instance dies" };
+  const dropped = droppedAtSessionLock(facts);
+  if (dropped !== null) {
+    const what = dropped.dropped === "quit" ? "quit" : dropped.dropped === "ready" ? "loading_complete" : "handler";
+    if (dropped.holder === "sweep") return { defect: 3, name: `the stale sweep holds the session lock, so a ${what} refused it is dropped` };
+    if (dropped.dropped === "ready" && dropped.holder === "ready") {
+      return { defect: 2, name: "two loading_completes race for the session lock; the one refused it is dropped (the lock is never retried)" };
+    }
+    return { defect: 2, name: `a quit and a loading_complete race for the session lock; the ${what} refused it is dropped` };
+  }
+  if (sweepEndedSession(facts)) return { defect: 3, name: "the stale sweep ends a loading session its players were completing" };
+  if (facts.violation.invariant === "no-lost-player" && heldAfterQuitting(facts)) {
+    return { defect: 3, name: "a player who quit as it was matched stays in a loading session the stale sweep never cleans up" };
+  }
+  return null;
+}
