@@ -1,6 +1,7 @@
 import { isRefusedLock } from "../../trace/facts.ts";
 import type { CauseFacts, SeedDefect } from "../kit.ts";
 import { LOADING_PREFIX, LOCK_PREFIX } from "../../../src/legacy/keys.ts";
+import { RELEASE_LOCK_SCRIPT } from "../../../src/legacy/scripts.ts";
 import { gaveUpAt } from "../../report/fate.ts";
 
 /** The timer the legacy server's stale sweep (CheckStaleLoadingSessions) runs on. */
@@ -39,6 +40,29 @@ function sweepEndedSession(facts: CauseFacts): boolean {
   });
 }
 
+/**
+ * A step of the slice that a loading_complete's handler took after releasing the session lock: the allocation
+ * (server search, request, re-queue) the port runs unprotected. What it was, when there is one.
+ */
+function unprotectedAllocation(facts: CauseFacts): "requeue" | "request" | null {
+  const { graph } = facts;
+  for (const index of facts.steps) {
+    const event = graph.steps[index]?.event;
+    const writes = event?.kind === "redis" && event.writes.some((key) => !key.startsWith(LOCK_PREFIX));
+    if (!writes && event?.kind !== "http-request") continue;
+    // A request starts the server's handler; the instance's handler that sent it is its cause's.
+    const sender = event?.kind === "http-request" ? graph.cause(index) : index;
+    if (sender === null || starter(facts, sender) !== "ready") continue;
+    for (let at = graph.cause(index); at !== null; at = graph.cause(at)) {
+      const earlier = graph.steps[at]?.event;
+      if (earlier?.kind === "redis" && earlier.script === RELEASE_LOCK_SCRIPT.name && earlier.keys.some((key) => key.startsWith(`${LOCK_PREFIX}${LOADING_PREFIX}`))) {
+        return event?.kind === "http-request" ? "request" : "requeue";
+      }
+    }
+  }
+  return null;
+}
+
 /** A player the violation names left (its close is in the slice) and is still held in a loading session it names. */
 function heldAfterQuitting(facts: CauseFacts): boolean {
   if (!facts.violation.keys.some((key) => key.startsWith(LOADING_PREFIX))) return false;
@@ -66,6 +90,11 @@ export function legacySeedDefect(facts: CauseFacts): SeedDefect | null {
     return { defect: 2, name: `a quit and a loading_complete race for the session lock; the ${what} refused it is dropped` };
   }
   if (sweepEndedSession(facts)) return { defect: 3, name: "the stale sweep ends a loading session its players were completing" };
+  const allocation = unprotectedAllocation(facts);
+  if (allocation !== null) {
+    const what = allocation === "requeue" ? "its players are re-queued without a word when it finds no server" : "two allocations can take one server";
+    return { defect: 1, name: `the allocation runs after the session lock is released: ${what}` };
+  }
   if (facts.violation.invariant === "no-lost-player" && heldAfterQuitting(facts)) {
     return { defect: 3, name: "a player who quit as it was matched stays in a loading session the stale sweep never cleans up" };
   }
