@@ -78,5 +78,7 @@ for (const name of names) {
   say(`  steps after shrinking    median ${percentile(steps, 0.5)}, p90 ${percentile(steps, 0.9)}, max ${Math.max(...steps)}`);
   say(`  time                     median ${percentile(times, 0.5)} ms, max ${Math.max(...times)} ms`);
   say(`  signature kept           ${shrunk.filter((s) => s.kept).length} of ${shrunk.length}`);
+  const largest = [...shrunk].sort((a, b) => b.players[1] - a.players[1] || b.steps[1] - a.steps[1]).slice(0, 3);
+  say(`  largest results          ${largest.map((s) => `seed ${s.seed}: ${s.players[1]} players, ${s.steps[1]} steps`).join("; ")}`);
 }
 if (json) process.stdout.write(`${JSON.stringify({ server, strategy, seeds: [from, to], results })}\n`);

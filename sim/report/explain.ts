@@ -117,11 +117,6 @@ export function violationStory(trace: Trace, violation: Violation, graph = new T
   return { headline, lines, end };
 }
 
-/** The steps a violation's story tells, in trace order. */
-export function keySteps(trace: Trace, violation: Violation): TraceStep[] {
-  return violationStory(trace, violation).lines.map((line) => trace.steps[line.step] as TraceStep);
-}
-
 /**
  * The story as terminal lines: the headline, then one numbered, aligned line per key step ("2.  11.000 s  step 84
  * i2 took lock:loading:3ad30902"), then how the violation was found.
@@ -136,9 +131,4 @@ export function storyLines(story: Story): string[] {
     (line, k) => `${`${k + 1}.`.padStart(numberWidth)}  ${(times[k] as string).padStart(timeWidth)}  ${(steps[k] as string).padEnd(stepWidth)}  ${line.text}`,
   );
   return [`${story.headline}:`, ...told, `${story.lines.length > 0 ? "then " : ""}${story.end}.`];
-}
-
-/** The story as text: the headline, the numbered key steps, the end, one per line. */
-export function explainViolation(trace: Trace, violation: Violation): string {
-  return storyLines(violationStory(trace, violation)).join("\n");
 }

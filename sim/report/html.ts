@@ -6,7 +6,7 @@ import { stepDetail, stepLabel } from "../trace/describe.ts";
 import type { StepKind } from "../trace/events.ts";
 import type { Trace } from "../trace/trace.ts";
 import { nameCause } from "./cause.ts";
-import { explainViolation, violationStory } from "./explain.ts";
+import { violationStory } from "./explain.ts";
 import { fromSlice } from "./involvement.ts";
 import type { RedisChange } from "./redis-history.ts";
 import { shrinkDiff } from "./shrink-diff.ts";
@@ -142,7 +142,6 @@ export function viewData(name: string, title: string, input: TraceWithRedis): Re
         headline: story.headline,
         end: story.end,
         cause: nameCause(trace, v, graph, slice).text,
-        explanation: explainViolation(trace, v),
       };
     }),
   };

@@ -1,10 +1,7 @@
 import type { Violation } from "../oracle/invariants.ts";
-import { eventKeys } from "../trace/facts.ts";
 import type { Trace } from "../trace/trace.ts";
 import { causalSlice, clampStep, type Because, type Slice } from "./slice.ts";
 import { TraceGraph } from "./trace-graph.ts";
-
-export { clampStep };
 
 /** Which parts of a trace a violation is about: the report highlights them and the explanation tells them. */
 export interface Involvement {
@@ -16,8 +13,6 @@ export interface Involvement {
   keys: string[];
   /** Ascending indices of the steps the cause needs (see causalSlice). */
   steps: number[];
-  /** The subset of `steps` that touch a key itself. */
-  onKeys: Set<number>;
   /** Why each step is involved. */
   because: Map<number, Because>;
 }
@@ -28,7 +23,5 @@ export function involvement(trace: Trace, violation: Violation, graph = new Trac
 }
 
 export function fromSlice(trace: Trace, violation: Violation, slice: Slice): Involvement {
-  const keys = new Set(slice.keys);
-  const onKeys = new Set(slice.steps.filter((index) => eventKeys((trace.steps[index] as Trace["steps"][number]).event).some((key) => keys.has(key))));
-  return { step: clampStep(trace, violation.step), players: slice.players, keys: slice.keys, steps: slice.steps, onKeys, because: slice.because };
+  return { step: clampStep(trace, violation.step), players: slice.players, keys: slice.keys, steps: slice.steps, because: slice.because };
 }

@@ -28,8 +28,6 @@ export interface Slice {
   because: Map<number, Because>;
   /** The violation's players and every player a step of the slice is about, the violation's first. */
   players: string[];
-  /** The keys the violation names or its message points at. */
-  named: string[];
   /** Named keys, plus the session keys the slice's frames were about. */
   keys: string[];
 }
@@ -120,7 +118,7 @@ export function causalSlice(trace: Trace, violation: Violation, graph = new Trac
       involvedPlayers.push(player);
     }
   }
-  return { violating, steps: ordered, because, players: involvedPlayers, named: [...named], keys: sessionKeys(trace, ordered, named, kit) };
+  return { violating, steps: ordered, because, players: involvedPlayers, keys: sessionKeys(trace, ordered, named, kit) };
 }
 
 interface Seed {

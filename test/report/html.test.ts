@@ -26,7 +26,6 @@ interface PageView {
     story: Array<[number, string]>;
     players: string[];
     cause: string;
-    explanation: string;
   }>;
 }
 
@@ -110,7 +109,7 @@ describe("renderTimeline", () => {
     expect(violation?.involved).toContain(REFUSED_LOCK_STEP);
     expect(violation?.story.map(([step]) => step)).toContain(REFUSED_LOCK_STEP);
     expect(violation?.involved).not.toContain(19);
-    expect(violation?.explanation).toContain("was refused lock:loading:");
+    expect(violation?.story.find(([step]) => step === REFUSED_LOCK_STEP)?.[1]).toContain("was refused lock:loading:");
     expect(violation?.cause).toMatch(/^seed defect 2: a quit and a loading_complete race for the session lock/);
   });
 
