@@ -68,7 +68,7 @@ export function foundAfterRun(trace: Pick<Trace, "steps">, violation: Violation)
  * the evidence, now with the departures of every player of the focus (a partner who quit is often the cause),
  * and also follows data, but only through keys of the focus: a script that matched eight players at once
  * depends on all eight records, and the other six are another story. Of a shared key (a queue every enqueue
- * writes) only the writes that put there the focus's ids a command read back are followed; a timer's cause (its
+ * writes) only the writes that put there a named player a command read back are followed; a timer's cause (its
  * previous firing) is not followed.
  */
 export function causalSlice(trace: Trace, violation: Violation, graph = new TraceGraph(trace)): Slice {
@@ -92,7 +92,8 @@ export function causalSlice(trace: Trace, violation: Violation, graph = new Trac
 
   const focus = new Set([...players, ...[...named].map(keyId)]);
   const focusPlayers = new Set(players);
-  for (const index of closure(trace, graph, [window.from, limit], seeds, () => false, () => false, focus).keys()) {
+  const never = (): boolean => false;
+  for (const index of closure(trace, graph, seeds, { from: window.from, limit, followed: never, shared: never, traced: players, focus }).keys()) {
     const event = (steps[index] as TraceStep).event;
     for (const player of [eventPlayer(event), ...mentionedIds(eventData(event), knownPlayers)]) if (player !== null) focusPlayers.add(player);
     if (event.kind === "frame-in" || event.kind === "frame-out") {
@@ -107,7 +108,7 @@ export function causalSlice(trace: Trace, violation: Violation, graph = new Trac
     (seed) => !(steps[seed.index]?.event.kind ?? "").startsWith("frame"),
   );
   const followed = (key: string): boolean => !shared(key) && (named.has(key) || (!kit.lockKey(key) && focus.has(keyId(key))));
-  const because = closure(trace, graph, [window.from, limit], [...seeds, ...departures], followed, shared, focus);
+  const because = closure(trace, graph, [...seeds, ...departures], { from: window.from, limit, followed, shared, traced: players, focus });
 
   const ordered = [...because.keys()].sort((a, b) => a - b);
   const involvedPlayers = [...players];
@@ -208,20 +209,24 @@ function evidence(
 
 /**
  * Everything the seeds lead to backwards (causes, lock holders, the last writes since `from` of the keys
- * `followed` allows,
- * and of a `shared` key the last write that put there an id of the focus the command read back, without its
- * causes) and, from seeds marked so, forwards through what their handlers did; a delivery or frame only when it
+ * `followed` allows, and of a `shared` key the last write that put there a `traced` player the command read
+ * back, without its causes) and, from seeds marked so, forwards through what their handlers did; a delivery or frame only when it
  * mentions an id of the focus (one script can tell many players, most of them about something else).
  */
-function closure(
-  trace: Trace,
-  graph: TraceGraph,
-  [from, limit]: [number, number],
-  seeds: readonly Seed[],
-  followed: (key: string) => boolean,
-  shared: (key: string) => boolean,
-  focus: ReadonlySet<string>,
-): Map<number, Because> {
+interface Reach {
+  /** Steps [from, limit]: data written before `from` is another episode. */
+  from: number;
+  limit: number;
+  /** Keys whose last writes are followed. */
+  followed: (key: string) => boolean;
+  /** Keys everyone writes: followed only to the write that put there an id of `traced` a command read back. */
+  shared: (key: string) => boolean;
+  traced: ReadonlySet<string>;
+  focus: ReadonlySet<string>;
+}
+
+function closure(trace: Trace, graph: TraceGraph, seeds: readonly Seed[], reach: Reach): Map<number, Because> {
+  const { from, limit, followed, shared, traced, focus } = reach;
   const steps = trace.steps;
   const because = new Map<number, Because>();
   const handled = new Set<number>();
@@ -247,9 +252,9 @@ function closure(
           const writer = graph.lastWriteBefore(key, index);
           if (writer !== null && writer >= from) add(writer, { why: "wrote", of: index, key });
         } else if (shared(key)) {
-          // Of a key everyone writes, what matters is who put there the ids of the focus this command got back;
+          // Of a key everyone writes, what matters is who put there the named players this command got back;
           // how that writer came to write is the story of an earlier episode, not followed.
-          for (const id of mentionedIds(JSON.stringify(event.reply), focus)) {
+          for (const id of mentionedIds(JSON.stringify(event.reply), traced)) {
             add(graph.lastWriteBefore(key, index, (writer) => mentioned(eventData(writer.event)).includes(id)), { why: "wrote", of: index, key }, false, true);
           }
         }

@@ -943,7 +943,7 @@
       fill(stepDetail,
         el("div", { class: "head" }, [
           el("span", { class: "idx", text: "Step #" + selected }),
-          el("span", { class: "chip", style: "background:" + COLOURS[kind], text: kind }),
+          el("span", { class: "chip" + (kind === "timer" ? " light" : ""), style: "background:" + COLOURS[kind], text: kind }),
           el("span", { class: "when", text: seconds(s[0]) + " · " + abbrev(lanes[s[1]].lane) }),
         ]),
         badges.length ? el("div", { class: "head", style: "margin-top:5px" }, badges) : null,
@@ -1081,7 +1081,7 @@
             el("span", { class: "num", text: String(i) }),
             el("span", { class: "num", text: seconds(s[0]) }),
             el("span", { text: abbrev(lanes[s[1]].lane), title: lanes[s[1]].lane + (lanes[s[1]].note ? " (" + lanes[s[1]].note + ")" : "") }),
-            el("span", {}, [el("span", { class: "chip", style: "background:" + COLOURS[kinds[s[2]]], text: kinds[s[2]] })]),
+            el("span", {}, [el("span", { class: "chip" + (kinds[s[2]] === "timer" ? " light" : ""), style: "background:" + COLOURS[kinds[s[2]]], text: kinds[s[2]] })]),
             el("span", { class: "mono", text: s[3], title: s[3] }),
             el("span", { class: "mono" + (s[5] ? " marked" : ""), text: s[6] ? s[6] + " · " + s[4] : s[4], title: (s[6] ? s[6] + "\n" : "") + s[4].slice(0, 600) }),
           ]);
