@@ -9,7 +9,7 @@ import { dependsOn, TraceGraph } from "./trace-graph.ts";
 /** Why a step belongs to a violation's slice: each reason names the step it was found from. */
 export type Because =
   | { why: "violation" }
-  /** A step of a player the violation names, or a write of a key it names. */
+  /** What the violation is about: a write of a key it names, its players' frames about it, a departure of a player its cause involves. */
   | { why: "evidence" }
   /** Its code made step `of` (a handler's earlier step, the message a delivery carries, the frame a reply answers). */
   | { why: "made"; of: number }
@@ -87,13 +87,16 @@ export function causalSlice(trace: Trace, violation: Violation, graph = new Trac
     if (SPECIFIC_ID.test(id)) for (const key of keysById.get(id) ?? []) if (!kit.lockKey(key)) named.add(key);
   }
   const players = new Set([...violation.players, ...mentionedIds(violation.message, knownPlayers)]);
-  const window = evidenceWindow(trace, graph, limit, named, shared);
+  const loading = loadingSessions(trace);
+  const window = evidenceWindow(graph, limit, named, shared, loading);
   const seeds = evidence(trace, graph, violating, window, players, named, shared);
 
   const focus = new Set([...players, ...[...named].map(keyId)]);
   const focusPlayers = new Set(players);
   const never = (): boolean => false;
-  for (const index of closure(trace, graph, seeds, { from: window.from, limit, followed: never, shared: never, traced: players, focus }).keys()) {
+  const foreignTo = (focus: ReadonlySet<string>) => new Set([...loading].filter((id) => !focus.has(id)));
+  const first = closure(trace, graph, seeds, { from: window.from, limit, followed: never, shared: never, traced: players, focus, foreign: foreignTo(focus) });
+  for (const index of first.keys()) {
     const event = (steps[index] as TraceStep).event;
     for (const player of [eventPlayer(event), ...mentionedIds(eventData(event), knownPlayers)]) if (player !== null) focusPlayers.add(player);
     if (event.kind === "frame-in" || event.kind === "frame-out") {
@@ -108,18 +111,15 @@ export function causalSlice(trace: Trace, violation: Violation, graph = new Trac
     (seed) => !(steps[seed.index]?.event.kind ?? "").startsWith("frame"),
   );
   const followed = (key: string): boolean => !shared(key) && (named.has(key) || (!kit.lockKey(key) && focus.has(keyId(key))));
-  const because = closure(trace, graph, [...seeds, ...departures], { from: window.from, limit, followed, shared, traced: players, focus });
+  const because = closure(trace, graph, [...seeds, ...departures], { from: window.from, limit, followed, shared, traced: players, focus, foreign: foreignTo(focus) });
 
   const ordered = [...because.keys()].sort((a, b) => a - b);
-  const involvedPlayers = [...players];
+  const involved = new Set(players);
   for (const index of ordered) {
     const player = eventPlayer((steps[index] as TraceStep).event);
-    if (player !== null && !players.has(player)) {
-      players.add(player);
-      involvedPlayers.push(player);
-    }
+    if (player !== null) involved.add(player);
   }
-  return { violating, steps: ordered, because, players: involvedPlayers, keys: sessionKeys(trace, ordered, named, kit) };
+  return { violating, steps: ordered, because, players: [...involved], keys: sessionKeys(trace, ordered, named, kit) };
 }
 
 interface Seed {
@@ -137,25 +137,24 @@ interface Window {
   from: number;
   to: number;
   /** The ids of the named keys written before `to` (sessions, players, servers). */
-  sessions: Set<string>;
+  namedIds: Set<string>;
   /** A player's last departure before `from` counts too. */
   lastBefore: boolean;
 }
 
-function evidenceWindow(trace: Trace, graph: TraceGraph, limit: number, named: ReadonlySet<string>, shared: (key: string) => boolean): Window {
-  const loading = loadingSessions(trace);
+function evidenceWindow(graph: TraceGraph, limit: number, named: ReadonlySet<string>, shared: (key: string) => boolean, loading: ReadonlySet<string>): Window {
   let anyFrom = limit + 1;
   let sessionFrom = limit + 1;
-  const sessions = new Set<string>();
+  const namedIds = new Set<string>();
   for (const key of named) {
     const first = graph.writesOf(key)[0];
     if (shared(key) || first === undefined || first > limit) continue;
     anyFrom = Math.min(anyFrom, first);
     if (loading.has(keyId(key))) sessionFrom = Math.min(sessionFrom, first);
-    sessions.add(keyId(key));
+    namedIds.add(keyId(key));
   }
   const from = sessionFrom <= limit ? sessionFrom : anyFrom <= limit ? anyFrom : 0;
-  return { from, to: limit, sessions, lastBefore: true };
+  return { from, to: limit, namedIds, lastBefore: true };
 }
 
 /**
@@ -200,19 +199,14 @@ function evidence(
       seed(index, true);
     } else if (event.kind === "frame-in" || event.kind === "frame-out") {
       const session = frameSession(event);
-      if (window.sessions.size === 0 || (session !== null && window.sessions.has(session))) seed(index, event.kind === "frame-in");
+      if (window.namedIds.size === 0 || (session !== null && window.namedIds.has(session))) seed(index, event.kind === "frame-in");
     }
   }
   if (window.lastBefore) for (const index of lastBefore.values()) seed(index, true);
   return seeds;
 }
 
-/**
- * Everything the seeds lead to backwards (causes, lock holders, the last writes since `from` of the keys
- * `followed` allows, and of a `shared` key the last write that put there a `traced` player the command read
- * back, without its causes) and, from seeds marked so, forwards through what their handlers did; a delivery or frame only when it
- * mentions an id of the focus (one script can tell many players, most of them about something else).
- */
+/** How far a closure goes. */
 interface Reach {
   /** Steps [from, limit]: data written before `from` is another episode. */
   from: number;
@@ -222,11 +216,20 @@ interface Reach {
   /** Keys everyone writes: followed only to the write that put there an id of `traced` a command read back. */
   shared: (key: string) => boolean;
   traced: ReadonlySet<string>;
+  /** The players and sessions the story is about; the loading sessions it is not about are `foreign`. */
   focus: ReadonlySet<string>;
+  foreign: ReadonlySet<string>;
 }
 
+/**
+ * Everything the seeds lead to backwards (causes, lock holders, the last writes since `from` of the keys
+ * `followed` allows, and of a `shared` key the last write that put there a `traced` player the command read
+ * back, without its causes) and, from seeds marked so, forwards through what their handlers did: a delivery or
+ * frame only when it mentions an id of the focus (one script can tell many players, most of them about
+ * something else), and nothing from where the handler goes on to a foreign session.
+ */
 function closure(trace: Trace, graph: TraceGraph, seeds: readonly Seed[], reach: Reach): Map<number, Because> {
-  const { from, limit, followed, shared, traced, focus } = reach;
+  const { from, limit, followed, shared, traced, focus, foreign } = reach;
   const steps = trace.steps;
   const because = new Map<number, Because>();
   const handled = new Set<number>();
@@ -237,7 +240,6 @@ function closure(trace: Trace, graph: TraceGraph, seeds: readonly Seed[], reach:
     if (follow) handled.add(index);
     if (!leaf) work.push(index);
   };
-  const foreign = new Set([...loadingSessions(trace)].filter((id) => !focus.has(id)));
   for (const seed of seeds) add(seed.index, seed.because, seed.handled);
   while (work.length > 0) {
     const index = work.pop() as number;

@@ -1,5 +1,6 @@
 import { dirname } from "node:path";
 import { nameCause } from "../../report/cause.ts";
+import { DEFAULT_SHRINK_LIMITS } from "../../shrink/shrink.ts";
 import { writeShrunk, writeTimeline } from "../../report/report-failure.ts";
 import { timelinePath } from "../../report/write-trace.ts";
 import { loadTrace } from "../../trace/load.ts";
@@ -36,7 +37,7 @@ export async function shrinkCommand(path: string, flags: ShrinkFlags): Promise<n
   const cause = nameCause(trace, violation);
   out.line(`${paint.strong("sim shrink")} ${path}  (${trace.options.players.length} players, ${trace.steps.length} steps, ${paint.fail(violation.invariant)})`);
   out.line(`  ${paint.strong("cause")}  ${cause.text}`);
-  const shrunk = await writeShrunk(trace, path, dir, { budgetMs, maxRuns: 4_000 });
+  const shrunk = await writeShrunk(trace, path, dir, { ...DEFAULT_SHRINK_LIMITS, budgetMs });
   const html = timelinePath(path, dir);
   await writeTimeline(html, { trace, path }, { trace: shrunk.trace, path: shrunk.path });
   const before = trace.options;
