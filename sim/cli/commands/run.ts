@@ -1,5 +1,6 @@
 import type { Variant } from "../../../src/server/match-server.ts";
 import { reportFailure } from "../../report/report-failure.ts";
+import { DEFAULT_SHRINK_LIMITS } from "../../shrink/shrink.ts";
 import { reproduceCommand } from "../../run/reproduce-command.ts";
 import { runOnce } from "../../run/run-once.ts";
 import { withCoincidence } from "../../scenario/options.ts";
@@ -58,6 +59,9 @@ export async function runCommand(name: string, flags: RunFlags): Promise<number>
 
   const violations = [];
   if (failure) {
+    out.line(`${paint.fail("VIOLATION")} seed ${failure.seed}, after ${executed} run(s)`);
+    printViolations(out, failure);
+    if (flags.shrink) out.line(paint.dim(`  shrinking it (at most ${DEFAULT_SHRINK_LIMITS.budgetMs / 1000} s; --no-shrink reports it as found)...`));
     const report = await reportFailure(failure, { out: flags.out, shrink: flags.shrink });
     const reproduce = reproduceCommand(failure);
     for (const violation of failure.violations) {
@@ -72,8 +76,6 @@ export async function runCommand(name: string, flags: RunFlags): Promise<number>
         ...(cause ? { signature: cause.signature.id, defect: cause.defect?.defect ?? null } : {}),
       });
     }
-    out.line(`${paint.fail("VIOLATION")} seed ${failure.seed}, after ${executed} run(s)`);
-    printViolations(out, failure);
     if (report.cause) out.line(`  cause      ${paint.strong(report.cause.text)}`);
     out.line(`  trace      ${report.trace}`);
     out.line(`  timeline   ${report.html}`);
