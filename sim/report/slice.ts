@@ -105,9 +105,9 @@ export function causalSlice(trace: Trace, violation: Violation, graph = new Trac
     }
   }
   for (const player of focusPlayers) focus.add(player);
-  // The others' departures count while the window is open: before it, they were in another story.
+  // The others' departures count while the named session lived: before it and after it, they were in another story.
   const others = new Set([...focusPlayers].filter((player) => !players.has(player)));
-  const departures = evidence(trace, graph, null, { ...window, lastBefore: false }, others, new Set(), shared).filter(
+  const departures = evidence(trace, graph, null, { ...window, to: window.sessionEnd, lastBefore: false }, others, new Set(), shared).filter(
     (seed) => !(steps[seed.index]?.event.kind ?? "").startsWith("frame"),
   );
   const followed = (key: string): boolean => !shared(key) && (named.has(key) || (!kit.lockKey(key) && focus.has(keyId(key))));
@@ -140,21 +140,27 @@ interface Window {
   namedIds: Set<string>;
   /** A player's last departure before `from` counts too. */
   lastBefore: boolean;
+  /** The last write of the named loading session (`to` when none is named): after it the session was over. */
+  sessionEnd: number;
 }
 
 function evidenceWindow(graph: TraceGraph, limit: number, named: ReadonlySet<string>, shared: (key: string) => boolean, loading: ReadonlySet<string>): Window {
   let anyFrom = limit + 1;
   let sessionFrom = limit + 1;
+  let sessionEnd = -1;
   const namedIds = new Set<string>();
   for (const key of named) {
     const first = graph.writesOf(key)[0];
     if (shared(key) || first === undefined || first > limit) continue;
     anyFrom = Math.min(anyFrom, first);
-    if (loading.has(keyId(key))) sessionFrom = Math.min(sessionFrom, first);
+    if (loading.has(keyId(key))) {
+      sessionFrom = Math.min(sessionFrom, first);
+      sessionEnd = Math.max(sessionEnd, graph.lastWriteBefore(key, limit + 1) ?? first);
+    }
     namedIds.add(keyId(key));
   }
   const from = sessionFrom <= limit ? sessionFrom : anyFrom <= limit ? anyFrom : 0;
-  return { from, to: limit, namedIds, lastBefore: true };
+  return { from, to: limit, namedIds, lastBefore: true, sessionEnd: sessionEnd < 0 ? limit : sessionEnd };
 }
 
 /**
