@@ -95,7 +95,7 @@ export function causalSlice(trace: Trace, violation: Violation, graph = new Trac
   const focusPlayers = new Set(players);
   const never = (): boolean => false;
   const foreignTo = (focus: ReadonlySet<string>) => new Set([...loading].filter((id) => !focus.has(id)));
-  const first = closure(trace, graph, seeds, { from: window.from, limit, followed: never, shared: never, traced: players, focus, foreign: foreignTo(focus) });
+  const first = closure(trace, graph, seeds, { from: window.from, limit, followed: never, shared: never, traced: players, focus, foreign: foreignTo(focus), throughForeign: false });
   for (const index of first.keys()) {
     const event = (steps[index] as TraceStep).event;
     for (const player of [eventPlayer(event), ...mentionedIds(eventData(event), knownPlayers)]) if (player !== null) focusPlayers.add(player);
@@ -111,7 +111,7 @@ export function causalSlice(trace: Trace, violation: Violation, graph = new Trac
     (seed) => !(steps[seed.index]?.event.kind ?? "").startsWith("frame"),
   );
   const followed = (key: string): boolean => !shared(key) && (named.has(key) || (!kit.lockKey(key) && focus.has(keyId(key))));
-  const because = closure(trace, graph, [...seeds, ...departures], { from: window.from, limit, followed, shared, traced: players, focus, foreign: foreignTo(focus) });
+  const because = closure(trace, graph, [...seeds, ...departures], { from: window.from, limit, followed, shared, traced: players, focus, foreign: foreignTo(focus), throughForeign: true });
 
   const ordered = [...because.keys()].sort((a, b) => a - b);
   const involved = new Set(players);
@@ -225,6 +225,8 @@ interface Reach {
   /** The players and sessions the story is about; the loading sessions it is not about are `foreign`. */
   focus: ReadonlySet<string>;
   foreign: ReadonlySet<string>;
+  /** Whether causes pass through steps about foreign sessions (once the focus is known) rather than stop at them. */
+  throughForeign: boolean;
 }
 
 /**
@@ -232,10 +234,12 @@ interface Reach {
  * `followed` allows, and of a `shared` key the last write that put there a `traced` player the command read
  * back, without its causes) and, from seeds marked so, forwards through what their handlers did: a delivery or
  * frame only when it mentions an id of the focus (one script can tell many players, most of them about
- * something else), and nothing from where the handler goes on to a foreign session.
+ * something else), and nothing from where the handler goes on to a foreign session. `throughForeign`, a cause
+ * chain passes through steps about a foreign session instead of taking them in, and a lock refused there has no
+ * holder here (a sweep that raced another session's lock on its way is not this story).
  */
 function closure(trace: Trace, graph: TraceGraph, seeds: readonly Seed[], reach: Reach): Map<number, Because> {
-  const { from, limit, followed, shared, traced, focus, foreign } = reach;
+  const { from, limit, followed, shared, traced, focus, foreign, throughForeign } = reach;
   const steps = trace.steps;
   const because = new Map<number, Because>();
   const handled = new Set<number>();
@@ -246,12 +250,18 @@ function closure(trace: Trace, graph: TraceGraph, seeds: readonly Seed[], reach:
     if (follow) handled.add(index);
     if (!leaf) work.push(index);
   };
+  const aboutForeign = (index: number): boolean => mentioned(eventData((steps[index] as TraceStep).event)).some((id) => foreign.has(id));
   for (const seed of seeds) add(seed.index, seed.because, seed.handled);
   while (work.length > 0) {
     const index = work.pop() as number;
     const event = steps[index]?.event;
     if (event === undefined) continue;
-    if (event.kind !== "timer") add(graph.cause(index), { why: "made", of: index });
+    if (event.kind !== "timer") {
+      // A handler that walked other sessions on its way here (a sweep) is followed through those steps, not to them.
+      let cause = graph.cause(index);
+      while (throughForeign && cause !== null && aboutForeign(cause)) cause = graph.cause(cause);
+      add(cause, { why: "made", of: index });
+    }
     if (event.kind === "redis") {
       // A keyspace walk depends on every write; the keys it went on to use are followed from those steps.
       for (const key of event.readsAll ? [] : dependsOn(event)) {
@@ -268,16 +278,14 @@ function closure(trace: Trace, graph: TraceGraph, seeds: readonly Seed[], reach:
         }
       }
       const holder = graph.holder(index);
-      if (holder !== null) add(holder, { why: "held", of: index, key: String(event.args[0]) });
+      if (holder !== null && !(throughForeign && aboutForeign(index))) add(holder, { why: "held", of: index, key: String(event.args[0]) });
     }
     if (!handled.has(index)) continue;
     for (const child of graph.children(index)) {
       const next = steps[child]?.event;
-      if (next === undefined) continue;
-      const ids = mentioned(eventData(next));
       // A handler that goes on to another session (a sweep walks them all) is another story from there on.
-      if (ids.some((id) => foreign.has(id))) continue;
-      if ((next.kind === "deliver" || next.kind === "frame-out") && !ids.some((id) => focus.has(id))) continue;
+      if (next === undefined || aboutForeign(child)) continue;
+      if ((next.kind === "deliver" || next.kind === "frame-out") && !mentioned(eventData(next)).some((id) => focus.has(id))) continue;
       if (HANDLER_STEPS.has(next.kind)) add(child, { why: "handled", of: index }, true);
       else if (HANDLER_ENDS.has(next.kind)) add(child, { why: "handled", of: index });
     }

@@ -63,13 +63,21 @@ function unprotectedAllocation(facts: CauseFacts): "requeue" | "request" | null 
   return null;
 }
 
-/** A player the violation names left (its close is in the slice) and is still held in a loading session it names. */
-function heldAfterQuitting(facts: CauseFacts): boolean {
-  if (!facts.violation.keys.some((key) => key.startsWith(LOADING_PREFIX))) return false;
+/**
+ * A player the violation names left (its close is in the slice) and is still held: in a loading session it names,
+ * or in the queue the stale sweep put it back in.
+ */
+function quitAsMatched(facts: CauseFacts): boolean {
   const named = new Set(facts.violation.players);
-  return facts.steps.some((index) => {
+  const quit = facts.steps.some((index) => {
     const event = facts.graph.steps[index]?.event;
     return event?.kind === "close" && event.by === "client" && named.has(event.player);
+  });
+  if (!quit) return false;
+  if (facts.violation.keys.some((key) => key.startsWith(LOADING_PREFIX))) return true;
+  return facts.steps.some((index) => {
+    const event = facts.graph.steps[index]?.event;
+    return event?.kind === "redis" && event.command === "SADD" && starter(facts, index) === "sweep" && event.args.some((arg) => named.has(String(arg)));
   });
 }
 
@@ -95,8 +103,10 @@ export function legacySeedDefect(facts: CauseFacts): SeedDefect | null {
     const what = allocation === "requeue" ? "its players are re-queued without a word when it finds no server" : "two allocations can take one server";
     return { defect: 1, name: `the allocation runs after the session lock is released: ${what}` };
   }
-  if (facts.violation.invariant === "no-lost-player" && heldAfterQuitting(facts)) {
-    return { defect: 3, name: "a player who quit as it was matched stays in a loading session the stale sweep never cleans up" };
+  if (facts.violation.invariant === "no-lost-player" && quitAsMatched(facts)) {
+    return facts.violation.keys.some((key) => key.startsWith(LOADING_PREFIX))
+      ? { defect: 3, name: "a player who quit as it was matched stays in a loading session the stale sweep never cleans up" }
+      : { defect: 3, name: "a player who quit as it was matched is put back in the queue when the stale sweep ends its session" };
   }
   return null;
 }
