@@ -20,6 +20,7 @@ export interface RunSpec {
   decisions?: readonly number[];
   /** Stop at the first violation instead of going on to the end. */
   stopAtFirst?: boolean;
+  chooser?: RunRequest["chooser"];
   observe?: RunRequest["observe"];
   onCommand?: RunRequest["onCommand"];
   bare?: boolean;
@@ -47,6 +48,7 @@ async function runWorld(spec: RunSpec): Promise<Trace> {
     strategy: spec.strategy,
     options: spec.options,
     decisions: spec.decisions,
+    chooser: spec.chooser,
     observe: spec.observe,
     onCommand: spec.onCommand,
     bare: spec.bare,

@@ -9,8 +9,13 @@ import type { FaultEvents, FaultRates } from "../faults/parameters.ts";
 export interface WorldOptions {
   instances: number;
   servers: number;
-  /** One entry per player; game modes are assigned round-robin over the config's modes. */
+  /** One entry per player; game modes are assigned round-robin over the config's modes, by roster position. */
   players: Behaviour[];
+  /**
+   * Each player's position in the roster (absent: 0, 1, 2...), ascending. A shrunk world keeps its players'
+   * positions, so each keeps the id, game mode, join time and random streams it had in the world it came from.
+   */
+  playerPositions?: number[];
   /** Players join at a time drawn in [0, joinWindowMs]. */
   joinWindowMs: number;
   /**
@@ -45,12 +50,6 @@ export interface WorldOptions {
    * run's explorer decides which strike (`sim check`, which explores them as branches).
    */
   faultOffers?: "armed" | "everywhere";
-  /**
-   * Each player draws its action times from a stream of its own, so that the seed fixes them whatever order the
-   * players act in (`sim check`: a shared stream would make every two players' actions depend on each other).
-   * Absent: one stream all players share, as runs always had.
-   */
-  actionTimesBySeed?: boolean;
   /**
    * Longest active phase (behaviours and faults); fault events are drawn within it. The phase ends earlier once
    * nothing only it brings is left: every fault event struck, no client action planned, no instance paused, no

@@ -24,6 +24,11 @@ export interface RunRequest {
   options: WorldOptions;
   /** A decision list to follow instead of the strategy (replay, shrinking); `strategy` is still recorded. */
   decisions?: readonly number[];
+  /**
+   * A strategy to choose with instead of the named one or the decisions: shrinking tries a candidate world
+   * under other schedules. `strategy` is still recorded; the trace's decisions say what it chose.
+   */
+  chooser?: Strategy;
   /** Told of every command a client of the simulated Redis executes: the conformance suite replays them. */
   onCommand?: CommandListener;
   /** Straight through: the oldest step first, no invariant checks, no trace (the benchmark's baseline). */
