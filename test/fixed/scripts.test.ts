@@ -353,7 +353,7 @@ describe("expire_due", () => {
     await loadingPair();
     await run("ready", PLAYER_A, SID, "i1/a", ALLOC_MS);
     expect(await run("expire_due", 100)).toEqual(["expired", 0, 0, 0, 0]);
-    await time.advance(LOADING_MS);
+    await time.advance(LOADING_MS + 1);
     expect(await run("expire_due", 100)).toEqual(["expired", 1, 1, 1, 0]);
     expect(hash(Keys.session(SID))?.status).toBe("expired");
     expect(hash(Keys.player(PLAYER_A))?.state).toBe("queued");
@@ -363,10 +363,22 @@ describe("expire_due", () => {
     expect(messagesTo(PLAYER_B).at(-1)).toEqual({ type: "error", message: FixedText.loadingTimedOut });
   });
 
+  it("leaves a session alone at its deadline's millisecond, where a ready still counts", async () => {
+    await loadingPair();
+    await run("ready", PLAYER_A, SID, "i1/a", ALLOC_MS);
+    await time.advance(LOADING_MS);
+    expect(await run("expire_due", 100)).toEqual(["expired", 0, 0, 0, 0]);
+    expect((await run("ready", PLAYER_B, SID, "i1/b", ALLOC_MS) as string[])[0]).toBe("allocate");
+    await time.advance(ALLOC_MS);
+    expect(await run("expire_due", 100)).toEqual(["expired", 0, 0, 0, 0]);
+    await time.advance(1);
+    expect(await run("expire_due", 100)).toEqual(["expired", 1, 2, 0, 0]);
+  });
+
   it("rolls back an allocating session whose allocator vanished", async () => {
     const token = await allocatingPair();
     await run("claim_server", SID, token, "attempt");
-    await time.advance(ALLOC_MS);
+    await time.advance(ALLOC_MS + 1);
     expect(await run("expire_due", 100)).toEqual(["expired", 1, 2, 0, 0]);
     expect(hash(Keys.server("ds1"))?.status).toBe("idle");
     expect(messagesTo(PLAYER_B).at(-1)).toEqual({ type: "error", message: FixedText.allocationFailed });
