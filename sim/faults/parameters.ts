@@ -16,6 +16,8 @@ export interface FaultRates {
   serverMalformed: number;
   /** A dedicated server cannot be reached. */
   serverUnreachable: number;
+  /** A SUBSCRIBE (or PSUBSCRIBE) is lost on its way: the caller sees a connection error and is not subscribed. */
+  subscribeFail?: number;
 }
 
 export const NO_FAULTS: FaultRates = {
@@ -27,6 +29,7 @@ export const NO_FAULTS: FaultRates = {
   serverError: 0,
   serverMalformed: 0,
   serverUnreachable: 0,
+  subscribeFail: 0,
 };
 
 /** Faults that happen once, at a time drawn for the run. */

@@ -35,6 +35,8 @@ export interface PlayerConnection {
    * it does not know, or when the transport cannot tell (a real socket).
    */
   readonly serverClosedAt?: number | null;
+  /** The server instance (incarnation) it reaches, when the transport can tell (a simulated socket). */
+  readonly instanceId?: string;
   clientSend(text: string): void;
   /** Closes the socket with a close frame. */
   clientClose(): void;
@@ -64,6 +66,10 @@ export class Player {
   readonly episodes: LoadingEpisode[] = [];
   readonly matches: MatchReceived[] = [];
   readonly errors: string[] = [];
+  /** Every connection this player opened, in order. */
+  readonly connections: PlayerConnection[] = [];
+  /** Connections the server told that another connection of ours took over: their end was no leave. */
+  readonly replaced = new WeakSet<PlayerConnection>();
   private reenqueues = 0;
   /** Refused (told to enqueue again) more often than it re-enqueues: it no longer wants a match. */
   private gaveUp = false;
@@ -133,6 +139,7 @@ export class Player {
       return;
     }
     this.connection = connection;
+    this.connections.push(connection);
     for (const frame of this.openingFrames()) connection.clientSend(frame);
     this.view = { state: this.behaviour === "malformed-frames" || this.behaviour === "unknown-mode" ? "idle" : "awaiting" };
   }
@@ -246,6 +253,7 @@ export class Player {
     if (text === ErrorText.alreadyInQueue) return;
     if (text === ErrorText.replaced) {
       // Not an outcome: this connection is being closed because another one of ours now holds our place.
+      if (this.connection) this.replaced.add(this.connection);
       this.noteDisconnect();
       return;
     }

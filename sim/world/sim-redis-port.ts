@@ -62,7 +62,8 @@ export class SimRedisPort implements RedisPort {
   }
 
   private subscribeVia(command: "PSUBSCRIBE" | "SUBSCRIBE", target: string, listener: MessageListener): Promise<void> {
-    return new Promise((resolve) => {
+    const { faults, rng } = this.context;
+    return new Promise((resolve, reject) => {
       this.context.steps.add(
         {
           lane: this.lane,
@@ -72,6 +73,10 @@ export class SimRedisPort implements RedisPort {
           readyAt: this.context.steps.now + hopLatency(this.context, 0),
         },
         () => {
+          if (rng.chance(faults.subscribeFail ?? 0)) {
+            reject(new Error(CONNECTION_LOST));
+            return this.event(command, null, NONE, [target], "lost-before", null, null);
+          }
           if (command === "PSUBSCRIBE") this.redis.psubscribe(this.client, target);
           else this.redis.subscribe(this.client, target);
           this.listeners.set(target, listener);

@@ -6,6 +6,7 @@ import { FAULT_KINDS, stallMs } from "../faults/registry.ts";
 import { scheduleFault } from "../faults/schedule.ts";
 import { boundsFor, Oracle } from "../oracle/oracle.ts";
 import type { ServerView } from "../oracle/server-view.ts";
+import type { WorldFacts } from "../oracle/world-facts.ts";
 import type { Player } from "../players/player.ts";
 import { Rng } from "../random/rng.ts";
 import { createSimulatedRedis, type SimulatedRedis } from "../redis/index.ts";
@@ -63,8 +64,9 @@ export class World {
     this.config = { ...DEFAULT_CONFIG, ...options.config };
     const rng = new Rng(`world:${request.scenario}:${seed}`);
     const timingRng = new Rng(`timing:${request.scenario}:${seed}`);
+    const laterRng = new Rng(`later:${request.scenario}:${seed}`);
     const redisRng = rng.fork("redis");
-    this.context = { steps: this.steps, rng: rng.fork("network"), faults: { ...options.faults } };
+    this.context = { steps: this.steps, rng: rng.fork("network"), faults: { ...NO_FAULTS, ...options.faults } };
     this.redis = createSimulatedRedis({
       now: () => this.steps.now,
       random: () => redisRng.float(),
@@ -85,6 +87,7 @@ export class World {
       clientRedis,
       rng,
       timingRng,
+      laterRng,
       hooks: {
         escaped: (instance, handler, error) => {
           this.oracle.escaped(this.driver.index, this.now(), instance.id, handler, error);
@@ -98,7 +101,7 @@ export class World {
       this.cluster.players,
       this.config,
       boundsFor(this.config, stallMs(options)),
-      { gamesOn: (address) => this.cluster.servers.get(address)?.games ?? [] },
+      { world: this.facts(), reasons: KITS[variant].requeueReason },
       { checkers: request.checkers, redis: readOnly(this.redis) },
     );
     const faults = this.faultWorld(rng.fork("faults"), clientRedis);
@@ -123,6 +126,20 @@ export class World {
     this.redisTouched = true;
   };
 
+  /** What the oracle may know of this world beyond Redis and the clients. */
+  private facts(): WorldFacts {
+    const cluster = this.cluster;
+    const servers = new Map([...cluster.servers.values()].map((server) => [server.id, server.address]));
+    return {
+      servers,
+      game: (session) => cluster.game(session),
+      games: () => cluster.games,
+      interruptions: () => cluster.interruptions,
+      redisTime: (at) => EPOCH + at,
+      gameLengthOn: (address) => cluster.servers.get(address)?.gameLengthMs ?? undefined,
+    };
+  }
+
   private faultWorld(rng: Rng, clientRedis: SimulatedRedis): FaultWorld {
     const { options } = this.request;
     const cluster = this.cluster;
@@ -141,10 +158,13 @@ export class World {
         if (live !== instance) broken(`fault asked to crash ${instance.id}, which is not a current incarnation`);
         cluster.crash(live, why);
       },
-      pause: (instance, durationMs) => this.steps.pause(instance.id, this.steps.now + durationMs),
+      pause: (instance, durationMs) => {
+        cluster.interruptions.push({ kind: "pause", slot: instance.slot, instance: instance.id, from: this.now(), until: this.now() + durationMs });
+        this.steps.pause(instance.id, this.steps.now + durationMs);
+      },
       foreignWrite: () => {
         this.commandExecuted();
-        return KITS[this.request.variant].corrupt(clientRedis, this.config, rng);
+        return KITS[this.request.variant].corrupt(clientRedis, this.config, rng, [...cluster.servers.keys()]);
       },
     };
   }
@@ -174,7 +194,7 @@ export class World {
     this.trace.push(new TraceEntry(index, step.id, step.cause, at, step.lane, event));
     for (const player of this.newlyMatched) this.oracle.matchReceived(index, at, player);
     this.newlyMatched.length = 0;
-    this.oracle.afterStep(index, at, this.currentView());
+    this.oracle.afterStep(index, at, this.currentView(), { id: step.id, cause: step.cause, event });
     this.request.observe?.(index, this.redis, this.redisTouched);
     this.redisTouched = false;
   }

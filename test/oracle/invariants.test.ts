@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { boundsFor, Oracle } from "../../sim/oracle/oracle.ts";
-import { config, oracleFor, player, queued, server, session, view } from "./fixtures.ts";
+import { config, oracleFor, player, queued, server, session, view, worldFacts } from "./fixtures.ts";
 
 const closedConnection = (serverClosedAt: number | null) => ({
   clientOpen: false,
@@ -98,11 +98,11 @@ describe("no-orphaned-session", () => {
       made.connection = { ...closedConnection(heard) };
       return made;
     };
-    const game = { players: ["a", "b"], createdAt: 18_000 };
-    const late = new Oracle([gone("a", 19_000), gone("b", null)], config, boundsFor(config, 0), { gamesOn: () => [game] });
+    const world = worldFacts({ games: [{ session: "g1", players: ["a", "b"], createdAt: 18_000 }] });
+    const late = new Oracle([gone("a", 19_000), gone("b", null)], config, boundsFor(config, 0), { world });
     late.atEnd(1, 30_000, view((v) => server(v, "ds1", "busy")));
     expect(late.violations).toEqual([]);
-    const known = new Oracle([gone("a", 12_000), gone("b", 19_000)], config, boundsFor(config, 0), { gamesOn: () => [game] });
+    const known = new Oracle([gone("a", 12_000), gone("b", 19_000)], config, boundsFor(config, 0), { world });
     known.atEnd(1, 30_000, view((v) => server(v, "ds1", "busy")));
     expect(known.violations.map((violation) => violation.invariant)).toEqual(["no-orphaned-session"]);
   });
@@ -114,13 +114,13 @@ describe("no-orphaned-session", () => {
       made.episodes.push({ session: "s1", connection: null, startedAt: 5_000, readyDeliveredAt: readyAt, disconnectedAt: heard, outcome: null });
       return made;
     };
-    const game = { players: ["a", "b"], createdAt: 18_000 };
+    const world = worldFacts({ games: [{ session: "g1", players: ["a", "b"], createdAt: 18_000 }] });
     // Both ready by 10.5 s and gone at 11 s and 12 s, before the game existed: allocating was still right.
-    const afterReady = new Oracle([gone("a", 10_000, 11_000), gone("b", 10_500, 12_000)], config, boundsFor(config, 0), { gamesOn: () => [game] });
+    const afterReady = new Oracle([gone("a", 10_000, 11_000), gone("b", 10_500, 12_000)], config, boundsFor(config, 0), { world });
     afterReady.atEnd(1, 30_000, view((v) => server(v, "ds1", "busy")));
     expect(afterReady.violations).toEqual([]);
     // a left at 10.2 s without ever sending loading_complete: the game should not have been made for it.
-    const neverReady = new Oracle([gone("a", null, 10_200), gone("b", 10_500, 12_000)], config, boundsFor(config, 0), { gamesOn: () => [game] });
+    const neverReady = new Oracle([gone("a", null, 10_200), gone("b", 10_500, 12_000)], config, boundsFor(config, 0), { world });
     neverReady.atEnd(1, 30_000, view((v) => server(v, "ds1", "busy")));
     expect(neverReady.violations.map((violation) => violation.invariant)).toEqual(["no-orphaned-session"]);
   });

@@ -7,7 +7,7 @@ export default {
   rank: 70,
   create: (run) => ({
     atEnd(point, view) {
-      const idle = view.servers.filter((server) => server.status === "idle").length;
+      const idle = view.servers.filter((server) => server.status === "idle" && run.observed.isWorldServer(server.id)).length;
       if (idle === 0) return;
       for (const mode of run.config.gameModes) {
         const waiting = [...run.players.values()].filter(

@@ -47,7 +47,7 @@ export default {
         game.announced = Math.min(game.announced, point.at);
         onServer.set(last.session, game);
         games.set(server, onServer);
-        const together = overlapping(onServer, last.session, run.options.gameLengthMs);
+        const together = overlapping(onServer, last.session, run.options.world?.gameLengthOn(server) ?? run.options.gameLengthMs);
         if (together.size <= 1) return;
         const players = [...run.players.values()]
           .filter((candidate) => candidate.matches.some((match) => together.has(match.session)))

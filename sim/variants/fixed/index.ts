@@ -1,8 +1,17 @@
 import { KeyPrefix, Keys } from "../../../src/fixed/keys.ts";
+import { FixedText } from "../../../src/fixed/messages.ts";
+import type { RequeueReason } from "../kit.ts";
 import type { VariantKit } from "../kit.ts";
 import { corruptFixed } from "./corruptions.ts";
 import { fixedCases } from "./script-cases.ts";
 import { readFixedView } from "./view.ts";
+
+const REASONS: ReadonlyMap<string, RequeueReason> = new Map<string, RequeueReason>([
+  [FixedText.noServer, "no-server"],
+  [FixedText.allocationFailed, "allocation-failed"],
+  [FixedText.peerDisconnected, "member-left"],
+  [FixedText.timedOut, "timed-out"],
+]);
 
 const SHARED: ReadonlySet<string> = new Set([Keys.deadlines, Keys.idleServers, Keys.instances, Keys.fence, Keys.seq]);
 
@@ -12,5 +21,6 @@ export const fixedKit: VariantKit = {
   sharedKey: (key) => SHARED.has(key) || key.startsWith(KeyPrefix.queue) || key.startsWith(KeyPrefix.conns),
   // The fixed server holds no locks: every transition is one atomic script.
   lockKey: () => false,
+  requeueReason: (text) => REASONS.get(text) ?? null,
   scriptCases: fixedCases,
 };
