@@ -17,6 +17,8 @@ export default {
     // Heartbeats outlast the longest pause (pause.ts): a resumed instance keeps its connections, so the fencing
     // of an instance its peers declared dead (presence lapses after instanceTtlMs) is what must clean up after it.
     config: { heartbeatIntervalMs: 10_000, clientTimeoutMs: 30_000 },
+    // A restarted instance's SUBSCRIBE may fail: it refuses enqueues until its presence job subscribes again.
+    faults: { ...BASE.faults, subscribeFail: 0.1 },
     events: { crashes: 2, pauses: 1, disconnects: 2, corruptions: 0, maxSkewMs: 0 },
     activeMs: 40_000,
   },

@@ -7,6 +7,8 @@ export interface MemberEpisode {
   player: Player;
   /** Its latest episode of the session: a player who reconnected and resumed the session lives that one. */
   episode: LoadingEpisode | undefined;
+  /** Every episode it had of the session: a ready sent before a reconnect counts for the server as much. */
+  all: LoadingEpisode[];
 }
 
 /** One loading session as the members lived it, judged by its deadline. */
@@ -50,7 +52,10 @@ export function readyGroup(run: CheckRun, session: string, first: SessionSightin
   const members = first.members
     .map((id) => run.players.get(id))
     .filter((player) => player !== undefined)
-    .map((player) => ({ player, episode: player.episodes.findLast((episode) => episode.session === session) }));
+    .map((player) => {
+      const all = player.episodes.filter((episode) => episode.session === session);
+      return { player, episode: all.at(-1), all };
+    });
   const vanished = members.some(({ episode }) => {
     if (!episode || episode.disconnectedAt === null || episode.readyDeliveredAt !== null) return false;
     const heard = episode.connection?.serverClosedAt ?? null;
@@ -59,7 +64,13 @@ export function readyGroup(run: CheckRun, session: string, first: SessionSightin
   const present = members.filter(({ player, episode }) =>
     episode ? episode.disconnectedAt === null || episode.disconnectedAt > deadline : player.connected,
   );
-  const counted = new Map(members.map(({ player, episode }) => [player, readyCounted(run, episode, deadline)]));
+  // A member's ready counted from the first of its episodes whose ready did: the server keeps it across a takeover.
+  const counted = new Map(
+    members.map(({ player, all }) => {
+      const times = all.map((episode) => readyCounted(run, episode, deadline)).filter((at) => at !== null);
+      return [player, times.length > 0 ? Math.min(...times) : null];
+    }),
+  );
   const allReady = present.length > 0 && present.every(({ player }) => counted.get(player) !== null);
   return {
     session,
@@ -112,8 +123,8 @@ export function memberLeft(run: CheckRun, group: ReadyGroup, player: Player, by:
 /** Trouble on the chains the group's ready frames set going: a failed or slow command, a failed request. */
 export function readyChainsTrouble(run: CheckRun, group: ReadyGroup): number {
   let trouble = 0;
-  for (const { episode } of group.members) {
-    const step = episode ? run.observed.readyStep(episode) : undefined;
+  for (const episode of group.members.flatMap(({ all }) => all)) {
+    const step = run.observed.readyStep(episode);
     if (step !== undefined) trouble |= run.observed.steps.troubleOf(step);
   }
   return trouble;

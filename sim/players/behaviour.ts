@@ -6,6 +6,7 @@ export const BEHAVIOURS = [
   "quits-during-loading",
   "quits-after-match",
   "reconnects",
+  "changes-mode",
   "enqueues-twice",
   "malformed-frames",
   "unknown-mode",
@@ -23,6 +24,7 @@ export function isWilling(behaviour: Behaviour): boolean {
     behaviour === "normal" ||
     behaviour === "slow-loader" ||
     behaviour === "reconnects" ||
+    behaviour === "changes-mode" ||
     behaviour === "enqueues-twice" ||
     behaviour === "quits-after-match" ||
     behaviour === "quits-during-loading" ||

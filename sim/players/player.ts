@@ -77,10 +77,13 @@ export class Player {
 
   constructor(
     readonly id: string,
-    readonly mode: string,
+    /** The game mode it asks for; a player that changes mode asks for another one later. */
+    public mode: string,
     readonly behaviour: Behaviour,
     private readonly host: PlayerHost,
     private readonly rng: Rng,
+    /** The modes it may choose among. */
+    private readonly modes: readonly string[] = [mode],
   ) {}
 
   get connected(): boolean {
@@ -108,6 +111,20 @@ export class Player {
         if (this.view.state !== "matched" && this.connected) this.reconnect(() => this.connection?.clientClose());
       });
     }
+    if (this.behaviour === "changes-mode") {
+      this.host.act(this, this.rng.int(500, 20_000), "change mode", () => {
+        if (this.connected && (this.view.state === "queued" || this.view.state === "awaiting")) this.changeMode();
+      });
+    }
+  }
+
+  /**
+   * Asks for the next mode from a second connection (another tab) while the first is still open: the server's
+   * takeover moves the queued record to the new mode, and tells the first connection it was replaced.
+   */
+  private changeMode(): void {
+    this.mode = this.modes[(this.modes.indexOf(this.mode) + 1) % this.modes.length] ?? this.mode;
+    this.connectAndEnqueue();
   }
 
   /** A silent network drop, then a reconnect, as the disconnect fault does it. */
@@ -188,8 +205,9 @@ export class Player {
   }
 
   received(connection: PlayerConnection, text: string): void {
-    if (connection !== this.connection) return;
     const parsed = parseServerMessage(text);
+    if (parsed.ok && parsed.value.type === "error" && parsed.value.message === ErrorText.replaced) this.replaced.add(connection);
+    if (connection !== this.connection) return;
     if (!parsed.ok) {
       this.errors.push(`unparseable message: ${text}`);
       return;
@@ -253,7 +271,6 @@ export class Player {
     if (text === ErrorText.alreadyInQueue) return;
     if (text === ErrorText.replaced) {
       // Not an outcome: this connection is being closed because another one of ours now holds our place.
-      if (this.connection) this.replaced.add(this.connection);
       this.noteDisconnect();
       return;
     }

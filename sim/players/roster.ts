@@ -11,7 +11,8 @@ export function buildRoster(options: WorldOptions, config: MatchConfig, rng: Rng
   return options.players.map((behaviour, index) => {
     const mode = config.gameModes[index % config.gameModes.length]?.name ?? "Normal_1v1";
     const id = behaviour === "malformed-frames" ? `player-${index + 1}` : rng.uuid();
-    const player = new Player(id, mode, behaviour, host, rng.fork(`p${index}`));
+    const modes = config.gameModes.map((each) => each.name);
+    const player = new Player(id, mode, behaviour, host, rng.fork(`p${index}`), modes);
     return { player, joinAfterMs: rng.int(0, options.joinWindowMs) };
   });
 }

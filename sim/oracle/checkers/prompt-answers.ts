@@ -19,7 +19,7 @@ const TICKS_TO_PLACE = 2;
  * and then no longer than the allocation deadline and the sweep that enforces it.
  */
 function judgeAnswer(run: CheckRun, point: CheckPoint, group: ReadyGroup): void {
-  const readyFrames = new Set(group.members.map(({ episode }) => (episode ? run.observed.readyStep(episode) : undefined)));
+  const readyFrames = new Set(group.members.flatMap(({ all }) => all.map((episode) => run.observed.readyStep(episode))));
   for (const { player, episode } of group.connected) {
     const outcome = episode?.outcome;
     const step = episode ? run.observed.outcomeStep(episode) : undefined;
