@@ -116,6 +116,16 @@ describe("enqueue", () => {
     expect(published.at(-1)?.payload).toEqual({ conn: "i2/7", player: PLAYER_A, message: { type: "queued" } });
   });
 
+  it("takes over a loading player asking for another mode: its session goes on, and a re-queue lands in the mode it asked for", async () => {
+    const token = await allocatingPair();
+    expect(await run("enqueue", PLAYER_A, "Duo_2v2", "i2/7", "i2")).toEqual(["resumed", "allocating"]);
+    expect(hash(Keys.session(SID))?.status).toBe("allocating");
+    expect(await run("rollback", SID, token, FixedText.allocationFailed)).toEqual(["rolled_back", 2]);
+    expect(zset(Keys.queue("Duo_2v2"))).toEqual([PLAYER_A]);
+    expect(zset(Keys.queue(MODE))).toEqual([PLAYER_B]);
+    expect(hash(Keys.player(PLAYER_A))).toMatchObject({ state: "queued", mode: "Duo_2v2", conn: "i2/7" });
+  });
+
   it("tells a player in a game its match again, on whichever connection asks, and never queues it", async () => {
     const token = await allocatingPair();
     await run("claim_server", SID, token, "attempt");
