@@ -19,7 +19,7 @@ export default {
     config: { heartbeatIntervalMs: 10_000, clientTimeoutMs: 30_000 },
     // A restarted instance's SUBSCRIBE may fail: it refuses enqueues until its presence job subscribes again.
     faults: { ...BASE.faults, subscribeFail: 0.1 },
-    events: { crashes: 2, pauses: 1, disconnects: 2, corruptions: 0, maxSkewMs: 0 },
+    events: { crashes: 2, pauses: 1, disconnects: 2, corruptions: 0, maxSkewMs: 0, subscriptionLosses: 1 },
     activeMs: 40_000,
   },
 } satisfies Scenario;

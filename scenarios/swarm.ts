@@ -47,7 +47,7 @@ export default {
       serverUnreachable: 0.01,
       subscribeFail: 0.05,
     },
-    events: { crashes: 1, pauses: 1, disconnects: 6, corruptions: 2, maxSkewMs: 2_000 },
+    events: { crashes: 1, pauses: 1, disconnects: 6, corruptions: 2, maxSkewMs: 2_000, subscriptionLosses: 2 },
     activeMs: 60_000,
     maxSteps: 400_000,
     pctHorizon: 2_000,

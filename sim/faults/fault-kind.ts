@@ -37,6 +37,8 @@ export interface FaultWorld {
   pause(instance: FaultableInstance, durationMs: number): void;
   /** A foreign writer puts garbage where the server reads, in the variant's layout; says what it wrote. */
   foreignWrite(): string;
+  /** The instance's subscriptions drop with their connection and come back `gapMs` later; messages meanwhile are lost. */
+  loseSubscriptions(instance: FaultableInstance, gapMs: number): void;
 }
 
 /**

@@ -46,13 +46,19 @@ export class Observations {
     this.steps.record(happened, point.at, this.idleServers === 0);
     const event = happened.event;
     if (event.kind !== "frame-out" && event.kind !== "frame-in") return;
-    const episode = this.players.get(event.player)?.lastEpisode;
-    if (!episode) return;
+    const player = this.players.get(event.player);
+    if (!player) return;
     if (event.kind === "frame-out") {
-      if (episode.outcome?.at === point.at && !this.outcomeSteps.has(episode)) this.outcomeSteps.set(episode, happened.id);
-    } else if (episode.readyDeliveredAt === point.at && !this.readySteps.has(episode) && clientFrame(event)?.type === "loading_complete") {
-      this.readySteps.set(episode, happened.id);
+      const episode = player.lastEpisode;
+      if (episode && episode.outcome?.at === point.at && !this.outcomeSteps.has(episode)) this.outcomeSteps.set(episode, happened.id);
+      return;
     }
+    const frame = clientFrame(event);
+    if (frame?.type !== "loading_complete") return;
+    const episode = player.episodes.findLast(
+      (each) => each.session === frame.loading_session_id && each.readyDeliveredAt === point.at && !this.readySteps.has(each),
+    );
+    if (episode) this.readySteps.set(episode, happened.id);
   }
 
   sawView(point: CheckPoint, view: ServerView): void {

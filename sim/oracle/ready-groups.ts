@@ -112,6 +112,7 @@ export function memberLeft(run: CheckRun, group: ReadyGroup, player: Player, by:
         world.interruptions().some(
           (each) =>
             each.instance === instance &&
+            each.kind !== "deaf" &&
             each.from <= by &&
             (each.kind === "crash" || each.until === null || each.until + run.config.presenceIntervalMs >= group.first.at),
         )

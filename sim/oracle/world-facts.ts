@@ -12,9 +12,12 @@ export interface CreatedGame {
   endedAt: number | null;
 }
 
-/** An instance taken away for a while: crashed (until a supervisor restarts its slot) or paused. */
+/**
+ * An instance taken away for a while: crashed (until a supervisor restarts its slot), paused, or deaf (its
+ * subscriptions lost with their connection until the client restored them: what was published to it is lost).
+ */
 export interface Interruption {
-  kind: "crash" | "pause";
+  kind: "crash" | "pause" | "deaf";
   /** The slot (`i1`) and the incarnation's harness id (`i1.2`). */
   slot: string;
   instance: string;

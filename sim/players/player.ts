@@ -196,12 +196,14 @@ export class Player {
     if (episode && episode.outcome === null && episode.disconnectedAt === null) episode.disconnectedAt = this.host.now();
   }
 
-  /** The server delivered a loading_complete frame of ours: ready-respected measures from here. */
-  readyDelivered(session: string): void {
-    const episode = this.lastEpisode;
-    if (episode && episode.session === session && episode.readyDeliveredAt === null) {
-      episode.readyDeliveredAt = this.host.now();
-    }
+  /**
+   * The server delivered a loading_complete frame of ours, on `connection` when the transport says which: the
+   * episode it was sent in (a frame sent before a reconnect may land after the next episode began) measures from
+   * here.
+   */
+  readyDelivered(session: string, connection?: PlayerConnection): void {
+    const episode = this.episodes.findLast((each) => each.session === session && (connection === undefined || each.connection === connection));
+    if (episode && episode.readyDeliveredAt === null) episode.readyDeliveredAt = this.host.now();
   }
 
   received(connection: PlayerConnection, text: string): void {
@@ -225,10 +227,14 @@ export class Player {
   private handle(message: ServerMessage): void {
     switch (message.type) {
       case "queued":
+        // Told it is queued while loading: its session ended and the message saying why never came.
+        this.endEpisode("requeued", "queued");
         this.view = { state: "queued" };
         return;
       case "start_loading": {
         const session = message.loading_session_id;
+        // Told again of the session it is loading (the server re-sent what it may have missed): nothing new.
+        if (this.view.state === "loading" && this.view.session === session) return;
         this.endEpisode("refused", "start_loading for another session");
         this.view = { state: "loading", session };
         this.episodes.push({ session, connection: this.connection, startedAt: this.host.now(), readyDeliveredAt: null, disconnectedAt: null, outcome: null });

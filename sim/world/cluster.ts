@@ -161,16 +161,16 @@ export class Cluster {
       player,
       `player:${player.id}`,
       `instance:${instance.slot}`,
-      (_, text) => this.frameDelivered(player, text),
+      (delivered, text) => this.frameDelivered(player, delivered, text),
     );
     instance.connections.add(connection);
     connection.attach(instance.server.connect(connection.serverSocket));
     return connection;
   }
 
-  private frameDelivered(player: Player, text: string): void {
+  private frameDelivered(player: Player, connection: SimConnection, text: string): void {
     const frame = parseClientFrame(text);
-    if (frame.ok && frame.value.type === "loading_complete") player.readyDelivered(frame.value.loading_session_id);
+    if (frame.ok && frame.value.type === "loading_complete") player.readyDelivered(frame.value.loading_session_id, connection);
   }
 
   startInstance(slot: string): void {

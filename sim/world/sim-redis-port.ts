@@ -14,6 +14,9 @@ const NONE: readonly string[] = [];
  */
 export class SimRedisPort implements RedisPort {
   private readonly listeners = new Map<string, MessageListener>();
+  /** Channel or pattern -> the command that subscribed it, for restoring it after a loss. */
+  private readonly subscribed = new Map<string, "PSUBSCRIBE" | "SUBSCRIBE">();
+  private readonly resubscribed: Array<() => void> = [];
 
   constructor(
     private readonly context: SimContext,
@@ -40,6 +43,29 @@ export class SimRedisPort implements RedisPort {
 
   subscribe(channel: string, listener: MessageListener): Promise<void> {
     return this.subscribeVia("SUBSCRIBE", channel, listener);
+  }
+
+  onResubscribed(listener: () => void): void {
+    this.resubscribed.push(listener);
+  }
+
+  /**
+   * The connection carrying the subscriptions drops: Redis forgets them, and what is published meanwhile reaches
+   * nobody. The client reconnects `gapMs` later and subscribes again on its own, as ioredis does, then says so.
+   */
+  loseSubscriptions(gapMs: number): void {
+    this.redis.disconnect(this.client);
+    this.context.steps.add(
+      { lane: this.lane, source: `resubscribe:${this.client}`, owner: this.owner, kind: "redis", readyAt: this.context.steps.now + gapMs },
+      () => {
+        for (const [target, command] of this.subscribed) {
+          if (command === "PSUBSCRIBE") this.redis.psubscribe(this.client, target);
+          else this.redis.subscribe(this.client, target);
+        }
+        for (const listener of this.resubscribed) listener();
+        return this.event("SUBSCRIBE", null, NONE, [...this.subscribed.keys()], "ok", null, null);
+      },
+    );
   }
 
   /** A message PUBLISH addressed to this client: a step of its own, in order with the client's other pushes. */
@@ -80,6 +106,7 @@ export class SimRedisPort implements RedisPort {
           if (command === "PSUBSCRIBE") this.redis.psubscribe(this.client, target);
           else this.redis.subscribe(this.client, target);
           this.listeners.set(target, listener);
+          this.subscribed.set(target, command);
           resolve();
           return this.event(command, null, NONE, [target], "ok", null, null);
         },

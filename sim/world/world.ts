@@ -162,6 +162,12 @@ export class World {
         cluster.interruptions.push({ kind: "pause", slot: instance.slot, instance: instance.id, from: this.now(), until: this.now() + durationMs });
         this.steps.pause(instance.id, this.steps.now + durationMs);
       },
+      loseSubscriptions: (instance, gapMs) => {
+        const live = cluster.instances.get(instance.slot);
+        if (live !== instance) broken(`fault asked ${instance.id} to lose its subscriptions, which is not a current incarnation`);
+        cluster.interruptions.push({ kind: "deaf", slot: instance.slot, instance: instance.id, from: this.now(), until: this.now() + gapMs });
+        live.redis.loseSubscriptions(gapMs);
+      },
       foreignWrite: () => {
         this.commandExecuted();
         return KITS[this.request.variant].corrupt(clientRedis, this.config, rng, [...cluster.servers.keys()]);

@@ -17,6 +17,7 @@ export class IoRedisPort implements RedisPort {
   private readonly shas = new Map<string, string>();
   private readonly patternListeners = new Map<string, MessageListener[]>();
   private readonly channelListeners = new Map<string, MessageListener[]>();
+  private readonly resubscribed: Array<() => void> = [];
 
   constructor(
     private readonly client: Redis,
@@ -55,6 +56,10 @@ export class IoRedisPort implements RedisPort {
     await this.subscriberConnection().subscribe(channel);
   }
 
+  onResubscribed(listener: () => void): void {
+    this.resubscribed.push(listener);
+  }
+
   /** Closes both connections, letting replies already asked for arrive first. */
   async quit(): Promise<void> {
     await Promise.all([this.client.quit(), this.subscriber?.quit()]);
@@ -73,6 +78,12 @@ export class IoRedisPort implements RedisPort {
     if (this.subscriber) return this.subscriber;
     const subscriber = this.client.duplicate();
     subscriber.on("error", this.onConnectionError);
+    // ioredis re-subscribes on its own once a lost connection is back, then says it is ready: every ready after
+    // the first follows a loss, and whatever was published meanwhile never arrived.
+    let readies = 0;
+    subscriber.on("ready", () => {
+      if (readies++ > 0) for (const listener of this.resubscribed) listener();
+    });
     subscriber.on("pmessage", (pattern: string, channel: string, message: string) => {
       for (const listener of this.patternListeners.get(pattern) ?? []) listener(channel, message);
     });

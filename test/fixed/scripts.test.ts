@@ -358,6 +358,35 @@ describe("leave", () => {
   });
 });
 
+describe("resync", () => {
+  it("tells the owning connection where its player stands: queued, loading, or in its game", async () => {
+    const token = await allocatingPair();
+    await enqueue(PLAYER_C, "i1/c");
+    const told = async (player: string, conn: string, state: string) => {
+      published.length = 0;
+      expect(await run("resync", player, conn)).toEqual(["told", state]);
+      return published.map((p) => p.payload);
+    };
+    expect(await told(PLAYER_C, "i1/c", "queued")).toEqual([{ conn: "i1/c", player: PLAYER_C, message: { type: "queued" } }]);
+    expect(await told(PLAYER_A, "i1/a", "allocating")).toEqual([
+      { conn: "i1/a", player: PLAYER_A, message: { type: "start_loading", loading_session_id: SID } },
+    ]);
+    await run("claim_server", SID, token, "attempt");
+    await run("commit", SID, token, "ds1", "9e9e9e9e-0000-4000-8000-000000000009", "ws://g");
+    expect(await told(PLAYER_B, "i1/b", "in_game")).toEqual([
+      { conn: "i1/b", player: PLAYER_B, message: { type: "match_found", session_id: "9e9e9e9e-0000-4000-8000-000000000009", server_address: "ws://g" } },
+    ]);
+  });
+
+  it("says gone, and tells nobody, for a connection that does not own its player's record", async () => {
+    await enqueue(PLAYER_A, "i1/a");
+    published.length = 0;
+    expect(await run("resync", PLAYER_A, "i1/zz")).toEqual(["gone"]);
+    expect(await run("resync", PLAYER_B, "i1/b")).toEqual(["gone"]);
+    expect(published).toEqual([]);
+  });
+});
+
 describe("expire_due", () => {
   it("expires a loading session: ready members re-queued, the others removed, each told", async () => {
     await loadingPair();

@@ -63,6 +63,13 @@ describe("a world closer to production", () => {
     expect(recovered).toBeGreaterThan(0);
   });
 
+  it("loses an instance's subscriptions for a moment: what was published meanwhile is lost, and the instance tells its connections again", async () => {
+    const runs = await traces("instance-crash", SEEDS);
+    const resyncs = runs.flatMap((trace) => scripts(trace, "resync"));
+    expect(resyncs.length).toBeGreaterThan(0);
+    expect(runs.every((trace) => trace.verdict === "pass")).toBe(true);
+  });
+
   it("writes plausible foreign records: a listed server with a real address and a status that is not idle, which a claim skips", async () => {
     const servers = ["ds1.sim:7001", "ds2.sim:7002"];
     let redis = createTestRedis(new ManualTime());

@@ -33,6 +33,15 @@ function unexplained(run: CheckRun, group: ReadyGroup, player: Player, episode: 
   }
 }
 
+/** The instance this episode's connection reached had lost its subscriptions at some time in [from, to]. */
+function deafened(run: CheckRun, episode: LoadingEpisode | undefined, from: number, to: number): boolean {
+  const instance = episode?.connection?.instanceId;
+  return (
+    instance !== undefined &&
+    (run.options.world?.interruptions().some((each) => each.kind === "deaf" && each.instance === instance && each.from <= to && (each.until ?? to) >= from) ?? false)
+  );
+}
+
 /** A group that did what was asked in time gets its game, or is told plainly why not and keeps its place. */
 export default {
   name: "ready-respected",
@@ -73,6 +82,8 @@ export default {
             continue;
           }
           if (!outcome && !player.connected) continue;
+          // The answer was published while the member's instance was deaf: lost to a fault, not withheld.
+          if (deafened(run, episode, group.first.at, outcome?.at ?? point.at)) continue;
           // Still live and within its lifetime: in flight when the run ended, not silent (no-orphaned-session
           // judges a session that stays too long).
           if (!outcome && view.sessions.has(session) && point.at - first.at <= run.bounds.sessionLifetimeMs) continue;
