@@ -253,6 +253,15 @@ describe("queue-order", () => {
     expect(tape.invariants()).toEqual(["queue-order", "queue-order"]);
   });
 
+  it("judges a server that pops players in one write and seats them in the next as taking them from that queue", () => {
+    const tape = line(["a", "b", "c"]);
+    // b and c popped (a waits), then their session written.
+    tape.view = view((v) => queued(v, "a", QUEUE));
+    tape.redis(tape.timer("tick:Normal_1v1"), "ok", "SPOP");
+    take(tape, ["b", "c"], ["a"]);
+    expect(tape.invariants()).toEqual(["queue-order"]);
+  });
+
   it("passes over a player whose instance no longer counts as live, and fires when one is taken", () => {
     const passed = line(["a", "b", "c"]);
     passed.at = 5_000;

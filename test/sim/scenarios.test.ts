@@ -4,29 +4,28 @@ import { runOnce } from "../../sim/run/run-once.ts";
 import type { StrategyName } from "../../sim/scheduler/strategy.ts";
 import type { Trace } from "../../sim/trace/trace.ts";
 
-async function firstFailure(name: string, strategy: StrategyName, seeds: number): Promise<Trace | null> {
+/**
+ * The first legacy run that breaks what the scenario's defect breaks. A run stopped first by another of legacy's
+ * flaws (its queue is a set, taken in no order) has not found the defect, as the bench's hunts count it.
+ */
+async function firstDefect(name: string, strategy: StrategyName, seeds: number): Promise<Trace | null> {
   const scenario = findScenario(name)!;
   for (let seed = 0; seed < seeds; seed++) {
     const trace = await runOnce({ scenario: name, server: "legacy", seed, strategy, options: scenario.options });
-    if (trace.verdict === "fail") return trace;
+    if (trace.violations.some((violation) => scenario.breaks.includes(violation.invariant))) return trace;
   }
   return null;
 }
 
 describe("the harness finds each seed defect in legacy", () => {
   for (const name of ["cancel-vs-complete", "complete-vs-stale", "stale-sweep", "malformed-input"]) {
-    it(`${name}: pct finds a violation of what the defect breaks`, async () => {
-      const scenario = findScenario(name)!;
-      const failure = await firstFailure(name, "pct", 200);
-      expect(failure, `no failure in 200 seeds of ${name}`).not.toBeNull();
-      expect(scenario.breaks).toContain(failure!.violations[0]!.invariant);
-    });
-    it(`${name}: preempt finds a violation of what the defect breaks`, async () => {
-      const scenario = findScenario(name)!;
-      const failure = await firstFailure(name, "preempt", 200);
-      expect(failure, `no failure in 200 seeds of ${name}`).not.toBeNull();
-      expect(scenario.breaks).toContain(failure!.violations[0]!.invariant);
-    });
+    for (const strategy of ["pct", "preempt"] as const) {
+      it(`${name}: ${strategy} finds a violation of what the defect breaks`, async () => {
+        const failure = await firstDefect(name, strategy, 200);
+        expect(failure, `no run of 200 seeds of ${name} broke ${findScenario(name)!.breaks.join(", ")}`).not.toBeNull();
+        expect(failure!.verdict).toBe("fail");
+      });
+    }
   }
 });
 

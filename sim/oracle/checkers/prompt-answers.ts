@@ -93,7 +93,8 @@ export default {
           });
         }
         const redisNow = world.redisTime(point.at);
-        if (run.observed.lines.changed || redisNow > recheckAt) {
+        // The queue's owners' presences are renewed by writes that move nobody: judged again once one lapses.
+        if (run.observed.lines.moved || redisNow > recheckAt) {
           const next = new Map<string, number>();
           for (const player of duePlayers(run, view, redisNow)) next.set(player, dueSince.get(player) ?? point.at);
           dueSince = next;
