@@ -14,12 +14,18 @@ const DISTURBED_SLACK_MS = 10_000;
 const TICKS_TO_PLACE = 2;
 
 /**
- * A ready group is answered at once: by the work its last ready set going, within the dedicated server's request
- * timeout. Only a fault (a crash or pause, a failed or slow command or server, a member who left) may make it wait,
+ * A ready group is answered at once: by the work its members' frames set going (its last ready, on the chain of
+ * its connection's handlers), within the dedicated server's request timeout. Only a fault (a crash or pause, a failed or slow command or server, a member who left) may make it wait,
  * and then no longer than the allocation deadline and the sweep that enforces it.
  */
 function judgeAnswer(run: CheckRun, point: CheckPoint, group: ReadyGroup): void {
-  const readyFrames = new Set(group.members.flatMap(({ all }) => all.map((episode) => run.observed.readyStep(episode))));
+  const members = new Set(group.members.map(({ player }) => player.id));
+  // A member's frame: its ready, or one its connection handled just before (a connection's handlers run one
+  // after the other, so the ready's commands continue the previous handler's chain).
+  const fromMember = (origin: number): boolean => {
+    const event = run.observed.steps.originEvent(origin);
+    return event?.kind === "frame-in" && members.has(event.player);
+  };
   for (const { player, episode } of group.connected) {
     const outcome = episode?.outcome;
     const step = episode ? run.observed.outcomeStep(episode) : undefined;
@@ -31,9 +37,8 @@ function judgeAnswer(run: CheckRun, point: CheckPoint, group: ReadyGroup): void 
     const bound = disturbed
       ? allocationTimeoutMs + matchTickMs + run.bounds.stallMs + DISTURBED_SLACK_MS
       : allocationRequestTimeoutMs + ANSWER_SLACK_MS;
-    const fromReady = readyFrames.has(path.origin);
-    if (waited <= bound && (disturbed || fromReady)) continue;
-    const why = waited > bound ? `${(waited / 1000).toFixed(3)} s after the group was ready, more than ${(bound / 1000).toFixed(1)} s` : "from work its readies did not set going (nothing delayed or failed them)";
+    if (waited <= bound && (disturbed || fromMember(path.origin))) continue;
+    const why = waited > bound ? `${(waited / 1000).toFixed(3)} s after the group was ready, more than ${(bound / 1000).toFixed(1)} s` : "from work none of its members' frames set going (nothing delayed or failed them)";
     run.report(point, `answer:${group.session}:${player.id}`, {
       message: `loading session ${group.session} was ready at ${(group.readyAt / 1000).toFixed(3)} s, and ${player.id}'s answer ("${outcome.kind === "matched" ? "match_found" : outcome.text}") came ${why}${disturbed ? "" : " with no fault to explain it"}`,
       players: group.present.map(({ player: member }) => member.id),
@@ -64,7 +69,7 @@ function duePlayers(run: CheckRun, view: ServerView, redisNow: number): string[]
 export default {
   name: "prompt-answers",
   meaning:
-    "a ready group is answered by the work its readies set going within the dedicated server's request timeout (a fault may stretch " +
+    "a ready group is answered by the work its members' frames set going within the dedicated server's request timeout (a fault may stretch " +
     "that to the allocation deadline and a sweep), and a queued player whose turn has come (enough players of its mode queued with " +
     `and before it) is taken into a session within ${TICKS_TO_PLACE} match ticks unless a fault held the ticks back`,
   rank: 48,
