@@ -20,15 +20,23 @@ export interface ServerSlotView {
 export interface ServerView {
   /** Player id -> the queue keys holding it. */
   queued: Map<string, string[]>;
+  /** Queue key -> the game mode it queues (every queue key a reader met). */
+  queueModes: Map<string, string>;
   /** Sessions that still place their members (loading or allocating). */
   sessions: Map<string, SessionView>;
   servers: ServerSlotView[];
   /** Lock keys with their remaining PTTL (-1: no expiry). */
   locks: Array<{ key: string; pttl: number }>;
+  /**
+   * Queued player -> until when (Redis TIME, ms) the instance owning its record counts as live, for a variant
+   * whose matching passes over the players of an instance presumed dead (fixed: `match` skips them, and they
+   * wait for the instance to renew or be reaped). Absent: no queued player is ever passed over.
+   */
+  ownerLiveUntil?: Map<string, number>;
 }
 
 export function emptyView(): ServerView {
-  return { queued: new Map(), sessions: new Map(), servers: [], locks: [] };
+  return { queued: new Map(), queueModes: new Map(), sessions: new Map(), servers: [], locks: [] };
 }
 
 /**
@@ -64,3 +72,10 @@ export function placesOf(view: ServerView, player: string): string[] {
  * the source can read a hash field without copying the hash.
  */
 export type KeyspaceSource = Pick<SimulatedRedis, "keys" | "inspect" | "execute"> & Partial<Pick<SimulatedRedis, "field">>;
+
+/** The server may pass over this queued player at `redisNow`: its owning instance no longer counts as live. */
+export function passedOver(view: ServerView, player: string, redisNow: number): boolean {
+  if (view.ownerLiveUntil === undefined) return false;
+  const until = view.ownerLiveUntil.get(player);
+  return until === undefined || until < redisNow;
+}

@@ -1,5 +1,5 @@
 import type { MatchConfig } from "../../../src/config/config.ts";
-import { KeyPrefix } from "../../../src/fixed/keys.ts";
+import { KeyPrefix, Keys } from "../../../src/fixed/keys.ts";
 import { emptyView, type KeyspaceSource, type ServerView } from "../../oracle/server-view.ts";
 
 const LIVE = new Set(["loading", "allocating"]);
@@ -17,17 +17,31 @@ function fieldsOf(redis: KeyspaceSource, key: string): Fields {
   return (name) => hash[name];
 }
 
+/** Instance id -> presence expiry (Redis TIME, ms). */
+function presences(redis: KeyspaceSource): Map<string, number> {
+  const value = redis.inspect(Keys.instances);
+  return new Map(value?.type === "zset" ? value.value : []);
+}
+
 /** Reads the fixed layout of docs/fixed-server.md through the server's own key helpers. */
 export function readFixedView(redis: KeyspaceSource, _config: MatchConfig): ServerView {
   const view = emptyView();
+  const liveUntil = new Map<string, number>();
+  view.ownerLiveUntil = liveUntil;
+  let instances: Map<string, number> | null = null;
   for (const key of redis.keys()) {
     if (key.startsWith(KeyPrefix.queue)) {
       const value = redis.inspect(key);
       if (value?.type !== "zset") continue;
+      view.queueModes.set(key, key.slice(KeyPrefix.queue.length));
       for (const [player] of value.value) {
         const queues = view.queued.get(player);
         if (queues) queues.push(key);
         else view.queued.set(player, [key]);
+        instances ??= presences(redis);
+        const owner = fieldsOf(redis, Keys.player(player))("instance");
+        const expiry = owner === undefined ? undefined : instances.get(owner);
+        if (expiry !== undefined) liveUntil.set(player, expiry);
       }
     } else if (key.startsWith(KeyPrefix.session)) {
       const fields = fieldsOf(redis, key);
