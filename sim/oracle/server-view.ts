@@ -12,7 +12,10 @@ export interface SessionView {
 export interface ServerSlotView {
   id: string;
   address: string;
-  /** `idle`, `claimed`, `busy`, or `unreadable` for data the oracle cannot parse. */
+  /**
+   * `idle`, `claimed`, `busy`, or `unreadable` for data the oracle cannot parse; `parked` for a variant whose
+   * idle server can be out of the pool claims take from (fixed: after a call to it never got through).
+   */
   status: string;
   key: string;
 }
@@ -33,6 +36,11 @@ export interface ServerView {
    * wait for the instance to renew or be reaped). Absent: no queued player is ever passed over.
    */
   ownerLiveUntil?: Map<string, number>;
+}
+
+/** The server holds no session: idle, in the pool or parked out of it until its next heartbeat. */
+export function holdsNoSession(server: ServerSlotView): boolean {
+  return server.status === "idle" || server.status === "parked";
 }
 
 export function emptyView(): ServerView {

@@ -94,6 +94,13 @@ export class Cluster {
     return [...[...this.instances.values()].filter((instance) => instance.alive).map((instance) => instance.redis), ...this.serverConnections.values()];
   }
 
+  /** Dedicated server processes up and hosting no game that has not ended. */
+  freeServers(): number {
+    let free = 0;
+    for (const server of this.servers.values()) if (server.free) free++;
+    return free;
+  }
+
   /** The game a dedicated server created under this game session id. */
   game(session: string): CreatedGame | undefined {
     return this.gamesById.get(session);

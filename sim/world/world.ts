@@ -150,7 +150,7 @@ export class World {
       },
       request.profile,
     );
-    this.phases = new PhasePolicy(options, this.config, this.steps, this.cluster.players, () => this.currentView(), Object.values(options.faults).some((rate) => rate > 0));
+    this.phases = new PhasePolicy(options, this.config, this.steps, this.cluster.players, () => this.currentView(), Object.values(options.faults).some((rate) => rate > 0), () => this.cluster.freeServers());
   }
 
   /** Virtual time, ms since the run began. */
@@ -174,7 +174,7 @@ export class World {
       interruptions: () => cluster.interruptions,
       redisTime: (at) => EPOCH + at,
       gameLengthOn: (address) => cluster.servers.get(address)?.gameLengthMs ?? undefined,
-      freeServers: () => [...cluster.servers.values()].filter((server) => server.free).length,
+      freeServers: () => cluster.freeServers(),
     };
   }
 

@@ -1,3 +1,4 @@
+import { holdsNoSession } from "../server-view.ts";
 import type { Player } from "../../players/player.ts";
 import type { Checker, CheckRun } from "../checker.ts";
 
@@ -49,7 +50,7 @@ export default {
         games.forEach((game, index) => {
           if (told.has(game.session)) return;
           const record = view.servers.find((server) => server.id === game.server);
-          if (record === undefined || record.status === "idle" || record.status === "unreadable") return;
+          if (record === undefined || holdsNoSession(record) || record.status === "unreadable") return;
           // The server moved on to a later game: it was released from this one.
           if (games.slice(index + 1).some((later) => later.server === game.server)) return;
           // Every player gone: nobody was there to tell, and the game server's own timeout frees it.

@@ -1,3 +1,4 @@
+import { holdsNoSession } from "../server-view.ts";
 import type { Checker, CheckRun } from "../checker.ts";
 
 /**
@@ -62,7 +63,7 @@ export default {
         });
       }
       for (const server of view.servers) {
-        if (server.status === "idle" || server.status === "unreadable" || !run.observed.isWorldServer(server.id)) continue;
+        if (holdsNoSession(server) || server.status === "unreadable" || !run.observed.isWorldServer(server.id)) continue;
         const hosted = run.observed.announced.get(server.address);
         if (server.status === "busy" && hosted === undefined && abandonedAfterAllocation(run, server.address)) continue;
         if (server.status === "busy" && hosted !== undefined && hosted.size > 0) continue;

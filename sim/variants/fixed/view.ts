@@ -23,12 +23,19 @@ function presences(redis: KeyspaceSource): Map<string, number> {
   return new Map(value?.type === "zset" ? value.value : []);
 }
 
+/** The servers claims may take: the idle pool. */
+function idlePool(redis: KeyspaceSource): Set<string> {
+  const value = redis.inspect(Keys.idleServers);
+  return new Set(value?.type === "zset" ? value.value.map(([id]) => id) : []);
+}
+
 /** Reads the fixed layout of docs/fixed-server.md through the server's own key helpers. */
 export function readFixedView(redis: KeyspaceSource, _config: MatchConfig): ServerView {
   const view = emptyView();
   const liveUntil = new Map<string, number>();
   view.ownerLiveUntil = liveUntil;
   let instances: Map<string, number> | null = null;
+  let pool: Set<string> | null = null;
   for (const key of redis.keys()) {
     if (key.startsWith(KeyPrefix.queue)) {
       const value = redis.inspect(key);
@@ -61,11 +68,14 @@ export function readFixedView(redis: KeyspaceSource, _config: MatchConfig): Serv
       const address = fields("address");
       const status = fields("status");
       const readable = address !== undefined && address !== "" && status !== undefined;
+      const id = key.slice(KeyPrefix.server.length);
+      // An idle server out of the pool is parked: no claim can take it until its next heartbeat lists it again.
+      pool ??= idlePool(redis);
       view.servers.push({
-        id: key.slice(KeyPrefix.server.length),
+        id,
         key,
         address: readable ? address : "",
-        status: readable ? status : "unreadable",
+        status: readable ? (status === "idle" && !pool.has(id) ? "parked" : status) : "unreadable",
       });
     }
   }
