@@ -44,7 +44,17 @@ export function readyCounted(run: CheckRun, episode: LoadingEpisode | undefined,
   if (episode === undefined || delivered === null) return null;
   const applied = run.observed.readyAppliedAt(episode);
   if (applied !== undefined) return applied <= deadline ? applied : null;
+  // The instance the frame reached crashed before any command of its handler was applied: the ready died with it.
+  if (lostWithItsInstance(run, episode, delivered)) return null;
   return delivered <= deadline - run.bounds.readyGraceMs ? delivered : null;
+}
+
+/** The instance that received the episode's ready crashed after it arrived, by the world's account. */
+function lostWithItsInstance(run: CheckRun, episode: LoadingEpisode, delivered: number): boolean {
+  const world = run.options.world;
+  const instance = episode.connection?.instanceId;
+  if (world === undefined || instance === undefined) return false;
+  return world.interruptions().some((each) => each.kind === "crash" && each.instance === instance && each.from >= delivered);
 }
 
 export function readyGroup(run: CheckRun, session: string, first: SessionSighting): ReadyGroup {

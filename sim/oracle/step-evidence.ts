@@ -1,4 +1,5 @@
 import type { StepEvent, StepKind } from "../trace/events.ts";
+import { isScriptCacheMiss } from "../trace/facts.ts";
 
 /** A step as the world ran it: its id, the step whose code made it, and what it did. */
 export interface Happened {
@@ -44,7 +45,8 @@ function refused(status: number): boolean {
 function troubleOf(event: StepEvent): number {
   switch (event.kind) {
     case "redis":
-      return event.outcome === "ok" ? 0 : Trouble.redis;
+      // A cold script cache is routine: the client sends the script itself next (isScriptCacheMiss).
+      return event.outcome === "ok" || isScriptCacheMiss(event) ? 0 : Trouble.redis;
     case "http-request":
       return event.outcome === "handled" ? 0 : Trouble.http;
     case "http-reply":

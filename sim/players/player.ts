@@ -233,8 +233,10 @@ export class Player {
         return;
       case "start_loading": {
         const session = message.loading_session_id;
-        // Told again of the session it is loading (the server re-sent what it may have missed): nothing new.
-        if (this.view.state === "loading" && this.view.session === session) return;
+        // Told again on the same connection (the server re-sent what it may have missed): nothing new. Told on a
+        // new connection (the old one dropped, maybe with the ready it carried), it is a new episode: the client
+        // confirms its loading there.
+        if (this.view.state === "loading" && this.view.session === session && this.episodes.at(-1)?.connection === this.connection) return;
         this.endEpisode("refused", "start_loading for another session");
         this.view = { state: "loading", session };
         this.episodes.push({ session, connection: this.connection, startedAt: this.host.now(), readyDeliveredAt: null, disconnectedAt: null, outcome: null });

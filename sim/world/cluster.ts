@@ -146,7 +146,7 @@ export class Cluster {
       matched: (player) => hooks.matched(player),
     };
     for (const entry of drawRoster(options, config, this.setup.roster)) {
-      const player = new Player(entry.id, entry.mode, entry.behaviour, host, entry.own);
+      const player = new Player(entry.id, entry.mode, entry.behaviour, host, entry.own, config.gameModes.map((mode) => mode.name));
       const { joinAfterMs } = entry;
       this.players.push(player);
       this.streams.set(player, entry);

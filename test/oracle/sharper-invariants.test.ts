@@ -135,6 +135,31 @@ describe("ready-respected: the deadline is judged exactly where the world says w
     expect(lateReady(config.loadingTimeoutMs - 300, 301)).not.toContain("ready-respected");
   });
 
+  /** b's ready reaches i1, whose EVALSHA meets a cold script cache; then i1 crashes or (`crashes` false) the script never shows. */
+  function readyOnACrashingInstance(crashes: boolean): string[] {
+    const tape = loadingPair(true);
+    tape.at = 1_000;
+    tape.redis(tape.ready("a", S1));
+    tape.at = 5_000;
+    const frame = tape.ready("b", S1);
+    tape.event(
+      { kind: "redis", client: "i1", command: "EVALSHA", script: "fixed:ready", keys: [], args: [], outcome: "error", reply: null, error: "NOSCRIPT No matching script. Please use EVAL.", reads: [], writes: [], readsAll: false },
+      frame,
+    );
+    if (crashes) tape.interruptions.push({ kind: "crash", slot: "i1", instance: "i1", from: 5_001, until: null });
+    tape.at = config.loadingTimeoutMs + 500;
+    const expiry = tape.redis(tape.timer("sweep"), "ok", "fixed:expire_due");
+    tape.requeue("a", FixedText.timedOut, expiry);
+    tape.tell("b", { type: "error", message: FixedText.loadingTimedOut }, expiry);
+    settle(tape);
+    return tape.invariants();
+  }
+
+  it("counts no ready whose instance crashed before its script ran: a cold script cache's refusal is not the script running", () => {
+    expect(readyOnACrashingInstance(true)).not.toContain("ready-respected");
+    expect(readyOnACrashingInstance(false)).toContain("ready-respected");
+  });
+
   it("applies the grace where the ready's script never ran for the world to see", () => {
     expect(lateReady(config.loadingTimeoutMs - 1_000, null)).not.toContain("ready-respected");
     expect(lateReady(config.loadingTimeoutMs - 10_000, null)).toContain("ready-respected");

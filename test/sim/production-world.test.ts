@@ -6,6 +6,7 @@ import { findScenario } from "../../scenarios/index.ts";
 import { Rng } from "../../sim/random/rng.ts";
 import { runOnce } from "../../sim/run/run-once.ts";
 import type { RedisEvent } from "../../sim/trace/events.ts";
+import { isScriptCacheMiss } from "../../sim/trace/facts.ts";
 import type { Trace } from "../../sim/trace/trace.ts";
 import { KITS } from "../../sim/variants/index.ts";
 import { ManualTime } from "../support/manual-time.ts";
@@ -18,8 +19,11 @@ async function traces(scenario: string, seeds: number[]): Promise<Trace[]> {
   return Promise.all(seeds.map((seed) => runOnce({ scenario, server: "fixed", seed, strategy: "preempt", options })));
 }
 
+/** The runs of a script, without the EVALSHA a cold script cache refused (its EVAL follows). */
 function scripts(trace: Trace, name: string): RedisEvent[] {
-  return trace.steps.map((step) => step.event).filter((event): event is RedisEvent => event.kind === "redis" && event.script === `fixed:${name}`);
+  return trace.steps
+    .map((step) => step.event)
+    .filter((event): event is RedisEvent => event.kind === "redis" && event.script === `fixed:${name}` && !isScriptCacheMiss(event));
 }
 
 const SEEDS = Array.from({ length: 12 }, (_, i) => i);
