@@ -35,6 +35,7 @@ export class IoRedisPort implements RedisPort {
   private readonly channelListeners = new Map<string, MessageListener[]>();
   /** The last connection failure, for whoever must say why Redis is unreachable. */
   lastError: (Error & { code?: string }) | null = null;
+  private readonly resubscribed: Array<() => void> = [];
 
   constructor(
     private readonly client: Redis,
@@ -72,6 +73,10 @@ export class IoRedisPort implements RedisPort {
     await this.subscriberConnection().subscribe(channel);
   }
 
+  onResubscribed(listener: () => void): void {
+    this.resubscribed.push(listener);
+  }
+
   /** Closes both connections, letting replies already asked for arrive first. */
   async quit(): Promise<void> {
     await Promise.all([this.client.quit(), this.subscriber?.quit()]);
@@ -101,6 +106,12 @@ export class IoRedisPort implements RedisPort {
     // (redis/ioredis#2037).
     const subscriber = this.client.duplicate({ enableReadyCheck: false });
     this.watch(subscriber);
+    // ioredis re-subscribes on its own once a lost connection is back, then says it is ready: every ready after
+    // the first follows a loss, and whatever was published meanwhile never arrived.
+    let readies = 0;
+    subscriber.on("ready", () => {
+      if (readies++ > 0) for (const listener of this.resubscribed) listener();
+    });
     subscriber.on("pmessage", (pattern: string, channel: string, message: string) => {
       for (const listener of this.patternListeners.get(pattern) ?? []) listener(channel, message);
     });

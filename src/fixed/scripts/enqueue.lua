@@ -40,11 +40,15 @@ if st == 'ok' then
   redis.call('HSET', K_PLAYER .. pid, 'conn', conn, 'instance', instance)
   redis.call('SADD', K_CONNS .. instance, pid)
   local to = { conn = conn, instance = instance }
+  -- The asked mode is the player's from now on: a session it is in goes on, and if it fails the player is
+  -- re-queued where it last asked to be, with its old place.
+  if rec.mode ~= mode then
+    redis.call('HSET', K_PLAYER .. pid, 'mode', mode)
+  end
   if rec.state == 'queued' then
     if rec.mode ~= mode then
       redis.call('ZREM', K_QUEUE .. rec.mode, pid)
       redis.call('ZADD', K_QUEUE .. mode, int(tonumber(rec.seq) or redis.call('INCR', K_SEQ)), pid)
-      redis.call('HSET', K_PLAYER .. pid, 'mode', mode)
     end
     notify(pid, to, { type = 'queued' })
   else
