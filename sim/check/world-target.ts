@@ -152,7 +152,7 @@ class GuidedRun implements RunExplorer, StepWatcher {
 
 /**
  * A scenario's world as something to explore: each schedule a fresh World, every step and fault chosen by the
- * guide. Runs stop at their first violation (`visit` stops the check there anyway).
+ * guide.
  */
 export function worldTarget(spec: WorldSpec): CheckTarget<WorldOutcome> {
   return {
@@ -165,7 +165,8 @@ export function worldTarget(spec: WorldSpec): CheckTarget<WorldOutcome> {
         strategy: "check",
         options: spec.options,
         checkers: spec.checkers,
-        stopAtFirst: true,
+        // Each schedule runs to its end, as `sim run` does: one bug does not hide another in the report.
+        stopAtFirst: false,
         explorer,
       });
       const result = await world.run();

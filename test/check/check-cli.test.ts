@@ -29,13 +29,13 @@ describe("sim check on a tiny world", () => {
     expect(halves[0].schedules + halves[1].schedules).toBe(summary.schedules);
   });
 
-  it("finds legacy's cancel-vs-complete race with one preemption, exits 1, and the trace replays", () => {
+  it("finds legacy's stale-sweep defect in the world of seed 7 without preemptions, exits 1, and the trace replays", () => {
     const out = mkdtempSync(join(tmpdir(), "sim-check-"));
-    const run = sim("check", "cancel-vs-complete", "--server", "legacy", "--preemptions", "1", "--json", "--out", out, "--no-shrink");
+    const run = sim("check", "stale-sweep", "--server", "legacy", "--seed", "7", "--preemptions", "0", "--json", "--out", out, "--no-shrink");
     expect(run.code, run.stderr).toBe(1);
     const summary = lastJson(run.stdout);
     expect(summary.complete).toBe(false);
-    expect(summary.violations[0]).toMatchObject({ seed: 0, invariant: "no-lost-player" });
+    expect(summary.violations[0]).toMatchObject({ seed: 7, invariant: "no-lost-player" });
     expect(summary.violations[0].reproduce).toBe(`npx sim replay ${summary.violations[0].trace}`);
     const replay = sim("replay", summary.violations[0].trace, "--json");
     expect(replay.code).toBe(1);

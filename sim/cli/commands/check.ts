@@ -78,7 +78,7 @@ export async function checkCommand(name: string, flags: CheckFlags): Promise<num
   const failing = found as { outcome: WorldOutcome; decisions: readonly number[]; after: number } | null;
   if (failing !== null) {
     // The schedule again, recorded this time: the trace replays by its decisions, as any run's does.
-    const trace = await runOnce({ scenario: scenario.name, scenarioFile: scenario.file, checkers: scenario.checkers, server, seed, strategy: "check", options, decisions: failing.decisions, stopAtFirst: true });
+    const trace = await runOnce({ scenario: scenario.name, scenarioFile: scenario.file, checkers: scenario.checkers, server, seed, strategy: "check", options, decisions: failing.decisions });
     if (trace.violations.length === 0) throw new NonDeterminismError("sim check: the failing schedule passed when run again to record it");
     const report = await reportFailure(trace, { out: outDir, shrink: flags.shrink });
     const reproduce = `npx sim replay ${report.trace}`;
