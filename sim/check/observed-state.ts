@@ -3,10 +3,9 @@ import type { Player } from "../players/player.ts";
 import type { ReadOnlyRedis } from "../oracle/checker.ts";
 
 /**
- * What the oracle's checks after every step read, by part: each player's queues, placements, state and games
- * (no-double-match judges one player at a time), each session, dedicated server and lock (no-orphaned-session
- * judges one at a time). A session's line is also part of each of its members', whose placements it holds. A
- * step visible in a part (Footprint.visible) is kept in order with the steps visible in that part.
+ * What the oracle's checks after every step read, by part: each player's queues, placements, state and games,
+ * each session, dedicated server and lock. A session's line is also part of each of its members', whose
+ * placements it holds. A step that changes a part is visible (Footprint.visible).
  */
 export function observedParts(view: ServerView, players: readonly Player[]): Map<string, string> {
   const parts = new Map<string, string>();

@@ -88,8 +88,6 @@ class GuidedRun implements RunExplorer, StepWatcher {
   constructor(
     private readonly guide: Guide,
     private readonly coincidence: number,
-    /** Checks after every step may read the observed state as a whole, not part by part. */
-    private readonly wholeState: boolean,
   ) {}
 
   private ask(enabled: readonly Step[], options: readonly Step[]): Step {
@@ -135,8 +133,9 @@ class GuidedRun implements RunExplorer, StepWatcher {
     const observed = observedParts(world.view(), world.players);
     const changed = changedParts(this.observed, observed);
     this.observed = observed;
-    // A scenario's own checkers may read parts together: then a change to any part is a change to all.
-    const visible = changed.length > 0 && this.wholeState ? [EVERYTHING] : changed;
+    // The built-in checks read parts together (queue order compares players, prompt answers the time since a
+    // turn came), as a scenario's own may: a change to any part is a change to all they read.
+    const visible = changed.length > 0 ? [EVERYTHING] : [];
     const touched = worldFootprint({ step, event: step.event, created: this.made, removed: this.gone, drew, visible }, this.coincidence);
     // Dependence keeps steps of one chain in order, and judges a switch's cost by chains, as the bound counts.
     const footprint = { ...touched, lane: chainOf(step), createdOn: [...new Set(this.made.map(chainOf))] };
@@ -157,7 +156,7 @@ class GuidedRun implements RunExplorer, StepWatcher {
 export function worldTarget(spec: WorldSpec): CheckTarget<WorldOutcome> {
   return {
     async run(guide) {
-      const explorer = new GuidedRun(guide, spec.options.coincidence ?? 0, (spec.checkers?.length ?? 0) > 0);
+      const explorer = new GuidedRun(guide, spec.options.coincidence ?? 0);
       const world = new World({
         scenario: spec.scenario,
         variant: spec.server,
