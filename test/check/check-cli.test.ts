@@ -15,16 +15,16 @@ function sim(...args: string[]) {
 const lastJson = (stdout: string) => JSON.parse(stdout.trim().split("\n").pop() ?? "null");
 
 describe("sim check on a tiny world", () => {
-  it("exhausts legacy cancel-vs-complete without preemptions, and shards split it", () => {
-    const whole = sim("check", "cancel-vs-complete", "--server", "legacy", "--preemptions", "0", "--json");
+  it("exhausts legacy stale-sweep's world of seed 1 without preemptions, and shards split it", () => {
+    const whole = sim("check", "stale-sweep", "--server", "legacy", "--seed", "1", "--preemptions", "0", "--json");
     expect(whole.code, whole.stderr).toBe(0);
     const summary = lastJson(whole.stdout);
-    expect(summary).toMatchObject({ scenario: "cancel-vs-complete", server: "legacy", seed: 0, preemptions: 0, faults: 0, complete: true, violations: [] });
+    expect(summary).toMatchObject({ scenario: "stale-sweep", server: "legacy", seed: 1, preemptions: 0, faults: 0, complete: true, violations: [] });
     expect(summary.schedules).toBeGreaterThan(1);
     expect(Object.keys(summary).sort()).toEqual(
       ["complete", "elapsedMs", "faults", "preemptions", "pruned", "scenario", "schedules", "schedulesPerSecond", "seed", "server", "violations"].sort(),
     );
-    const halves = ["1/2", "2/2"].map((shard) => lastJson(sim("check", "cancel-vs-complete", "--server", "legacy", "--preemptions", "0", "--shard", shard, "--json").stdout));
+    const halves = ["1/2", "2/2"].map((shard) => lastJson(sim("check", "stale-sweep", "--server", "legacy", "--seed", "1", "--preemptions", "0", "--shard", shard, "--json").stdout));
     expect(halves.every((half) => half.complete)).toBe(true);
     expect(halves[0].schedules + halves[1].schedules).toBe(summary.schedules);
   });
