@@ -326,6 +326,20 @@ describe("announced-games", () => {
     expect(firing(ADDRESS, GAME, ["a"], { games: [{ session: GAME, players: ["a"] }] })).toEqual(["announced-games"]);
   });
 
+  it("fires for a player told again of its game after its server ended it, not while the game runs", () => {
+    for (const endedAt of [20_000, 40_000, null]) {
+      const tape = loadingPair(true, { games: [{ session: GAME, players: ["a", "b"], endedAt }] });
+      const claim = readyPair(tape);
+      tape.view = view((v) => server(v, "ds1", "busy"));
+      const commit = tape.redis(tape.httpExchange(claim), "ok", "fixed:commit");
+      for (const id of ["a", "b"]) tape.tell(id, { type: "match_found", session_id: GAME, server_address: ADDRESS }, commit);
+      tape.at = 30_000;
+      const again = tape.redis(tape.event({ kind: "frame-in", connection: "c-a", instance: "i1", player: "a", text: "{}", dropped: false }), "ok", "fixed:enqueue");
+      tape.tell("a", { type: "match_found", session_id: GAME, server_address: ADDRESS }, again);
+      expect(tape.invariants().includes("announced-games"), `game ended at ${endedAt}`).toBe(endedAt === 20_000);
+    }
+  });
+
   it("fires at the end for a game nobody heard of whose server stays busy, not once the server is released", () => {
     for (const status of ["busy", "idle"]) {
       const tape = new Tape(["a", "b"], { games: [{ session: GAME, players: ["a", "b"] }] });
