@@ -46,7 +46,7 @@ export class SimDedicatedServer {
     const logger: Logger = {
       log: (_level, event, fields) => {
         const game = event === "game_over" && typeof fields?.session_id === "string" ? this.ledger.game(fields.session_id) : undefined;
-        if (game && game.endedAt === null) game.endedAt = this.now();
+        if (game && game.endedAt === null) game.endedAt = game.overAt = this.now();
       },
     };
     this.make = () =>
@@ -114,6 +114,7 @@ export class SimDedicatedServer {
           players,
           createdAt: this.now(),
           endedAt: null,
+          overAt: null,
         };
         this.games.push(game);
         this.ledger.created(game);

@@ -63,6 +63,8 @@ export function worldFacts(build: WorldBuild = {}): WorldFacts {
     createdAt: 0,
     endedAt: null,
     ...game,
+    // A game a test ends ends as its server says game over, unless the test says it died (overAt null).
+    overAt: game.overAt === undefined ? (game.endedAt ?? null) : game.overAt,
   }));
   return {
     servers,

@@ -326,9 +326,9 @@ describe("announced-games", () => {
     expect(firing(ADDRESS, GAME, ["a"], { games: [{ session: GAME, players: ["a"] }] })).toEqual(["announced-games"]);
   });
 
-  it("fires for a player told again of its game after its server ended it, not while the game runs", () => {
-    for (const endedAt of [20_000, 40_000, null]) {
-      const tape = loadingPair(true, { games: [{ session: GAME, players: ["a", "b"], endedAt }] });
+  it("fires for a player told again of its game after its server said game over, not while it runs or once it died unannounced", () => {
+    for (const [endedAt, overAt] of [[20_000, 20_000], [40_000, 40_000], [null, null], [20_000, null]] as const) {
+      const tape = loadingPair(true, { games: [{ session: GAME, players: ["a", "b"], endedAt, overAt }] });
       const claim = readyPair(tape);
       tape.view = view((v) => server(v, "ds1", "busy"));
       const commit = tape.redis(tape.httpExchange(claim), "ok", "fixed:commit");
@@ -336,7 +336,7 @@ describe("announced-games", () => {
       tape.at = 30_000;
       const again = tape.redis(tape.event({ kind: "frame-in", connection: "c-a", instance: "i1", player: "a", text: "{}", dropped: false }), "ok", "fixed:enqueue");
       tape.tell("a", { type: "match_found", session_id: GAME, server_address: ADDRESS }, again);
-      expect(tape.invariants().includes("announced-games"), `game ended at ${endedAt}`).toBe(endedAt === 20_000);
+      expect(tape.invariants().includes("announced-games"), `game ended at ${endedAt}, over at ${overAt}`).toBe(overAt === 20_000);
     }
   });
 

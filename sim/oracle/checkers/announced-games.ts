@@ -37,10 +37,11 @@ export default {
             keys: [],
           });
         if (game === undefined) return report("which no dedicated server created", []);
-        // Asked again after its game: the server must not send it back to a game its server has ended.
+        // Asked again after its game: the server must not send it back to a game its server said is over (one
+        // whose process died is over too, but nobody tells the match server at once).
         const earlier = player.matches.slice(0, -1).some((match) => match.session === told.session);
-        if (earlier && game.endedAt !== null && game.endedAt < told.at) {
-          return report(`again, although the game ended at ${(game.endedAt / 1000).toFixed(1)} s (its server said game over)`, []);
+        if (earlier && game.overAt !== null && game.overAt < told.at) {
+          return report(`again, although its server said game over at ${(game.overAt / 1000).toFixed(1)} s`, []);
         }
         if (game.gameAddress !== told.address) return report(`but ${game.server} created it at ${game.gameAddress}`, game.players);
         if (!game.players.includes(player.id)) return report(`but ${game.server} created it for ${game.players.join(", ")}`, game.players);
