@@ -15,6 +15,8 @@ export interface CreatedGame {
   endedAt: number | null;
   /** When its server said game over (its length ran out, and its release began); null while it runs or if it died. */
   overAt: number | null;
+  /** When Redis learned it is over (its server's release_server answered released); null until then. */
+  releasedAt: number | null;
 }
 
 /**

@@ -326,9 +326,16 @@ describe("announced-games", () => {
     expect(firing(ADDRESS, GAME, ["a"], { games: [{ session: GAME, players: ["a"] }] })).toEqual(["announced-games"]);
   });
 
-  it("fires for a player told again of its game after its server said game over, not while it runs or once it died unannounced", () => {
-    for (const [endedAt, overAt] of [[20_000, 20_000], [40_000, 40_000], [null, null], [20_000, null]] as const) {
-      const tape = loadingPair(true, { games: [{ session: GAME, players: ["a", "b"], endedAt, overAt }] });
+  it("fires for a player told again of its game after Redis took its release, not while it runs, before the release lands, or once it died unannounced", () => {
+    const cases = [
+      [20_000, 20_000, 20_000],
+      [40_000, 40_000, 40_000],
+      [null, null, null],
+      [20_000, null, null],
+      [20_000, 20_000, 35_000],
+    ] as const;
+    for (const [endedAt, overAt, releasedAt] of cases) {
+      const tape = loadingPair(true, { games: [{ session: GAME, players: ["a", "b"], endedAt, overAt, releasedAt }] });
       const claim = readyPair(tape);
       tape.view = view((v) => server(v, "ds1", "busy"));
       const commit = tape.redis(tape.httpExchange(claim), "ok", "fixed:commit");
@@ -336,7 +343,7 @@ describe("announced-games", () => {
       tape.at = 30_000;
       const again = tape.redis(tape.event({ kind: "frame-in", connection: "c-a", instance: "i1", player: "a", text: "{}", dropped: false }), "ok", "fixed:enqueue");
       tape.tell("a", { type: "match_found", session_id: GAME, server_address: ADDRESS }, again);
-      expect(tape.invariants().includes("announced-games"), `game ended at ${endedAt}, over at ${overAt}`).toBe(overAt === 20_000);
+      expect(tape.invariants().includes("announced-games"), `game ended at ${endedAt}, over at ${overAt}, released at ${releasedAt}`).toBe(releasedAt === 20_000);
     }
   });
 
