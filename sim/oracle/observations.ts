@@ -41,8 +41,12 @@ export class Observations {
     private readonly world: WorldFacts | undefined,
   ) {}
 
+  /** The step recorded last: the one checkers are told about now. */
+  current: Happened | null = null;
+
   /** A step ran: recorded with the view before it. */
   sawStep(point: CheckPoint, happened: Happened): void {
+    this.current = happened;
     this.steps.record(happened, point.at, this.idleServers === 0);
     const event = happened.event;
     if (event.kind !== "frame-out" && event.kind !== "frame-in") return;

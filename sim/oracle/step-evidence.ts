@@ -140,6 +140,17 @@ export class StepEvidence {
     return this.originTrouble.get(origin) ?? 0;
   }
 
+  /** The step that made step `id`, when it ran and is known. */
+  causeOf(id: number): number | undefined {
+    const cause = this.causes[id];
+    return cause === undefined || cause < 0 || !this.ran(cause) ? undefined : cause;
+  }
+
+  /** When step `id` ran, ms since the run began; undefined for a step not recorded. */
+  timeOf(id: number): number | undefined {
+    return this.ran(id) ? this.times[id] : undefined;
+  }
+
   /** When the first command of `origin`'s chain reached Redis and was applied; undefined while none has. */
   appliedAt(origin: number): number | undefined {
     return this.originApplied.get(origin);

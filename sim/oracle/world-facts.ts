@@ -13,6 +13,10 @@ export interface CreatedGame {
    */
   createdAt: number;
   endedAt: number | null;
+  /** When its server said game over (its length ran out, and its release began); null while it runs or if it died. */
+  overAt: number | null;
+  /** When Redis learned it is over (its server's release_server answered released); null until then. */
+  releasedAt: number | null;
 }
 
 /**

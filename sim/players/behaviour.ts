@@ -7,6 +7,7 @@ export const BEHAVIOURS = [
   "quits-after-match",
   "reconnects",
   "changes-mode",
+  "plays-again",
   "enqueues-twice",
   "malformed-frames",
   "unknown-mode",
@@ -25,6 +26,7 @@ export function isWilling(behaviour: Behaviour): boolean {
     behaviour === "slow-loader" ||
     behaviour === "reconnects" ||
     behaviour === "changes-mode" ||
+    behaviour === "plays-again" ||
     behaviour === "enqueues-twice" ||
     behaviour === "quits-after-match" ||
     behaviour === "quits-during-loading" ||

@@ -10,6 +10,9 @@ export type ClientView =
   | { state: "loading"; session: string }
   | { state: "matched"; session: string; address: string };
 
+/** A well-formed session id no server ever made. */
+const NO_SUCH_SESSION = "00000000-0000-4000-8000-000000000000";
+
 /** One loading session as this client lived it: the facts ready-respected judges. */
 export interface LoadingEpisode {
   session: string;
@@ -25,7 +28,16 @@ export interface MatchReceived {
   session: string;
   address: string;
   at: number;
+  /** Which of the player's requests to play it answers: 0 (or absent) for the first, one more each time it plays again. */
+  round?: number;
 }
+
+/**
+ * When a player who plays again asks: soon (its game may still run, or just ended), or after more than an hour
+ * (its last game's records have expired: the server must take it as a new player).
+ */
+const SOON_AGAIN_MS: readonly [number, number] = [20_000, 180_000];
+const MUCH_LATER_MS: readonly [number, number] = [3_700_000, 4_000_000];
 
 /** A player's end of one WebSocket, simulated or real. */
 export interface PlayerConnection {
@@ -65,6 +77,8 @@ export class Player {
   quit = false;
   readonly episodes: LoadingEpisode[] = [];
   readonly matches: MatchReceived[] = [];
+  /** How many times it asked to play again after a game (see MatchReceived.round). */
+  round = 0;
   readonly errors: string[] = [];
   /** Every connection this player opened, in order. */
   readonly connections: PlayerConnection[] = [];
@@ -116,6 +130,14 @@ export class Player {
         if (this.connected && (this.view.state === "queued" || this.view.state === "awaiting")) this.changeMode();
       });
     }
+  }
+
+  /** After its game, asks to play again on the connection it has: a new request, answered on its own. */
+  private playAgain(): void {
+    if (!this.connected || this.view.state !== "matched") return;
+    this.round++;
+    this.view = { state: "awaiting" };
+    this.connection?.clientSend(this.enqueueFrame());
   }
 
   /**
@@ -170,9 +192,12 @@ export class Player {
       case "malformed-frames":
         return [
           "{not json",
+          "[1,2]",
           JSON.stringify({ type: "enqueue", player_id: 7, game_mode: this.mode }),
           JSON.stringify({ type: "teleport" }),
           JSON.stringify({ type: "loading_complete", loading_session_id: "zzz" }),
+          // Well formed, for a session it was never in, before it ever enqueued.
+          encodeClientFrame({ type: "loading_complete", loading_session_id: NO_SUCH_SESSION }),
           this.enqueueFrame(),
         ];
       case "unknown-mode":
@@ -245,11 +270,15 @@ export class Player {
       }
       case "match_found":
         this.endEpisode("matched", message.session_id);
-        this.matches.push({ session: message.session_id, address: message.server_address, at: this.host.now() });
+        this.matches.push({ session: message.session_id, address: message.server_address, at: this.host.now(), round: this.round });
         this.host.matched?.(this);
         this.view = { state: "matched", session: message.session_id, address: message.server_address };
         if (this.behaviour === "quits-after-match") {
           this.host.act(this, this.rng.int(0, 2_000), "quit after match", () => this.leave());
+        }
+        if (this.behaviour === "plays-again" && this.round === 0) {
+          const [min, max] = this.rng.chance(0.5) ? SOON_AGAIN_MS : MUCH_LATER_MS;
+          this.host.act(this, this.rng.int(min, max), "play again", () => this.playAgain());
         }
         return;
       case "error":

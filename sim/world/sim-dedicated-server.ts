@@ -42,11 +42,14 @@ export class SimDedicatedServer {
     readonly gameLengthMs: number | null,
     private readonly ledger: GameLedger,
   ) {
-    // The real server logs `game_over` when a game's length has run out: the moment its release begins.
+    // The real server logs `game_over` when a game's length has run out (the moment its release begins), and
+    // `dedicated_server_released` once Redis took the release.
     const logger: Logger = {
       log: (_level, event, fields) => {
-        const game = event === "game_over" && typeof fields?.session_id === "string" ? this.ledger.game(fields.session_id) : undefined;
-        if (game && game.endedAt === null) game.endedAt = this.now();
+        const game = typeof fields?.session_id === "string" ? this.ledger.game(fields.session_id) : undefined;
+        if (game === undefined) return;
+        if (event === "game_over" && game.endedAt === null) game.endedAt = game.overAt = this.now();
+        if (event === "dedicated_server_released" && fields?.result === "released") game.releasedAt = this.now();
       },
     };
     this.make = () =>
@@ -114,6 +117,8 @@ export class SimDedicatedServer {
           players,
           createdAt: this.now(),
           endedAt: null,
+          overAt: null,
+          releasedAt: null,
         };
         this.games.push(game);
         this.ledger.created(game);

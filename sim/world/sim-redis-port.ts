@@ -2,6 +2,8 @@ import type { LuaScript, MessageListener, RedisArg, RedisPort, RedisReply } from
 import type { Delivery, SimulatedRedis } from "../redis/contract.ts";
 import type { RedisEvent, RedisOutcome } from "../trace/events.ts";
 import { runCachedScript } from "../../src/adapters/cached-script.ts";
+import { MAX_RETRIES_ERROR } from "../../src/adapters/redis-retry.ts";
+import { offlineQueueGivesUp } from "./offline-queue.ts";
 import { hopLatency, type SimContext } from "./context.ts";
 
 export const CONNECTION_LOST = "Connection is closed.";
@@ -19,7 +21,8 @@ export class SimRedisPort implements RedisPort {
   private readonly subscriptions = new Map<string, { kind: "PSUBSCRIBE" | "SUBSCRIBE"; listener: MessageListener }>();
   /** Counts the connections this client has had: a step made on an older one is lost with it. */
   private generation = 0;
-  /** Until this virtual time the client is reconnecting: what it sends waits in its offline queue (as ioredis's). */
+  /** Since and until when the client is reconnecting: what it sends waits in its offline queue (as ioredis's). */
+  private offlineSince = 0;
   private offlineUntil = 0;
   /** A fault chose to lose the next command this connection runs, or its reply. */
   private nextLoss: "lost-before" | "lost-after" | null = null;
@@ -68,6 +71,7 @@ export class SimRedisPort implements RedisPort {
   connectionLost(reconnectMs: number): void {
     this.generation++;
     this.nextLoss = null;
+    this.offlineSince = this.context.steps.now;
     this.offlineUntil = this.context.steps.now + reconnectMs;
     const restored: Array<Promise<void>> = [];
     for (const [target, { kind, listener }] of this.subscriptions) {
@@ -193,6 +197,7 @@ export class SimRedisPort implements RedisPort {
     const { faults, rng } = this.context;
     const slow = rng.chance(faults.redisSlow) ? rng.int(100, 2_000) : 0;
     const generation = this.generation;
+    const gaveUpAt = offlineQueueGivesUp(this.offlineSince, this.offlineUntil, this.context.steps.now);
     return new Promise((resolve, reject) => {
       this.context.steps.add(
         {
@@ -200,9 +205,13 @@ export class SimRedisPort implements RedisPort {
           source: this.source,
           owner: this.owner,
           kind: "redis",
-          readyAt: Math.max(this.context.steps.now + hopLatency(this.context, 0) + slow, this.offlineUntil),
+          readyAt: gaveUpAt ?? Math.max(this.context.steps.now + hopLatency(this.context, 0) + slow, this.offlineUntil),
         },
         () => {
+          if (gaveUpAt !== null) {
+            reject(new Error(MAX_RETRIES_ERROR));
+            return this.event(command, script, keys, args, "lost-before", null, MAX_RETRIES_ERROR);
+          }
           const chosen = this.nextLoss;
           this.nextLoss = null;
           if (rng.chance(faults.redisFailBefore) || chosen === "lost-before" || generation !== this.generation) {

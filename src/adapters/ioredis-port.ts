@@ -1,21 +1,10 @@
 import { Redis } from "ioredis";
 import type { LuaScript, MessageListener, RedisArg, RedisPort, RedisReply } from "../ports/index.ts";
 import { runCachedScript } from "./cached-script.ts";
+import { MAX_RETRIES_PER_REQUEST, reconnectDelay } from "./redis-retry.ts";
 
-/**
- * A failed command rejects instead of waiting for a reconnect forever: a handler stuck on a dead Redis
- * would hold its player hostage, while an error lets it answer and move on.
- */
-const MAX_RETRIES_PER_REQUEST = 2;
 /** A host that does not answer is unreachable after this long, not after the client's default of 10 s. */
 const CONNECT_TIMEOUT_MS = 2_000;
-const FIRST_RETRY_MS = 100;
-const LONGEST_RETRY_MS = 2_000;
-
-/** Reconnection back-off: doubling from 100 ms to 2 s, then every 2 s for as long as Redis is away. */
-export function reconnectDelay(attempt: number): number {
-  return Math.min(FIRST_RETRY_MS * 2 ** Math.min(Math.max(attempt - 1, 0), 10), LONGEST_RETRY_MS);
-}
 
 export interface ConnectionEvents {
   /** A connection attempt or an established connection failed; the client retries with back-off. */

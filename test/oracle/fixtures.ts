@@ -63,6 +63,10 @@ export function worldFacts(build: WorldBuild = {}): WorldFacts {
     createdAt: 0,
     endedAt: null,
     ...game,
+    // A game a test ends ends as its server says game over, and Redis takes its release at once, unless the
+    // test says it died (overAt null) or when the release landed.
+    overAt: game.overAt === undefined ? (game.endedAt ?? null) : game.overAt,
+    releasedAt: game.releasedAt === undefined ? (game.overAt === undefined ? (game.endedAt ?? null) : game.overAt) : game.releasedAt,
   }));
   return {
     servers,

@@ -29,6 +29,17 @@ describe("no-double-match", () => {
     expect(invariantsOf(oracle)).toEqual(["no-double-match"]);
   });
 
+  it("counts games per request to play: a second game after the player asked to play again is its new game", () => {
+    const a = player("a", { state: "matched", session: "g2", address: "ws://ds2.sim:7002/game" });
+    a.matches.push({ session: "g1", address: "ws://ds1.sim:7001/game", at: 1, round: 0 }, { session: "g2", address: "ws://ds2.sim:7002/game", at: 2, round: 1 });
+    const again = oracleFor([a]);
+    again.matchReceived(3, 2, a);
+    expect(again.violations).toEqual([]);
+    a.matches.push({ session: "g3", address: "ws://ds1.sim:7001/game", at: 3, round: 1 });
+    again.matchReceived(4, 3, a);
+    expect(invariantsOf(again)).toEqual(["no-double-match"]);
+  });
+
   it("stays quiet for one place per player", () => {
     const oracle = oracleFor([player("a", { state: "queued" }), player("b", { state: "loading", session: "s1" })]);
     oracle.afterStep(1, 1, view((v) => (queued(v, "a"), session(v, "s1", ["b", "c"]))));

@@ -326,6 +326,27 @@ describe("announced-games", () => {
     expect(firing(ADDRESS, GAME, ["a"], { games: [{ session: GAME, players: ["a"] }] })).toEqual(["announced-games"]);
   });
 
+  it("fires for a player told again of its game after Redis took its release, not while it runs, before the release lands, or once it died unannounced", () => {
+    const cases = [
+      [20_000, 20_000, 20_000],
+      [40_000, 40_000, 40_000],
+      [null, null, null],
+      [20_000, null, null],
+      [20_000, 20_000, 35_000],
+    ] as const;
+    for (const [endedAt, overAt, releasedAt] of cases) {
+      const tape = loadingPair(true, { games: [{ session: GAME, players: ["a", "b"], endedAt, overAt, releasedAt }] });
+      const claim = readyPair(tape);
+      tape.view = view((v) => server(v, "ds1", "busy"));
+      const commit = tape.redis(tape.httpExchange(claim), "ok", "fixed:commit");
+      for (const id of ["a", "b"]) tape.tell(id, { type: "match_found", session_id: GAME, server_address: ADDRESS }, commit);
+      tape.at = 30_000;
+      const again = tape.redis(tape.event({ kind: "frame-in", connection: "c-a", instance: "i1", player: "a", text: "{}", dropped: false }), "ok", "fixed:enqueue");
+      tape.tell("a", { type: "match_found", session_id: GAME, server_address: ADDRESS }, again);
+      expect(tape.invariants().includes("announced-games"), `game ended at ${endedAt}, over at ${overAt}, released at ${releasedAt}`).toBe(releasedAt === 20_000);
+    }
+  });
+
   it("fires at the end for a game nobody heard of whose server stays busy, not once the server is released", () => {
     for (const status of ["busy", "idle"]) {
       const tape = new Tape(["a", "b"], { games: [{ session: GAME, players: ["a", "b"] }] });

@@ -18,7 +18,7 @@ describe("the sim command line", () => {
     const { code, stdout } = sim("list", "--json");
     expect(code).toBe(0);
     expect(lastJson(stdout).scenarios.map((s: { name: string }) => s.name)).toEqual([
-      "happy-path", "cancel-vs-complete", "complete-vs-stale", "stale-sweep", "malformed-input", "server-contention", "instance-crash", "redis-restart", "swarm",
+      "happy-path", "cancel-vs-complete", "complete-vs-stale", "stale-sweep", "malformed-input", "server-contention", "instance-crash", "redis-restart", "plays-again", "swarm",
     ]);
   });
 

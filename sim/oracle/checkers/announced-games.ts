@@ -1,11 +1,21 @@
 import { holdsNoSession } from "../server-view.ts";
 import type { Player } from "../../players/player.ts";
 import type { Checker, CheckRun } from "../checker.ts";
+import type { CreatedGame } from "../world-facts.ts";
 
 /** The members of the loading session whose episode this match ended, when the player was loading it. */
 function membersBehind(run: CheckRun, player: Player, game: string): string[] | undefined {
   const episode = player.episodes.findLast((each) => each.outcome?.kind === "matched" && each.outcome.text === game);
   return episode ? run.observed.sessions.get(episode.session)?.members : undefined;
+}
+
+/** When the script that published the message this step hands to its player ran: the frame's delivery's cause. */
+function publishedAt(run: CheckRun): number | undefined {
+  const frame = run.observed.current;
+  if (frame === null || frame.event.kind !== "frame-out") return undefined;
+  const delivery = run.observed.steps.causeOf(frame.id);
+  const script = delivery === undefined ? undefined : run.observed.steps.causeOf(delivery);
+  return script === undefined ? undefined : run.observed.steps.timeOf(script);
 }
 
 const sameSet = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((each) => b.includes(each));
@@ -25,7 +35,21 @@ export default {
   create: (run) => {
     const world = run.options.world;
     if (world === undefined) return {};
+    const toldAgain: Array<{ player: Player; game: CreatedGame }> = [];
     return {
+      afterStep(point) {
+        for (const { player, game } of toldAgain.splice(0)) {
+          const published = publishedAt(run);
+          // Redis had taken the game's release when the server published it: the server sent the player back to a
+          // game it knew was over (one whose process died is over too, but nobody tells the match server at once).
+          if (published === undefined || game.releasedAt === null || game.releasedAt >= published) continue;
+          run.report(point, `told:${player.id}:${game.session}:again`, {
+            message: `player ${player.id} was told match_found for game ${game.session} again at ${(published / 1000).toFixed(1)} s, after its server ${game.server} had released it at ${(game.releasedAt / 1000).toFixed(1)} s`,
+            players: [player.id],
+            keys: [],
+          });
+        }
+      },
       matchReceived(point, player) {
         const told = player.matches.at(-1);
         if (!told) return;
@@ -37,6 +61,8 @@ export default {
             keys: [],
           });
         if (game === undefined) return report("which no dedicated server created", []);
+        // Told again of a game: judged once this step is recorded, by when the server published it.
+        if (player.matches.slice(0, -1).some((match) => match.session === told.session)) toldAgain.push({ player, game });
         if (game.gameAddress !== told.address) return report(`but ${game.server} created it at ${game.gameAddress}`, game.players);
         if (!game.players.includes(player.id)) return report(`but ${game.server} created it for ${game.players.join(", ")}`, game.players);
         const members = membersBehind(run, player, told.session);
