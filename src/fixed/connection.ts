@@ -111,6 +111,8 @@ export class FixedConnection implements ConnectionEvents {
       const outcome = parseResync(await ctx.scripts.retry("resync", Keys.player(player), [player, this.id]));
       if (!outcome.ok) rejectReply(ctx, outcome.error, { conn: this.id });
       else if (outcome.value.kind === "gone") this.close(CLOSE_SERVICE_RESTART, "state lost");
+      // Its game ended while the client may not have heard of it: it starts over, and is a new request.
+      else if (outcome.value.kind === "over") this.close(CLOSE_SERVICE_RESTART, "game over");
     });
   }
 

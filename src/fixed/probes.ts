@@ -49,7 +49,7 @@ export const FIXED_PROBES: ProbeCatalog = {
   "fixed.resync.told.allocating": must("a resync told an allocating player its session again"),
   "fixed.resync.told.in_game": must("a resync told a player in a game its match again"),
   "fixed.resync.gone": must("a resync found no record this connection owns: the connection is closed"),
-  "fixed.resync.over": must("a resync found the player's game over: nothing told again"),
+  "fixed.resync.over": must("a resync found the player's game over: the connection is closed, its client starts over"),
   "fixed.expire_due.expired": must("the sweep's deadline script ran"),
   "fixed.register_instance.ok": must("an instance registered or renewed its presence"),
   "fixed.register_instance.fenced": must("an instance found it had been reaped while it believed itself live"),

@@ -1,7 +1,7 @@
 -- ARGV: player, conn. The instance's subscription was lost and is back: messages published meanwhile never
 -- arrived, so the connection is told again where its player stands, as the transitions it missed told it.
 -- Replies: told <state> | gone (no valid record owned by this connection, or a game no longer on record) |
--- over (the player's game ended: nothing to tell again).
+-- over (the player's game ended: nothing to tell again; the instance closes the connection).
 local pid, conn = ARGV[1], ARGV[2]
 local rec, st = load_player(pid)
 if st ~= 'ok' or rec.conn ~= conn then
