@@ -17,6 +17,8 @@ export interface RunRequest {
   options: WorldOptions;
   /** A decision list to follow instead of the strategy (replay, shrinking); `strategy` is still recorded. */
   decisions?: readonly number[];
+  /** Follow `decisions` leniently, the strategy taking over on a stream salted with this (guided mutations). */
+  lenient?: string;
   /** Told of every command a client of the simulated Redis executes: the conformance suite replays them. */
   onCommand?: CommandListener;
   /** Straight through: the oldest step first, no invariant checks, no trace (the benchmark's baseline). */

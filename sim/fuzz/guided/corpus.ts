@@ -1,0 +1,84 @@
+import type { Recording } from "../job.ts";
+
+/** Entries kept at most; past it, a new entry takes the place of the one least worth mutating. */
+export const CORPUS_LIMIT = 256;
+
+/** A run worth mutating: what it hit first, and how to run it again. */
+export interface CorpusEntry {
+  scenario: string;
+  seed: number;
+  recording: Recording;
+  /** New probes and new pairs of probes it was the first run to hit. */
+  found: number;
+  /** Mutants made from it so far. */
+  picked: number;
+}
+
+/** What one run brought that no earlier run of the session had. */
+export interface Novelty {
+  probes: string[];
+  pairs: number;
+}
+
+/**
+ * Guided fuzzing's corpus (after greybox concurrency fuzzing, RFF): the runs that hit a probe, or a pair of
+ * probes in one run, that no earlier run did. Pairs matter because most bugs need two things to happen in one
+ * run (a rollback and a retry, a crash and a takeover), each of which alone is routine.
+ */
+export class Corpus {
+  readonly entries: CorpusEntry[] = [];
+  private readonly probes = new Set<string>();
+  private readonly pairs = new Set<string>();
+
+  /** What a run's hits add to what the session has seen (and remembers them). */
+  learn(hits: Readonly<Record<string, number>>): Novelty {
+    const hit = Object.keys(hits)
+      .filter((probe) => (hits[probe] ?? 0) > 0)
+      .sort();
+    const probes = hit.filter((probe) => !this.probes.has(probe));
+    for (const probe of probes) this.probes.add(probe);
+    let pairs = 0;
+    for (let i = 0; i < hit.length; i++) {
+      for (let j = i + 1; j < hit.length; j++) {
+        const pair = `${hit[i]}|${hit[j]}`;
+        if (this.pairs.has(pair)) continue;
+        this.pairs.add(pair);
+        pairs++;
+      }
+    }
+    return { probes, pairs };
+  }
+
+  /** Keeps a run that brought something new. */
+  add(scenario: string, seed: number, recording: Recording, novelty: Novelty): void {
+    const entry: CorpusEntry = { scenario, seed, recording, found: novelty.probes.length + novelty.pairs, picked: 0 };
+    if (this.entries.length < CORPUS_LIMIT) {
+      this.entries.push(entry);
+      return;
+    }
+    let least = 0;
+    for (let i = 1; i < this.entries.length; i++) if (worth(this.entries[i] as CorpusEntry) < worth(this.entries[least] as CorpusEntry)) least = i;
+    this.entries[least] = entry;
+  }
+
+  /** An entry to mutate, drawn with `uniform` in [0, 1): those that found more and were mutated less, likelier. */
+  pick(uniform: number): CorpusEntry | null {
+    if (this.entries.length === 0) return null;
+    const total = this.entries.reduce((sum, entry) => sum + worth(entry), 0);
+    let point = uniform * total;
+    for (const entry of this.entries) {
+      point -= worth(entry);
+      if (point < 0) return entry;
+    }
+    return this.entries.at(-1) as CorpusEntry;
+  }
+
+  get pairCount(): number {
+    return this.pairs.size;
+  }
+}
+
+/** How much an entry deserves another mutant: what it found, damped by the mutants it already had. */
+function worth(entry: CorpusEntry): number {
+  return Math.log2(2 + entry.found) / (1 + entry.picked);
+}
