@@ -5,6 +5,7 @@ import { coverageMergeCommand } from "./commands/coverage.ts";
 import { fuzzCommand } from "./commands/fuzz.ts";
 import { listCommand } from "./commands/list.ts";
 import { replayCommand } from "./commands/replay.ts";
+import { reportCommand } from "./commands/report.ts";
 import { runCommand } from "./commands/run.ts";
 import { shrinkCommand } from "./commands/shrink.ts";
 import { runProgram } from "./run-program.ts";
@@ -14,7 +15,9 @@ function program(setExit: (code: number) => void): Command {
     .description("Deterministic simulation of the match server: hunt races, reproduce them, read them.")
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) })
-    .showHelpAfterError(false);
+    .showHelpAfterError(false)
+    // Bad usage is one line: commander's "Did you mean ...?" would be a second.
+    .showSuggestionAfterError(false);
 
   root
     .command("list")
@@ -76,8 +79,9 @@ function program(setExit: (code: number) => void): Command {
 
   root
     .command("shrink <trace>")
-    .description("minimise a failing run while the same invariant still fails")
+    .description("minimise a failing run while it still fails the same way (same signature); write the shrunk trace and a fresh timeline")
     .option("--budget <seconds>", "time the search may take", "60")
+    .option("--out <dir>", "where the shrunk trace and the timeline go (default: beside the trace)")
     .option("--json", "print a JSON object as the last line")
     .action(async (trace, flags) => setExit(await shrinkCommand(trace, flags)));
 
@@ -89,6 +93,13 @@ function program(setExit: (code: number) => void): Command {
     .option("--out <file>", "write the merged coverage to this file")
     .option("--json", "print the merged coverage summary as the last line")
     .action((files, flags) => setExit(coverageMergeCommand(files, flags)));
+
+  root
+    .command("report <trace>")
+    .description("render the HTML timeline of a trace (with its shrunk trace when one lies beside it)")
+    .option("--out <dir>", "where the timeline goes (default: beside the trace)")
+    .option("--json", "print a JSON object as the last line")
+    .action(async (trace, flags) => setExit(await reportCommand(trace, flags)));
 
   return root;
 }

@@ -22,6 +22,7 @@ export interface RunSpec {
   lenient?: string;
   /** Stop at the first violation instead of going on to the end. */
   stopAtFirst?: boolean;
+  chooser?: RunRequest["chooser"];
   observe?: RunRequest["observe"];
   onCommand?: RunRequest["onCommand"];
   bare?: boolean;
@@ -50,6 +51,7 @@ async function runWorld(spec: RunSpec): Promise<Trace> {
     options: spec.options,
     decisions: spec.decisions,
     lenient: spec.lenient,
+    chooser: spec.chooser,
     observe: spec.observe,
     onCommand: spec.onCommand,
     bare: spec.bare,

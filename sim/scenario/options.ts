@@ -9,8 +9,13 @@ import type { FaultEvents, FaultRates } from "../faults/parameters.ts";
 export interface WorldOptions {
   instances: number;
   servers: number;
-  /** One entry per player; game modes are assigned round-robin over the config's modes. */
+  /** One entry per player; game modes are assigned round-robin over the config's modes, by roster position. */
   players: Behaviour[];
+  /**
+   * Each player's position in the roster (absent: 0, 1, 2...), ascending. A shrunk world keeps its players'
+   * positions, so each keeps the id, game mode, join time and random streams it had in the world it came from.
+   */
+  playerPositions?: number[];
   /** Players join at a time drawn in [0, joinWindowMs]. */
   joinWindowMs: number;
   /**

@@ -26,6 +26,13 @@ export function optionsProblem(options: unknown): string | null {
   if (!Array.isArray(players) || !players.every((p) => (BEHAVIOURS as readonly unknown[]).includes(p))) {
     return `options.players is not a list of behaviours (known: ${BEHAVIOURS.join(", ")})`;
   }
+  const positions = options.playerPositions;
+  if (
+    positions !== undefined &&
+    !(Array.isArray(positions) && positions.length === players.length && positions.every((p, i) => isCount(p) && (i === 0 || p > (positions[i - 1] as number))))
+  ) {
+    return "options.playerPositions is not one ascending position per player";
+  }
   if (!isObject(options.config) || !isObject(options.faults) || !isObject(options.events)) {
     return "options.config, options.faults and options.events must be objects";
   }

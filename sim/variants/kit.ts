@@ -3,7 +3,24 @@ import type { ProbeCatalog } from "../../src/probes/catalog.ts";
 import type { ScriptCases } from "../redis/conformance/script-cases/case.ts";
 import type { SimulatedRedis } from "../redis/contract.ts";
 import type { Rng } from "../random/rng.ts";
+import type { Violation } from "../oracle/invariants.ts";
 import type { KeyspaceSource, ServerView } from "../oracle/server-view.ts";
+import type { TraceGraph } from "../report/trace-graph.ts";
+
+/** One of the seed defects (POTENTIAL_BUGS.en.md) a failure was recognised as, in one clause. */
+export interface SeedDefect {
+  defect: number;
+  name: string;
+}
+
+/** What a variant may read to recognise a seed defect: the violation and its causal slice. */
+export interface CauseFacts {
+  violation: Violation;
+  /** The slice's steps (indices into the graph's steps) and the players it involves. */
+  steps: readonly number[];
+  players: readonly string[];
+  graph: TraceGraph;
+}
 
 /** A foreign writer's access to Redis: commands straight to the engine, outside any connection or step. */
 export type ForeignRedis = Pick<SimulatedRedis, "execute">;
@@ -32,4 +49,6 @@ export interface VariantKit {
   probes: ProbeCatalog;
   /** Every Lua script of the variant, with its generator of pre-states and inputs for the conformance suite. */
   scriptCases: readonly ScriptCases[];
+  /** Which seed defect a failure is, when the variant has them (legacy) and this one is recognised. */
+  seedDefect?(facts: CauseFacts): SeedDefect | null;
 }

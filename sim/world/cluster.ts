@@ -4,8 +4,8 @@ import type { Variant } from "../../src/server/match-server.ts";
 import type { Probes } from "../../src/ports/index.ts";
 import { drawSkew } from "../faults/kinds/clock-skew.ts";
 import { scheduleFault } from "../faults/schedule.ts";
-import type { Player, PlayerHost } from "../players/player.ts";
-import { buildRoster } from "../players/roster.ts";
+import { Player, type PlayerHost } from "../players/player.ts";
+import { drawRoster, type RosterEntry } from "../players/roster.ts";
 import type { Rng } from "../random/rng.ts";
 import type { Delivery, SimulatedRedis } from "../redis/index.ts";
 import type { WorldOptions } from "../scenario/options.ts";
@@ -40,12 +40,12 @@ export interface ClusterSetup {
   redis: SimulatedRedis;
   /** What clients execute on: the engine, or a recorder in front of it. */
   clientRedis: SimulatedRedis;
-  /** The world's stream: servers, players, instances and connections draw from it in this order. */
+  /** The world's stream: servers and instances draw from it in this order. */
   rng: Rng;
-  /** The stream coincidence seeking draws from, apart so the rest of the world draws as it would without it. */
-  timingRng: Rng;
   /** Where the world's probes are counted; null in a bare run. */
   probes: Probes | null;
+  /** The roster's stream (see drawRoster). */
+  roster: Rng;
   hooks: ClusterHooks;
 }
 
@@ -64,6 +64,8 @@ export class Cluster {
   readonly players: Player[] = [];
   private readonly incarnations = new Map<string, number>();
   private readonly subscribers = new Map<string, SimRedisPort>();
+  /** Each player's own streams (see RosterEntry): what one player draws never shifts another's draws. */
+  private readonly streams = new Map<Player, Pick<RosterEntry, "network" | "timing">>();
   private connectionSequence = 0;
   private actionSequence = 0;
 
@@ -107,22 +109,27 @@ export class Cluster {
       act: (player, delayMs, label, action) => this.act(player, delayMs, label, action),
       matched: (player) => hooks.matched(player),
     };
-    for (const { player, joinAfterMs } of buildRoster(options, config, this.setup.rng.fork("players"), host)) {
+    for (const entry of drawRoster(options, config, this.setup.roster)) {
+      const player = new Player(entry.id, entry.mode, entry.behaviour, host, entry.own);
+      const { joinAfterMs } = entry;
       this.players.push(player);
+      this.streams.set(player, entry);
       this.act(player, joinAfterMs, "join", () => player.start());
     }
   }
 
   /** A player's action as a step of its own, at its drawn time or at a coincidence near it. */
   private act(player: Player, delayMs: number, action: string, run: () => void): void {
-    const { context, options, timingRng } = this.setup;
+    const { context, options } = this.setup;
     const steps = context.steps;
     const lane = `player:${player.id}`;
-    const readyAt = coincidentTime(steps.now, steps.now + this.onGrid(delayMs), options.coincidence ?? 0, timingRng, (from, to) =>
+    const timing = this.streams.get(player)?.timing ?? this.setup.rng;
+    const readyAt = coincidentTime(steps.now, steps.now + this.onGrid(delayMs), options.coincidence ?? 0, timing, (from, to) =>
       steps.anchorsBetween(from, to, lane),
     );
     // Each action is its own source: a player's actions are due at their own times, not in the order planned.
-    steps.add({ lane, source: `client:${player.id}:${this.actionSequence++}`, owner: null, kind: "client", readyAt }, () => {
+    // Named by what it does too, so a shrinker can tell two actions one message set off apart across runs.
+    steps.add({ lane, source: `client:${player.id}:${action}:${this.actionSequence++}`, owner: null, kind: "client", readyAt }, () => {
       run();
       return { kind: "client", player: player.id, action };
     });
@@ -136,7 +143,7 @@ export class Cluster {
   private connect(player: Player): SimConnection | null {
     const live = [...this.instances.values()].filter((instance) => instance.alive);
     if (live.length === 0) return null;
-    const instance = this.setup.rng.pick(live);
+    const instance = (this.streams.get(player)?.network ?? this.setup.rng).pick(live);
     const connection = new SimConnection(
       this.setup.context,
       `c${++this.connectionSequence}`,

@@ -3,7 +3,7 @@ import type { Checker } from "../oracle/checker.ts";
 import type { Violation } from "../oracle/invariants.ts";
 import type { SimulatedRedis } from "../redis/index.ts";
 import type { WorldOptions } from "../scenario/options.ts";
-import type { StrategyName } from "../scheduler/strategy.ts";
+import type { Strategy, StrategyName } from "../scheduler/strategy.ts";
 import type { TraceStep } from "../trace/trace.ts";
 import type { StepProfile } from "./driver.ts";
 import type { CommandListener } from "./instrumented-redis.ts";
@@ -19,6 +19,11 @@ export interface RunRequest {
   decisions?: readonly number[];
   /** Follow `decisions` leniently, the strategy taking over on a stream salted with this (guided mutations). */
   lenient?: string;
+  /**
+   * A strategy to choose with instead of the named one or the decisions: shrinking tries a candidate world
+   * under other schedules. `strategy` is still recorded; the trace's decisions say what it chose.
+   */
+  chooser?: Strategy;
   /** Told of every command a client of the simulated Redis executes: the conformance suite replays them. */
   onCommand?: CommandListener;
   /** Straight through: the oldest step first, no invariant checks, no trace (the benchmark's baseline). */

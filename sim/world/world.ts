@@ -6,6 +6,7 @@ import { ChoiceSites } from "../faults/choices.ts";
 import { boundsFor, Oracle } from "../oracle/oracle.ts";
 import type { ServerView } from "../oracle/server-view.ts";
 import type { Player } from "../players/player.ts";
+import { rosterStream } from "../players/roster.ts";
 import { Rng } from "../random/rng.ts";
 import { createSimulatedRedis, type SimulatedRedis } from "../redis/index.ts";
 import { optionsProblem } from "../scenario/validate.ts";
@@ -80,7 +81,6 @@ export class World {
     this.config = { ...DEFAULT_CONFIG, ...options.config };
     this.probes = request.bare === true ? null : new ProbeCounter();
     const rng = new Rng(`world:${request.scenario}:${seed}`);
-    const timingRng = new Rng(`timing:${request.scenario}:${seed}`);
     const redisRng = rng.fork("redis");
     this.context = { steps: this.steps, rng: rng.fork("network"), faults: { ...options.faults } };
     this.redis = createSimulatedRedis({
@@ -93,7 +93,7 @@ export class World {
     const recorded = request.onCommand ? recording(this.redis, request.onCommand) : this.redis;
     const clientRedis = request.profile ? timed(recorded, request.profile) : recorded;
     this.readView = KITS[variant].readView;
-    const strategy = strategyFor({ ...request, pct: { depth: options.pctDepth, horizon: options.pctHorizon } });
+    const strategy = request.chooser ?? strategyFor({ ...request, pct: { depth: options.pctDepth, horizon: options.pctHorizon } });
     this.cluster = new Cluster({
       variant,
       options,
@@ -102,8 +102,8 @@ export class World {
       redis: this.redis,
       clientRedis,
       rng,
-      timingRng,
       probes: this.probes,
+      roster: rosterStream(request.scenario, seed),
       hooks: {
         escaped: (instance, handler, error) => {
           this.oracle.escaped(this.driver.index, this.now(), instance.id, handler, error);

@@ -82,6 +82,7 @@ describe("the sim command line", () => {
       ["fuzz", "--scenario", "./nowhere.ts"],
       ["replay", truncated],
       ["shrink", foreign],
+      ["report", join(dir, "missing.json")],
       ["teleport"],
     ];
     for (const args of cases) {
@@ -90,6 +91,35 @@ describe("the sim command line", () => {
       expect(stderr.trim().split("\n").length, `${args.join(" ")}: ${stderr}`).toBe(1);
       expect(stderr).not.toMatch(/\n\s+at /);
     }
+  });
+
+  it("shrinks a trace into --out with a fresh timeline, renders any trace's timeline, and refuses an unwritable --out in one line", () => {
+    const out = mkdtempSync(join(tmpdir(), "sim-report-"));
+    const run = sim("run", "malformed-input", "--server", "legacy", "--runs", "1", "--json", "--out", out, "--no-shrink");
+    const path = lastJson(run.stdout).violations[0].trace as string;
+    expect(lastJson(run.stdout).violations[0]).toMatchObject({ defect: 4, signature: expect.stringMatching(/^[0-9a-f]{12}$/) });
+    expect(run.stderr).toContain("cause      seed defect 4: a handler unwraps input it cannot parse");
+
+    const shrunkDir = join(out, "shrunk");
+    const shrink = sim("shrink", path, "--out", shrunkDir, "--json");
+    expect(shrink.code).toBe(1);
+    const shrunk = lastJson(shrink.stdout);
+    expect(shrunk).toMatchObject({ defect: 4, playersBefore: 5 });
+    expect(shrunk.playersAfter).toBeLessThanOrEqual(2);
+    expect(shrunk.shrunk.startsWith(shrunkDir)).toBe(true);
+    const page = readFileSync(shrunk.timeline, "utf8");
+    expect(page).toContain('"name":"shrunk"');
+    expect(page).toContain("seed defect 4");
+    expect(sim("replay", shrunk.shrunk).code).toBe(1);
+
+    const report = sim("report", path, "--out", join(out, "pages"), "--json");
+    expect(report.code).toBe(0);
+    expect(readFileSync(lastJson(report.stdout).timeline, "utf8")).toContain("<!DOCTYPE html>");
+
+    const unwritable = sim("report", path, "--out", "/dev/null/pages");
+    expect(unwritable.code).toBe(2);
+    expect(unwritable.stderr.trim().split("\n")).toHaveLength(1);
+    expect(unwritable.stderr).toMatch(/^sim: cannot write \/dev\/null\/pages\/.*\.html \(ENOTDIR\)/);
   });
 
   it("says which format an old trace was recorded with", () => {

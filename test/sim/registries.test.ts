@@ -6,7 +6,7 @@ import { FAULT_KINDS } from "../../sim/faults/registry.ts";
 import { INVARIANTS, meaningOf } from "../../sim/oracle/invariants.ts";
 import { CHECKERS } from "../../sim/oracle/registry.ts";
 import { createSimulatedRedis } from "../../sim/redis/index.ts";
-import { smallerWorlds } from "../../sim/shrink/shrink.ts";
+import { fewerFaults } from "../../sim/shrink/reductions.ts";
 import { readOnly } from "../../sim/world/read-only-redis.ts";
 
 const ROOT = join(import.meta.dirname, "../..");
@@ -23,7 +23,7 @@ describe("registries that are folders", () => {
   it("every file under sim/faults/kinds/ is a fault kind, and the shrinker asks each one for smaller worlds", () => {
     expect(FAULT_KINDS).toHaveLength(modulesIn("sim/faults/kinds"));
     const swarm = findScenario("swarm")!.options;
-    const smaller = smallerWorlds(swarm);
+    const smaller = fewerFaults(swarm);
     for (const kind of FAULT_KINDS) for (const world of kind.smaller(swarm)) expect(smaller).toContainEqual(world);
     const fewerCrashes = FAULT_KINDS.find((kind) => kind.name === "crash")!.smaller(swarm);
     expect(fewerCrashes.map((world) => [world.events.crashes, world.choices?.crash])).toEqual([

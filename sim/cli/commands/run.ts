@@ -1,5 +1,6 @@
 import type { Variant } from "../../../src/server/match-server.ts";
 import { reportFailure } from "../../report/report-failure.ts";
+import { DEFAULT_SHRINK_LIMITS } from "../../shrink/shrink.ts";
 import { reproduceCommand } from "../../run/reproduce-command.ts";
 import { runOnce } from "../../run/run-once.ts";
 import { prepareOutDir } from "../../report/out-dir.ts";
@@ -74,19 +75,25 @@ export async function runCommand(name: string, flags: RunFlags): Promise<number>
 
   const violations = [];
   if (failure) {
+    out.line(`${paint.fail("VIOLATION")} seed ${failure.seed}, after ${executed} run(s)`);
+    printViolations(out, failure);
+    if (flags.shrink) out.line(paint.dim(`  shrinking it (at most ${DEFAULT_SHRINK_LIMITS.budgetMs / 1000} s; --no-shrink reports it as found)...`));
     const report = await reportFailure(failure, { out: outDir, shrink: flags.shrink });
     const reproduce = reproduceCommand(failure);
     const signatures = signaturesOf(failure);
     for (const [i, violation] of failure.violations.entries()) {
       const { invariant, message, step } = violation;
-      violations.push({ seed: failure.seed, invariant, message, step, signature: signatures[i]?.id ?? "", trace: report.trace, reproduce });
+      const defect = i === 0 ? (report.cause?.defect?.defect ?? null) : null;
+      violations.push({ seed: failure.seed, invariant, message, step, signature: signatures[i]?.id ?? "", defect, trace: report.trace, reproduce });
     }
-    out.line(`${paint.fail("VIOLATION")} seed ${failure.seed}, after ${executed} run(s)`);
-    printViolations(out, failure);
+    if (report.cause) out.line(`  cause      ${paint.strong(report.cause.text)}`);
     out.line(`  trace      ${report.trace}`);
     out.line(`  timeline   ${report.html}`);
     if (report.shrunk) {
-      out.line(`  shrunk     ${report.shrunk.path}  (${failure.steps.length} -> ${report.shrunk.trace.steps.length} steps, ${failure.options.players.length} -> ${report.shrunk.trace.options.players.length} players)`);
+      out.line(
+        `  shrunk     ${report.shrunk.path}  (${failure.steps.length} -> ${report.shrunk.trace.steps.length} steps, ` +
+          `${failure.options.players.length} -> ${report.shrunk.trace.options.players.length} players, same signature)`,
+      );
     }
     out.line(`  reproduce  ${paint.strong(reproduce)}`);
   } else {

@@ -4,6 +4,7 @@ import { LEGACY_PROBES } from "../../../src/legacy/probes.ts";
 import type { VariantKit } from "../kit.ts";
 import { corruptLegacy } from "./corruptions.ts";
 import { legacyCases } from "./script-cases.ts";
+import { legacySeedDefect } from "./seed-defects.ts";
 import { readLegacyView } from "./view.ts";
 
 /** What a legacy dedicated server does: it registers with a SET, marks itself busy, and has no heartbeat. */
@@ -18,4 +19,5 @@ export const legacyKit: VariantKit = {
   lockKey: (key) => key.startsWith(LOCK_PREFIX),
   probes: { ...LEGACY_PROBES, ...LEGACY_SERVER_PROBES },
   scriptCases: legacyCases,
+  seedDefect: legacySeedDefect,
 };
