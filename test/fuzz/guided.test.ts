@@ -52,7 +52,7 @@ describe("guided fuzzing", () => {
   it("mutates a run in one way: a suffix re-decided, a fault moved or added, a player's behaviour changed", () => {
     const options = findScenario("cancel-vs-complete")!.options;
     const recording: Recording = { options, decisions: Array.from({ length: 100 }, (_, i) => i + 1000), faultsAt: [50] };
-    const entry = { scenario: "cancel-vs-complete", seed: 1, recording, found: 3, picked: 0 };
+    const entry = { scenario: "cancel-vs-complete", seed: 1, recording, found: 3, picked: 0, steps: 100 };
     const rng = new Rng("mutations");
     const seen = new Set<string>();
     for (let i = 0; i < 60; i++) {

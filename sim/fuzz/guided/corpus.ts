@@ -12,6 +12,8 @@ export interface CorpusEntry {
   found: number;
   /** Mutants made from it so far. */
   picked: number;
+  /** Steps its run took: what each of its mutants will cost, about. */
+  steps: number;
 }
 
 /** What one run brought that no earlier run of the session had. */
@@ -51,7 +53,8 @@ export class Corpus {
 
   /** Keeps a run that brought something new. */
   add(scenario: string, seed: number, recording: Recording, novelty: Novelty): void {
-    const entry: CorpusEntry = { scenario, seed, recording, found: novelty.probes.length + novelty.pairs, picked: 0 };
+    const found = novelty.probes.length + novelty.pairs;
+    const entry: CorpusEntry = { scenario, seed, recording, found, picked: 0, steps: recording.decisions.length };
     if (this.entries.length < CORPUS_LIMIT) {
       this.entries.push(entry);
       return;
@@ -78,7 +81,13 @@ export class Corpus {
   }
 }
 
-/** How much an entry deserves another mutant: what it found, damped by the mutants it already had. */
+/** Steps a run may take before its length starts to count against its mutants (AFL favours fast entries too). */
+const CHEAP_STEPS = 5_000;
+
+/**
+ * How much an entry deserves another mutant: what it found, damped by the mutants it already had and by its
+ * length (a long world hits many pairs at once, and each of its mutants costs as much as dozens of small ones).
+ */
 function worth(entry: CorpusEntry): number {
-  return Math.log2(2 + entry.found) / (1 + entry.picked);
+  return Math.log2(2 + entry.found) / ((1 + entry.picked) * (1 + entry.steps / CHEAP_STEPS));
 }

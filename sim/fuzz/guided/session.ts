@@ -104,16 +104,27 @@ export class GuidedSession {
 
 /**
  * Runs a guided session round by round on `pool` until it runs out of fresh seeds or `stop()` says so; each
- * round's outcomes go to `onOutcome` in the order of its jobs.
+ * round's outcomes go to `onOutcome` in the order of its jobs (those after a job that never ran are dropped).
  */
 export async function runGuided(session: GuidedSession, pool: WorkerPool, onOutcome: (outcome: FuzzOutcome) => void, stop: () => boolean): Promise<void> {
   while (!stop()) {
     const round = session.nextRound();
     if (round.length === 0) return;
-    const outcomes: FuzzOutcome[] = [];
-    await pool.run(round, (outcome) => outcomes.push(outcome), stop);
-    outcomes.sort((a, b) => (a.job.slot ?? 0) - (b.job.slot ?? 0));
-    for (const outcome of outcomes) onOutcome(outcome);
-    session.learn(outcomes);
+    // Passed on in the order of the jobs as soon as every earlier job's is in: a campaign stopped at its first
+    // bug stops when it would in that order, not at the end of the round.
+    const arrived = new Map<number, FuzzOutcome>();
+    const inOrder: FuzzOutcome[] = [];
+    await pool.run(
+      round,
+      (outcome) => {
+        arrived.set(outcome.job.slot ?? 0, outcome);
+        for (let next = arrived.get(inOrder.length); next !== undefined; next = arrived.get(inOrder.length)) {
+          inOrder.push(next);
+          onOutcome(next);
+        }
+      },
+      stop,
+    );
+    session.learn(inOrder);
   }
 }
