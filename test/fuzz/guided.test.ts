@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { findScenario } from "../../scenarios/index.ts";
-import { Corpus } from "../../sim/fuzz/guided/corpus.ts";
+import { Corpus, CORPUS_LIMIT } from "../../sim/fuzz/guided/corpus.ts";
 import { mutate } from "../../sim/fuzz/guided/mutate.ts";
 import { GuidedSession, runGuided } from "../../sim/fuzz/guided/session.ts";
 import type { FuzzJob, FuzzOutcome, Recording } from "../../sim/fuzz/job.ts";
@@ -84,5 +84,20 @@ describe("guided fuzzing", () => {
     expect(summary.guided.mutants).toBe(summary.runs - 16);
     expect(summary.guided).toMatchObject({ newProbes: expect.any(Array), newPairs: expect.any(Number), corpus: expect.any(Number) });
     expect(result.stderr).toMatch(/guided: \d+ of \d+ runs were mutants/);
+  });
+});
+
+describe("the corpus", () => {
+  it("makes room past its limit by dropping the entries least worth mutating, and picks the worthiest likelier", () => {
+    const corpus = new Corpus();
+    const options = findScenario("happy-path")!.options;
+    const add = (found: number, steps: number) =>
+      corpus.add("happy-path", found, { options, decisions: Array.from({ length: steps }, (_, i) => i), faultsAt: [] }, { probes: [], pairs: found });
+    for (let i = 0; i < CORPUS_LIMIT; i++) add(1, 10);
+    add(1_000, 10);
+    expect(corpus.entries).toHaveLength(CORPUS_LIMIT);
+    expect(corpus.entries.some((entry) => entry.found === 1_000)).toBe(true);
+    const picks = Array.from({ length: 200 }, (_, i) => corpus.pick(i / 200)?.found);
+    expect(picks.filter((found) => found === 1_000).length).toBeGreaterThan((3 * 200) / CORPUS_LIMIT);
   });
 });

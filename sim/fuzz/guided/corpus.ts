@@ -1,7 +1,11 @@
 import type { Recording } from "../job.ts";
 
-/** Entries kept at most; past it, a new entry takes the place of the one least worth mutating. */
+/**
+ * Entries kept at most, and decisions kept over all of them (a big world's run is tens of thousands): past
+ * either, the entries least worth mutating make room.
+ */
 export const CORPUS_LIMIT = 256;
+const CORPUS_STEPS_LIMIT = 4_000_000;
 
 /** A run worth mutating: what it hit first, and how to run it again. */
 export interface CorpusEntry {
@@ -31,6 +35,8 @@ export class Corpus {
   readonly entries: CorpusEntry[] = [];
   private readonly probes = new Set<string>();
   private readonly pairs = new Set<string>();
+  /** Decisions kept over all entries. */
+  private steps = 0;
 
   /** What a run's hits add to what the session has seen (and remembers them). */
   learn(hits: Readonly<Record<string, number>>): Novelty {
@@ -55,13 +61,14 @@ export class Corpus {
   add(scenario: string, seed: number, recording: Recording, novelty: Novelty): void {
     const found = novelty.probes.length + novelty.pairs;
     const entry: CorpusEntry = { scenario, seed, recording, found, picked: 0, steps: recording.decisions.length };
-    if (this.entries.length < CORPUS_LIMIT) {
-      this.entries.push(entry);
-      return;
+    this.entries.push(entry);
+    this.steps += entry.steps;
+    while (this.entries.length > 1 && (this.entries.length > CORPUS_LIMIT || this.steps > CORPUS_STEPS_LIMIT)) {
+      let least = 0;
+      for (let i = 1; i < this.entries.length; i++) if (worth(this.entries[i] as CorpusEntry) < worth(this.entries[least] as CorpusEntry)) least = i;
+      this.steps -= (this.entries[least] as CorpusEntry).steps;
+      this.entries.splice(least, 1);
     }
-    let least = 0;
-    for (let i = 1; i < this.entries.length; i++) if (worth(this.entries[i] as CorpusEntry) < worth(this.entries[least] as CorpusEntry)) least = i;
-    this.entries[least] = entry;
   }
 
   /** An entry to mutate, drawn with `uniform` in [0, 1): those that found more and were mutated less, likelier. */
