@@ -60,7 +60,7 @@ function program(setExit: (code: number) => void): Command {
     .option("--require-coverage", "exit 1 when a must-hit probe was never hit")
     .option("--swarm", "draw each run's world (instances, servers, players, modes, faults, timing) from its seed")
     .option("--guided", "keep runs that hit new probes or probe pairs and spend half the runs mutating them")
-    .option("--until-bug", "stop starting runs once one has failed")
+    .option("--until-bug", "stop starting runs once a run showed a bug (one new since --baseline, when given)")
     .option("--json", "print a JSON object as the last line")
     .option("--out <dir>", "where traces and reports go", "reports")
     .option("--no-shrink", "report failures as found, without shrinking them")

@@ -117,8 +117,10 @@ export async function fuzzCommand(flags: FuzzFlags): Promise<number> {
   const progress = new Progress(out.json);
   const found = new Map<string, string>();
   const foundAfterMs = new Map<string, number>();
+  let bugFound = false;
   const campaign = new Campaign(names, (entry, trace) => {
     foundAfterMs.set(entry.signature, Math.round(performance.now() - started));
+    if (!baseline?.has(entry.signature)) bugFound = true;
     // Written as soon as it is found: a campaign stopped or crashed later still leaves every bug's first run.
     try {
       found.set(entry.signature, writeTrace(outDir, trace));
@@ -136,7 +138,7 @@ export async function fuzzCommand(flags: FuzzFlags): Promise<number> {
     progress.update(campaign.runs, null, campaign.failures, performance.now() - started, campaign.signatures.size);
   };
   const stop = (): boolean =>
-    signals.requested !== null || (budgetMs !== null && performance.now() - started >= budgetMs) || (flags.untilBug === true && campaign.failures > 0);
+    signals.requested !== null || (budgetMs !== null && performance.now() - started >= budgetMs) || (flags.untilBug === true && bugFound);
   try {
     if (session === null) await pool.run(jobs, onOutcome, stop);
     else await runGuided(session, pool, onOutcome, stop);

@@ -10,8 +10,22 @@ import { MUTATION_KINDS, mutate } from "./mutate.ts";
  * order the workers finish them in. A fixed size, so the worker count does not change the campaign either.
  */
 export const ROUND = 16;
-/** Of a round, once the corpus holds anything: the mutants; the rest are fresh seeds. */
-const MUTANTS_PER_ROUND = ROUND / 2;
+/**
+ * Of a round, once the corpus holds anything, the mutants (the rest are fresh seeds): between these, in
+ * proportion to what each kind of run found lately per step it took. Mutants that keep finding what fresh seeds
+ * do not get more of the budget; when they find less, the campaign runs nearly as the blind one would, whose
+ * fresh seeds find most bugs early.
+ */
+const LEAST_MUTANTS = 3;
+const MOST_MUTANTS = 12;
+/** How much of what each kind of run found is remembered from one round to the next. */
+const MEMORY = 0.8;
+
+/** What one kind of run (fresh or mutant) found lately, and in how many steps. */
+interface Yield {
+  found: number;
+  steps: number;
+}
 
 /** What guided fuzzing did and what its mutants found that no run before them had. */
 export interface GuidedReport {
@@ -44,6 +58,8 @@ export class GuidedSession {
   private readonly byKind = Object.fromEntries(MUTATION_KINDS.map((kind) => [kind, 0])) as Record<MutationKind, number>;
   private readonly newProbes: string[] = [];
   private newPairs = 0;
+  /** What fresh runs and mutants found so far, decayed by round. */
+  private readonly yields = { fresh: { found: 0, steps: 0 }, mutant: { found: 0, steps: 0 } };
 
   constructor(
     private readonly fresh: Iterator<FuzzJob>,
@@ -57,7 +73,7 @@ export class GuidedSession {
   /** The next round's jobs; none once the fresh seeds ran out. */
   nextRound(): FuzzJob[] {
     const jobs: FuzzJob[] = [];
-    const freshCount = this.corpus.entries.length === 0 ? ROUND : ROUND - MUTANTS_PER_ROUND;
+    const freshCount = this.corpus.entries.length === 0 ? ROUND : ROUND - this.mutantShare();
     for (let i = 0; i < freshCount; i++) {
       const next = this.fresh.next();
       if (next.done) break;
@@ -74,10 +90,27 @@ export class GuidedSession {
     return jobs;
   }
 
+  /** Mutants in the next round: their yield's share of both, within the bounds; half before either is known. */
+  private mutantShare(): number {
+    const { fresh, mutant } = this.yields;
+    if (fresh.steps === 0 || mutant.steps === 0) return ROUND / 2;
+    const rate = (y: Yield) => y.found / y.steps;
+    const total = rate(mutant) + rate(fresh);
+    const share = total === 0 ? 0.5 : rate(mutant) / total;
+    return Math.min(MOST_MUTANTS, Math.max(LEAST_MUTANTS, Math.round(share * ROUND)));
+  }
+
   /** Learns from a round's outcomes, in the order its jobs were drawn (the caller sorts them). */
   learn(outcomes: readonly FuzzOutcome[]): void {
+    for (const y of [this.yields.fresh, this.yields.mutant]) {
+      y.found *= MEMORY;
+      y.steps *= MEMORY;
+    }
     for (const outcome of outcomes) {
       const novelty = this.corpus.learn(outcome.coverage);
+      const y = outcome.job.mutant === undefined ? this.yields.fresh : this.yields.mutant;
+      y.found += novelty.probes.length + novelty.pairs;
+      y.steps += outcome.steps;
       if (outcome.job.mutant !== undefined) {
         this.mutants++;
         this.byKind[outcome.job.mutant.kind]++;
