@@ -69,7 +69,12 @@ function fuzz(dir: string, mode: Mode, baseline: string | null): Found {
   const result = spawnSync("nice", ["-n", "10", process.execPath, ...fuzz], { cwd: dir, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" }, maxBuffer: 1 << 28 });
   const last = result.stdout.trim().split("\n").pop() ?? "";
   if (result.status !== 0 && result.status !== 1) throw new Error(`sim fuzz (${mode}) exited ${result.status}: ${result.stderr.trim().split("\n").pop()}`);
-  return JSON.parse(last) as Found;
+  try {
+    return JSON.parse(last) as Found;
+  } catch {
+    const why = result.error?.message ?? result.stderr.trim().split("\n").slice(-3).join(" / ");
+    throw new Error(`sim fuzz (${mode}) printed no JSON (exit ${result.status}, signal ${result.signal}): ${why}`);
+  }
 }
 
 function hunt(dir: string, mode: Mode, baseline: string): Hunt {
