@@ -41,10 +41,10 @@ describe("swarm worlds", () => {
 
 describe("sim fuzz --swarm", () => {
   it("finds nothing on the fixed server", () => {
-    const { code, stdout } = sim("fuzz", "--server", "fixed", "--swarm", "--seeds", "0..39", "--json");
+    const { code, stdout } = sim("fuzz", "--server", "fixed", "--swarm", "--seeds", "0..19", "--json");
     expect(code).toBe(0);
     const summary = lastJson(stdout);
-    expect(summary.results).toEqual([{ scenario: "swarm-world", runs: 40, failures: 0, violations: [] }]);
+    expect(summary.results).toEqual([{ scenario: "swarm-world", runs: 20, failures: 0, violations: [] }]);
   });
 
   it("finds legacy defects whose traces carry the drawn world: replay is identical, the seed runs again", () => {
