@@ -15,8 +15,12 @@ export default {
     instances: 3,
     servers: 3,
     players: ["normal", "normal", "reconnects", "normal", "reconnects", "normal", "slow-loader", "normal"],
-    config: {},
-    events: { crashes: 2, pauses: 1, disconnects: 2, corruptions: 0, maxSkewMs: 0, serverDeaths: 1 },
+    // Heartbeats outlast the longest pause (pause.ts): a resumed instance keeps its connections, so the fencing
+    // of an instance its peers declared dead (presence lapses after instanceTtlMs) is what must clean up after it.
+    config: { heartbeatIntervalMs: 10_000, clientTimeoutMs: 30_000 },
+    // A restarted instance's SUBSCRIBE may fail: it refuses enqueues until its presence job subscribes again.
+    faults: { ...BASE.faults, subscribeFail: 0.1 },
+    events: { crashes: 2, pauses: 1, disconnects: 2, corruptions: 0, maxSkewMs: 0, serverDeaths: 1, subscriptionLosses: 1 },
     activeMs: 40_000,
   },
 } satisfies Scenario;

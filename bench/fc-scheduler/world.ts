@@ -333,7 +333,7 @@ export class FcWorld {
     };
     for (let i = 0; i < events.corruptions; i++) {
       const at = faultRng.int(Math.floor(activeMs * 0.1), Math.floor(activeMs * 0.9));
-      this.time.timersFor("client").after(at, "foreign write", () => KITS.legacy.corrupt(foreign, this.config, faultRng));
+      this.time.timersFor("client").after(at, "foreign write", () => KITS.legacy.corrupt(foreign, this.config, faultRng, []));
     }
   }
 

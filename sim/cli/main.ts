@@ -81,6 +81,7 @@ function program(setExit: (code: number) => void): Command {
     .command("shrink <trace>")
     .description("minimise a failing run while it still fails the same way (same signature); write the shrunk trace and a fresh timeline")
     .option("--budget <seconds>", "time the search may take", "60")
+    .option("--signature <id>", "the bug to keep, when the run shows several (default: the first violation's)")
     .option("--out <dir>", "where the shrunk trace and the timeline go (default: beside the trace)")
     .option("--json", "print a JSON object as the last line")
     .action(async (trace, flags) => setExit(await shrinkCommand(trace, flags)));

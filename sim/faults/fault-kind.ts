@@ -69,6 +69,8 @@ export interface FaultWorld {
   readonly servers: readonly string[];
   /** A dedicated server's process dies, or (`revive`) a new one starts in its place. Says what happened. */
   serverProcess(id: string, change: "die" | "revive"): string;
+  /** The instance's subscriptions drop with their connection and come back `gapMs` later; messages meanwhile are lost. */
+  loseSubscriptions(instance: FaultableInstance, gapMs: number): void;
 }
 
 /**

@@ -35,6 +35,11 @@ export interface WorldOptions {
    */
   raceWindowMs: number;
   config: Partial<MatchConfig>;
+  /**
+   * How long a game lasts, drawn per dedicated server in [min, max] ms: when it is over the server releases
+   * itself, as the real one does with `--game-ms`. Absent: games never end, and a server hosts one game for good.
+   */
+  gameMs?: { min: number; max: number };
   faults: FaultRates;
   events: FaultEvents;
   /**

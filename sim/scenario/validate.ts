@@ -19,6 +19,12 @@ export function optionsProblem(options: unknown): string | null {
   if (options.coincidence !== undefined && !(typeof options.coincidence === "number" && options.coincidence >= 0 && options.coincidence <= 1)) {
     return "options.coincidence is not a probability";
   }
+  if (options.gameMs !== undefined) {
+    const games = options.gameMs;
+    if (!isObject(games) || !isCount(games.min) || !isCount(games.max) || games.min < 1 || games.max < games.min) {
+      return "options.gameMs is not { min, max } with 1 <= min <= max";
+    }
+  }
   if ((options.instances as number) < 1) return "options.instances must be at least 1";
   if ((options.maxSteps as number) < 1) return "options.maxSteps must be at least 1";
   if ((options.maxSettleMs as number) < (options.settleMs as number)) return "options.maxSettleMs is less than options.settleMs";

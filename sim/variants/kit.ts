@@ -22,6 +22,12 @@ export interface CauseFacts {
   graph: TraceGraph;
 }
 
+/**
+ * What a re-queue error says happened: no dedicated server was idle, allocating one failed, another member left,
+ * or the loading deadline passed.
+ */
+export type RequeueReason = "no-server" | "allocation-failed" | "member-left" | "timed-out";
+
 /** A foreign writer's access to Redis: commands straight to the engine, outside any connection or step. */
 export type ForeignRedis = Pick<SimulatedRedis, "execute">;
 
@@ -34,10 +40,14 @@ export interface VariantKit {
   /** The variant's Redis contents in the terms the invariants speak: who is where. */
   readView(redis: KeyspaceSource, config: MatchConfig): ServerView;
   /**
-   * Writes one piece of garbage where the server reads (an id that is not a UUID, JSON that is not JSON), never
-   * into a real player's data, and says what it wrote.
+   * Writes one piece of foreign data where the server reads, never into a real player's or server's records, and
+   * says what it wrote: garbage (an id that is not a UUID, JSON that is not JSON) or a plausible record whose
+   * every field is well formed while the state is inconsistent (a server listed idle that is not). `servers` are
+   * the world's dedicated servers' addresses, which a plausible record may name.
    */
-  corrupt(redis: ForeignRedis, config: MatchConfig, rng: Rng): string;
+  corrupt(redis: ForeignRedis, config: MatchConfig, rng: Rng, servers: readonly string[]): string;
+  /** What a re-queue error's text claims, in this variant's words; null for a text that is not a re-queue. */
+  requeueReason(text: string): RequeueReason | null;
   /**
    * A key that nearly every step touches (a queue, a counter, a pool): naming it says nothing about one failure,
    * so reports do not follow it.

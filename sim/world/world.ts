@@ -5,6 +5,7 @@ import { FAULT_KINDS, stallMs } from "../faults/registry.ts";
 import { ChoiceSites } from "../faults/choices.ts";
 import { boundsFor, Oracle } from "../oracle/oracle.ts";
 import type { ServerView } from "../oracle/server-view.ts";
+import type { WorldFacts } from "../oracle/world-facts.ts";
 import type { Player } from "../players/player.ts";
 import { rosterStream } from "../players/roster.ts";
 import { Rng } from "../random/rng.ts";
@@ -81,8 +82,9 @@ export class World {
     this.config = { ...DEFAULT_CONFIG, ...options.config };
     this.probes = request.bare === true ? null : new ProbeCounter();
     const rng = new Rng(`world:${request.scenario}:${seed}`);
+    const laterRng = new Rng(`later:${request.scenario}:${seed}`);
     const redisRng = rng.fork("redis");
-    this.context = { steps: this.steps, rng: rng.fork("network"), faults: { ...options.faults } };
+    this.context = { steps: this.steps, rng: rng.fork("network"), faults: { ...NO_FAULTS, ...options.faults } };
     this.redis = createSimulatedRedis({
       now: () => this.steps.now,
       random: () => redisRng.float(),
@@ -104,6 +106,7 @@ export class World {
       rng,
       probes: this.probes,
       roster: rosterStream(request.scenario, seed),
+      laterRng,
       hooks: {
         escaped: (instance, handler, error) => {
           this.oracle.escaped(this.driver.index, this.now(), instance.id, handler, error);
@@ -117,11 +120,7 @@ export class World {
       this.cluster.players,
       this.config,
       boundsFor(this.config, stallMs(options)),
-      {
-        gamesOn: (address) => this.cluster.servers.get(address)?.games ?? [],
-        freeServers: () => [...this.cluster.servers.values()].filter((server) => server.free).length,
-        gameOver: (address, session) => this.cluster.servers.get(address)?.gameOver(session) === true,
-      },
+      { world: this.facts(), reasons: KITS[variant].requeueReason },
       { checkers: request.checkers, redis: readOnly(this.redis) },
     );
     const lateMs = this.config.loadingTimeoutMs + this.config.allocationTimeoutMs + Math.max(this.config.staleSweepMs, this.config.matchTickMs);
@@ -153,7 +152,7 @@ export class World {
       },
       request.profile,
     );
-    this.phases = new PhasePolicy(options, this.config, this.steps, this.cluster.players, () => this.currentView(), Object.values(options.faults).some((rate) => rate > 0));
+    this.phases = new PhasePolicy(options, this.config, this.steps, this.cluster.players, () => this.currentView(), Object.values(options.faults).some((rate) => rate > 0), () => this.cluster.freeServers());
   }
 
   /** Virtual time, ms since the run began. */
@@ -165,6 +164,21 @@ export class World {
     this.viewDirty = true;
     this.redisTouched = true;
   };
+
+  /** What the oracle may know of this world beyond Redis and the clients. */
+  private facts(): WorldFacts {
+    const cluster = this.cluster;
+    const servers = new Map([...cluster.servers.values()].map((server) => [server.id, server.address]));
+    return {
+      servers,
+      game: (session) => cluster.game(session),
+      games: () => cluster.games,
+      interruptions: () => cluster.interruptions,
+      redisTime: (at) => EPOCH + at,
+      gameLengthOn: (address) => cluster.servers.get(address)?.gameLengthMs ?? undefined,
+      freeServers: () => cluster.freeServers(),
+    };
+  }
 
   /**
    * The server's state as the oracle reads it, read again after a command ran unless the keyspace's version
@@ -193,7 +207,7 @@ export class World {
     this.trace.push(new TraceEntry(index, step.id, step.cause, at, step.lane, event));
     for (const player of this.newlyMatched) this.oracle.matchReceived(index, at, player);
     this.newlyMatched.length = 0;
-    this.oracle.afterStep(index, at, this.currentView());
+    this.oracle.afterStep(index, at, this.currentView(), { id: step.id, cause: step.cause, event });
     this.request.observe?.(index, this.redis, this.redisTouched);
     this.redisTouched = false;
   }

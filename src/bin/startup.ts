@@ -1,6 +1,7 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { reconnectDelay, type IoRedisPort } from "../adapters/ioredis-port.ts";
+import type { IoRedisPort } from "../adapters/ioredis-port.ts";
+import { reconnectDelay } from "../adapters/redis-retry.ts";
 import { within } from "./cli.ts";
 
 /** Longest wait for one PING while Redis is being waited for. */

@@ -3,6 +3,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { BEHAVIOURS } from "../../sim/players/behaviour.ts";
 import { drawSwarmWorld } from "../../sim/scenario/swarm-world.ts";
 import { optionsProblem } from "../../sim/scenario/validate.ts";
 
@@ -28,7 +29,7 @@ describe("swarm worlds", () => {
     expect(seen((w) => w.instances)).toBe(3);
     expect(seen((w) => w.servers)).toBe(4);
     expect(seen((w) => w.players.length)).toBe(8);
-    expect(new Set(worlds.flatMap((w) => w.players)).size).toBe(10);
+    expect(new Set(worlds.flatMap((w) => w.players)).size).toBe(BEHAVIOURS.length);
     expect(seen((w) => w.config.gameModes?.length)).toBeGreaterThan(1);
     expect(seen((w) => w.faults.redisFailBefore)).toBe(3);
     expect(seen((w) => w.faults.serverError)).toBe(3);

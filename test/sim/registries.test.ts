@@ -15,7 +15,18 @@ const modulesIn = (folder: string) => readdirSync(join(ROOT, folder)).filter((fi
 describe("registries that are folders", () => {
   it("every file under sim/oracle/checkers/ is an invariant, checked in rank order", () => {
     expect(CHECKERS).toHaveLength(modulesIn("sim/oracle/checkers"));
-    expect(INVARIANTS).toEqual(["no-double-match", "no-lost-player", "no-orphaned-session", "ready-respected", "single-allocation", "no-crash", "eventual-match"]);
+    expect(INVARIANTS).toEqual([
+      "no-double-match",
+      "no-lost-player",
+      "no-orphaned-session",
+      "ready-respected",
+      "queue-order",
+      "prompt-answers",
+      "single-allocation",
+      "announced-games",
+      "no-crash",
+      "eventual-match",
+    ]);
     for (const checker of CHECKERS) expect(meaningOf(checker.name)).toBe(checker.meaning);
     expect(meaningOf("nobody-knows-this")).toBe("an invariant of the scenario's own");
   });

@@ -1,5 +1,7 @@
 import type { Variant } from "../../../src/server/match-server.ts";
+import { nameCause, type NamedCause } from "../../report/cause.ts";
 import { reportFailure } from "../../report/report-failure.ts";
+import { TraceGraph } from "../../report/trace-graph.ts";
 import { DEFAULT_SHRINK_LIMITS } from "../../shrink/shrink.ts";
 import { reproduceCommand } from "../../run/reproduce-command.ts";
 import { runOnce } from "../../run/run-once.ts";
@@ -16,7 +18,7 @@ import { ExitCode } from "../exit-codes.ts";
 import { Output, paint } from "../output.ts";
 import { parseCount, parseProbability, parseStrategy, parseVariant } from "../parse-args.ts";
 import { Progress } from "../progress.ts";
-import { printViolations } from "./show-violations.ts";
+import { printViolations, SHOWN_BUGS } from "./show-violations.ts";
 
 export interface RunFlags {
   server: string;
@@ -81,12 +83,16 @@ export async function runCommand(name: string, flags: RunFlags): Promise<number>
     const report = await reportFailure(failure, { out: outDir, shrink: flags.shrink });
     const reproduce = reproduceCommand(failure);
     const signatures = signaturesOf(failure);
+    // Each distinct bug named once, by the first violation that shows it: a seed defect when recognised.
+    const graph = new TraceGraph(failure);
+    const causes = new Map<string, NamedCause>();
     for (const [i, violation] of failure.violations.entries()) {
+      const id = signatures[i]?.id ?? "";
+      if (!causes.has(id)) causes.set(id, nameCause(failure, violation, graph));
       const { invariant, message, step } = violation;
-      const defect = i === 0 ? (report.cause?.defect?.defect ?? null) : null;
-      violations.push({ seed: failure.seed, invariant, message, step, signature: signatures[i]?.id ?? "", defect, trace: report.trace, reproduce });
+      violations.push({ seed: failure.seed, invariant, message, step, signature: id, defect: causes.get(id)?.defect?.defect ?? null, trace: report.trace, reproduce });
     }
-    if (report.cause) out.line(`  cause      ${paint.strong(report.cause.text)}`);
+    for (const cause of [...causes.values()].slice(0, SHOWN_BUGS)) out.line(`  cause      ${paint.strong(cause.text)}`);
     out.line(`  trace      ${report.trace}`);
     out.line(`  timeline   ${report.html}`);
     if (report.shrunk) {

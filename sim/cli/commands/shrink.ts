@@ -1,6 +1,6 @@
 import { dirname } from "node:path";
 import { nameCause } from "../../report/cause.ts";
-import { DEFAULT_SHRINK_LIMITS } from "../../shrink/shrink.ts";
+import { DEFAULT_SHRINK_LIMITS, violationWith } from "../../shrink/shrink.ts";
 import { writeShrunk, writeTimeline } from "../../report/report-failure.ts";
 import { timelinePath } from "../../report/write-trace.ts";
 import { loadTrace } from "../../trace/load.ts";
@@ -14,6 +14,8 @@ export interface ShrinkFlags {
   json?: boolean;
   budget: string;
   out?: string;
+  /** The bug to keep, by signature (a run may show several); default: the first violation's. */
+  signature?: string;
 }
 
 /**
@@ -24,8 +26,9 @@ export async function shrinkCommand(path: string, flags: ShrinkFlags): Promise<n
   const out = new Output(flags.json === true);
   const budgetMs = parseCount("--budget", flags.budget, { min: 1, max: 86_400 }) * 1000;
   const trace = loadTrace(path);
-  const violation = trace.violations[0];
-  if (violation === undefined) throw new UsageError(`${path} records no violation: there is nothing to shrink`);
+  if (trace.violations.length === 0) throw new UsageError(`${path} records no violation: there is nothing to shrink`);
+  const violation = flags.signature === undefined ? trace.violations[0] : violationWith(trace, flags.signature);
+  if (violation === undefined) throw new UsageError(`${path} records no violation with signature ${flags.signature}`);
   const { identical } = await replayTrace(trace);
   if (!identical) {
     process.stderr.write(
@@ -37,7 +40,7 @@ export async function shrinkCommand(path: string, flags: ShrinkFlags): Promise<n
   const cause = nameCause(trace, violation);
   out.line(`${paint.strong("sim shrink")} ${path}  (${trace.options.players.length} players, ${trace.steps.length} steps, ${paint.fail(violation.invariant)})`);
   out.line(`  ${paint.strong("cause")}  ${cause.text}`);
-  const shrunk = await writeShrunk(trace, path, dir, { ...DEFAULT_SHRINK_LIMITS, budgetMs });
+  const shrunk = await writeShrunk(trace, path, dir, { ...DEFAULT_SHRINK_LIMITS, budgetMs }, violation);
   const html = timelinePath(path, dir);
   await writeTimeline(html, { trace, path }, { trace: shrunk.trace, path: shrunk.path });
   const before = trace.options;
