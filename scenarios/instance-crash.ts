@@ -23,4 +23,13 @@ export default {
     events: { crashes: 2, pauses: 1, disconnects: 2, corruptions: 0, maxSkewMs: 0, serverDeaths: 1, subscriptionLosses: 1 },
     activeMs: 40_000,
   },
+  check: {
+    players: ["normal", "reconnects"],
+    instances: 2,
+    servers: 1,
+    // Crashes and pauses come from the check's fault choices (--faults), at every moment they can strike.
+    // Presence renewed off the 5 s grid of match ticks and sweeps, and a short settle: jobs that coincide, and
+    // every round of them, multiply the schedules.
+    options: { events: { ...BASE.events }, activeMs: 10_000, settleMs: 5_000, config: { ...BASE.config, presenceIntervalMs: 7_000 } },
+  },
 } satisfies Scenario;

@@ -18,4 +18,7 @@ export default {
     activeMs: 4_200_000,
     maxSteps: 60_000,
   },
+  // One pair who play again, on one instance and server: the second request's hour-long wait stays (its point),
+  // only the world around it shrinks.
+  check: { players: ["plays-again", "plays-again"], instances: 1, servers: 1, options: { config: { ...BASE.config, presenceIntervalMs: 7_000 } } },
 } satisfies Scenario;

@@ -52,4 +52,6 @@ export default {
     maxSteps: 400_000,
     pctHorizon: 2_000,
   },
+  // Three of its behaviours on one instance and server, without the swarm's fault rates: the mix's small core.
+  check: { players: ["normal", "quits-during-loading", "reconnects"], instances: 1, servers: 1, options: { activeMs: 8_000, faults: BASE.faults } },
 } satisfies Scenario;

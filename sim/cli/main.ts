@@ -1,6 +1,7 @@
 import { Command, Option } from "commander";
 import { HarnessAssertionError } from "../assert.ts";
 import { NonDeterminismError } from "../scheduler/strategy.ts";
+import { checkCommand } from "./commands/check.ts";
 import { coverageMergeCommand } from "./commands/coverage.ts";
 import { fuzzCommand } from "./commands/fuzz.ts";
 import { listCommand } from "./commands/list.ts";
@@ -65,6 +66,21 @@ function program(setExit: (code: number) => void): Command {
     .option("--out <dir>", "where traces and reports go", "reports")
     .option("--no-shrink", "report failures as found, without shrinking them")
     .action(async (flags) => setExit(await fuzzCommand(flags)));
+
+  root
+    .command("check <scenario>")
+    .description("explore every schedule of a scenario's small world within bounds, reduced by partial orders")
+    .option("--server <variant>", "legacy or fixed", "fixed")
+    .option("--seed <n>", "the seed fixing the world (players, behaviours, action times)", "0")
+    .option("--preemptions <k>", "most switches away from a handler that still has a step due, per schedule", "2")
+    .option("--faults <f>", "most fault choices (crash, pause, lost command or reply...) per schedule", "0")
+    .option("--budget <seconds>", "stop starting schedules after this long", "600")
+    .option("--shard <I/N>", "explore the I-th of N shares of the tree's subtrees")
+    .option("--no-reduce", "plain bounded depth-first search, without partial-order reduction")
+    .option("--json", "print a JSON object as the last line")
+    .option("--out <dir>", "where traces and reports go", "reports")
+    .option("--no-shrink", "report the failure as found, without shrinking it")
+    .action(async (scenario, flags) => setExit(await checkCommand(scenario, flags)));
 
   root
     .command("replay <trace>")

@@ -49,6 +49,13 @@ export interface WorldOptions {
    */
   choices?: Partial<Record<string, number>>;
   /**
+   * How faults by choice are offered: `armed` (the default, BUGGIFY: each kind enabled with its probability,
+   * striking once or twice from drawn times), or `everywhere`: every kind `choices` gives a probability above 0 is
+   * offered at every point where it can strike, from the start of the run and again after each strike, and the
+   * run's explorer decides which strike (`sim check`, which explores them as branches).
+   */
+  faultOffers?: "armed" | "everywhere";
+  /**
    * Longest active phase (behaviours and faults); fault events are drawn within it. The phase ends earlier once
    * nothing only it brings is left: every fault event struck, no client action planned, no instance paused, no
    * fault rate, and a quiet world.
@@ -67,6 +74,17 @@ export interface WorldOptions {
   pctHorizon: number;
 }
 
+/**
+ * The world `sim check` explores every schedule of: two or three players, one or two instances and servers,
+ * and any other options that keep it small enough to exhaust (a shorter active phase, fewer timers).
+ */
+export interface CheckSize {
+  players: Behaviour[];
+  instances: number;
+  servers: number;
+  options?: Partial<Omit<WorldOptions, "players" | "instances" | "servers">>;
+}
+
 export interface Scenario {
   name: string;
   /** One sentence: what it sets up. */
@@ -79,6 +97,8 @@ export interface Scenario {
   options: WorldOptions;
   /** Invariants of the scenario's own, judged after the built-in ones (scenario files may bring them). */
   checkers?: readonly Checker[];
+  /** The world `sim check` explores (without one, the scenario's own, which is seldom small enough). */
+  check?: CheckSize;
 }
 
 /**

@@ -54,5 +54,8 @@ export function optionsProblem(options: unknown): string | null {
       if (typeof value !== "number" || value < 0 || value > 1) return `options.choices.${key} is not a probability`;
     }
   }
+  if (options.faultOffers !== undefined && options.faultOffers !== "armed" && options.faultOffers !== "everywhere") {
+    return 'options.faultOffers must be "armed" or "everywhere"';
+  }
   return null;
 }

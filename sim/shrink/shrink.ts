@@ -82,7 +82,7 @@ class Search {
     yield new GuidedStrategy(this.order);
     const { strategy, seed, options } = this.original;
     const pct = { depth: options.pctDepth, horizon: options.pctHorizon };
-    const name = strategy === "replay" ? "preempt" : strategy;
+    const name = strategy === "replay" || strategy === "check" ? "preempt" : strategy;
     yield createStrategy(name, new Rng(`strategy:${seed}`), pct);
     if (this.best.steps.length > CHEAP_STEPS) return;
     for (let k = 1; k <= EXTRA_SCHEDULES; k++) yield createStrategy(name, new Rng(`strategy:${seed}:shrink:${k}`), pct);

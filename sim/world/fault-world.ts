@@ -80,7 +80,7 @@ export function faultWorld(parts: FaultWorldParts): FaultWorld {
     },
     offer: (spec, available, effect) => choices.offer(spec, available, effect),
     choiceRng: choices.rng,
-    justRan: (target) => parts.lastLane() === laneOf(target),
+    momentFor: (target) => options.faultOffers === "everywhere" || parts.lastLane() === laneOf(target),
     midHandler: (slot) => {
       const instance = cluster.instances.get(slot);
       return instance !== undefined && instance.alive && steps.pendingOn(instance.redis.source);

@@ -95,7 +95,7 @@ export class World {
     const recorded = request.onCommand ? recording(this.redis, request.onCommand) : this.redis;
     const clientRedis = request.profile ? timed(recorded, request.profile) : recorded;
     this.readView = KITS[variant].readView;
-    const strategy = request.chooser ?? strategyFor({ ...request, pct: { depth: options.pctDepth, horizon: options.pctHorizon } });
+    const strategy = request.explorer?.strategy ?? request.chooser ?? strategyFor({ ...request, pct: { depth: options.pctDepth, horizon: options.pctHorizon } });
     this.cluster = new Cluster({
       variant,
       options,
@@ -124,7 +124,7 @@ export class World {
       { checkers: request.checkers, redis: readOnly(this.redis) },
     );
     const lateMs = this.config.loadingTimeoutMs + this.config.allocationTimeoutMs + Math.max(this.config.staleSweepMs, this.config.matchTickMs);
-    const choices = new ChoiceSites(this.steps, { from: EPOCH, activeMs: options.activeMs, lateMs }, request.scenario, seed);
+    const choices = new ChoiceSites(this.steps, { from: EPOCH, activeMs: options.activeMs, lateMs }, request.scenario, seed, options.faultOffers === "everywhere");
     this.choices = choices;
     const faults = faultWorld({
       variant,
@@ -144,7 +144,7 @@ export class World {
     this.driver = new StepDriver(
       this.steps,
       strategy,
-      strategy instanceof ReplayStrategy ? strategy : lenientFaults(strategy, choices.chooser(() => this.moments?.novelty() ?? 1)),
+      request.explorer?.faults ?? (strategy instanceof ReplayStrategy ? strategy : lenientFaults(strategy, choices.chooser(() => this.moments?.novelty() ?? 1))),
       options,
       {
         finished: (step, event, index) => this.finished(step, event, index),
@@ -153,6 +153,18 @@ export class World {
       request.profile,
     );
     this.phases = new PhasePolicy(options, this.config, this.steps, this.cluster.players, () => this.currentView(), Object.values(options.faults).some((rate) => rate > 0), () => this.cluster.freeServers());
+    request.explorer?.attach({
+      steps: this.steps,
+      sharedStreams: new Map([
+        ["world", rng],
+        ["later", laterRng],
+        ["redis", redisRng],
+        ["network", this.context.rng],
+      ]),
+      view: () => this.currentView(),
+      players: this.cluster.players,
+      redis: readOnly(this.redis),
+    });
   }
 
   /** Virtual time, ms since the run began. */
@@ -208,6 +220,7 @@ export class World {
     for (const player of this.newlyMatched) this.oracle.matchReceived(index, at, player);
     this.newlyMatched.length = 0;
     this.oracle.afterStep(index, at, this.currentView(), { id: step.id, cause: step.cause, event });
+    this.request.explorer?.stepped(step);
     this.request.observe?.(index, this.redis, this.redisTouched);
     this.redisTouched = false;
   }

@@ -25,7 +25,7 @@ export interface StrategyRequest {
 }
 
 /** An exploring strategy by name, drawing from `rng`. */
-export function createStrategy(name: Exclude<StrategyName, "replay">, rng: Rng, pct: { depth: number; horizon: number }): Strategy {
+export function createStrategy(name: Exclude<StrategyName, "replay" | "check">, rng: Rng, pct: { depth: number; horizon: number }): Strategy {
   switch (name) {
     case "pct":
       return new PctStrategy(rng, pct.depth, pct.horizon);
@@ -39,11 +39,11 @@ export function createStrategy(name: Exclude<StrategyName, "replay">, rng: Rng, 
 /** The strategy a run follows: a decision list when it has one, else the named strategy on the seed's stream. */
 export function strategyFor(request: StrategyRequest): Strategy {
   if (request.bare === true) return new ReplayStrategy([]);
-  if (request.decisions !== undefined && request.lenient !== undefined && request.strategy !== "replay") {
+  if (request.decisions !== undefined && request.lenient !== undefined && request.strategy !== "replay" && request.strategy !== "check") {
     const fallback = createStrategy(request.strategy, new Rng(`strategy:${request.seed}:${request.lenient}`), request.pct);
     return new LenientReplayStrategy(request.decisions, fallback);
   }
   if (request.decisions !== undefined) return new ReplayStrategy(request.decisions);
-  if (request.strategy === "replay") return new ReplayStrategy([]);
+  if (request.strategy === "replay" || request.strategy === "check") return new ReplayStrategy([]);
   return createStrategy(request.strategy, new Rng(`strategy:${request.seed}`), request.pct);
 }

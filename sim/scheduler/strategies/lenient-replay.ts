@@ -37,13 +37,13 @@ export class LenientReplayStrategy implements Strategy {
   /** The faults by choice of the list where it lasts, `after`'s past its end. */
   faults(after: FaultChooser): FaultChooser {
     return {
-      chooseFault: (options, stepIndex) => {
+      chooseFault: (options, stepIndex, enabled) => {
         const wanted = this.decisions[stepIndex];
         if (this.owed || wanted === ANY_FAULT) {
           this.owed = false;
           return options[0] ?? null;
         }
-        if (wanted === undefined) return after.chooseFault(options, stepIndex);
+        if (wanted === undefined) return after.chooseFault(options, stepIndex, enabled);
         return options.find((option) => option.id === wanted) ?? null;
       },
     };
