@@ -24,6 +24,8 @@ export interface RunRequest {
   options: WorldOptions;
   /** A decision list to follow instead of the strategy (replay, shrinking); `strategy` is still recorded. */
   decisions?: readonly number[];
+  /** Follow `decisions` leniently, the strategy taking over on a stream salted with this (guided mutations). */
+  lenient?: string;
   /**
    * A strategy to choose with instead of the named one or the decisions: shrinking tries a candidate world
    * under other schedules. `strategy` is still recorded; the trace's decisions say what it chose.

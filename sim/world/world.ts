@@ -14,7 +14,9 @@ import { optionsProblem } from "../scenario/validate.ts";
 import { PendingSteps } from "../scheduler/pending-steps.ts";
 import type { RunRequest, RunResult } from "./run-request.ts";
 import type { Step } from "../scheduler/step.ts";
-import { ReplayStrategy, strategyFor } from "../scheduler/strategies/index.ts";
+import { LenientReplayStrategy, ReplayStrategy, strategyFor } from "../scheduler/strategies/index.ts";
+import type { FaultChooser } from "../scheduler/fault-chooser.ts";
+import type { Strategy } from "../scheduler/strategy.ts";
 import type { StepEvent } from "../trace/events.ts";
 import type { TraceStep } from "../trace/trace.ts";
 import { readOnly } from "./read-only-redis.ts";
@@ -142,7 +144,7 @@ export class World {
     this.driver = new StepDriver(
       this.steps,
       strategy,
-      request.explorer?.faults ?? (strategy instanceof ReplayStrategy ? strategy : choices.chooser(() => this.moments?.novelty() ?? 1)),
+      request.explorer?.faults ?? (strategy instanceof ReplayStrategy ? strategy : lenientFaults(strategy, choices.chooser(() => this.moments?.novelty() ?? 1))),
       options,
       {
         finished: (step, event, index) => this.finished(step, event, index),
@@ -292,4 +294,9 @@ class TraceEntry implements TraceStep {
     readonly lane: string,
     readonly event: StepEvent,
   ) {}
+}
+
+/** The run's own chooser, or, for a decision list followed leniently, the list's faults and then the chooser's. */
+function lenientFaults(strategy: Strategy, chooser: FaultChooser): FaultChooser {
+  return strategy instanceof LenientReplayStrategy ? strategy.faults(chooser) : chooser;
 }

@@ -42,7 +42,8 @@ export async function runCommand(name: string, flags: RunFlags): Promise<number>
   const runs = parseCount("--runs", flags.runs, { min: 1, max: 10_000_000 });
   const coincidence = flags.coincidence === undefined ? undefined : parseProbability("--coincidence", flags.coincidence);
   const faultChoices = flags.faultChoices === undefined ? undefined : parseProbability("--fault-choices", flags.faultChoices);
-  const options = withChoices(withCoincidence(scenario.options, coincidence), faultChoices);
+  // A swarm world's shape is the seed's own; any other scenario's is the same for every seed.
+  const optionsOf = async (seed: number) => withChoices(withCoincidence((await resolveScenario(name, seed)).options, coincidence), faultChoices);
   const stopAtFirst = flags.stopAtFirst === true;
   const outDir = prepareOutDir(flags.out);
   const out = new Output(flags.json === true);
@@ -59,6 +60,7 @@ export async function runCommand(name: string, flags: RunFlags): Promise<number>
   let failure: Trace | null = null;
   const hits: Record<string, number> = {};
   for (let seed = first; seed < first + runs; seed++) {
+    const options = await optionsOf(seed);
     const trace = await runOnce({ scenario: scenario.name, scenarioFile: scenario.file, checkers: scenario.checkers, server, seed, strategy, options, stopAtFirst });
     executed++;
     mergeHits(hits, trace.coverage);
