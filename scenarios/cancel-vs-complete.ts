@@ -15,4 +15,12 @@ export default {
     // Loads and quits on whole seconds: a ready and a quit of one session land together often.
     timeGridMs: 1_000,
   },
+  check: {
+    players: ["normal", "quits-during-loading"],
+    instances: 1,
+    servers: 1,
+    // Presence renewed off the 5 s grid of match ticks and sweeps, and a short settle: jobs that coincide, and
+    // every round of them, multiply the schedules.
+    options: { activeMs: 8_000, settleMs: 5_000, config: { ...BASE.config, presenceIntervalMs: 7_000 } },
+  },
 } satisfies Scenario;

@@ -19,4 +19,13 @@ export default {
     events: { ...BASE.events, maxSkewMs: 25_000 },
     activeMs: 40_000,
   },
+  check: {
+    players: ["slow-loader", "slow-loader"],
+    // Two instances: the defect needs a sweep on one clock judging a session created on another.
+    instances: 2,
+    servers: 1,
+    // Presence renewed off the 5 s grid of match ticks and sweeps, and a short settle: jobs that coincide, and
+    // every round of them, multiply the schedules.
+    options: { settleMs: 5_000, config: { ...BASE.config, presenceIntervalMs: 7_000 } },
+  },
 } satisfies Scenario;

@@ -16,6 +16,9 @@ export const BASE: WorldOptions = {
   coincidence: 1,
   raceWindowMs: 10,
   config: { heartbeatIntervalMs: 30_000, clientTimeoutMs: 60_000 },
+  // Games end, and their servers release themselves as the real ones do with --game-ms: within the active phase
+  // for the shortest, after the run for the longest, so servers are freed under running allocations and not.
+  gameMs: { min: 3_000, max: 40_000 },
   faults: NO_FAULTS,
   events: NO_EVENTS,
   // Each kind of fault a run may strike by choice, at the moment of its choosing, is enabled in a fifth of runs.

@@ -8,4 +8,5 @@ export default {
   defects: [],
   breaks: [],
   options: { ...BASE, players: ["normal", "normal", "normal", "normal"], choices: {} },
+  check: { players: ["normal", "normal"], instances: 1, servers: 1, options: { activeMs: 8_000, settleMs: 5_000, config: { ...BASE.config, presenceIntervalMs: 7_000 } } },
 } satisfies Scenario;

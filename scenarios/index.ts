@@ -4,6 +4,7 @@ import completeVsStale from "./complete-vs-stale.ts";
 import happyPath from "./happy-path.ts";
 import instanceCrash from "./instance-crash.ts";
 import malformedInput from "./malformed-input.ts";
+import playsAgain from "./plays-again.ts";
 import redisRestart from "./redis-restart.ts";
 import serverContention from "./server-contention.ts";
 import staleSweep from "./stale-sweep.ts";
@@ -19,6 +20,7 @@ export const SCENARIOS: readonly Scenario[] = [
   serverContention,
   instanceCrash,
   redisRestart,
+  playsAgain,
   swarm,
 ];
 

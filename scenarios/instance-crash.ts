@@ -15,8 +15,21 @@ export default {
     instances: 3,
     servers: 3,
     players: ["normal", "normal", "reconnects", "normal", "reconnects", "normal", "slow-loader", "normal"],
-    config: {},
-    events: { crashes: 2, pauses: 1, disconnects: 2, corruptions: 0, maxSkewMs: 0, serverDeaths: 1 },
+    // Heartbeats outlast the longest pause (pause.ts): a resumed instance keeps its connections, so the fencing
+    // of an instance its peers declared dead (presence lapses after instanceTtlMs) is what must clean up after it.
+    config: { heartbeatIntervalMs: 10_000, clientTimeoutMs: 30_000 },
+    // A restarted instance's SUBSCRIBE may fail: it refuses enqueues until its presence job subscribes again.
+    faults: { ...BASE.faults, subscribeFail: 0.1 },
+    events: { crashes: 2, pauses: 1, disconnects: 2, corruptions: 0, maxSkewMs: 0, serverDeaths: 1, subscriptionLosses: 1 },
     activeMs: 40_000,
+  },
+  check: {
+    players: ["normal", "reconnects"],
+    instances: 2,
+    servers: 1,
+    // Crashes and pauses come from the check's fault choices (--faults), at every moment they can strike.
+    // Presence renewed off the 5 s grid of match ticks and sweeps, and a short settle: jobs that coincide, and
+    // every round of them, multiply the schedules.
+    options: { events: { ...BASE.events }, activeMs: 10_000, settleMs: 5_000, config: { ...BASE.config, presenceIntervalMs: 7_000 } },
   },
 } satisfies Scenario;

@@ -14,4 +14,5 @@ export default {
     players: ["malformed-frames", "normal", "normal", "unknown-mode", "normal"],
     events: { ...BASE.events, corruptions: 1 },
   },
+  check: { players: ["malformed-frames", "normal", "unknown-mode"], instances: 1, servers: 1, options: { activeMs: 8_000, events: { ...BASE.events } } },
 } satisfies Scenario;

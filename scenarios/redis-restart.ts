@@ -20,4 +20,10 @@ export default {
     events: { ...BASE.events, redisRestarts: 1, serverDeaths: 1 },
     activeMs: 40_000,
   },
+  check: {
+    players: ["normal", "normal"],
+    instances: 1,
+    servers: 1,
+    options: { activeMs: 10_000, events: { ...BASE.events, redisRestarts: 1 } },
+  },
 } satisfies Scenario;

@@ -17,4 +17,14 @@ export default {
     // sessions' loads, and so their allocations, within the same second, where coincidences line them up.
     config: { ...BASE.config, matchTickMs: 500 },
   },
+  check: {
+    // Four players, one more than other check sizes: two allocations of one server need two pairs, on two
+    // instances sharing one server.
+    players: ["normal", "normal", "normal", "normal"],
+    instances: 2,
+    servers: 1,
+    // Presence renewed off the 5 s grid of match ticks and sweeps, and a short settle: jobs that coincide, and
+    // every round of them, multiply the schedules.
+    options: { activeMs: 4_000, settleMs: 5_000, config: { ...BASE.config, matchTickMs: 500, presenceIntervalMs: 7_000 } },
+  },
 } satisfies Scenario;

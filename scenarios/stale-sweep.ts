@@ -16,4 +16,12 @@ export default {
     // Quits on whole seconds land on match ticks (every 5 s) often enough for the race to be likely.
     timeGridMs: 1_000,
   },
+  check: {
+    players: ["normal", "quits-before-match"],
+    instances: 1,
+    servers: 1,
+    // Presence renewed off the 5 s grid of match ticks and sweeps, and a short settle: jobs that coincide, and
+    // every round of them, multiply the schedules.
+    options: { activeMs: 8_000, settleMs: 5_000, config: { ...BASE.config, presenceIntervalMs: 7_000 } },
+  },
 } satisfies Scenario;

@@ -10,6 +10,7 @@ const MIX: Array<[Behaviour, number]> = [
   ["quits-during-loading", 12],
   ["quits-after-match", 12],
   ["reconnects", 24],
+  ["changes-mode", 12],
   ["enqueues-twice", 24],
   ["malformed-frames", 5],
   ["unknown-mode", 5],
@@ -17,7 +18,7 @@ const MIX: Array<[Behaviour, number]> = [
 
 export default {
   name: "swarm",
-  summary: "200 players of every behaviour over three instances and two game modes, with every fault at a low rate.",
+  summary: "212 players of every behaviour over three instances and two game modes, with every fault at a low rate.",
   provokes: "Everything at once, as production would: the scenario the fixed server must survive every night.",
   defects: [],
   breaks: [],
@@ -44,10 +45,13 @@ export default {
       serverError: 0.02,
       serverMalformed: 0.01,
       serverUnreachable: 0.01,
+      subscribeFail: 0.05,
     },
-    events: { crashes: 1, pauses: 1, disconnects: 6, corruptions: 2, maxSkewMs: 2_000, redisRestarts: 1, serverDeaths: 2 },
+    events: { crashes: 1, pauses: 1, disconnects: 6, corruptions: 2, maxSkewMs: 2_000, redisRestarts: 1, serverDeaths: 2, subscriptionLosses: 2 },
     activeMs: 60_000,
     maxSteps: 400_000,
     pctHorizon: 2_000,
   },
+  // Three of its behaviours on one instance and server, without the swarm's fault rates: the mix's small core.
+  check: { players: ["normal", "quits-during-loading", "reconnects"], instances: 1, servers: 1, options: { activeMs: 8_000, faults: BASE.faults } },
 } satisfies Scenario;

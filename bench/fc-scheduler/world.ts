@@ -17,8 +17,8 @@ import type { InvariantName, Violation } from "../../sim/oracle/invariants.ts";
 import { boundsFor, Oracle } from "../../sim/oracle/oracle.ts";
 import { KITS } from "../../sim/variants/index.ts";
 import type { KeyspaceSource, ServerView } from "../../sim/oracle/server-view.ts";
-import type { Player, PlayerConnection, PlayerHost } from "../../sim/players/player.ts";
-import { buildRoster } from "../../sim/players/roster.ts";
+import { Player, type PlayerConnection, type PlayerHost } from "../../sim/players/player.ts";
+import { drawRoster } from "../../sim/players/roster.ts";
 import { Rng } from "../../sim/random/rng.ts";
 import type { WorldOptions } from "../../sim/scenario/options.ts";
 import { coincidentTime } from "../../sim/world/coincidence.ts";
@@ -255,7 +255,8 @@ export class FcWorld {
       act: (player, delayMs, label, action) => this.act(player, delayMs, label, action),
       matched: (player) => this.newlyMatched.push(player),
     };
-    for (const { player, joinAfterMs } of buildRoster(options, this.config, playerRng, host)) {
+    for (const { id, mode, behaviour, own, joinAfterMs } of drawRoster(options, this.config, playerRng)) {
+      const player = new Player(id, mode, behaviour, host, own);
       this.players.push(player);
       this.act(player, joinAfterMs, "join", () => player.start());
     }
@@ -332,7 +333,7 @@ export class FcWorld {
     };
     for (let i = 0; i < events.corruptions; i++) {
       const at = faultRng.int(Math.floor(activeMs * 0.1), Math.floor(activeMs * 0.9));
-      this.time.timersFor("client").after(at, "foreign write", () => KITS.legacy.corrupt(foreign, this.config, faultRng));
+      this.time.timersFor("client").after(at, "foreign write", () => KITS.legacy.corrupt(foreign, this.config, faultRng, []));
     }
   }
 

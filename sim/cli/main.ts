@@ -1,10 +1,12 @@
 import { Command, Option } from "commander";
 import { HarnessAssertionError } from "../assert.ts";
 import { NonDeterminismError } from "../scheduler/strategy.ts";
+import { checkCommand } from "./commands/check.ts";
 import { coverageMergeCommand } from "./commands/coverage.ts";
 import { fuzzCommand } from "./commands/fuzz.ts";
 import { listCommand } from "./commands/list.ts";
 import { replayCommand } from "./commands/replay.ts";
+import { reportCommand } from "./commands/report.ts";
 import { runCommand } from "./commands/run.ts";
 import { shrinkCommand } from "./commands/shrink.ts";
 import { runProgram } from "./run-program.ts";
@@ -14,7 +16,9 @@ function program(setExit: (code: number) => void): Command {
     .description("Deterministic simulation of the match server: hunt races, reproduce them, read them.")
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) })
-    .showHelpAfterError(false);
+    .showHelpAfterError(false)
+    // Bad usage is one line: commander's "Did you mean ...?" would be a second.
+    .showSuggestionAfterError(false);
 
   root
     .command("list")
@@ -55,10 +59,28 @@ function program(setExit: (code: number) => void): Command {
     .option("--fail-on <what>", "exit 1 on any failing run, or only on bugs new since --baseline", "any")
     .option("--coverage <file>", "write the campaign's probe hits to this file")
     .option("--require-coverage", "exit 1 when a must-hit probe was never hit")
+    .option("--swarm", "draw each run's world (instances, servers, players, modes, faults, timing) from its seed")
+    .option("--guided", "keep runs that hit new probes or probe pairs and spend half the runs mutating them")
+    .option("--until-bug", "stop starting runs once a run showed a bug (one new since --baseline, when given)")
     .option("--json", "print a JSON object as the last line")
     .option("--out <dir>", "where traces and reports go", "reports")
     .option("--no-shrink", "report failures as found, without shrinking them")
     .action(async (flags) => setExit(await fuzzCommand(flags)));
+
+  root
+    .command("check <scenario>")
+    .description("explore every schedule of a scenario's small world within bounds, reduced by partial orders")
+    .option("--server <variant>", "legacy or fixed", "fixed")
+    .option("--seed <n>", "the seed fixing the world (players, behaviours, action times)", "0")
+    .option("--preemptions <k>", "most switches away from a handler that still has a step due, per schedule", "2")
+    .option("--faults <f>", "most fault choices (crash, pause, lost command or reply...) per schedule", "0")
+    .option("--budget <seconds>", "stop starting schedules after this long", "600")
+    .option("--shard <I/N>", "explore the I-th of N shares of the tree's subtrees")
+    .option("--no-reduce", "plain bounded depth-first search, without partial-order reduction")
+    .option("--json", "print a JSON object as the last line")
+    .option("--out <dir>", "where traces and reports go", "reports")
+    .option("--no-shrink", "report the failure as found, without shrinking it")
+    .action(async (scenario, flags) => setExit(await checkCommand(scenario, flags)));
 
   root
     .command("replay <trace>")
@@ -73,8 +95,10 @@ function program(setExit: (code: number) => void): Command {
 
   root
     .command("shrink <trace>")
-    .description("minimise a failing run while the same invariant still fails")
+    .description("minimise a failing run while it still fails the same way (same signature); write the shrunk trace and a fresh timeline")
     .option("--budget <seconds>", "time the search may take", "60")
+    .option("--signature <id>", "the bug to keep, when the run shows several (default: the first violation's)")
+    .option("--out <dir>", "where the shrunk trace and the timeline go (default: beside the trace)")
     .option("--json", "print a JSON object as the last line")
     .action(async (trace, flags) => setExit(await shrinkCommand(trace, flags)));
 
@@ -86,6 +110,13 @@ function program(setExit: (code: number) => void): Command {
     .option("--out <file>", "write the merged coverage to this file")
     .option("--json", "print the merged coverage summary as the last line")
     .action((files, flags) => setExit(coverageMergeCommand(files, flags)));
+
+  root
+    .command("report <trace>")
+    .description("render the HTML timeline of a trace (with its shrunk trace when one lies beside it)")
+    .option("--out <dir>", "where the timeline goes (default: beside the trace)")
+    .option("--json", "print a JSON object as the last line")
+    .action(async (trace, flags) => setExit(await reportCommand(trace, flags)));
 
   return root;
 }

@@ -3,7 +3,11 @@ export class Progress {
   private readonly live: boolean;
   private lastDraw = 0;
 
-  constructor(quiet: boolean) {
+  constructor(
+    quiet: boolean,
+    /** What is counted: runs, or the schedules of `sim check`. */
+    private readonly unit = "runs",
+  ) {
     this.live = !quiet && process.stderr.isTTY === true;
   }
 
@@ -15,7 +19,7 @@ export class Progress {
     const rate = runs / Math.max(elapsedMs / 1000, 0.001);
     const of = total === null ? "" : `/${total}`;
     const distinct = bugs === null ? "" : `  ${bugs} distinct bug(s)`;
-    process.stderr.write(`\r\x1b[2K  ${runs}${of} runs  ${rate.toFixed(1)} runs/s  ${failures} failure(s)${distinct}`);
+    process.stderr.write(`\r\x1b[2K  ${runs}${of} ${this.unit}  ${rate.toFixed(1)} ${this.unit}/s  ${failures} failure(s)${distinct}`);
   }
 
   /** A line above the progress line, which goes on below it. */

@@ -21,6 +21,8 @@ export const BY_CHOICE = "by choice";
 interface Enabled {
   /** Virtual times (absolute, ascending) from which each strike may come: one strike per time. */
   armedAt: number[];
+  /** Offered at every point where it can strike, however often it struck: the run's explorer decides. */
+  everywhere: boolean;
   chance: number;
   struck: number;
 }
@@ -49,6 +51,8 @@ export class ChoiceSites {
     private readonly window: { from: number; activeMs: number; lateMs: number },
     scenario: string,
     seed: number,
+    /** Offer enabled kinds everywhere (WorldOptions.faultOffers), drawing nothing. */
+    private readonly everywhere = false,
   ) {
     this.rng = new Rng(`choices:${scenario}:${seed}`);
     this.chooseRng = new Rng(`buggify:${scenario}:${seed}`);
@@ -56,6 +60,10 @@ export class ChoiceSites {
 
   /** Whether a kind is enabled this run, given its probability; draws when and how it strikes. */
   enable(kind: string, probability: number): boolean {
+    if (this.everywhere && probability > 0) {
+      this.kinds.set(kind, { armedAt: [], everywhere: true, chance: 1, struck: 0 });
+      return true;
+    }
     if (!(probability > 0) || !this.rng.chance(probability)) return false;
     const strikes = this.rng.int(1, MOST_STRIKES);
     const { from, activeMs, lateMs } = this.window;
@@ -63,11 +71,12 @@ export class ChoiceSites {
       this.rng.float() < 0.5 ? from + this.rng.int(0, activeMs) : from + activeMs + this.rng.int(0, lateMs),
     ).sort((a, b) => a - b);
     const chance = Math.exp(Math.log(LEAST_CHANCE) + this.rng.float() * (Math.log(MOST_CHANCE) - Math.log(LEAST_CHANCE)));
-    this.kinds.set(kind, { armedAt, chance, struck: 0 });
+    this.kinds.set(kind, { armedAt, everywhere: false, chance, struck: 0 });
     return true;
   }
 
   private armed(kind: Enabled): boolean {
+    if (kind.everywhere) return true;
     const next = kind.armedAt[kind.struck];
     return next !== undefined && this.steps.now >= next;
   }
@@ -97,7 +106,7 @@ export class ChoiceSites {
       (): FaultEvent => {
         kind.struck++;
         const event: FaultEvent = { kind: "fault", fault: spec.fault, target: spec.target, note, effect: effect() };
-        if (kind.struck < kind.armedAt.length) this.offer(spec, available, effect);
+        if (kind.everywhere || kind.struck < kind.armedAt.length) this.offer(spec, available, effect);
         return event;
       },
       () => this.armed(kind) && available(),

@@ -53,8 +53,12 @@ export interface FaultWorld {
   offer(spec: FaultSpec, available: () => boolean, effect: () => string): void;
   /** The stream effects of chosen faults draw their parameters from (a pause's length). */
   readonly choiceRng: Rng;
-  /** The last step ran on this instance slot's, dedicated server's or player's lane. */
-  justRan(target: string): boolean;
+  /**
+   * Whether now is a moment to strike `target` at: right after a step of its own lane (an instance slot's,
+   * dedicated server's or player's), or at any step where faults are offered everywhere (`sim check`: what may
+   * strike must follow from the state alone, not from which of two independent steps happened to run last).
+   */
+  momentFor(target: string): boolean;
   /** The instance in this slot has a Redis command on its way: a handler of its is between two round trips. */
   midHandler(slot: string): boolean;
   /** Instance slots and dedicated server ids: whose Redis connections faults can cut. */
@@ -69,6 +73,8 @@ export interface FaultWorld {
   readonly servers: readonly string[];
   /** A dedicated server's process dies, or (`revive`) a new one starts in its place. Says what happened. */
   serverProcess(id: string, change: "die" | "revive"): string;
+  /** The instance's subscriptions drop with their connection and come back `gapMs` later; messages meanwhile are lost. */
+  loseSubscriptions(instance: FaultableInstance, gapMs: number): void;
 }
 
 /**

@@ -16,6 +16,8 @@ export interface FaultRates {
   serverMalformed: number;
   /** A dedicated server cannot be reached. */
   serverUnreachable: number;
+  /** A SUBSCRIBE (or PSUBSCRIBE) is lost on its way: the caller sees a connection error and is not subscribed. */
+  subscribeFail?: number;
 }
 
 export const NO_FAULTS: FaultRates = {
@@ -27,6 +29,7 @@ export const NO_FAULTS: FaultRates = {
   serverError: 0,
   serverMalformed: 0,
   serverUnreachable: 0,
+  subscribeFail: 0,
 };
 
 /** Faults that happen once, at a time drawn for the run. */
@@ -39,6 +42,8 @@ export interface FaultEvents {
   disconnects: number;
   /** Writes of garbage into the server's keys by a foreign writer. */
   corruptions: number;
+  /** Instances whose subscriptions drop with their connection, to come back a moment later (what was published meanwhile is lost). */
+  subscriptionLosses?: number;
   /** Largest clock skew of an instance, either way, in milliseconds. */
   maxSkewMs: number;
   /** Restarts of Redis that lose every key, every script and every connection (no persistence, a failover). */

@@ -25,6 +25,8 @@ interface Candidate {
   scenario: string;
   seed: number;
   steps: number;
+  /** A guided mutant's run: its seed alone does not make it again, its trace does. */
+  mutated: boolean;
 }
 
 export interface SignatureEntry {
@@ -38,6 +40,10 @@ export interface SignatureEntry {
   scenario: string;
   /** The smallest failing run that showed it: what gets shrunk and reported at the end. */
   smallest: Candidate;
+  /** Runs the campaign had recorded when it was first seen, this one included: how long it took to find. */
+  foundAfterRuns: number;
+  /** Whether a guided mutant's run showed it first. */
+  foundByMutant: boolean;
 }
 
 function smaller(a: Candidate, b: Candidate): boolean {
@@ -78,11 +84,12 @@ export class Campaign {
     tally.failures++;
     this.list(tally, outcome);
     const seed = outcome.job.seed;
-    const candidate: Candidate = { trace: outcome.trace, scenario: outcome.scenario, seed, steps: outcome.steps };
+    const mutated = outcome.job.mutant !== undefined;
+    const candidate: Candidate = { trace: outcome.trace, scenario: outcome.scenario, seed, steps: outcome.steps, mutated };
     for (const bug of outcome.bugs) {
       const known = this.signatures.get(bug.signature);
       if (!known) {
-        const entry: SignatureEntry = { signature: bug.signature, invariant: bug.invariant, summary: bug.summary, count: 1, firstSeed: seed, scenario: outcome.scenario, smallest: candidate };
+        const entry: SignatureEntry = { signature: bug.signature, invariant: bug.invariant, summary: bug.summary, count: 1, firstSeed: seed, scenario: outcome.scenario, smallest: candidate, foundAfterRuns: this.runs, foundByMutant: mutated };
         this.signatures.set(bug.signature, entry);
         this.discovered(entry, outcome.trace);
         continue;

@@ -1,5 +1,6 @@
 import type { Variant } from "../../src/server/match-server.ts";
 import type { InvariantName } from "../oracle/invariants.ts";
+import type { WorldOptions } from "../scenario/options.ts";
 import type { StrategyName } from "../scheduler/strategy.ts";
 import type { Trace } from "../trace/trace.ts";
 
@@ -15,6 +16,31 @@ export interface FuzzJob {
   faultChoices?: number;
   /** Stop each run at its first violation. */
   stopAtFirst?: boolean;
+  /** Guided fuzzing: return the run's decisions, options and fault strikes (what a corpus entry keeps). */
+  record?: boolean;
+  /** Guided fuzzing: a corpus run mutated, run in place of the scenario's world and strategy. */
+  mutant?: Mutant;
+  /** Guided fuzzing: where the job stands in its round, so that outcomes are learnt from in one order. */
+  slot?: number;
+}
+
+export type MutationKind = "suffix" | "move-fault" | "add-fault" | "behaviour";
+
+/** A corpus run changed: its world (a player's behaviour) and a decision list the run follows leniently. */
+export interface Mutant {
+  kind: MutationKind;
+  options: WorldOptions;
+  decisions: number[];
+  /** What the strategy's stream is salted with where the list no longer fits: one per mutant. */
+  salt: string;
+}
+
+/** What guided fuzzing keeps of a run to mutate it later. */
+export interface Recording {
+  options: WorldOptions;
+  decisions: number[];
+  /** Indices in `decisions` of the faults that struck by choice. */
+  faultsAt: number[];
 }
 
 /** One distinct bug a failing run showed: a signature, with the first of its violations in the run. */
@@ -41,4 +67,6 @@ export interface FuzzOutcome {
   coverage: Record<string, number>;
   /** Only for failures: the whole trace, to write, report and shrink. */
   trace: Trace | null;
+  /** Only for jobs that ask (`record`). */
+  recording: Recording | null;
 }

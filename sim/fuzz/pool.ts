@@ -5,52 +5,76 @@ import { runJob } from "./run-job.ts";
 type Reply = { ok: true; outcome: FuzzOutcome } | { ok: false; error: string };
 
 /**
- * Runs jobs on N worker threads (or in this thread when N is 1), handing out the next job as each finishes.
- * Stops handing out jobs when `stop()` says so; outcomes arrive in completion order.
+ * N worker threads (or this thread when N is 1) that run batches of jobs, handing out the next job as each
+ * finishes; the threads outlive a batch, so guided fuzzing's rounds do not start them again each time.
  */
-export async function runPool(
-  jobs: Iterable<FuzzJob>,
-  workers: number,
-  onOutcome: (outcome: FuzzOutcome) => void,
-  stop: () => boolean,
-): Promise<void> {
-  const queue = jobs[Symbol.iterator]();
-  const nextJob = (): FuzzJob | null => {
-    if (stop()) return null;
-    const next = queue.next();
-    return next.done ? null : next.value;
-  };
-  if (workers <= 1) {
-    for (let job = nextJob(); job; job = nextJob()) {
-      onOutcome(await runJob(job));
-      // A run never leaves the microtask queue, so without this no signal, timer or I/O would be seen until
-      // the last job: let the event loop turn between runs.
-      await new Promise((resolve) => setImmediate(resolve));
+export class WorkerPool {
+  private readonly threads: Worker[] = [];
+
+  constructor(private readonly workers: number) {}
+
+  /** Runs jobs until none is left or `stop()` says so; outcomes arrive in completion order. */
+  async run(jobs: Iterable<FuzzJob>, onOutcome: (outcome: FuzzOutcome) => void, stop: () => boolean): Promise<void> {
+    const queue = jobs[Symbol.iterator]();
+    const nextJob = (): FuzzJob | null => {
+      if (stop()) return null;
+      const next = queue.next();
+      return next.done ? null : next.value;
+    };
+    if (this.workers <= 1) {
+      for (let job = nextJob(); job; job = nextJob()) {
+        onOutcome(await runJob(job));
+        // A run never leaves the microtask queue, so without this no signal, timer or I/O would be seen until
+        // the last job: let the event loop turn between runs.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      return;
     }
-    return;
+    if (this.threads.length === 0) {
+      const entry = new URL("./worker-entry.mjs", import.meta.url);
+      for (let i = 0; i < this.workers; i++) this.threads.push(new Worker(entry));
+    }
+    await Promise.all(
+      this.threads.map(
+        (worker) =>
+          new Promise<void>((resolve, reject) => {
+            const feed = () => {
+              const job = nextJob();
+              if (job) worker.postMessage(job);
+              else {
+                worker.off("message", onMessage);
+                worker.off("error", reject);
+                resolve();
+              }
+            };
+            const onMessage = (reply: Reply) => {
+              if (!reply.ok) {
+                worker.off("message", onMessage);
+                reject(new Error(`fuzz worker failed: ${reply.error}`));
+                return;
+              }
+              onOutcome(reply.outcome);
+              feed();
+            };
+            worker.on("message", onMessage);
+            worker.on("error", reject);
+            feed();
+          }),
+      ),
+    );
   }
-  const entry = new URL("./worker-entry.mjs", import.meta.url);
-  await Promise.all(
-    Array.from({ length: workers }, () => {
-      const worker = new Worker(entry);
-      return new Promise<void>((resolve, reject) => {
-        const feed = () => {
-          const job = nextJob();
-          if (job) worker.postMessage(job);
-          else void worker.terminate().then(() => resolve());
-        };
-        worker.on("message", (reply: Reply) => {
-          if (!reply.ok) {
-            void worker.terminate();
-            reject(new Error(`fuzz worker failed: ${reply.error}`));
-            return;
-          }
-          onOutcome(reply.outcome);
-          feed();
-        });
-        worker.on("error", reject);
-        feed();
-      });
-    }),
-  );
+
+  async close(): Promise<void> {
+    await Promise.all(this.threads.splice(0).map((worker) => worker.terminate()));
+  }
+}
+
+/** Runs jobs on a pool of its own, closed when they are done (or stopped). */
+export async function runPool(jobs: Iterable<FuzzJob>, workers: number, onOutcome: (outcome: FuzzOutcome) => void, stop: () => boolean): Promise<void> {
+  const pool = new WorkerPool(workers);
+  try {
+    await pool.run(jobs, onOutcome, stop);
+  } finally {
+    await pool.close();
+  }
 }

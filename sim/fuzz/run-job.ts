@@ -1,18 +1,21 @@
+import { BY_CHOICE } from "../faults/choices.ts";
 import { runOnce } from "../run/run-once.ts";
 import { withChoices, withCoincidence } from "../scenario/options.ts";
 import { resolveScenario } from "../scenario/resolve.ts";
 import { signaturesOf, type Signature } from "../signature/signature.ts";
-import type { FoundBug, FuzzJob, FuzzOutcome } from "./job.ts";
+import type { Trace } from "../trace/trace.ts";
+import type { FoundBug, FuzzJob, FuzzOutcome, Recording } from "./job.ts";
 
 export async function runJob(job: FuzzJob): Promise<FuzzOutcome> {
-  const scenario = await resolveScenario(job.scenario);
-  const { coincidence, faultChoices, ...spec } = job;
+  const scenario = await resolveScenario(job.scenario, job.seed);
+  const { coincidence, faultChoices, record, mutant, slot, ...spec } = job;
   const trace = await runOnce({
     ...spec,
     scenario: scenario.name,
     scenarioFile: scenario.file,
     checkers: scenario.checkers,
-    options: withChoices(withCoincidence(scenario.options, coincidence), faultChoices),
+    options: mutant?.options ?? withChoices(withCoincidence(scenario.options, coincidence), faultChoices),
+    ...(mutant === undefined ? {} : { decisions: mutant.decisions, lenient: mutant.salt }),
   });
   const bugs = new Map<string, FoundBug>();
   const signatures: string[] = [];
@@ -34,5 +37,15 @@ export async function runJob(job: FuzzJob): Promise<FuzzOutcome> {
     steps: trace.steps.length,
     coverage: trace.coverage,
     trace: trace.verdict === "fail" ? trace : null,
+    recording: record === true ? recordingOf(trace) : null,
   };
+}
+
+function recordingOf(trace: Trace): Recording {
+  const faultsAt: number[] = [];
+  for (const step of trace.steps) {
+    const event = step.event;
+    if (event.kind === "fault" && event.note.endsWith(BY_CHOICE)) faultsAt.push(step.i);
+  }
+  return { options: trace.options, decisions: trace.decisions, faultsAt };
 }

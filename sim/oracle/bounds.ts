@@ -1,11 +1,18 @@
 import type { MatchConfig } from "../../src/config/config.ts";
+import type { RequeueReason } from "../variants/kit.ts";
+import type { WorldFacts } from "./world-facts.ts";
 
 /** Limits the oracle judges by, derived from the run's config and faults. */
 export interface OracleBounds {
   /** How long a live session may exist before it is an orphan. */
   sessionLifetimeMs: number;
-  /** A ready signal must reach the server this long before the deadline to be owed a match. */
+  /**
+   * Where the world cannot say when a ready signal reached Redis (a real run), it must reach the server this long
+   * before the deadline to be owed a match.
+   */
   readyGraceMs: number;
+  /** How long faults can hold an instance's work back (a pause), in ms. */
+  stallMs: number;
 }
 
 /** Slack on a session's lifetime beyond every deadline and sweep that could end it, in ms. */
@@ -18,6 +25,7 @@ export function boundsFor(config: MatchConfig, maxPauseMs: number): OracleBounds
     sessionLifetimeMs:
       config.loadingTimeoutMs + config.allocationTimeoutMs + config.allocationRequestTimeoutMs + sweep + maxPauseMs + SESSION_LIFETIME_SLACK_MS,
     readyGraceMs: READY_GRACE_MS,
+    stallMs: maxPauseMs,
   };
 }
 
@@ -30,20 +38,11 @@ export interface OracleOptions {
    */
   gameLengthMs?: number;
   /**
-   * The games a dedicated server (by address) created, with their players and when: lets the oracle excuse a
-   * busy server whose players all left after the match was made, unknown to the server when it allocated (the
-   * game server's own idle timeout is then what frees it). Absent (real runs): no excuse is made.
+   * What a simulated world knows beyond Redis and the clients: its dedicated servers and the games they created,
+   * its crashes and pauses, its Redis clock. Absent (real runs): the checkers that need it do not judge, and no
+   * excuse that needs it is made.
    */
-  gamesOn?: (address: string) => ReadonlyArray<{ players: readonly string[]; createdAt: number }>;
-  /**
-   * How many dedicated server processes are up and host no game, by the world's own account: what a willing
-   * player could still be given, whatever Redis says (a server that lost its registration is still free).
-   * Absent (real runs): the servers Redis lists idle.
-   */
-  freeServers?: () => number;
-  /**
-   * Whether a game (by its server's `host:port` and its game session id) is over by the world's own account: its
-   * server process died with it. Absent: a game ends only by `gameLengthMs`.
-   */
-  gameOver?: (server: string, session: string) => boolean;
+  world?: WorldFacts;
+  /** What a re-queue error's text claims, in the variant's words (absent: every re-queue needs some explanation). */
+  reasons?: (text: string) => RequeueReason | null;
 }

@@ -1,6 +1,10 @@
-import type { Player } from "../players/player.ts";
+import type { LoadingEpisode, Player } from "../players/player.ts";
+import { clientFrame } from "../trace/facts.ts";
 import type { CheckPoint } from "./checker.ts";
+import { QueueLines } from "./queue-lines.ts";
 import type { ServerView } from "./server-view.ts";
+import { StepEvidence, type Happened } from "./step-evidence.ts";
+import type { WorldFacts } from "./world-facts.ts";
 
 export interface SessionSighting {
   /** When the oracle first saw the session live. */
@@ -21,11 +25,60 @@ export class Observations {
   readonly sessions = new Map<string, SessionSighting>();
   /** Dedicated server (host:port) -> the game sessions players were told match_found for on it. */
   readonly announced = new Map<string, Set<string>>();
+  /** The causal record of every step, when the world reports its steps (simulated runs). */
+  readonly steps = new StepEvidence();
+  /** Places in line, step by step. */
+  readonly lines = new QueueLines();
+  /** The step whose frame brought each loading episode its outcome, and the one that delivered its ready. */
+  private readonly outcomeSteps = new WeakMap<LoadingEpisode, number>();
+  private readonly readySteps = new WeakMap<LoadingEpisode, number>();
+  /** Idle dedicated servers (the world's own, when it says which) in the last view; -1 before any view. */
+  private idleServers = -1;
+  private lastView: ServerView | null = null;
+
+  constructor(
+    private readonly players: ReadonlyMap<string, Player>,
+    private readonly world: WorldFacts | undefined,
+  ) {}
+
+  /** The step recorded last: the one checkers are told about now. */
+  current: Happened | null = null;
+
+  /** A step ran: recorded with the view before it. */
+  sawStep(point: CheckPoint, happened: Happened): void {
+    this.current = happened;
+    this.steps.record(happened, point.at, this.idleServers === 0);
+    const event = happened.event;
+    if (event.kind !== "frame-out" && event.kind !== "frame-in") return;
+    const player = this.players.get(event.player);
+    if (!player) return;
+    if (event.kind === "frame-out") {
+      const episode = player.lastEpisode;
+      if (episode && episode.outcome?.at === point.at && !this.outcomeSteps.has(episode)) this.outcomeSteps.set(episode, happened.id);
+      return;
+    }
+    const frame = clientFrame(event);
+    if (frame?.type !== "loading_complete") return;
+    const episode = player.episodes.findLast(
+      (each) => each.session === frame.loading_session_id && each.readyDeliveredAt === point.at && !this.readySteps.has(each),
+    );
+    if (episode) this.readySteps.set(episode, happened.id);
+  }
 
   sawView(point: CheckPoint, view: ServerView): void {
     for (const session of view.sessions.values()) {
       if (!this.sessions.has(session.id)) this.sessions.set(session.id, { at: point.at, members: session.members, key: session.key });
     }
+    this.lines.update(point, view);
+    if (view !== this.lastView) {
+      this.lastView = view;
+      this.idleServers = view.servers.filter((server) => server.status === "idle" && this.isWorldServer(server.id)).length;
+    }
+  }
+
+  /** A server record of the world's own dedicated servers (every record, when the world does not say). */
+  isWorldServer(id: string): boolean {
+    return this.world === undefined || this.world.servers.has(id);
   }
 
   sawMatch(player: Player): void {
@@ -35,5 +88,25 @@ export class Observations {
     const hosted = this.announced.get(server);
     if (hosted) hosted.add(last.session);
     else this.announced.set(server, new Set([last.session]));
+  }
+
+  /** The step that delivered an episode's outcome, when the world reported it. */
+  outcomeStep(episode: LoadingEpisode): number | undefined {
+    return this.outcomeSteps.get(episode);
+  }
+
+  /**
+   * When an episode's ready reached Redis: the first command the server ran for its loading_complete frame, the
+   * instant its script compared `now` with the deadline. Undefined when the world did not report its steps, or
+   * the server never ran one (its instance died first, or the handler waited behind another).
+   */
+  readyAppliedAt(episode: LoadingEpisode): number | undefined {
+    const step = this.readySteps.get(episode);
+    return step === undefined ? undefined : this.steps.appliedAt(step);
+  }
+
+  /** The step whose frame delivered an episode's ready. */
+  readyStep(episode: LoadingEpisode): number | undefined {
+    return this.readySteps.get(episode);
   }
 }

@@ -6,6 +6,7 @@ import type { Violation } from "./invariants.ts";
 import { Observations } from "./observations.ts";
 import { CHECKERS } from "./registry.ts";
 import type { ServerView } from "./server-view.ts";
+import type { Happened } from "./step-evidence.ts";
 
 export { boundsFor };
 export type { OracleBounds, OracleOptions };
@@ -25,13 +26,14 @@ export interface OracleExtras {
 export class Oracle {
   readonly violations: Violation[] = [];
   private readonly seen = new Set<string>();
-  private readonly observed = new Observations();
+  private readonly observed: Observations;
   private readonly hooks: CheckerHooks[];
   private readonly afterSteps: CheckerHooks[];
   private readonly onMatch: CheckerHooks[];
 
   constructor(players: readonly Player[], config: MatchConfig, bounds: OracleBounds, options: OracleOptions = {}, extras: OracleExtras = {}) {
     const byId = new Map(players.map((player) => [player.id, player]));
+    this.observed = new Observations(byId, options.world);
     const checkers = [...CHECKERS, ...(extras.checkers ?? [])];
     this.hooks = checkers.map((checker) => {
       const run: CheckRun = {
@@ -67,9 +69,13 @@ export class Oracle {
     for (const hooks of this.onMatch) hooks.matchReceived?.({ step, at }, player);
   }
 
-  /** Safety properties that must hold after every step. */
-  afterStep(step: number, at: number, view: ServerView): void {
+  /**
+   * Safety properties that must hold after every step. `happened` is the step itself, when the world can say (a
+   * simulated run): the causal record several checkers judge by.
+   */
+  afterStep(step: number, at: number, view: ServerView, happened?: Happened): void {
     const point = { step, at };
+    if (happened) this.observed.sawStep(point, happened);
     this.observed.sawView(point, view);
     for (const hooks of this.afterSteps) hooks.afterStep?.(point, view);
   }

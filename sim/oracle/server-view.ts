@@ -12,7 +12,10 @@ export interface SessionView {
 export interface ServerSlotView {
   id: string;
   address: string;
-  /** `idle`, `claimed`, `busy`, or `unreadable` for data the oracle cannot parse. */
+  /**
+   * `idle`, `claimed`, `busy`, or `unreadable` for data the oracle cannot parse; `parked` for a variant whose
+   * idle server can be out of the pool claims take from (fixed: after a call to it never got through).
+   */
   status: string;
   key: string;
 }
@@ -20,15 +23,28 @@ export interface ServerSlotView {
 export interface ServerView {
   /** Player id -> the queue keys holding it. */
   queued: Map<string, string[]>;
+  /** Queue key -> the game mode it queues (every queue key a reader met). */
+  queueModes: Map<string, string>;
   /** Sessions that still place their members (loading or allocating). */
   sessions: Map<string, SessionView>;
   servers: ServerSlotView[];
   /** Lock keys with their remaining PTTL (-1: no expiry). */
   locks: Array<{ key: string; pttl: number }>;
+  /**
+   * Queued player -> until when (Redis TIME, ms) the instance owning its record counts as live, for a variant
+   * whose matching passes over the players of an instance presumed dead (fixed: `match` skips them, and they
+   * wait for the instance to renew or be reaped). Absent: no queued player is ever passed over.
+   */
+  ownerLiveUntil?: Map<string, number>;
+}
+
+/** The server holds no session: idle, in the pool or parked out of it until its next heartbeat. */
+export function holdsNoSession(server: ServerSlotView): boolean {
+  return server.status === "idle" || server.status === "parked";
 }
 
 export function emptyView(): ServerView {
-  return { queued: new Map(), sessions: new Map(), servers: [], locks: [] };
+  return { queued: new Map(), queueModes: new Map(), sessions: new Map(), servers: [], locks: [] };
 }
 
 /**
@@ -64,3 +80,10 @@ export function placesOf(view: ServerView, player: string): string[] {
  * the source can read a hash field without copying the hash.
  */
 export type KeyspaceSource = Pick<SimulatedRedis, "keys" | "inspect" | "execute"> & Partial<Pick<SimulatedRedis, "field">>;
+
+/** The server may pass over this queued player at `redisNow`: its owning instance no longer counts as live. */
+export function passedOver(view: ServerView, player: string, redisNow: number): boolean {
+  if (view.ownerLiveUntil === undefined) return false;
+  const until = view.ownerLiveUntil.get(player);
+  return until === undefined || until < redisNow;
+}

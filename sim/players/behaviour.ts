@@ -6,6 +6,8 @@ export const BEHAVIOURS = [
   "quits-during-loading",
   "quits-after-match",
   "reconnects",
+  "changes-mode",
+  "plays-again",
   "enqueues-twice",
   "malformed-frames",
   "unknown-mode",
@@ -23,6 +25,8 @@ export function isWilling(behaviour: Behaviour): boolean {
     behaviour === "normal" ||
     behaviour === "slow-loader" ||
     behaviour === "reconnects" ||
+    behaviour === "changes-mode" ||
+    behaviour === "plays-again" ||
     behaviour === "enqueues-twice" ||
     behaviour === "quits-after-match" ||
     behaviour === "quits-during-loading" ||
@@ -33,7 +37,9 @@ export function isWilling(behaviour: Behaviour): boolean {
 /** How long a behaviour takes to load, in ms, or null when it never sends loading_complete. */
 export function loadingTime(behaviour: Behaviour, draw: (min: number, max: number) => number): number | null {
   if (behaviour === "never-loads") return null;
-  if (behaviour === "slow-loader") return draw(40_000, 58_000);
+  // Up to just past the default 60 s loading deadline: coincidence seeking then lands some readies on the
+  // deadline's instant itself (a sweep of the creating instance fires there), where `now <= deadline` decides.
+  if (behaviour === "slow-loader") return draw(40_000, 61_000);
   return draw(200, 4_000);
 }
 

@@ -10,6 +10,9 @@ export type ClientView =
   | { state: "loading"; session: string }
   | { state: "matched"; session: string; address: string };
 
+/** A well-formed session id no server ever made. */
+const NO_SUCH_SESSION = "00000000-0000-4000-8000-000000000000";
+
 /** One loading session as this client lived it: the facts ready-respected judges. */
 export interface LoadingEpisode {
   session: string;
@@ -25,7 +28,16 @@ export interface MatchReceived {
   session: string;
   address: string;
   at: number;
+  /** Which of the player's requests to play it answers: 0 (or absent) for the first, one more each time it plays again. */
+  round?: number;
 }
+
+/**
+ * When a player who plays again asks: soon (its game may still run, or just ended), or after more than an hour
+ * (its last game's records have expired: the server must take it as a new player).
+ */
+const SOON_AGAIN_MS: readonly [number, number] = [20_000, 180_000];
+const MUCH_LATER_MS: readonly [number, number] = [3_700_000, 4_000_000];
 
 /** A player's end of one WebSocket, simulated or real. */
 export interface PlayerConnection {
@@ -35,6 +47,8 @@ export interface PlayerConnection {
    * it does not know, or when the transport cannot tell (a real socket).
    */
   readonly serverClosedAt?: number | null;
+  /** The server instance (incarnation) it reaches, when the transport can tell (a simulated socket). */
+  readonly instanceId?: string;
   clientSend(text: string): void;
   /** Closes the socket with a close frame. */
   clientClose(): void;
@@ -63,7 +77,13 @@ export class Player {
   quit = false;
   readonly episodes: LoadingEpisode[] = [];
   readonly matches: MatchReceived[] = [];
+  /** How many times it asked to play again after a game (see MatchReceived.round). */
+  round = 0;
   readonly errors: string[] = [];
+  /** Every connection this player opened, in order. */
+  readonly connections: PlayerConnection[] = [];
+  /** Connections the server told that another connection of ours took over: their end was no leave. */
+  readonly replaced = new WeakSet<PlayerConnection>();
   private reenqueues = 0;
   /** Refused (told to enqueue again) more often than it re-enqueues: it no longer wants a match. */
   private gaveUp = false;
@@ -71,10 +91,13 @@ export class Player {
 
   constructor(
     readonly id: string,
-    readonly mode: string,
+    /** The game mode it asks for; a player that changes mode asks for another one later. */
+    public mode: string,
     readonly behaviour: Behaviour,
     private readonly host: PlayerHost,
     private readonly rng: Rng,
+    /** The modes it may choose among. */
+    private readonly modes: readonly string[] = [mode],
   ) {}
 
   get connected(): boolean {
@@ -102,6 +125,28 @@ export class Player {
         if (this.view.state !== "matched" && this.connected) this.reconnect(() => this.connection?.clientClose());
       });
     }
+    if (this.behaviour === "changes-mode") {
+      this.host.act(this, this.rng.int(500, 20_000), "change mode", () => {
+        if (this.connected && (this.view.state === "queued" || this.view.state === "awaiting")) this.changeMode();
+      });
+    }
+  }
+
+  /** After its game, asks to play again on the connection it has: a new request, answered on its own. */
+  private playAgain(): void {
+    if (!this.connected || this.view.state !== "matched") return;
+    this.round++;
+    this.view = { state: "awaiting" };
+    this.connection?.clientSend(this.enqueueFrame());
+  }
+
+  /**
+   * Asks for the next mode from a second connection (another tab) while the first is still open: the server's
+   * takeover moves the queued record to the new mode, and tells the first connection it was replaced.
+   */
+  private changeMode(): void {
+    this.mode = this.modes[(this.modes.indexOf(this.mode) + 1) % this.modes.length] ?? this.mode;
+    this.connectAndEnqueue();
   }
 
   /** A silent network drop, then a reconnect, as the disconnect fault does it. */
@@ -133,6 +178,7 @@ export class Player {
       return;
     }
     this.connection = connection;
+    this.connections.push(connection);
     for (const frame of this.openingFrames()) connection.clientSend(frame);
     this.view = { state: this.behaviour === "malformed-frames" || this.behaviour === "unknown-mode" ? "idle" : "awaiting" };
   }
@@ -146,9 +192,12 @@ export class Player {
       case "malformed-frames":
         return [
           "{not json",
+          "[1,2]",
           JSON.stringify({ type: "enqueue", player_id: 7, game_mode: this.mode }),
           JSON.stringify({ type: "teleport" }),
           JSON.stringify({ type: "loading_complete", loading_session_id: "zzz" }),
+          // Well formed, for a session it was never in, before it ever enqueued.
+          encodeClientFrame({ type: "loading_complete", loading_session_id: NO_SUCH_SESSION }),
           this.enqueueFrame(),
         ];
       case "unknown-mode":
@@ -172,17 +221,20 @@ export class Player {
     if (episode && episode.outcome === null && episode.disconnectedAt === null) episode.disconnectedAt = this.host.now();
   }
 
-  /** The server delivered a loading_complete frame of ours: ready-respected measures from here. */
-  readyDelivered(session: string): void {
-    const episode = this.lastEpisode;
-    if (episode && episode.session === session && episode.readyDeliveredAt === null) {
-      episode.readyDeliveredAt = this.host.now();
-    }
+  /**
+   * The server delivered a loading_complete frame of ours, on `connection` when the transport says which: the
+   * episode it was sent in (a frame sent before a reconnect may land after the next episode began) measures from
+   * here.
+   */
+  readyDelivered(session: string, connection?: PlayerConnection): void {
+    const episode = this.episodes.findLast((each) => each.session === session && (connection === undefined || each.connection === connection));
+    if (episode && episode.readyDeliveredAt === null) episode.readyDeliveredAt = this.host.now();
   }
 
   received(connection: PlayerConnection, text: string): void {
-    if (connection !== this.connection) return;
     const parsed = parseServerMessage(text);
+    if (parsed.ok && parsed.value.type === "error" && parsed.value.message === ErrorText.replaced) this.replaced.add(connection);
+    if (connection !== this.connection) return;
     if (!parsed.ok) {
       this.errors.push(`unparseable message: ${text}`);
       return;
@@ -200,10 +252,16 @@ export class Player {
   private handle(message: ServerMessage): void {
     switch (message.type) {
       case "queued":
+        // Told it is queued while loading: its session ended and the message saying why never came.
+        this.endEpisode("requeued", "queued");
         this.view = { state: "queued" };
         return;
       case "start_loading": {
         const session = message.loading_session_id;
+        // Told again on the same connection (the server re-sent what it may have missed): nothing new. Told on a
+        // new connection (the old one dropped, maybe with the ready it carried), it is a new episode: the client
+        // confirms its loading there.
+        if (this.view.state === "loading" && this.view.session === session && this.episodes.at(-1)?.connection === this.connection) return;
         this.endEpisode("refused", "start_loading for another session");
         this.view = { state: "loading", session };
         this.episodes.push({ session, connection: this.connection, startedAt: this.host.now(), readyDeliveredAt: null, disconnectedAt: null, outcome: null });
@@ -212,11 +270,15 @@ export class Player {
       }
       case "match_found":
         this.endEpisode("matched", message.session_id);
-        this.matches.push({ session: message.session_id, address: message.server_address, at: this.host.now() });
+        this.matches.push({ session: message.session_id, address: message.server_address, at: this.host.now(), round: this.round });
         this.host.matched?.(this);
         this.view = { state: "matched", session: message.session_id, address: message.server_address };
         if (this.behaviour === "quits-after-match") {
           this.host.act(this, this.rng.int(0, 2_000), "quit after match", () => this.leave());
+        }
+        if (this.behaviour === "plays-again" && this.round === 0) {
+          const [min, max] = this.rng.chance(0.5) ? SOON_AGAIN_MS : MUCH_LATER_MS;
+          this.host.act(this, this.rng.int(min, max), "play again", () => this.playAgain());
         }
         return;
       case "error":

@@ -48,6 +48,7 @@ export class Rng {
   private s1: number;
   private s2: number;
   private c = 1;
+  private drawn = 0;
 
   constructor(seed: string) {
     let n = mash(SPACE3, seed);
@@ -62,12 +63,18 @@ export class Rng {
   }
 
   private next(): number {
+    this.drawn++;
     const t = 2091639 * this.s0 + this.c * TWO_TO_MINUS_32;
     this.s0 = this.s1;
     this.s1 = this.s2;
     this.c = t | 0;
     this.s2 = t - this.c;
     return this.s2;
+  }
+
+  /** Draws taken so far: `sim check` tells which steps drew from a stream several actors share. */
+  get draws(): number {
+    return this.drawn;
   }
 
   /** Uniform in [0, 1). */

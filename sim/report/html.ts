@@ -1,20 +1,27 @@
 import { readFileSync } from "node:fs";
 import { meaningOf } from "../oracle/invariants.ts";
-import { stepDetail, stepLabel } from "../trace/describe.ts";
-import type { StepEvent, StepKind } from "../trace/events.ts";
-import { isRedisFailure, isRefusedLock } from "../trace/facts.ts";
-import type { Trace } from "../trace/trace.ts";
-import { explainViolation, keySteps } from "./explain.ts";
-import { clampStep, involvement } from "./involvement.ts";
-import type { RedisChange } from "./redis-history.ts";
-import { splitId } from "./text.ts";
+import { rosterOf } from "../players/roster.ts";
 import { reproduceCommand } from "../run/reproduce-command.ts";
 import { signaturesOf } from "../signature/signature.ts";
+import { stepDetail, stepLabel } from "../trace/describe.ts";
+import type { StepKind } from "../trace/events.ts";
+import type { Trace } from "../trace/trace.ts";
+import { nameCause } from "./cause.ts";
+import { violationStory } from "./explain.ts";
+import { fromSlice } from "./involvement.ts";
+import type { RedisChange } from "./redis-history.ts";
+import { shrinkDiff } from "./shrink-diff.ts";
+import { causalSlice, clampStep, foundAfterRun } from "./slice.ts";
+import { arrivalOf, MARK_KINDS, stepMark } from "./step-marks.ts";
+import { abbreviateIds, splitId } from "./text.ts";
+import { TraceGraph } from "./trace-graph.ts";
 
 export interface TraceWithRedis {
   trace: Trace;
   /** Per step, the keys it changed (RedisHistory.changes of a replay of the trace). */
   redis: RedisChange[];
+  /** Why Redis's contents could not be recovered, when they could not. */
+  redisMissing?: string;
   /** Where the trace file is, for the replay command; omitted when it was never written. */
   path?: string;
 }
@@ -39,16 +46,24 @@ export const KIND_COLOURS: Record<StepKind, string> = {
   fault: "#c2255c",
 };
 
-const LANE_GROUP_ORDER = ["instance", "redis", "ds", "world", "player"];
+/** Lane groups in the order the page stacks them, and what each is called there. */
+const LANE_GROUPS: Array<[prefix: string, title: string]> = [
+  ["instance", "instances"],
+  ["redis", "redis"],
+  ["ds", "dedicated servers"],
+  ["world", "world"],
+  ["player", "players"],
+];
+
+function groupOf(lane: string): number {
+  const index = LANE_GROUPS.findIndex(([prefix]) => prefix === splitId(lane)[0]);
+  return index < 0 ? LANE_GROUPS.length : index;
+}
 
 /** Instances, Redis, dedicated servers, the world, then players in order of appearance. */
 export function laneOrder(trace: Trace): string[] {
   const seen = new Set<string>(["redis"]);
   for (const step of trace.steps) seen.add(step.lane);
-  const groupOf = (lane: string): number => {
-    const index = LANE_GROUP_ORDER.indexOf(splitId(lane)[0]);
-    return index < 0 ? LANE_GROUP_ORDER.length : index;
-  };
   const firstSeen = [...seen];
   return firstSeen.sort((a, b) => {
     const group = groupOf(a) - groupOf(b);
@@ -58,27 +73,21 @@ export function laneOrder(trace: Trace): string[] {
   });
 }
 
-/** What a step's badge says when it did not do what its sender meant, else "". */
-function mark(event: StepEvent): string {
-  if (isRefusedLock(event)) return "refused (lock held elsewhere)";
-  if (event.kind === "redis" && isRedisFailure(event)) return event.outcome === "error" ? "failed" : event.outcome === "lost-before" ? "lost before Redis" : "applied, reply lost";
-  if ((event.kind === "frame-in" || event.kind === "frame-out") && event.dropped) return "dropped";
-  if (event.kind === "http-reply" && event.late) return "too late";
-  return "";
-}
-
 /** What the page script reads: steps as compact tuples, lanes and kinds as indices, Redis changes sparse. */
 export function viewData(name: string, title: string, input: TraceWithRedis): Record<string, unknown> {
   const { trace, redis } = input;
   const signatures = signaturesOf(trace);
+  const graph = new TraceGraph(trace);
   const lanes = laneOrder(trace);
   const laneIndex = new Map(lanes.map((lane, index) => [lane, index]));
   const kinds = Object.keys(KIND_COLOURS) as StepKind[];
   const kindIndex = new Map(kinds.map((kind, index) => [kind, index]));
+  const roster = new Map(rosterOf(trace).map((entry) => [`player:${entry.id}`, entry]));
   const changes: Array<[number, RedisChange]> = [];
   redis.forEach((change, step) => {
     if (change && change.length > 0) changes.push([step, change]);
   });
+  const last = trace.steps[trace.steps.length - 1];
   return {
     name,
     title,
@@ -90,13 +99,36 @@ export function viewData(name: string, title: string, input: TraceWithRedis): Re
     hash: trace.hash,
     players: trace.options.players.length,
     replay: input.path ? `npx sim replay ${input.path}` : null,
-    run: reproduceCommand(trace),
-    lanes,
+    // A shrunk world is not a seed of its scenario: only its replay reproduces it.
+    run: name === "original" ? reproduceCommand(trace) : null,
+    redisMissing: input.redisMissing ?? null,
+    lanes: lanes.map((lane) => {
+      const [kind, id] = splitId(lane);
+      const entry = roster.get(lane);
+      return { lane, group: groupOf(lane), name: kind === "redis" || kind === "world" ? kind : abbreviateIds(id), note: entry ? entry.behaviour : "", mode: entry?.mode ?? "" };
+    }),
+    groups: LANE_GROUPS.map(([, title]) => title),
     kinds,
-    steps: trace.steps.map((s) => [s.t, laneIndex.get(s.lane) ?? 0, kindIndex.get(s.event.kind) ?? 0, stepLabel(s.event), stepDetail(s.event), mark(s.event)]),
+    markKinds: MARK_KINDS,
+    steps: trace.steps.map((s) => {
+      const mark = stepMark(graph, s.i);
+      return [
+        s.t,
+        laneIndex.get(s.lane) ?? 0,
+        kindIndex.get(s.event.kind) ?? 0,
+        stepLabel(s.event),
+        stepDetail(s.event),
+        mark === null ? 0 : MARK_KINDS.indexOf(mark.kind) + 1,
+        mark?.text ?? "",
+        arrivalOf(graph, s.i),
+      ];
+    }),
     redis: changes,
     violations: trace.violations.map((v, i) => {
-      const involved = involvement(trace, v);
+      const slice = causalSlice(trace, v, graph);
+      const involved = fromSlice(trace, v, slice);
+      const story = violationStory(trace, v, graph, slice);
+      const step = clampStep(trace, v.step);
       const signature = signatures[i];
       return {
         invariant: v.invariant,
@@ -104,13 +136,17 @@ export function viewData(name: string, title: string, input: TraceWithRedis): Re
         signatureSummary: signature?.summary ?? "",
         meaning: meaningOf(v.invariant),
         message: v.message,
-        step: clampStep(trace, v.step),
+        step,
         at: v.at,
+        stepAt: trace.steps[step]?.t ?? 0,
+        afterRun: last !== undefined && foundAfterRun(trace, v),
         players: involved.players,
         keys: involved.keys,
         involved: involved.steps,
-        story: keySteps(trace, v).map((s) => s.i),
-        explanation: explainViolation(trace, v),
+        story: story.lines.map((line) => [line.step, line.text]),
+        headline: story.headline,
+        end: story.end,
+        cause: nameCause(trace, v, graph, slice).text,
       };
     }),
   };
@@ -132,12 +168,14 @@ function asset(name: string): string {
 /**
  * One self-contained HTML page (inline CSS, script and data; nothing fetched) showing a trace as lanes over
  * compressed time, the violation and the steps involved in it, Redis at any selected step, and a step table.
- * With `shrunk`, both traces are tabs of the same page. `#step=N` (and `#view=shrunk&step=N`) selects a step.
+ * With `shrunk`, both traces are tabs of the same page, with a third saying what shrinking removed.
+ * `#step=N` (and `#view=shrunk&step=N`) selects a step.
  */
 export function renderTimeline(input: TimelineInput): string {
   const views = [viewData("original", "Original trace", input.original)];
   if (input.shrunk) views.push(viewData("shrunk", "Shrunk trace", input.shrunk));
-  const data = { colours: KIND_COLOURS, views };
+  const diff = input.shrunk ? shrinkDiff(input.original.trace, input.shrunk.trace) : null;
+  const data = { colours: KIND_COLOURS, views, diff };
   const { trace } = input.original;
   const title = `${trace.scenario} · ${trace.server} · seed ${trace.seed} — ${trace.verdict}`;
   return `<!DOCTYPE html>

@@ -6,13 +6,19 @@ import { RedisHistory } from "./redis-history.ts";
 /**
  * A trace keeps commands and replies, not Redis's contents: replaying it with an observer recovers, per
  * step, the keys it changed. A different hash means the code changed since the trace was recorded, and the
- * contents would belong to another run.
+ * contents would belong to another run: the timeline then goes without them, and says why.
  */
 export async function withRedisHistory(trace: Trace, path?: string): Promise<TraceWithRedis> {
   const history = new RedisHistory();
-  const again = await rerun(trace, { observe: history.observe });
-  if (again.hash !== trace.hash) {
-    throw new Error(`replaying ${path ?? "the trace"} gave a different run (hash ${again.hash.slice(0, 12)}, recorded ${trace.hash.slice(0, 12)}): the code changed since it was recorded`);
+  const where = path === undefined ? {} : { path };
+  let again: Trace;
+  try {
+    again = await rerun(trace, { observe: history.observe });
+  } catch (error) {
+    return { trace, redis: [], ...where, redisMissing: `replaying the trace failed (${error instanceof Error ? error.message : String(error)})` };
   }
-  return { trace, redis: history.changes, ...(path === undefined ? {} : { path }) };
+  if (again.hash !== trace.hash) {
+    return { trace, redis: [], ...where, redisMissing: "the code changed since this trace was recorded, so replaying it gives another run" };
+  }
+  return { trace, redis: history.changes, ...where };
 }

@@ -2,6 +2,7 @@ import { isAbsolute, relative, sep } from "node:path";
 import { findScenario } from "../../scenarios/index.ts";
 import { loadedScenario } from "../scenario/scenario-file.ts";
 import type { WorldOptions } from "../scenario/options.ts";
+import { SWARM_WORLD, swarmScenario } from "../scenario/swarm-world.ts";
 import type { Trace } from "../trace/trace.ts";
 
 /** A scenario file's path as a command typed here would name it: relative to the working directory when inside it. */
@@ -23,7 +24,8 @@ function choicesFlag(choices: WorldOptions["choices"], own: WorldOptions["choice
  * its scenario's, and `--stop-at-first` when the run stopped there.
  */
 export function reproduceCommand(trace: Pick<Trace, "scenario" | "scenarioFile" | "server" | "strategy" | "seed" | "options" | "stopAtFirst">): string {
-  const scenario = trace.scenarioFile === undefined ? findScenario(trace.scenario) : loadedScenario(trace.scenarioFile);
+  const scenario =
+    trace.scenarioFile !== undefined ? loadedScenario(trace.scenarioFile) : trace.scenario === SWARM_WORLD ? swarmScenario(trace.seed) : findScenario(trace.scenario);
   const coincidence = trace.options.coincidence;
   const overridden = coincidence !== undefined && scenario !== undefined && coincidence !== scenario.options.coincidence;
   const name = trace.scenarioFile === undefined ? trace.scenario : fileArgument(trace.scenarioFile);

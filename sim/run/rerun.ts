@@ -2,8 +2,8 @@ import { loadScenarioFile } from "../scenario/scenario-file.ts";
 import type { Trace } from "../trace/trace.ts";
 import { runOnce, type RunSpec } from "./run-once.ts";
 
-/** What a re-execution may change or add: other options or decisions (shrinking), observers (reports, replay). */
-export type RerunChanges = Partial<Pick<RunSpec, "options" | "decisions" | "observe" | "onCommand" | "lua">>;
+/** What a re-execution may change or add: other options, decisions or schedules (shrinking), observers (reports, replay). */
+export type RerunChanges = Partial<Pick<RunSpec, "options" | "decisions" | "chooser" | "observe" | "onCommand" | "lua">>;
 
 /**
  * Runs a trace's world again (same scenario, seed, strategy and, for a scenario file, its checkers), from its

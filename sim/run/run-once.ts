@@ -18,8 +18,11 @@ export interface RunSpec {
   strategy: StrategyName;
   options: WorldOptions;
   decisions?: readonly number[];
+  /** Follow `decisions` leniently, the strategy taking over where they no longer fit (a salt for its stream). */
+  lenient?: string;
   /** Stop at the first violation instead of going on to the end. */
   stopAtFirst?: boolean;
+  chooser?: RunRequest["chooser"];
   observe?: RunRequest["observe"];
   onCommand?: RunRequest["onCommand"];
   bare?: boolean;
@@ -47,6 +50,8 @@ async function runWorld(spec: RunSpec): Promise<Trace> {
     strategy: spec.strategy,
     options: spec.options,
     decisions: spec.decisions,
+    lenient: spec.lenient,
+    chooser: spec.chooser,
     observe: spec.observe,
     onCommand: spec.onCommand,
     bare: spec.bare,

@@ -9,8 +9,13 @@ import type { FaultEvents, FaultRates } from "../faults/parameters.ts";
 export interface WorldOptions {
   instances: number;
   servers: number;
-  /** One entry per player; game modes are assigned round-robin over the config's modes. */
+  /** One entry per player; game modes are assigned round-robin over the config's modes, by roster position. */
   players: Behaviour[];
+  /**
+   * Each player's position in the roster (absent: 0, 1, 2...), ascending. A shrunk world keeps its players'
+   * positions, so each keeps the id, game mode, join time and random streams it had in the world it came from.
+   */
+  playerPositions?: number[];
   /** Players join at a time drawn in [0, joinWindowMs]. */
   joinWindowMs: number;
   /**
@@ -30,6 +35,11 @@ export interface WorldOptions {
    */
   raceWindowMs: number;
   config: Partial<MatchConfig>;
+  /**
+   * How long a game lasts, drawn per dedicated server in [min, max] ms: when it is over the server releases
+   * itself, as the real one does with `--game-ms`. Absent: games never end, and a server hosts one game for good.
+   */
+  gameMs?: { min: number; max: number };
   faults: FaultRates;
   events: FaultEvents;
   /**
@@ -38,6 +48,13 @@ export interface WorldOptions {
    * (sim/faults/choices.ts). Absent or 0: never.
    */
   choices?: Partial<Record<string, number>>;
+  /**
+   * How faults by choice are offered: `armed` (the default, BUGGIFY: each kind enabled with its probability,
+   * striking once or twice from drawn times), or `everywhere`: every kind `choices` gives a probability above 0 is
+   * offered at every point where it can strike, from the start of the run and again after each strike, and the
+   * run's explorer decides which strike (`sim check`, which explores them as branches).
+   */
+  faultOffers?: "armed" | "everywhere";
   /**
    * Longest active phase (behaviours and faults); fault events are drawn within it. The phase ends earlier once
    * nothing only it brings is left: every fault event struck, no client action planned, no instance paused, no
@@ -57,6 +74,17 @@ export interface WorldOptions {
   pctHorizon: number;
 }
 
+/**
+ * The world `sim check` explores every schedule of: two or three players, one or two instances and servers,
+ * and any other options that keep it small enough to exhaust (a shorter active phase, fewer timers).
+ */
+export interface CheckSize {
+  players: Behaviour[];
+  instances: number;
+  servers: number;
+  options?: Partial<Omit<WorldOptions, "players" | "instances" | "servers">>;
+}
+
 export interface Scenario {
   name: string;
   /** One sentence: what it sets up. */
@@ -69,6 +97,8 @@ export interface Scenario {
   options: WorldOptions;
   /** Invariants of the scenario's own, judged after the built-in ones (scenario files may bring them). */
   checkers?: readonly Checker[];
+  /** The world `sim check` explores (without one, the scenario's own, which is seldom small enough). */
+  check?: CheckSize;
 }
 
 /**

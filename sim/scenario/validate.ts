@@ -19,12 +19,25 @@ export function optionsProblem(options: unknown): string | null {
   if (options.coincidence !== undefined && !(typeof options.coincidence === "number" && options.coincidence >= 0 && options.coincidence <= 1)) {
     return "options.coincidence is not a probability";
   }
+  if (options.gameMs !== undefined) {
+    const games = options.gameMs;
+    if (!isObject(games) || !isCount(games.min) || !isCount(games.max) || games.min < 1 || games.max < games.min) {
+      return "options.gameMs is not { min, max } with 1 <= min <= max";
+    }
+  }
   if ((options.instances as number) < 1) return "options.instances must be at least 1";
   if ((options.maxSteps as number) < 1) return "options.maxSteps must be at least 1";
   if ((options.maxSettleMs as number) < (options.settleMs as number)) return "options.maxSettleMs is less than options.settleMs";
   const players = options.players;
   if (!Array.isArray(players) || !players.every((p) => (BEHAVIOURS as readonly unknown[]).includes(p))) {
     return `options.players is not a list of behaviours (known: ${BEHAVIOURS.join(", ")})`;
+  }
+  const positions = options.playerPositions;
+  if (
+    positions !== undefined &&
+    !(Array.isArray(positions) && positions.length === players.length && positions.every((p, i) => isCount(p) && (i === 0 || p > (positions[i - 1] as number))))
+  ) {
+    return "options.playerPositions is not one ascending position per player";
   }
   if (!isObject(options.config) || !isObject(options.faults) || !isObject(options.events)) {
     return "options.config, options.faults and options.events must be objects";
@@ -40,6 +53,9 @@ export function optionsProblem(options: unknown): string | null {
       if (!offered.includes(key)) return `options.choices.${key} is not a fault kind offered as a choice (${offered.join(", ")})`;
       if (typeof value !== "number" || value < 0 || value > 1) return `options.choices.${key} is not a probability`;
     }
+  }
+  if (options.faultOffers !== undefined && options.faultOffers !== "armed" && options.faultOffers !== "everywhere") {
+    return 'options.faultOffers must be "armed" or "everywhere"';
   }
   return null;
 }

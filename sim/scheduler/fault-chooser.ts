@@ -3,8 +3,8 @@ import type { Step } from "./step.ts";
 
 /** Decides, before the strategy picks an ordinary step, whether one of the options on offer strikes now. */
 export interface FaultChooser {
-  /** The option to run now, or null to let the strategy choose among the ordinary steps. */
-  chooseFault(options: readonly Step[], stepIndex: number): Step | null;
+  /** The option to run now, or null to let the strategy choose among the ordinary steps (`enabled`). */
+  chooseFault(options: readonly Step[], stepIndex: number, enabled: readonly Step[]): Step | null;
 }
 
 /**

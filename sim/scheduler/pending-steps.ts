@@ -2,6 +2,12 @@ import { assert, broken } from "../assert.ts";
 import { CONTINUING_KINDS, STEP_KINDS } from "../trace/events.ts";
 import type { Step, StepKind, StepRun, StepSpec } from "./step.ts";
 
+/** Told of every step added to a channel and every pending step removed without running (`sim check`). */
+export interface StepWatcher {
+  added(step: Step): void;
+  removed(step: Step): void;
+}
+
 /**
  * Every pending step, grouped by FIFO source, with the virtual clock. Steps of a paused owner stay pending
  * until the pause ends.
@@ -16,6 +22,7 @@ export class PendingSteps {
   /** The step whose code runs now: every step added meanwhile was made by it. */
   private running: Step | null = null;
   private readonly kinds = Object.fromEntries(STEP_KINDS.map((kind) => [kind, 0])) as Record<StepKind, number>;
+  private watcher: StepWatcher | null = null;
 
   constructor(start: number) {
     assert(Number.isFinite(start), "virtual time starts at a finite instant");
@@ -63,7 +70,13 @@ export class PendingSteps {
     else this.sources.set(step.source, [step]);
     this.count++;
     this.kinds[step.kind]++;
+    if (this.watcher !== null) this.watcher.added(step);
     return step;
+  }
+
+  /** Tells `watcher` of every step added or removed from now on. */
+  watch(watcher: StepWatcher): void {
+    this.watcher = watcher;
   }
 
   /**
@@ -114,6 +127,7 @@ export class PendingSteps {
       this.count--;
       this.kinds[step.kind]--;
       if (queue.length === 0) this.sources.delete(step.source);
+      if (this.watcher !== null) this.watcher.removed(step);
     }
   }
 
@@ -126,6 +140,7 @@ export class PendingSteps {
         step.cancelled = true;
         removed++;
         this.kinds[step.kind]--;
+        if (this.watcher !== null) this.watcher.removed(step);
         return false;
       });
       if (kept.length === 0) this.sources.delete(source);

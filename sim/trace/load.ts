@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { VARIANTS } from "../../src/server/match-server.ts";
 import { UsageError } from "../cli/exit-codes.ts";
 import { optionsProblem } from "../scenario/validate.ts";
-import { STRATEGIES } from "../scheduler/strategy.ts";
+import { RECORDED_STRATEGIES } from "../scheduler/strategy.ts";
 import { STEP_KINDS } from "./events.ts";
 import { TRACE_FORMAT, type Trace } from "./trace.ts";
 
@@ -59,7 +59,7 @@ export function loadTrace(path: string): Trace {
   if (value.scenarioFile !== undefined && typeof value.scenarioFile !== "string") problems.push("scenarioFile is not a path");
   if (!(VARIANTS as readonly unknown[]).includes(value.server)) problems.push("server is not legacy or fixed");
   if (!isCount(value.seed)) problems.push("seed is not a whole number");
-  if (!(STRATEGIES as readonly unknown[]).includes(value.strategy)) problems.push("strategy is unknown");
+  if (!(RECORDED_STRATEGIES as readonly unknown[]).includes(value.strategy)) problems.push("strategy is unknown");
   if (typeof value.stopAtFirst !== "boolean") problems.push("stopAtFirst is missing");
   if (!Array.isArray(value.decisions) || !value.decisions.every(isCount)) problems.push("decisions is not a list of step ids");
   const steps = stepsProblem(value.steps);

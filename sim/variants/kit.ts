@@ -3,7 +3,30 @@ import type { ProbeCatalog } from "../../src/probes/catalog.ts";
 import type { ScriptCases } from "../redis/conformance/script-cases/case.ts";
 import type { SimulatedRedis } from "../redis/contract.ts";
 import type { Rng } from "../random/rng.ts";
+import type { Violation } from "../oracle/invariants.ts";
 import type { KeyspaceSource, ServerView } from "../oracle/server-view.ts";
+import type { TraceGraph } from "../report/trace-graph.ts";
+
+/** One of the seed defects (POTENTIAL_BUGS.en.md) a failure was recognised as, in one clause. */
+export interface SeedDefect {
+  defect: number;
+  name: string;
+}
+
+/** What a variant may read to recognise a seed defect: the violation and its causal slice. */
+export interface CauseFacts {
+  violation: Violation;
+  /** The slice's steps (indices into the graph's steps) and the players it involves. */
+  steps: readonly number[];
+  players: readonly string[];
+  graph: TraceGraph;
+}
+
+/**
+ * What a re-queue error says happened: no dedicated server was idle, allocating one failed, another member left,
+ * or the loading deadline passed.
+ */
+export type RequeueReason = "no-server" | "allocation-failed" | "member-left" | "timed-out";
 
 /** A foreign writer's access to Redis: commands straight to the engine, outside any connection or step. */
 export type ForeignRedis = Pick<SimulatedRedis, "execute">;
@@ -17,10 +40,14 @@ export interface VariantKit {
   /** The variant's Redis contents in the terms the invariants speak: who is where. */
   readView(redis: KeyspaceSource, config: MatchConfig): ServerView;
   /**
-   * Writes one piece of garbage where the server reads (an id that is not a UUID, JSON that is not JSON), never
-   * into a real player's data, and says what it wrote.
+   * Writes one piece of foreign data where the server reads, never into a real player's or server's records, and
+   * says what it wrote: garbage (an id that is not a UUID, JSON that is not JSON) or a plausible record whose
+   * every field is well formed while the state is inconsistent (a server listed idle that is not). `servers` are
+   * the world's dedicated servers' addresses, which a plausible record may name.
    */
-  corrupt(redis: ForeignRedis, config: MatchConfig, rng: Rng): string;
+  corrupt(redis: ForeignRedis, config: MatchConfig, rng: Rng, servers: readonly string[]): string;
+  /** What a re-queue error's text claims, in this variant's words; null for a text that is not a re-queue. */
+  requeueReason(text: string): RequeueReason | null;
   /**
    * A key that nearly every step touches (a queue, a counter, a pool): naming it says nothing about one failure,
    * so reports do not follow it.
@@ -32,4 +59,6 @@ export interface VariantKit {
   probes: ProbeCatalog;
   /** Every Lua script of the variant, with its generator of pre-states and inputs for the conformance suite. */
   scriptCases: readonly ScriptCases[];
+  /** Which seed defect a failure is, when the variant has them (legacy) and this one is recognised. */
+  seedDefect?(facts: CauseFacts): SeedDefect | null;
 }

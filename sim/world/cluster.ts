@@ -4,8 +4,9 @@ import type { Variant } from "../../src/server/match-server.ts";
 import type { Probes } from "../../src/ports/index.ts";
 import { drawSkew } from "../faults/kinds/clock-skew.ts";
 import { scheduleFault } from "../faults/schedule.ts";
-import type { Player, PlayerHost } from "../players/player.ts";
-import { buildRoster } from "../players/roster.ts";
+import { Player, type PlayerHost } from "../players/player.ts";
+import { drawRoster, type RosterEntry } from "../players/roster.ts";
+import type { CreatedGame, Interruption } from "../oracle/world-facts.ts";
 import type { Rng } from "../random/rng.ts";
 import type { Delivery, SimulatedRedis } from "../redis/index.ts";
 import type { WorldOptions } from "../scenario/options.ts";
@@ -13,7 +14,7 @@ import { coincidentTime } from "./coincidence.ts";
 import { EPOCH, type SimContext } from "./context.ts";
 import { instanceId } from "./instance-ids.ts";
 import { SimConnection } from "./sim-connection.ts";
-import { SimDedicatedServer } from "./sim-dedicated-server.ts";
+import { SimDedicatedServer, type GameLedger } from "./sim-dedicated-server.ts";
 import { SimInstance } from "./sim-instance.ts";
 import { SimRedisPort } from "./sim-redis-port.ts";
 import { SimTimers } from "./sim-time.ts";
@@ -21,6 +22,12 @@ import { SimTimers } from "./sim-time.ts";
 /** Shortest and longest time a supervisor takes to restart a dead instance, in ms. */
 const RESTART_MIN_MS = 1_000;
 const RESTART_MAX_MS = 5_000;
+/**
+ * How often a restarted instance comes back under its previous id, as a process whose id is its host's name
+ * does (a StatefulSet pod), rather than under a new one: its fresh registration must then purge what the
+ * previous incarnation left, and its connection ids (`<instance>/<n>`, counted from 1 again) recur.
+ */
+const KEEPS_ID_ON_RESTART = 0.5;
 
 export interface ClusterHooks {
   /** A handler let an error escape: in a real process the instance dies. */
@@ -40,12 +47,14 @@ export interface ClusterSetup {
   redis: SimulatedRedis;
   /** What clients execute on: the engine, or a recorder in front of it. */
   clientRedis: SimulatedRedis;
-  /** The world's stream: servers, players, instances and connections draw from it in this order. */
+  /** The world's stream: servers and instances draw from it in this order. */
   rng: Rng;
-  /** The stream coincidence seeking draws from, apart so the rest of the world draws as it would without it. */
-  timingRng: Rng;
   /** Where the world's probes are counted; null in a bare run. */
   probes: Probes | null;
+  /** The roster's stream (see drawRoster). */
+  roster: Rng;
+  /** The stream of what the world added later (game lengths, ids kept on restart), apart so the rest of the world draws as it would without it. */
+  laterRng: Rng;
   hooks: ClusterHooks;
 }
 
@@ -62,8 +71,15 @@ export class Cluster {
   /** Each dedicated server's Redis connection, by server id. */
   readonly serverConnections = new Map<string, SimRedisPort>();
   readonly players: Player[] = [];
+  /** Every game any dedicated server created, in creation order. */
+  readonly games: CreatedGame[] = [];
+  /** Every crash so far (pauses are the world's to add), in the order they struck. */
+  readonly interruptions: Interruption[] = [];
+  private readonly gamesById = new Map<string, CreatedGame>();
   private readonly incarnations = new Map<string, number>();
   private readonly subscribers = new Map<string, SimRedisPort>();
+  /** Each player's own streams (see RosterEntry): what one player draws never shifts another's draws. */
+  private readonly streams = new Map<Player, Pick<RosterEntry, "network" | "timing">>();
   private connectionSequence = 0;
   private actionSequence = 0;
 
@@ -78,21 +94,43 @@ export class Cluster {
     return [...[...this.instances.values()].filter((instance) => instance.alive).map((instance) => instance.redis), ...this.serverConnections.values()];
   }
 
+  /** Dedicated server processes up and hosting no game that has not ended. */
+  freeServers(): number {
+    let free = 0;
+    for (const server of this.servers.values()) if (server.free) free++;
+    return free;
+  }
+
+  /** The game a dedicated server created under this game session id. */
+  game(session: string): CreatedGame | undefined {
+    return this.gamesById.get(session);
+  }
+
   /** Hands PUBLISH deliveries to the connections subscribed. */
   route(deliveries: readonly Delivery[]): void {
     for (const delivery of deliveries) this.subscribers.get(delivery.subscriber)?.deliver(delivery);
   }
 
   private buildServers(): void {
-    const { context, clientRedis, options, variant, hooks } = this.setup;
+    const { context, clientRedis, options, variant, hooks, laterRng } = this.setup;
     const serverRng = this.setup.rng.fork("servers");
+    const ledger: GameLedger = {
+      created: (game) => {
+        this.games.push(game);
+        this.gamesById.set(game.session, game);
+      },
+      game: (session) => this.game(session),
+    };
+    const lengths = options.gameMs;
     for (let i = 1; i <= options.servers; i++) {
       const id = `ds${i}`;
       const address = `ds${i}.sim:${7000 + i}`;
       const port = new SimRedisPort(context, clientRedis, id, null, `ds:${id}`, hooks.commandExecuted);
       this.serverConnections.set(id, port);
       const timers = new SimTimers(context.steps, id, `ds:${id}`);
-      const server = new SimDedicatedServer(id, address, variant, () => context.steps.now - EPOCH, serverRng, port, timers, this.setup.probes);
+      const length = lengths ? laterRng.int(lengths.min, lengths.max) : null;
+      const now = () => context.steps.now - EPOCH;
+      const server = new SimDedicatedServer(id, address, variant, now, serverRng, port, timers, this.setup.probes, length, ledger);
       this.servers.set(address, server);
       // A server that could not register after its retries is a server that never came up: legal world state.
       server.register().catch(() => {});
@@ -107,22 +145,27 @@ export class Cluster {
       act: (player, delayMs, label, action) => this.act(player, delayMs, label, action),
       matched: (player) => hooks.matched(player),
     };
-    for (const { player, joinAfterMs } of buildRoster(options, config, this.setup.rng.fork("players"), host)) {
+    for (const entry of drawRoster(options, config, this.setup.roster)) {
+      const player = new Player(entry.id, entry.mode, entry.behaviour, host, entry.own, config.gameModes.map((mode) => mode.name));
+      const { joinAfterMs } = entry;
       this.players.push(player);
+      this.streams.set(player, entry);
       this.act(player, joinAfterMs, "join", () => player.start());
     }
   }
 
   /** A player's action as a step of its own, at its drawn time or at a coincidence near it. */
   private act(player: Player, delayMs: number, action: string, run: () => void): void {
-    const { context, options, timingRng } = this.setup;
+    const { context, options } = this.setup;
     const steps = context.steps;
     const lane = `player:${player.id}`;
-    const readyAt = coincidentTime(steps.now, steps.now + this.onGrid(delayMs), options.coincidence ?? 0, timingRng, (from, to) =>
+    const timing = this.streams.get(player)?.timing ?? this.setup.rng;
+    const readyAt = coincidentTime(steps.now, steps.now + this.onGrid(delayMs), options.coincidence ?? 0, timing, (from, to) =>
       steps.anchorsBetween(from, to, lane),
     );
     // Each action is its own source: a player's actions are due at their own times, not in the order planned.
-    steps.add({ lane, source: `client:${player.id}:${this.actionSequence++}`, owner: null, kind: "client", readyAt }, () => {
+    // Named by what it does too, so a shrinker can tell two actions one message set off apart across runs.
+    steps.add({ lane, source: `client:${player.id}:${action}:${this.actionSequence++}`, owner: null, kind: "client", readyAt }, () => {
       run();
       return { kind: "client", player: player.id, action };
     });
@@ -136,7 +179,7 @@ export class Cluster {
   private connect(player: Player): SimConnection | null {
     const live = [...this.instances.values()].filter((instance) => instance.alive);
     if (live.length === 0) return null;
-    const instance = this.setup.rng.pick(live);
+    const instance = (this.streams.get(player)?.network ?? this.setup.rng).pick(live);
     const connection = new SimConnection(
       this.setup.context,
       `c${++this.connectionSequence}`,
@@ -145,24 +188,27 @@ export class Cluster {
       player,
       `player:${player.id}`,
       `instance:${instance.slot}`,
-      (_, text) => this.frameDelivered(player, text),
+      (delivered, text) => this.frameDelivered(player, delivered, text),
     );
     instance.connections.add(connection);
     connection.attach(instance.server.connect(connection.serverSocket));
     return connection;
   }
 
-  private frameDelivered(player: Player, text: string): void {
+  private frameDelivered(player: Player, connection: SimConnection, text: string): void {
     const frame = parseClientFrame(text);
-    if (frame.ok && frame.value.type === "loading_complete") player.readyDelivered(frame.value.loading_session_id);
+    if (frame.ok && frame.value.type === "loading_complete") player.readyDelivered(frame.value.loading_session_id, connection);
   }
 
   startInstance(slot: string): void {
-    const { variant, config, context, clientRedis, options, rng, hooks } = this.setup;
+    const { variant, config, context, clientRedis, options, rng, hooks, laterRng } = this.setup;
     const incarnation = (this.incarnations.get(slot) ?? 0) + 1;
     this.incarnations.set(slot, incarnation);
     const id = instanceId(slot, incarnation);
-    const instance = new SimInstance(slot, id, drawSkew(options, rng), variant, config, context, clientRedis, this.servers, rng.fork(id), {
+    const previous = this.instances.get(slot);
+    const serverId = previous && laterRng.chance(KEEPS_ID_ON_RESTART) ? previous.serverId : id;
+    const skew = drawSkew(options, rng);
+    const instance = new SimInstance(slot, id, serverId, skew, variant, config, context, clientRedis, this.servers, rng.fork(id), {
       escaped: (dead, handler, error) => hooks.escaped(dead, handler, error),
       commandExecuted: hooks.commandExecuted,
       ...(this.setup.probes ? { probes: this.setup.probes } : {}),
@@ -179,13 +225,18 @@ export class Cluster {
     if (!instance.alive) return;
     instance.alive = false;
     const { context, redis, rng } = this.setup;
+    const interruption: Interruption = { kind: "crash", slot: instance.slot, instance: instance.id, from: context.steps.now - EPOCH, until: null };
+    this.interruptions.push(interruption);
     context.steps.cancelOwner(instance.id);
     redis.disconnect(instance.id);
     this.subscribers.delete(instance.id);
     for (const connection of instance.connections) connection.instanceDied();
     scheduleFault(context.steps, rng.int(RESTART_MIN_MS, RESTART_MAX_MS), { fault: "restart", target: instance.slot, note: `(after: ${why})` }, () => {
-      if (this.instances.get(instance.slot) === instance) this.startInstance(instance.slot);
-      return "";
+      interruption.until = context.steps.now - EPOCH;
+      if (this.instances.get(instance.slot) !== instance) return "";
+      this.startInstance(instance.slot);
+      const restarted = this.instances.get(instance.slot);
+      return restarted && restarted.serverId !== restarted.id ? `${restarted.id} keeps the id ${restarted.serverId}` : "";
     });
   }
 }

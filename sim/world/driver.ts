@@ -80,7 +80,7 @@ export class StepDriver {
       }
       if (accept === acceptAll) {
         const options = this.steps.availableOptions();
-        const fault = options.length > 0 ? this.faults.chooseFault(options, this.index) : null;
+        const fault = options.length > 0 ? this.faults.chooseFault(options, this.index, enabled) : null;
         if (fault !== null) {
           if (!options.includes(fault)) broken(`the fault chooser chose step ${fault.id}, which is not on offer`);
           return fault;

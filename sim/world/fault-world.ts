@@ -61,15 +61,26 @@ export function faultWorld(parts: FaultWorldParts): FaultWorld {
       if (live !== instance) broken(`fault asked to crash ${instance.id}, which is not a current incarnation`);
       cluster.crash(live, why);
     },
-    pause: (instance, durationMs) => steps.pause(instance.id, steps.now + durationMs),
+    pause: (instance, durationMs) => {
+      const from = steps.now - EPOCH;
+      cluster.interruptions.push({ kind: "pause", slot: instance.slot, instance: instance.id, from, until: from + durationMs });
+      steps.pause(instance.id, steps.now + durationMs);
+    },
+    loseSubscriptions: (instance, gapMs) => {
+      const live = cluster.instances.get(instance.slot);
+      if (live !== instance) broken(`fault asked ${instance.id} to lose its subscriptions, which is not a current incarnation`);
+      const from = steps.now - EPOCH;
+      cluster.interruptions.push({ kind: "deaf", slot: instance.slot, instance: instance.id, from, until: from + gapMs });
+      live.redis.loseSubscriptions(gapMs);
+    },
     paused: (instance) => steps.isPaused(instance.id),
     foreignWrite: () => {
       parts.commandExecuted();
-      return KITS[parts.variant].corrupt(parts.clientRedis, parts.config, rng);
+      return KITS[parts.variant].corrupt(parts.clientRedis, parts.config, rng, [...cluster.servers.keys()]);
     },
     offer: (spec, available, effect) => choices.offer(spec, available, effect),
     choiceRng: choices.rng,
-    justRan: (target) => parts.lastLane() === laneOf(target),
+    momentFor: (target) => options.faultOffers === "everywhere" || parts.lastLane() === laneOf(target),
     midHandler: (slot) => {
       const instance = cluster.instances.get(slot);
       return instance !== undefined && instance.alive && steps.pendingOn(instance.redis.source);

@@ -1,6 +1,6 @@
 import type { MatchConfig } from "../../src/config/config.ts";
 import { losesInstances } from "../faults/registry.ts";
-import type { ServerView } from "../oracle/server-view.ts";
+import { holdsNoSession, type ServerView } from "../oracle/server-view.ts";
 import type { Player } from "../players/player.ts";
 import type { PendingSteps } from "../scheduler/pending-steps.ts";
 import type { WorldOptions } from "../scenario/options.ts";
@@ -20,17 +20,21 @@ export class PhasePolicy {
     private readonly view: () => ServerView,
     /** Some per-operation fault rate is above zero: the active phase may still strike anything it runs. */
     private readonly faultRates: boolean,
+    /** Dedicated server processes up and hosting no game, by the world's account (see WorldFacts.freeServers). */
+    private readonly freeServers: () => number,
   ) {}
 
   /**
    * Nothing is left for the server to do: no client waits on an answer, and either every server is taken
    * (players may cycle through loading and "no server" forever; the end checks judge what is in flight as in
-   * flight) or no session is live, nobody is loading and no mode has enough willing players for a match.
+   * flight) or no session is live, nobody is loading and no mode has enough willing players for a match. A
+   * server is taken only when Redis offers none and no server process is free either: a free one that Redis
+   * does not list (its registration lost with Redis's data, or its game just over) registers again soon.
    */
   quiet(): boolean {
     if (this.players.some((player) => player.connected && player.view.state === "awaiting")) return false;
     const view = this.view();
-    if (!view.servers.some((server) => server.status === "idle")) return true;
+    if (!view.servers.some(holdsNoSession) && this.freeServers() === 0) return true;
     if (view.sessions.size > 0) return false;
     if (this.players.some((player) => player.connected && player.view.state === "loading")) return false;
     return this.config.gameModes.every(

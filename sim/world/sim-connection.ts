@@ -29,6 +29,7 @@ export class SimConnection implements PlayerConnection {
   constructor(
     private readonly context: SimContext,
     readonly id: string,
+    /** The incarnation the socket reaches, by the harness's id (unique per incarnation). */
     readonly instanceId: string,
     /** The player on the client end. */
     readonly playerId: string,

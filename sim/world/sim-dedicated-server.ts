@@ -1,6 +1,7 @@
 import { DedicatedServer } from "../../src/dedicated/index.ts";
 import type { HttpResponse, Logger, Probes, Timers } from "../../src/ports/index.ts";
 import type { Variant } from "../../src/server/match-server.ts";
+import type { CreatedGame } from "../oracle/world-facts.ts";
 import type { Rng } from "../random/rng.ts";
 import type { SimRedisPort } from "./sim-redis-port.ts";
 
@@ -13,18 +14,20 @@ const REGISTER_ATTEMPTS = 10;
 const HEARTBEAT_MS = 15_000;
 const REGISTRATION_TTL_MS = 3 * HEARTBEAT_MS;
 
-const silent: Logger = { log: () => {} };
+/** What a dedicated server shares with the world: every game any server created, in creation order and by id. */
+export interface GameLedger {
+  created(game: CreatedGame): void;
+  game(session: string): CreatedGame | undefined;
+}
 
-/** A dedicated server: the real request logic of src/dedicated on a simulated Redis connection. */
+/** A dedicated server: the real request logic of src/dedicated on a simulated Redis connection and timers. */
 export class SimDedicatedServer {
-  /** Games this server created: their players and when (ms since the run began). */
-  readonly games: Array<{ session: string; players: string[]; createdAt: number }> = [];
+  /** Games this server created, in creation order. */
+  readonly games: CreatedGame[] = [];
   /** The process is up: it answers requests and keeps its registration alive. */
   alive = true;
   private server: DedicatedServer;
   private readonly make: () => DedicatedServer;
-  /** Games of earlier processes: they died with their process. */
-  private gamesBeforeStart = 0;
 
   constructor(
     readonly id: string,
@@ -35,7 +38,20 @@ export class SimDedicatedServer {
     redis: SimRedisPort,
     timers: Timers,
     probes: Probes | null,
+    /** How long its games last, or null when they never end. */
+    readonly gameLengthMs: number | null,
+    private readonly ledger: GameLedger,
   ) {
+    // The real server logs `game_over` when a game's length has run out (the moment its release begins), and
+    // `dedicated_server_released` once Redis took the release.
+    const logger: Logger = {
+      log: (_level, event, fields) => {
+        const game = typeof fields?.session_id === "string" ? this.ledger.game(fields.session_id) : undefined;
+        if (game === undefined) return;
+        if (event === "game_over" && game.endedAt === null) game.endedAt = game.overAt = this.now();
+        if (event === "dedicated_server_released" && fields?.result === "released") game.releasedAt = this.now();
+      },
+    };
     this.make = () =>
       new DedicatedServer({
         variant,
@@ -43,35 +59,30 @@ export class SimDedicatedServer {
         address,
         random: { uuid: () => rng.uuid(), token: () => rng.token() },
         redis,
-        logger: silent,
+        logger,
         registrationTtlMs: REGISTRATION_TTL_MS,
         heartbeat: { timers, intervalMs: HEARTBEAT_MS },
+        ...(gameLengthMs === null ? {} : { games: { lengthMs: gameLengthMs, timers } }),
         ...(probes ? { probes } : {}),
       });
     this.server = this.make();
   }
 
-  /** Up, and no game of its current process is running (games never end in a simulated world). */
+  /** Up, and hosting no game that has not ended. */
   get free(): boolean {
-    return this.alive && this.games.length === this.gamesBeforeStart;
+    return this.alive && this.games.every((game) => game.endedAt !== null);
   }
 
-  /** A game this server created is over: its process died since. */
-  gameOver(session: string): boolean {
-    const at = this.games.findIndex((game) => game.session === session);
-    return at >= 0 && (at < this.gamesBeforeStart || !this.alive);
-  }
-
-  /** The process dies: it answers nothing and renews nothing; its games die with it. */
+  /** The process dies: it answers nothing and renews nothing; its games end with it. */
   die(): void {
     this.alive = false;
     this.server.stop();
+    for (const game of this.games) if (game.endedAt === null) game.endedAt = this.now();
   }
 
   /** A new process starts in its place, with nothing of the old one's, and registers as a new one would. */
   revive(): void {
     this.server = this.make();
-    this.gamesBeforeStart = this.games.length;
     this.alive = true;
     this.register().catch(() => {});
   }
@@ -95,9 +106,23 @@ export class SimDedicatedServer {
   async handle(body: string, headers: Record<string, string>): Promise<HttpResponse> {
     const reply = await this.server.handleCreateSession(body, headers);
     if (reply.status === 200) {
-      const parsed = JSON.parse(reply.body) as { session_id: string };
-      const players = (JSON.parse(body) as { players: string[] }).players;
-      this.games.push({ session: parsed.session_id, players, createdAt: this.now() });
+      const parsed = JSON.parse(reply.body) as { session_id: string; server_address: string };
+      if (this.ledger.game(parsed.session_id) === undefined) {
+        const players = (JSON.parse(body) as { players: string[] }).players;
+        const game: CreatedGame = {
+          server: this.id,
+          address: this.address,
+          session: parsed.session_id,
+          gameAddress: parsed.server_address,
+          players,
+          createdAt: this.now(),
+          endedAt: null,
+          overAt: null,
+          releasedAt: null,
+        };
+        this.games.push(game);
+        this.ledger.created(game);
+      }
     }
     return reply;
   }

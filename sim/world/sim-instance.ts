@@ -24,7 +24,8 @@ export interface InstanceHooks {
 
 /**
  * One incarnation of a server instance: the real server of src/ on simulated ports. A restart is a new
- * incarnation with a new id (`i1.2`), as a restarted process would be.
+ * incarnation (`i1.2`): the harness names it apart from every other, for its steps, lane and Redis connection,
+ * while the server calls itself `serverId`, a new id or the one the slot had before.
  */
 export class SimInstance {
   readonly server: MatchServer;
@@ -35,6 +36,7 @@ export class SimInstance {
   constructor(
     readonly slot: string,
     readonly id: string,
+    readonly serverId: string,
     readonly skewMs: number,
     variant: Variant,
     config: MatchConfig,
@@ -54,7 +56,7 @@ export class SimInstance {
       },
     };
     this.server = createMatchServer(variant, config, {
-      instanceId: id,
+      instanceId: serverId,
       clock: new SkewedClock(context.steps, skewMs),
       timers: new SimTimers(context.steps, id, lane),
       random: { uuid: () => rng.uuid(), token: () => rng.token() },

@@ -2,6 +2,8 @@ import type { LuaScript, MessageListener, RedisArg, RedisPort, RedisReply } from
 import type { Delivery, SimulatedRedis } from "../redis/contract.ts";
 import type { RedisEvent, RedisOutcome } from "../trace/events.ts";
 import { runCachedScript } from "../../src/adapters/cached-script.ts";
+import { MAX_RETRIES_ERROR } from "../../src/adapters/redis-retry.ts";
+import { offlineQueueGivesUp } from "./offline-queue.ts";
 import { hopLatency, type SimContext } from "./context.ts";
 
 export const CONNECTION_LOST = "Connection is closed.";
@@ -19,10 +21,13 @@ export class SimRedisPort implements RedisPort {
   private readonly subscriptions = new Map<string, { kind: "PSUBSCRIBE" | "SUBSCRIBE"; listener: MessageListener }>();
   /** Counts the connections this client has had: a step made on an older one is lost with it. */
   private generation = 0;
-  /** Until this virtual time the client is reconnecting: what it sends waits in its offline queue (as ioredis's). */
+  /** Since and until when the client is reconnecting: what it sends waits in its offline queue (as ioredis's). */
+  private offlineSince = 0;
   private offlineUntil = 0;
   /** A fault chose to lose the next command this connection runs, or its reply. */
   private nextLoss: "lost-before" | "lost-after" | null = null;
+  /** Told when the subscriptions are back after a loss (see RedisPort.onResubscribed). */
+  private readonly resubscribed: Array<() => void> = [];
 
   constructor(
     private readonly context: SimContext,
@@ -66,12 +71,16 @@ export class SimRedisPort implements RedisPort {
   connectionLost(reconnectMs: number): void {
     this.generation++;
     this.nextLoss = null;
+    this.offlineSince = this.context.steps.now;
     this.offlineUntil = this.context.steps.now + reconnectMs;
+    const restored: Array<Promise<void>> = [];
     for (const [target, { kind, listener }] of this.subscriptions) {
       this.subscriptions.delete(target);
       this.listeners.delete(target);
-      void this.subscribeVia(kind, target, listener, reconnectMs);
+      restored.push(this.subscribeVia(kind, target, listener, reconnectMs, true));
     }
+    // ioredis says it is ready again once its subscriptions are restored: what was published meanwhile is lost.
+    if (restored.length > 0) void Promise.all(restored).then(() => this.resubscribed.forEach((listener) => listener()));
   }
 
   psubscribe(pattern: string, listener: MessageListener): Promise<void> {
@@ -80,6 +89,29 @@ export class SimRedisPort implements RedisPort {
 
   subscribe(channel: string, listener: MessageListener): Promise<void> {
     return this.subscribeVia("SUBSCRIBE", channel, listener);
+  }
+
+  onResubscribed(listener: () => void): void {
+    this.resubscribed.push(listener);
+  }
+
+  /**
+   * The connection carrying the subscriptions drops: Redis forgets them, and what is published meanwhile reaches
+   * nobody. The client reconnects `gapMs` later and subscribes again on its own, as ioredis does, then says so.
+   */
+  loseSubscriptions(gapMs: number): void {
+    this.redis.disconnect(this.client);
+    this.context.steps.add(
+      { lane: this.lane, source: `resubscribe:${this.client}`, owner: this.owner, kind: "redis", readyAt: this.context.steps.now + gapMs },
+      () => {
+        for (const [target, { kind }] of this.subscriptions) {
+          if (kind === "PSUBSCRIBE") this.redis.psubscribe(this.client, target);
+          else this.redis.subscribe(this.client, target);
+        }
+        for (const listener of this.resubscribed) listener();
+        return this.event("SUBSCRIBE", null, NONE, [...this.subscriptions.keys()], "ok", null, null);
+      },
+    );
   }
 
   /** A message PUBLISH addressed to this client: a step of its own, in order with the client's other pushes. */
@@ -103,8 +135,13 @@ export class SimRedisPort implements RedisPort {
     );
   }
 
-  private subscribeVia(command: "PSUBSCRIBE" | "SUBSCRIBE", target: string, listener: MessageListener, delayMs = 0): Promise<void> {
-    return new Promise((resolve) => {
+  /**
+   * A SUBSCRIBE the instance asked for may fail (faults.subscribeFail); one the client sends again on its own after
+   * a reconnect (`restoring`) is retried by the client until it holds, so it does not.
+   */
+  private subscribeVia(command: "PSUBSCRIBE" | "SUBSCRIBE", target: string, listener: MessageListener, delayMs = 0, restoring = false): Promise<void> {
+    const { faults, rng } = this.context;
+    return new Promise((resolve, reject) => {
       this.context.steps.add(
         {
           lane: this.lane,
@@ -114,6 +151,10 @@ export class SimRedisPort implements RedisPort {
           readyAt: this.context.steps.now + hopLatency(this.context, 0) + delayMs,
         },
         () => {
+          if (!restoring && rng.chance(faults.subscribeFail ?? 0)) {
+            reject(new Error(CONNECTION_LOST));
+            return this.event(command, null, NONE, [target], "lost-before", null, null);
+          }
           if (command === "PSUBSCRIBE") this.redis.psubscribe(this.client, target);
           else this.redis.subscribe(this.client, target);
           this.listeners.set(target, listener);
@@ -156,6 +197,7 @@ export class SimRedisPort implements RedisPort {
     const { faults, rng } = this.context;
     const slow = rng.chance(faults.redisSlow) ? rng.int(100, 2_000) : 0;
     const generation = this.generation;
+    const gaveUpAt = offlineQueueGivesUp(this.offlineSince, this.offlineUntil, this.context.steps.now);
     return new Promise((resolve, reject) => {
       this.context.steps.add(
         {
@@ -163,9 +205,13 @@ export class SimRedisPort implements RedisPort {
           source: this.source,
           owner: this.owner,
           kind: "redis",
-          readyAt: Math.max(this.context.steps.now + hopLatency(this.context, 0) + slow, this.offlineUntil),
+          readyAt: gaveUpAt ?? Math.max(this.context.steps.now + hopLatency(this.context, 0) + slow, this.offlineUntil),
         },
         () => {
+          if (gaveUpAt !== null) {
+            reject(new Error(MAX_RETRIES_ERROR));
+            return this.event(command, script, keys, args, "lost-before", null, MAX_RETRIES_ERROR);
+          }
           const chosen = this.nextLoss;
           this.nextLoss = null;
           if (rng.chance(faults.redisFailBefore) || chosen === "lost-before" || generation !== this.generation) {

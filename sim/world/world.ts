@@ -5,14 +5,18 @@ import { FAULT_KINDS, stallMs } from "../faults/registry.ts";
 import { ChoiceSites } from "../faults/choices.ts";
 import { boundsFor, Oracle } from "../oracle/oracle.ts";
 import type { ServerView } from "../oracle/server-view.ts";
+import type { WorldFacts } from "../oracle/world-facts.ts";
 import type { Player } from "../players/player.ts";
+import { rosterStream } from "../players/roster.ts";
 import { Rng } from "../random/rng.ts";
 import { createSimulatedRedis, type SimulatedRedis } from "../redis/index.ts";
 import { optionsProblem } from "../scenario/validate.ts";
 import { PendingSteps } from "../scheduler/pending-steps.ts";
 import type { RunRequest, RunResult } from "./run-request.ts";
 import type { Step } from "../scheduler/step.ts";
-import { ReplayStrategy, strategyFor } from "../scheduler/strategies/index.ts";
+import { LenientReplayStrategy, ReplayStrategy, strategyFor } from "../scheduler/strategies/index.ts";
+import type { FaultChooser } from "../scheduler/fault-chooser.ts";
+import type { Strategy } from "../scheduler/strategy.ts";
 import type { StepEvent } from "../trace/events.ts";
 import type { TraceStep } from "../trace/trace.ts";
 import { readOnly } from "./read-only-redis.ts";
@@ -78,9 +82,9 @@ export class World {
     this.config = { ...DEFAULT_CONFIG, ...options.config };
     this.probes = request.bare === true ? null : new ProbeCounter();
     const rng = new Rng(`world:${request.scenario}:${seed}`);
-    const timingRng = new Rng(`timing:${request.scenario}:${seed}`);
+    const laterRng = new Rng(`later:${request.scenario}:${seed}`);
     const redisRng = rng.fork("redis");
-    this.context = { steps: this.steps, rng: rng.fork("network"), faults: { ...options.faults } };
+    this.context = { steps: this.steps, rng: rng.fork("network"), faults: { ...NO_FAULTS, ...options.faults } };
     this.redis = createSimulatedRedis({
       now: () => this.steps.now,
       random: () => redisRng.float(),
@@ -91,7 +95,7 @@ export class World {
     const recorded = request.onCommand ? recording(this.redis, request.onCommand) : this.redis;
     const clientRedis = request.profile ? timed(recorded, request.profile) : recorded;
     this.readView = KITS[variant].readView;
-    const strategy = strategyFor({ ...request, pct: { depth: options.pctDepth, horizon: options.pctHorizon } });
+    const strategy = request.explorer?.strategy ?? request.chooser ?? strategyFor({ ...request, pct: { depth: options.pctDepth, horizon: options.pctHorizon } });
     this.cluster = new Cluster({
       variant,
       options,
@@ -100,8 +104,9 @@ export class World {
       redis: this.redis,
       clientRedis,
       rng,
-      timingRng,
       probes: this.probes,
+      roster: rosterStream(request.scenario, seed),
+      laterRng,
       hooks: {
         escaped: (instance, handler, error) => {
           this.oracle.escaped(this.driver.index, this.now(), instance.id, handler, error);
@@ -115,15 +120,11 @@ export class World {
       this.cluster.players,
       this.config,
       boundsFor(this.config, stallMs(options)),
-      {
-        gamesOn: (address) => this.cluster.servers.get(address)?.games ?? [],
-        freeServers: () => [...this.cluster.servers.values()].filter((server) => server.free).length,
-        gameOver: (address, session) => this.cluster.servers.get(address)?.gameOver(session) === true,
-      },
+      { world: this.facts(), reasons: KITS[variant].requeueReason },
       { checkers: request.checkers, redis: readOnly(this.redis) },
     );
     const lateMs = this.config.loadingTimeoutMs + this.config.allocationTimeoutMs + Math.max(this.config.staleSweepMs, this.config.matchTickMs);
-    const choices = new ChoiceSites(this.steps, { from: EPOCH, activeMs: options.activeMs, lateMs }, request.scenario, seed);
+    const choices = new ChoiceSites(this.steps, { from: EPOCH, activeMs: options.activeMs, lateMs }, request.scenario, seed, options.faultOffers === "everywhere");
     this.choices = choices;
     const faults = faultWorld({
       variant,
@@ -143,7 +144,7 @@ export class World {
     this.driver = new StepDriver(
       this.steps,
       strategy,
-      strategy instanceof ReplayStrategy ? strategy : choices.chooser(() => this.moments?.novelty() ?? 1),
+      request.explorer?.faults ?? (strategy instanceof ReplayStrategy ? strategy : lenientFaults(strategy, choices.chooser(() => this.moments?.novelty() ?? 1))),
       options,
       {
         finished: (step, event, index) => this.finished(step, event, index),
@@ -151,7 +152,19 @@ export class World {
       },
       request.profile,
     );
-    this.phases = new PhasePolicy(options, this.config, this.steps, this.cluster.players, () => this.currentView(), Object.values(options.faults).some((rate) => rate > 0));
+    this.phases = new PhasePolicy(options, this.config, this.steps, this.cluster.players, () => this.currentView(), Object.values(options.faults).some((rate) => rate > 0), () => this.cluster.freeServers());
+    request.explorer?.attach({
+      steps: this.steps,
+      sharedStreams: new Map([
+        ["world", rng],
+        ["later", laterRng],
+        ["redis", redisRng],
+        ["network", this.context.rng],
+      ]),
+      view: () => this.currentView(),
+      players: this.cluster.players,
+      redis: readOnly(this.redis),
+    });
   }
 
   /** Virtual time, ms since the run began. */
@@ -163,6 +176,21 @@ export class World {
     this.viewDirty = true;
     this.redisTouched = true;
   };
+
+  /** What the oracle may know of this world beyond Redis and the clients. */
+  private facts(): WorldFacts {
+    const cluster = this.cluster;
+    const servers = new Map([...cluster.servers.values()].map((server) => [server.id, server.address]));
+    return {
+      servers,
+      game: (session) => cluster.game(session),
+      games: () => cluster.games,
+      interruptions: () => cluster.interruptions,
+      redisTime: (at) => EPOCH + at,
+      gameLengthOn: (address) => cluster.servers.get(address)?.gameLengthMs ?? undefined,
+      freeServers: () => cluster.freeServers(),
+    };
+  }
 
   /**
    * The server's state as the oracle reads it, read again after a command ran unless the keyspace's version
@@ -191,7 +219,8 @@ export class World {
     this.trace.push(new TraceEntry(index, step.id, step.cause, at, step.lane, event));
     for (const player of this.newlyMatched) this.oracle.matchReceived(index, at, player);
     this.newlyMatched.length = 0;
-    this.oracle.afterStep(index, at, this.currentView());
+    this.oracle.afterStep(index, at, this.currentView(), { id: step.id, cause: step.cause, event });
+    this.request.explorer?.stepped(step);
     this.request.observe?.(index, this.redis, this.redisTouched);
     this.redisTouched = false;
   }
@@ -265,4 +294,9 @@ class TraceEntry implements TraceStep {
     readonly lane: string,
     readonly event: StepEvent,
   ) {}
+}
+
+/** The run's own chooser, or, for a decision list followed leniently, the list's faults and then the chooser's. */
+function lenientFaults(strategy: Strategy, chooser: FaultChooser): FaultChooser {
+  return strategy instanceof LenientReplayStrategy ? strategy.faults(chooser) : chooser;
 }

@@ -1,21 +1,10 @@
 import { Redis } from "ioredis";
 import type { LuaScript, MessageListener, RedisArg, RedisPort, RedisReply } from "../ports/index.ts";
 import { runCachedScript } from "./cached-script.ts";
+import { MAX_RETRIES_PER_REQUEST, reconnectDelay } from "./redis-retry.ts";
 
-/**
- * A failed command rejects instead of waiting for a reconnect forever: a handler stuck on a dead Redis
- * would hold its player hostage, while an error lets it answer and move on.
- */
-const MAX_RETRIES_PER_REQUEST = 2;
 /** A host that does not answer is unreachable after this long, not after the client's default of 10 s. */
 const CONNECT_TIMEOUT_MS = 2_000;
-const FIRST_RETRY_MS = 100;
-const LONGEST_RETRY_MS = 2_000;
-
-/** Reconnection back-off: doubling from 100 ms to 2 s, then every 2 s for as long as Redis is away. */
-export function reconnectDelay(attempt: number): number {
-  return Math.min(FIRST_RETRY_MS * 2 ** Math.min(Math.max(attempt - 1, 0), 10), LONGEST_RETRY_MS);
-}
 
 export interface ConnectionEvents {
   /** A connection attempt or an established connection failed; the client retries with back-off. */
@@ -35,6 +24,7 @@ export class IoRedisPort implements RedisPort {
   private readonly channelListeners = new Map<string, MessageListener[]>();
   /** The last connection failure, for whoever must say why Redis is unreachable. */
   lastError: (Error & { code?: string }) | null = null;
+  private readonly resubscribed: Array<() => void> = [];
 
   constructor(
     private readonly client: Redis,
@@ -72,6 +62,10 @@ export class IoRedisPort implements RedisPort {
     await this.subscriberConnection().subscribe(channel);
   }
 
+  onResubscribed(listener: () => void): void {
+    this.resubscribed.push(listener);
+  }
+
   /** Closes both connections, letting replies already asked for arrive first. */
   async quit(): Promise<void> {
     await Promise.all([this.client.quit(), this.subscriber?.quit()]);
@@ -101,6 +95,12 @@ export class IoRedisPort implements RedisPort {
     // (redis/ioredis#2037).
     const subscriber = this.client.duplicate({ enableReadyCheck: false });
     this.watch(subscriber);
+    // ioredis re-subscribes on its own once a lost connection is back, then says it is ready: every ready after
+    // the first follows a loss, and whatever was published meanwhile never arrived.
+    let readies = 0;
+    subscriber.on("ready", () => {
+      if (readies++ > 0) for (const listener of this.resubscribed) listener();
+    });
     subscriber.on("pmessage", (pattern: string, channel: string, message: string) => {
       for (const listener of this.patternListeners.get(pattern) ?? []) listener(channel, message);
     });

@@ -2,7 +2,7 @@ import { createServer } from "node:http";
 import { Option } from "commander";
 import seedrandom from "seedrandom";
 import { CryptoRandom } from "../adapters/crypto-random.ts";
-import { IoRedisPort } from "../adapters/ioredis-port.ts";
+import type { IoRedisPort } from "../adapters/ioredis-port.ts";
 import { JsonLogger } from "../adapters/json-logger.ts";
 import { PromMetrics } from "../adapters/prom-metrics.ts";
 import { SystemTime } from "../adapters/system-clock.ts";
@@ -26,7 +26,7 @@ import {
 } from "./cli.ts";
 import { readBody, reply, router } from "./http-routes.ts";
 import { redisAnswers } from "./redis-health.ts";
-import { listen, redisUrlProblem, waitForRedis } from "./startup.ts";
+import { connectRedis, listen, redisUrlProblem } from "./startup.ts";
 
 /** A create request is a short list of ids; anything this large is not one. */
 const MAX_BODY_BYTES = 64 * 1024;
@@ -140,18 +140,7 @@ async function run(options: DedicatedOptions): Promise<void> {
   const id = options.id ?? address;
 
   const time = new SystemTime();
-  const connected = IoRedisPort.connect(options.redis, {
-    error: (error) => logger.log("warn", "redis_connection_error", { error: error.message }),
-    ready: () => logger.log("info", "redis_connected", {}),
-  });
-  redis = connected;
-  const unreachable = await waitForRedis(connected, options.redis, options.redisWaitMs, () => time.now(), (reason) =>
-    logger.log("warn", "redis_waiting", { reason }),
-  );
-  if (unreachable) {
-    connected.disconnect();
-    refuse(program, unreachable);
-  }
+  const connected = await connectRedis(program, options, logger, () => time.now(), (opened) => (redis = opened));
 
   const games = options.gameMs === undefined ? undefined : { lengthMs: options.gameMs, timers: time };
   const server = new DedicatedServer({

@@ -2,7 +2,7 @@ import { createServer } from "node:http";
 import { Option } from "commander";
 import { CryptoRandom } from "../adapters/crypto-random.ts";
 import { FetchHttp } from "../adapters/fetch-http.ts";
-import { IoRedisPort } from "../adapters/ioredis-port.ts";
+import type { IoRedisPort } from "../adapters/ioredis-port.ts";
 import { JsonLogger } from "../adapters/json-logger.ts";
 import { ProcessSupervisor } from "../adapters/process-supervisor.ts";
 import { PromMetrics } from "../adapters/prom-metrics.ts";
@@ -29,7 +29,7 @@ import { loadConfigFile } from "./config-file.ts";
 import { reply, router } from "./http-routes.ts";
 import { fixedStats, MATCH_SERVER_GAUGES, matchServerReading } from "./match-gauges.ts";
 import { redisAnswers } from "./redis-health.ts";
-import { listen, redisUrlProblem, waitForRedis } from "./startup.ts";
+import { connectRedis, listen, redisUrlProblem } from "./startup.ts";
 
 /** Shutdown steps, each bounded, together well inside SHUTDOWN_LIMIT_MS: closing handshakes, handlers, Redis. */
 const SOCKET_CLOSE_GRACE_MS = 500;
@@ -130,18 +130,7 @@ async function serve(options: ServeOptions): Promise<void> {
   http.on("error", (error) => logger.log("error", "http_server_failed", { error: String(error) }));
 
   const time = new SystemTime();
-  const connected = IoRedisPort.connect(options.redis, {
-    error: (error) => logger.log("warn", "redis_connection_error", { error: error.message }),
-    ready: () => logger.log("info", "redis_connected", {}),
-  });
-  redis = connected;
-  const unreachable = await waitForRedis(connected, options.redis, options.redisWaitMs, () => time.now(), (reason) =>
-    logger.log("warn", "redis_waiting", { reason }),
-  );
-  if (unreachable) {
-    connected.disconnect();
-    refuse(program, unreachable);
-  }
+  const connected = await connectRedis(program, options, logger, () => time.now(), (opened) => (redis = opened));
 
   supervisor = new ProcessSupervisor(logger, metrics);
   const ports: Ports = {

@@ -1,7 +1,9 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { reconnectDelay, type IoRedisPort } from "../adapters/ioredis-port.ts";
-import { within } from "./cli.ts";
+import { IoRedisPort } from "../adapters/ioredis-port.ts";
+import type { Logger } from "../ports/index.ts";
+import { reconnectDelay } from "../adapters/redis-retry.ts";
+import { refuse, within } from "./cli.ts";
 
 /** Longest wait for one PING while Redis is being waited for. */
 const PING_LIMIT_MS = 1_000;
@@ -86,4 +88,29 @@ export async function waitForRedis(
 /** An answer from Redis itself (a wrong password, a command refused), not a connection that failed. */
 function isRefusal(error: unknown): boolean {
   return error instanceof Error && error.name === "ReplyError";
+}
+
+/**
+ * Connects to Redis, its connection's ups and downs logged, and waits until it answers (`waitForRedis`); one that
+ * cannot be reached ends the process in one line. `opened` hears of the connection at once, so a shutdown while
+ * waiting can close it.
+ */
+export async function connectRedis(
+  program: string,
+  options: { redis: string; redisWaitMs: number },
+  logger: Logger,
+  now: () => number,
+  opened: (redis: IoRedisPort) => void,
+): Promise<IoRedisPort> {
+  const connected = IoRedisPort.connect(options.redis, {
+    error: (error) => logger.log("warn", "redis_connection_error", { error: error.message }),
+    ready: () => logger.log("info", "redis_connected", {}),
+  });
+  opened(connected);
+  const unreachable = await waitForRedis(connected, options.redis, options.redisWaitMs, now, (reason) => logger.log("warn", "redis_waiting", { reason }));
+  if (unreachable) {
+    connected.disconnect();
+    refuse(program, unreachable);
+  }
+  return connected;
 }

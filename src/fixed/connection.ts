@@ -8,7 +8,7 @@ import type { AllocationRequest } from "./allocation.ts";
 import { errorText, guarded, rejectReply, type FixedContext } from "./context.ts";
 import { Keys } from "./keys.ts";
 import { FixedText, STATE_LOST_REASON } from "./messages.ts";
-import { parseEnqueue, parseLeave, parseReady } from "./player-record.ts";
+import { parseEnqueue, parseLeave, parseReady, parseResync } from "./player-record.ts";
 
 /** What a connection needs from its instance. */
 export interface ConnectionHost {
@@ -95,6 +95,25 @@ export class FixedConnection implements ConnectionEvents {
     } catch (error) {
       this.host.ctx.ports.logger.log("warn", "send_failed", { conn: this.id, error: errorText(error) });
     }
+  }
+
+  /**
+   * Messages to this instance may have been lost (its subscription dropped and came back): tells the client again
+   * where its player stands, after whatever this connection's handlers are still doing. A connection that no
+   * longer holds its player (told so in a message that was lost, or its record ended) is closed: the client
+   * reconnects and starts from what the server holds.
+   */
+  resync(): void {
+    const player = this.player;
+    if (player === null) return;
+    this.serial("resync", async () => {
+      const { ctx } = this.host;
+      const outcome = parseResync(await ctx.scripts.retry("resync", Keys.player(player), [player, this.id]));
+      if (!outcome.ok) rejectReply(ctx, outcome.error, { conn: this.id });
+      else if (outcome.value.kind === "gone") this.close(CLOSE_SERVICE_RESTART, "state lost");
+      // Its game ended while the client may not have heard of it: it starts over, and is a new request.
+      else if (outcome.value.kind === "over") this.close(CLOSE_SERVICE_RESTART, "game over");
+    });
   }
 
   /** Closes from the server's side; the leave follows. */

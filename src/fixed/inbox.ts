@@ -39,7 +39,11 @@ export class Inbox {
   constructor(
     private readonly ctx: FixedContext,
     private readonly deliver: (payload: InboxPayload) => boolean,
-  ) {}
+    /** The subscription was lost and restored: what was published meanwhile never arrived. */
+    private readonly restored: () => void,
+  ) {
+    ctx.ports.redis.onResubscribed?.(() => this.restored());
+  }
 
   get isSubscribed(): boolean {
     return this.subscribed;

@@ -19,6 +19,8 @@ export type ReadyOutcome =
 
 export type LeaveOutcome = { kind: "left"; state: PlayerState | "corrupt" } | { kind: "ignored" };
 
+export type ResyncOutcome = { kind: "told"; state: PlayerState } | { kind: "gone" } | { kind: "over" };
+
 function isState(text: string | undefined): text is PlayerState {
   return (PLAYER_STATES as readonly (string | undefined)[]).includes(text);
 }
@@ -59,4 +61,14 @@ export function parseLeave(reply: RedisReply): Result<LeaveOutcome, string> {
   if (status === "ignored" && words.value.length === 1) return ok({ kind: "ignored" });
   if (status === "left" && (isState(state) || state === "corrupt")) return ok({ kind: "left", state });
   return shapeError("leave", words.value);
+}
+
+export function parseResync(reply: RedisReply): Result<ResyncOutcome, string> {
+  const words = wordsOf(reply);
+  if (!words.ok) return err(`resync: ${words.error}`);
+  const [status, state] = words.value;
+  if (status === "gone" && words.value.length === 1) return ok({ kind: "gone" });
+  if (status === "over" && words.value.length === 1) return ok({ kind: "over" });
+  if (status === "told" && isState(state) && words.value.length === 2) return ok({ kind: "told", state });
+  return shapeError("resync", words.value);
 }

@@ -14,6 +14,7 @@ export const SCRIPT_NAMES = [
   "commit",
   "rollback",
   "leave",
+  "resync",
   "expire_due",
   "register_server",
   "release_server",

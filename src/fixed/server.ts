@@ -44,7 +44,11 @@ export class FixedServer implements MatchServer, ConnectionHost {
         }
       : given;
     this.ctx = { config, ports, scripts: new ScriptRunner(ports.redis) };
-    this.inbox = new Inbox(this.ctx, (payload) => this.deliver(payload));
+    this.inbox = new Inbox(
+      this.ctx,
+      (payload) => this.deliver(payload),
+      () => this.resync(),
+    );
     this.presence = new Presence(this.ctx, () => this.closeAll(CLOSE_SERVICE_RESTART, STATE_LOST_REASON));
   }
 
@@ -109,6 +113,11 @@ export class FixedServer implements MatchServer, ConnectionHost {
     connection.send(payload.message);
     if (payload.close) connection.close(CLOSE_SERVICE_RESTART, "replaced by another connection");
     return true;
+  }
+
+  private resync(): void {
+    this.ctx.ports.logger.log("warn", "inbox_resubscribed", { instance: this.ctx.ports.instanceId, connections: this.connections.size });
+    for (const connection of [...this.connections.values()]) connection.resync();
   }
 
   private closeAll(code: number, reason: string): void {

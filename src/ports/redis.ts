@@ -22,4 +22,9 @@ export interface RedisPort {
   psubscribe(pattern: string, listener: MessageListener): Promise<void>;
   /** Subscribes to one channel (`SUBSCRIBE`); resolves once the subscription is active. */
   subscribe(channel: string, listener: MessageListener): Promise<void>;
+  /**
+   * Calls `listener` whenever the subscriptions were lost with their connection and the client restored them on
+   * reconnecting: every message published in between was lost. Absent where the client cannot tell.
+   */
+  onResubscribed?(listener: () => void): void;
 }

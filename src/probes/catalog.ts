@@ -63,6 +63,8 @@ export function probingRedis(redis: RedisPort, probes: Probes, catalog: ProbeCat
     call: (command, ...args) => redis.call(command, ...args),
     psubscribe: (pattern, listener) => redis.psubscribe(pattern, listener),
     subscribe: (channel, listener) => redis.subscribe(channel, listener),
+    // Optional methods too: a wrapper that dropped one would leave the server deaf to what it tells.
+    ...(redis.onResubscribed ? { onResubscribed: (listener: () => void) => redis.onResubscribed?.(listener) } : {}),
     async runScript(script, keys, args) {
       const reply = await redis.runScript(script, keys, args);
       const name = script.name.slice(script.name.indexOf(":") + 1);

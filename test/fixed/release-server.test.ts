@@ -74,6 +74,18 @@ describe("release_server", () => {
     expect(idlePool()).toEqual([SERVER]);
   });
 
+  it("ends the game for its players: one who asks to play again is queued anew, and a resync tells it nothing", async () => {
+    await busy();
+    expect(await run("enqueue", PLAYER_A, MODE, "i1/a2", "i1")).toEqual(["in_game"]);
+    expect(await finishFixedGame(port, SERVER, GAME)).toBe("released");
+    const session = redis.engine.inspect(Keys.session(SID));
+    expect(session?.type === "hash" ? session.value.status : null).toBe("over");
+    expect(await run("resync", PLAYER_B, "i1/b")).toEqual(["over"]);
+    expect(await run("enqueue", PLAYER_A, MODE, "i1/a2", "i1")).toEqual(["queued", "after_game"]);
+    const queue = redis.engine.inspect(Keys.queue(MODE));
+    expect(queue?.type === "zset" ? queue.value.map(([member]) => member) : []).toEqual([PLAYER_A]);
+  });
+
   it("leaves a server busy with another game alone", async () => {
     await busy(OTHER_GAME);
     expect(await finishFixedGame(port, SERVER, GAME)).toBe("stale");

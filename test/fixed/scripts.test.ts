@@ -116,6 +116,16 @@ describe("enqueue", () => {
     expect(published.at(-1)?.payload).toEqual({ conn: "i2/7", player: PLAYER_A, message: { type: "queued" } });
   });
 
+  it("takes over a loading player asking for another mode: its session goes on, and a re-queue lands in the mode it asked for", async () => {
+    const token = await allocatingPair();
+    expect(await run("enqueue", PLAYER_A, "Duo_2v2", "i2/7", "i2")).toEqual(["resumed", "allocating"]);
+    expect(hash(Keys.session(SID))?.status).toBe("allocating");
+    expect(await run("rollback", SID, token, FixedText.allocationFailed)).toEqual(["rolled_back", 2]);
+    expect(zset(Keys.queue("Duo_2v2"))).toEqual([PLAYER_A]);
+    expect(zset(Keys.queue(MODE))).toEqual([PLAYER_B]);
+    expect(hash(Keys.player(PLAYER_A))).toMatchObject({ state: "queued", mode: "Duo_2v2", conn: "i2/7" });
+  });
+
   it("tells a player in a game its match again, on whichever connection asks, and never queues it", async () => {
     const token = await allocatingPair();
     await run("claim_server", SID, token, "attempt");
@@ -348,12 +358,41 @@ describe("leave", () => {
   });
 });
 
+describe("resync", () => {
+  it("tells the owning connection where its player stands: queued, loading, or in its game", async () => {
+    const token = await allocatingPair();
+    await enqueue(PLAYER_C, "i1/c");
+    const told = async (player: string, conn: string, state: string) => {
+      published.length = 0;
+      expect(await run("resync", player, conn)).toEqual(["told", state]);
+      return published.map((p) => p.payload);
+    };
+    expect(await told(PLAYER_C, "i1/c", "queued")).toEqual([{ conn: "i1/c", player: PLAYER_C, message: { type: "queued" } }]);
+    expect(await told(PLAYER_A, "i1/a", "allocating")).toEqual([
+      { conn: "i1/a", player: PLAYER_A, message: { type: "start_loading", loading_session_id: SID } },
+    ]);
+    await run("claim_server", SID, token, "attempt");
+    await run("commit", SID, token, "ds1", "9e9e9e9e-0000-4000-8000-000000000009", "ws://g");
+    expect(await told(PLAYER_B, "i1/b", "in_game")).toEqual([
+      { conn: "i1/b", player: PLAYER_B, message: { type: "match_found", session_id: "9e9e9e9e-0000-4000-8000-000000000009", server_address: "ws://g" } },
+    ]);
+  });
+
+  it("says gone, and tells nobody, for a connection that does not own its player's record", async () => {
+    await enqueue(PLAYER_A, "i1/a");
+    published.length = 0;
+    expect(await run("resync", PLAYER_A, "i1/zz")).toEqual(["gone"]);
+    expect(await run("resync", PLAYER_B, "i1/b")).toEqual(["gone"]);
+    expect(published).toEqual([]);
+  });
+});
+
 describe("expire_due", () => {
   it("expires a loading session: ready members re-queued, the others removed, each told", async () => {
     await loadingPair();
     await run("ready", PLAYER_A, SID, "i1/a", ALLOC_MS);
     expect(await run("expire_due", 100)).toEqual(["expired", 0, 0, 0, 0]);
-    await time.advance(LOADING_MS);
+    await time.advance(LOADING_MS + 1);
     expect(await run("expire_due", 100)).toEqual(["expired", 1, 1, 1, 0]);
     expect(hash(Keys.session(SID))?.status).toBe("expired");
     expect(hash(Keys.player(PLAYER_A))?.state).toBe("queued");
@@ -363,10 +402,22 @@ describe("expire_due", () => {
     expect(messagesTo(PLAYER_B).at(-1)).toEqual({ type: "error", message: FixedText.loadingTimedOut });
   });
 
+  it("leaves a session alone at its deadline's millisecond, where a ready still counts", async () => {
+    await loadingPair();
+    await run("ready", PLAYER_A, SID, "i1/a", ALLOC_MS);
+    await time.advance(LOADING_MS);
+    expect(await run("expire_due", 100)).toEqual(["expired", 0, 0, 0, 0]);
+    expect((await run("ready", PLAYER_B, SID, "i1/b", ALLOC_MS) as string[])[0]).toBe("allocate");
+    await time.advance(ALLOC_MS);
+    expect(await run("expire_due", 100)).toEqual(["expired", 0, 0, 0, 0]);
+    await time.advance(1);
+    expect(await run("expire_due", 100)).toEqual(["expired", 1, 2, 0, 0]);
+  });
+
   it("rolls back an allocating session whose allocator vanished", async () => {
     const token = await allocatingPair();
     await run("claim_server", SID, token, "attempt");
-    await time.advance(ALLOC_MS);
+    await time.advance(ALLOC_MS + 1);
     expect(await run("expire_due", 100)).toEqual(["expired", 1, 2, 0, 0]);
     expect(hash(Keys.server("ds1"))?.status).toBe("idle");
     expect(messagesTo(PLAYER_B).at(-1)).toEqual({ type: "error", message: FixedText.allocationFailed });

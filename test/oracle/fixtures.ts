@@ -2,6 +2,7 @@ import { DEFAULT_CONFIG, type MatchConfig } from "../../src/config/config.ts";
 import { Rng } from "../../sim/random/rng.ts";
 import { boundsFor, Oracle } from "../../sim/oracle/oracle.ts";
 import { emptyView, type ServerView } from "../../sim/oracle/server-view.ts";
+import type { CreatedGame, Interruption, WorldFacts } from "../../sim/oracle/world-facts.ts";
 import type { Behaviour } from "../../sim/players/behaviour.ts";
 import type { SimConnection } from "../../sim/world/sim-connection.ts";
 import { Player, type ClientView } from "../../sim/players/player.ts";
@@ -32,6 +33,7 @@ export function view(build: (view: ServerView) => void): ServerView {
 
 export function queued(made: ServerView, playerId: string, key = "queue:Normal_1v1"): void {
   made.queued.set(playerId, [...(made.queued.get(playerId) ?? []), key]);
+  made.queueModes.set(key, key.slice(key.lastIndexOf(":") + 1));
 }
 
 export function session(made: ServerView, id: string, members: string[], ready: string[] = []): void {
@@ -40,4 +42,39 @@ export function session(made: ServerView, id: string, members: string[], ready: 
 
 export function server(made: ServerView, id: string, status: string): void {
   made.servers.push({ id, key: `dedicated_server:${id}`, address: `${id}.sim:7000`, status });
+}
+
+export interface WorldBuild {
+  servers?: number;
+  games?: Array<Partial<CreatedGame> & Pick<CreatedGame, "session" | "players">>;
+  interruptions?: Interruption[];
+  gameLengthMs?: number;
+  /** Servers up and free by the world's account (default none: the tests that judge eventual-match say). */
+  freeServers?: number;
+}
+
+/** A simulated world's facts as a test states them: its servers (ds1 at ds1.sim:7000...), games and interruptions. */
+export function worldFacts(build: WorldBuild = {}): WorldFacts {
+  const servers = new Map(Array.from({ length: build.servers ?? 2 }, (_, i) => [`ds${i + 1}`, `ds${i + 1}.sim:7000`] as const));
+  const games: CreatedGame[] = (build.games ?? []).map((game) => ({
+    server: "ds1",
+    address: "ds1.sim:7000",
+    gameAddress: `ws://${game.address ?? "ds1.sim:7000"}/game?session_id=${game.session}`,
+    createdAt: 0,
+    endedAt: null,
+    ...game,
+    // A game a test ends ends as its server says game over, and Redis takes its release at once, unless the
+    // test says it died (overAt null) or when the release landed.
+    overAt: game.overAt === undefined ? (game.endedAt ?? null) : game.overAt,
+    releasedAt: game.releasedAt === undefined ? (game.overAt === undefined ? (game.endedAt ?? null) : game.overAt) : game.releasedAt,
+  }));
+  return {
+    servers,
+    game: (session) => games.find((game) => game.session === session),
+    games: () => games,
+    interruptions: () => build.interruptions ?? [],
+    redisTime: (at) => at,
+    gameLengthOn: () => build.gameLengthMs,
+    freeServers: () => build.freeServers ?? 0,
+  };
 }

@@ -6,7 +6,7 @@ import { FAULT_KINDS } from "../../sim/faults/registry.ts";
 import { INVARIANTS, meaningOf } from "../../sim/oracle/invariants.ts";
 import { CHECKERS } from "../../sim/oracle/registry.ts";
 import { createSimulatedRedis } from "../../sim/redis/index.ts";
-import { smallerWorlds } from "../../sim/shrink/shrink.ts";
+import { fewerFaults } from "../../sim/shrink/reductions.ts";
 import { readOnly } from "../../sim/world/read-only-redis.ts";
 
 const ROOT = join(import.meta.dirname, "../..");
@@ -15,7 +15,18 @@ const modulesIn = (folder: string) => readdirSync(join(ROOT, folder)).filter((fi
 describe("registries that are folders", () => {
   it("every file under sim/oracle/checkers/ is an invariant, checked in rank order", () => {
     expect(CHECKERS).toHaveLength(modulesIn("sim/oracle/checkers"));
-    expect(INVARIANTS).toEqual(["no-double-match", "no-lost-player", "no-orphaned-session", "ready-respected", "single-allocation", "no-crash", "eventual-match"]);
+    expect(INVARIANTS).toEqual([
+      "no-double-match",
+      "no-lost-player",
+      "no-orphaned-session",
+      "ready-respected",
+      "queue-order",
+      "prompt-answers",
+      "single-allocation",
+      "announced-games",
+      "no-crash",
+      "eventual-match",
+    ]);
     for (const checker of CHECKERS) expect(meaningOf(checker.name)).toBe(checker.meaning);
     expect(meaningOf("nobody-knows-this")).toBe("an invariant of the scenario's own");
   });
@@ -23,7 +34,7 @@ describe("registries that are folders", () => {
   it("every file under sim/faults/kinds/ is a fault kind, and the shrinker asks each one for smaller worlds", () => {
     expect(FAULT_KINDS).toHaveLength(modulesIn("sim/faults/kinds"));
     const swarm = findScenario("swarm")!.options;
-    const smaller = smallerWorlds(swarm);
+    const smaller = fewerFaults(swarm);
     for (const kind of FAULT_KINDS) for (const world of kind.smaller(swarm)) expect(smaller).toContainEqual(world);
     const fewerCrashes = FAULT_KINDS.find((kind) => kind.name === "crash")!.smaller(swarm);
     expect(fewerCrashes.map((world) => [world.events.crashes, world.choices?.crash])).toEqual([

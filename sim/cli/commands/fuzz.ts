@@ -2,8 +2,9 @@ import { SCENARIOS } from "../../../scenarios/index.ts";
 import type { Variant } from "../../../src/server/match-server.ts";
 import { readBaseline, type Baseline } from "../../fuzz/baseline.ts";
 import { Campaign, type SignatureEntry } from "../../fuzz/campaign.ts";
-import type { FuzzJob } from "../../fuzz/job.ts";
-import { runPool } from "../../fuzz/pool.ts";
+import type { FuzzJob, FuzzOutcome } from "../../fuzz/job.ts";
+import { GuidedSession, runGuided } from "../../fuzz/guided/session.ts";
+import { WorkerPool } from "../../fuzz/pool.ts";
 import { prepareOutDir } from "../../report/out-dir.ts";
 import { reportFailure } from "../../report/report-failure.ts";
 import { writeTrace } from "../../report/write-trace.ts";
@@ -18,6 +19,8 @@ import { neverHit } from "../../coverage/coverage.ts";
 import { KITS } from "../../variants/index.ts";
 import { printProbeTable, reportCoverage } from "../coverage-output.ts";
 import { StopSignals } from "../stop-signals.ts";
+import { SWARM_WORLD } from "../../scenario/swarm-world.ts";
+import { printGuided } from "../guided-output.ts";
 
 export interface FuzzFlags {
   server: string;
@@ -37,6 +40,9 @@ export interface FuzzFlags {
   failOn: string;
   coverage?: string;
   requireCoverage?: boolean;
+  swarm?: boolean;
+  guided?: boolean;
+  untilBug?: boolean;
 }
 
 /** Without --seeds, a budgeted fuzz runs seeds from 0 until the time is up; otherwise this many. */
@@ -90,7 +96,9 @@ export async function fuzzCommand(flags: FuzzFlags): Promise<number> {
   const range = flags.seeds ? parseSeedRange(flags.seeds) : { from: 0, to: budgetMs === null ? DEFAULT_SEEDS - 1 : UNBOUNDED };
   const shard = flags.shard ? parseShard(flags.shard) : { index: 1, count: 1 };
   const failOn = parseFailOn(flags.failOn);
-  const names = flags.scenario.length > 0 ? flags.scenario : SCENARIOS.map((scenario) => scenario.name);
+  if (flags.swarm === true && flags.scenario.length > 0) throw new UsageError("--swarm draws every world from its seed: leave out --scenario");
+  const names = flags.swarm === true ? [SWARM_WORLD] : flags.scenario.length > 0 ? flags.scenario : SCENARIOS.map((scenario) => scenario.name);
+  const guided = flags.guided === true;
   for (const name of names) await resolveScenario(name);
   const baseline = flags.baseline === undefined ? null : readBaseline(flags.baseline);
   const outDir = prepareOutDir(flags.out);
@@ -100,7 +108,7 @@ export async function fuzzCommand(flags: FuzzFlags): Promise<number> {
     `${paint.strong("sim fuzz")} server ${paint.name(settings.server)}  strategy ${paint.name(settings.strategy)}  seeds ${seedText}` +
       `${settings.coincidence === undefined ? "" : `  coincidence ${settings.coincidence}`}` +
       `${settings.faultChoices === undefined ? "" : `  fault choices ${settings.faultChoices}`}` +
-      `${settings.stopAtFirst ? "  stop at first" : ""}` +
+      `${settings.stopAtFirst ? "  stop at first" : ""}${guided ? "  guided" : ""}${flags.untilBug === true ? "  until a bug" : ""}` +
       `${shard.count > 1 ? `  shard ${shard.index}/${shard.count}` : ""}  workers ${workers}` +
       `${budgetMs === null ? "" : `  budget ${budgetMs / 1000} s`}  scenarios ${names.join(", ")}`,
   );
@@ -108,7 +116,11 @@ export async function fuzzCommand(flags: FuzzFlags): Promise<number> {
   const started = performance.now();
   const progress = new Progress(out.json);
   const found = new Map<string, string>();
+  const foundAfterMs = new Map<string, number>();
+  let bugFound = false;
   const campaign = new Campaign(names, (entry, trace) => {
+    foundAfterMs.set(entry.signature, Math.round(performance.now() - started));
+    if (!baseline?.has(entry.signature)) bugFound = true;
     // Written as soon as it is found: a campaign stopped or crashed later still leaves every bug's first run.
     try {
       found.set(entry.signature, writeTrace(outDir, trace));
@@ -118,17 +130,20 @@ export async function fuzzCommand(flags: FuzzFlags): Promise<number> {
     progress.note(`new bug ${entry.signature} (${entry.invariant}) in ${entry.scenario} seed ${entry.firstSeed}`);
   });
   const signals = new StopSignals();
+  const pool = new WorkerPool(workers);
+  const jobs = jobsFor(names, settings, range.from, range.to, shard);
+  const session = guided ? new GuidedSession(jobs, settings, `${seedText}:${shard.index}/${shard.count}:${names.join(",")}`) : null;
+  const onOutcome = (outcome: FuzzOutcome): void => {
+    campaign.record(outcome);
+    progress.update(campaign.runs, null, campaign.failures, performance.now() - started, campaign.signatures.size);
+  };
+  const stop = (): boolean =>
+    signals.requested !== null || (budgetMs !== null && performance.now() - started >= budgetMs) || (flags.untilBug === true && bugFound);
   try {
-    await runPool(
-      jobsFor(names, settings, range.from, range.to, shard),
-      workers,
-      (outcome) => {
-        campaign.record(outcome);
-        progress.update(campaign.runs, null, campaign.failures, performance.now() - started, campaign.signatures.size);
-      },
-      () => signals.requested !== null || (budgetMs !== null && performance.now() - started >= budgetMs),
-    );
+    if (session === null) await pool.run(jobs, onOutcome, stop);
+    else await runGuided(session, pool, onOutcome, stop);
   } finally {
+    await pool.close();
     signals.release();
   }
   progress.done();
@@ -168,7 +183,7 @@ export async function fuzzCommand(flags: FuzzFlags): Promise<number> {
         entry.signature,
         status === "new" ? paint.fail("new") : paint.dim("known"),
         String(entry.count),
-        `${entry.scenario} #${entry.firstSeed}`,
+        `${entry.scenario} #${entry.firstSeed}${entry.foundByMutant ? " (a mutant's)" : ""}`,
         entry.summary.length > SUMMARY_SHOWN ? `${entry.summary.slice(0, SUMMARY_SHOWN - 1)}…` : entry.summary,
       ]);
     }
@@ -181,7 +196,6 @@ export async function fuzzCommand(flags: FuzzFlags): Promise<number> {
       const share = Math.min(SHRINK_PER_SIGNATURE.budgetMs, left / (entries.length - position));
       const shrink = flags.shrink && interrupted === null && share >= SHRINK_LEAST_MS;
       const { trace } = entry.smallest;
-      const reproduce = reproduceCommand(trace);
       let written = found.get(entry.signature) ?? null;
       let shrunk: string | null = null;
       try {
@@ -191,6 +205,8 @@ export async function fuzzCommand(flags: FuzzFlags): Promise<number> {
       } catch (error) {
         out.line(paint.warn(`  could not write the report of ${entry.signature}: ${(error as Error).message}`));
       }
+      // A mutant's run is its decisions, not its seed: its trace is what makes it again.
+      const reproduce = entry.smallest.mutated ? `npx sim replay ${shrunk ?? written ?? "<its trace>"}` : reproduceCommand(trace);
       out.line(`  ${entry.signature}  ${paint.strong(reproduce)}  ${paint.dim(`(${shrunk ?? written ?? "no trace written"})`)}`);
       signatures.push({
         signature: entry.signature,
@@ -203,10 +219,15 @@ export async function fuzzCommand(flags: FuzzFlags): Promise<number> {
         trace: written,
         shrunk,
         status: statusOf(entry, baseline),
+        foundAfterRuns: entry.foundAfterRuns,
+        foundAfterMs: foundAfterMs.get(entry.signature) ?? null,
+        foundByMutant: entry.foundByMutant,
       });
     }
   }
   out.line();
+  const guidedReport = session?.report() ?? null;
+  if (guidedReport !== null) printGuided(out, guidedReport, campaign.runs);
   const covered = reportCoverage(out, KITS[settings.server].probes, campaign.coverage, flags.coverage);
   printProbeTable(out, covered.file);
   const missed = flags.requireCoverage === true && neverHit(covered.file).must.length > 0;
@@ -218,7 +239,17 @@ export async function fuzzCommand(flags: FuzzFlags): Promise<number> {
         `${entries.length} distinct bug(s)${baseline ? `, ${fresh} new since the baseline` : ""}`,
     ),
   );
-  out.result({ server: settings.server, runs: campaign.runs, elapsedMs, runsPerSecond, interrupted, results, signatures, coverage: covered.summary });
+  out.result({
+    server: settings.server,
+    runs: campaign.runs,
+    elapsedMs,
+    runsPerSecond,
+    interrupted,
+    results,
+    signatures,
+    coverage: covered.summary,
+    ...(guidedReport === null ? {} : { guided: guidedReport }),
+  });
   if (interrupted === "SIGINT") return ExitCode.interrupted;
   const failing = (failOn === "new" ? fresh > 0 : campaign.failures > 0) || missed;
   return failing ? ExitCode.violation : ExitCode.ok;

@@ -1,5 +1,8 @@
 import type { Variant } from "../../../src/server/match-server.ts";
+import { nameCause, type NamedCause } from "../../report/cause.ts";
 import { reportFailure } from "../../report/report-failure.ts";
+import { TraceGraph } from "../../report/trace-graph.ts";
+import { DEFAULT_SHRINK_LIMITS } from "../../shrink/shrink.ts";
 import { reproduceCommand } from "../../run/reproduce-command.ts";
 import { runOnce } from "../../run/run-once.ts";
 import { prepareOutDir } from "../../report/out-dir.ts";
@@ -15,7 +18,7 @@ import { ExitCode } from "../exit-codes.ts";
 import { Output, paint } from "../output.ts";
 import { parseCount, parseProbability, parseStrategy, parseVariant } from "../parse-args.ts";
 import { Progress } from "../progress.ts";
-import { printViolations } from "./show-violations.ts";
+import { printViolations, SHOWN_BUGS } from "./show-violations.ts";
 
 export interface RunFlags {
   server: string;
@@ -39,7 +42,8 @@ export async function runCommand(name: string, flags: RunFlags): Promise<number>
   const runs = parseCount("--runs", flags.runs, { min: 1, max: 10_000_000 });
   const coincidence = flags.coincidence === undefined ? undefined : parseProbability("--coincidence", flags.coincidence);
   const faultChoices = flags.faultChoices === undefined ? undefined : parseProbability("--fault-choices", flags.faultChoices);
-  const options = withChoices(withCoincidence(scenario.options, coincidence), faultChoices);
+  // A swarm world's shape is the seed's own; any other scenario's is the same for every seed.
+  const optionsOf = async (seed: number) => withChoices(withCoincidence((await resolveScenario(name, seed)).options, coincidence), faultChoices);
   const stopAtFirst = flags.stopAtFirst === true;
   const outDir = prepareOutDir(flags.out);
   const out = new Output(flags.json === true);
@@ -56,6 +60,7 @@ export async function runCommand(name: string, flags: RunFlags): Promise<number>
   let failure: Trace | null = null;
   const hits: Record<string, number> = {};
   for (let seed = first; seed < first + runs; seed++) {
+    const options = await optionsOf(seed);
     const trace = await runOnce({ scenario: scenario.name, scenarioFile: scenario.file, checkers: scenario.checkers, server, seed, strategy, options, stopAtFirst });
     executed++;
     mergeHits(hits, trace.coverage);
@@ -72,19 +77,29 @@ export async function runCommand(name: string, flags: RunFlags): Promise<number>
 
   const violations = [];
   if (failure) {
+    out.line(`${paint.fail("VIOLATION")} seed ${failure.seed}, after ${executed} run(s)`);
+    printViolations(out, failure);
+    if (flags.shrink) out.line(paint.dim(`  shrinking it (at most ${DEFAULT_SHRINK_LIMITS.budgetMs / 1000} s; --no-shrink reports it as found)...`));
     const report = await reportFailure(failure, { out: outDir, shrink: flags.shrink });
     const reproduce = reproduceCommand(failure);
     const signatures = signaturesOf(failure);
+    // Each distinct bug named once, by the first violation that shows it: a seed defect when recognised.
+    const graph = new TraceGraph(failure);
+    const causes = new Map<string, NamedCause>();
     for (const [i, violation] of failure.violations.entries()) {
+      const id = signatures[i]?.id ?? "";
+      if (!causes.has(id)) causes.set(id, nameCause(failure, violation, graph));
       const { invariant, message, step } = violation;
-      violations.push({ seed: failure.seed, invariant, message, step, signature: signatures[i]?.id ?? "", trace: report.trace, reproduce });
+      violations.push({ seed: failure.seed, invariant, message, step, signature: id, defect: causes.get(id)?.defect?.defect ?? null, trace: report.trace, reproduce });
     }
-    out.line(`${paint.fail("VIOLATION")} seed ${failure.seed}, after ${executed} run(s)`);
-    printViolations(out, failure);
+    for (const cause of [...causes.values()].slice(0, SHOWN_BUGS)) out.line(`  cause      ${paint.strong(cause.text)}`);
     out.line(`  trace      ${report.trace}`);
     out.line(`  timeline   ${report.html}`);
     if (report.shrunk) {
-      out.line(`  shrunk     ${report.shrunk.path}  (${failure.steps.length} -> ${report.shrunk.trace.steps.length} steps, ${failure.options.players.length} -> ${report.shrunk.trace.options.players.length} players)`);
+      out.line(
+        `  shrunk     ${report.shrunk.path}  (${failure.steps.length} -> ${report.shrunk.trace.steps.length} steps, ` +
+          `${failure.options.players.length} -> ${report.shrunk.trace.options.players.length} players, same signature)`,
+      );
     }
     out.line(`  reproduce  ${paint.strong(reproduce)}`);
   } else {

@@ -1,4 +1,4 @@
-import { explainViolation } from "../../report/explain.ts";
+import { storyLines, violationStory } from "../../report/explain.ts";
 import { signaturesOf } from "../../signature/signature.ts";
 import type { Trace } from "../../trace/trace.ts";
 import { paint, type Output } from "../output.ts";
@@ -32,7 +32,9 @@ export function printViolations(out: Output, trace: Trace): void {
   const first = trace.violations[0];
   if (first) {
     out.line();
-    out.line(`  ${paint.strong("what happened")}: ${explainViolation(trace, first)}`);
+    const [headline, ...told] = storyLines(violationStory(trace, first));
+    out.line(`  ${paint.strong("what happened")}: ${headline}`);
+    for (const line of told) out.line(`    ${line}`);
     out.line();
   }
 }

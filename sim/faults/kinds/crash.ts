@@ -23,7 +23,7 @@ export default {
     for (const slot of world.slots) {
       world.offer(
         { fault: "crash", target: slot, note: "" },
-        () => world.justRan(slot) && world.midHandler(slot),
+        () => world.momentFor(slot) && world.midHandler(slot),
         () => {
           const instance = world.instance(slot);
           if (!instance?.alive) return "already down";

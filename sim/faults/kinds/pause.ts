@@ -28,7 +28,7 @@ export default {
         { fault: "pause", target: slot, note: "" },
         () => {
           const instance = world.instance(slot);
-          return world.justRan(slot) && world.midHandler(slot) && instance !== undefined && !world.paused(instance);
+          return world.momentFor(slot) && world.midHandler(slot) && instance !== undefined && !world.paused(instance);
         },
         () => {
           const instance = world.instance(slot);

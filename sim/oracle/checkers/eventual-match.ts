@@ -7,7 +7,8 @@ export default {
   rank: 70,
   create: (run) => ({
     atEnd(point, view) {
-      const idle = run.options.freeServers?.() ?? view.servers.filter((server) => server.status === "idle").length;
+      // The world's own account where it has one: a server that lost its registration is still free.
+      const idle = run.options.world?.freeServers() ?? view.servers.filter((server) => server.status === "idle" && run.observed.isWorldServer(server.id)).length;
       if (idle === 0) return;
       for (const mode of run.config.gameModes) {
         const waiting = [...run.players.values()].filter(
@@ -18,7 +19,7 @@ export default {
           kind: "willing players wait beside an idle server",
           message: `after settling, ${waiting.length} connected willing players of ${mode.name} are unmatched (${waiting
             .map((player) => `${player.id}: ${player.view.state}`)
-            .join(", ")}) while ${idle} dedicated server(s) are ${run.options.freeServers ? "up and free" : "idle"}`,
+            .join(", ")}) while ${idle} dedicated server(s) are ${run.options.world ? "up and free" : "idle"}`,
           players: waiting.map((player) => player.id),
           keys: [],
         });

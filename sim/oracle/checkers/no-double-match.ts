@@ -1,7 +1,7 @@
 import type { Checker } from "../checker.ts";
 import { placementsOf } from "../server-view.ts";
 
-/** A player is in one place at a time, and is told of one game. */
+/** A player is in one place at a time, and is told of one game for each time it asks to play. */
 export default {
   name: "no-double-match",
   meaning: "a player is never placed twice at once nor told match_found for two sessions",
@@ -28,7 +28,9 @@ export default {
       }
     },
     matchReceived(point, player) {
-      const sessions = new Set(player.matches.map((match) => match.session));
+      // One request to play, one game: a player who plays again after its game asks anew.
+      const round = player.matches.at(-1)?.round ?? 0;
+      const sessions = new Set(player.matches.filter((match) => (match.round ?? 0) === round).map((match) => match.session));
       if (sessions.size <= 1) return;
       run.report(point, `matches:${player.id}`, {
         kind: "told of two games",

@@ -1,14 +1,15 @@
+import { holdsNoSession } from "../server-view.ts";
 import type { Checker, CheckRun } from "../checker.ts";
 
 /**
- * Every game on the server lost all its players, each of whom either left unheard until the game existed, or
+ * Every game running on the server lost all its players, each of whom either left unheard until the game existed, or
  * had sent loading_complete before leaving: the server was right to allocate for a player who was ready, and
  * an instance that hears its close cannot stop an allocation another instance has already begun (the leave
  * reaches Redis a round trip later, which a schedule can make as late as it likes). Only the game server can
  * reap such a game.
  */
 function abandonedAfterAllocation(run: CheckRun, address: string): boolean {
-  const games = run.options.gamesOn?.(address) ?? [];
+  const games = run.options.world?.games().filter((game) => game.address === address && game.endedAt === null) ?? [];
   return (
     games.length > 0 &&
     games.every((game) =>
@@ -62,7 +63,7 @@ export default {
         });
       }
       for (const server of view.servers) {
-        if (server.status === "idle" || server.status === "unreadable") continue;
+        if (holdsNoSession(server) || server.status === "unreadable" || !run.observed.isWorldServer(server.id)) continue;
         const hosted = run.observed.announced.get(server.address);
         if (server.status === "busy" && hosted === undefined && abandonedAfterAllocation(run, server.address)) continue;
         if (server.status === "busy" && hosted !== undefined && hosted.size > 0) continue;

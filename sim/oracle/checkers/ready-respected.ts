@@ -1,4 +1,7 @@
-import type { Checker } from "../checker.ts";
+import type { LoadingEpisode, Player } from "../../players/player.ts";
+import type { Checker, CheckRun } from "../checker.ts";
+import { groupDisturbed, memberLeft, readyGroup, type ReadyGroup } from "../ready-groups.ts";
+import { Trouble } from "../step-evidence.ts";
 
 /**
  * A timeout may reach a client this much before the deadline the oracle computes: legacy truncates created_at to
@@ -6,65 +9,90 @@ import type { Checker } from "../checker.ts";
  */
 const EARLY_TIMEOUT_TOLERANCE_MS = 2_000;
 
+/**
+ * Why a ready group's re-queue is owed an explanation the world confirms, or null when it has one. Where the world
+ * did not report the step that brought the message (a real run), the message's word is taken.
+ */
+function unexplained(run: CheckRun, group: ReadyGroup, player: Player, episode: LoadingEpisode): string | null {
+  const outcome = episode.outcome;
+  const step = run.observed.outcomeStep(episode);
+  if (!outcome || step === undefined || run.options.world === undefined) return null;
+  const path = run.observed.steps.path(step);
+  const reason = run.options.reasons?.(outcome.text) ?? null;
+  const left = memberLeft(run, group, player, outcome.at);
+  const failed = (path.trouble & (Trouble.http | Trouble.redis)) !== 0 || groupDisturbed(run, group, outcome.at);
+  switch (reason) {
+    case "no-server":
+      return path.noIdleServer ? null : "yet a dedicated server was idle at every step of the work that sent it";
+    case "member-left":
+      return left ? null : "yet no other member had left";
+    case "allocation-failed":
+      return failed ? null : "yet no dedicated server failed or timed out, no command failed, and no instance crashed or paused";
+    default:
+      return failed || left || path.noIdleServer ? null : "and nothing in the world explains it";
+  }
+}
+
+/** The instance this episode's connection reached had lost its subscriptions at some time in [from, to]. */
+function deafened(run: CheckRun, episode: LoadingEpisode | undefined, from: number, to: number): boolean {
+  const instance = episode?.connection?.instanceId;
+  return (
+    instance !== undefined &&
+    (run.options.world?.interruptions().some((each) => each.kind === "deaf" && each.instance === instance && each.from <= to && (each.until ?? to) >= from) ?? false)
+  );
+}
+
 /** A group that did what was asked in time gets its game, or is told plainly why not and keeps its place. */
 export default {
   name: "ready-respected",
-  meaning: "a loading session whose members all sent loading_complete in time ends in match_found, or in an explicit error and re-queue",
+  meaning:
+    "a loading session whose members all sent loading_complete in time ends in match_found, or in an explicit error and re-queue " +
+    "whose reason the world confirms (no idle server, a dedicated server or command that failed, a member who left, a crash or pause); " +
+    "in time is the design's now <= deadline, applied exactly when the world says when the ready reached Redis, else with a grace",
   rank: 40,
   create: (run) => ({
     atEnd(point, view) {
       for (const [session, first] of run.observed.sessions) {
-        const deadline = first.at + run.config.loadingTimeoutMs;
-        const members = first.members.map((id) => run.players.get(id)).filter((player) => player !== undefined);
-        const episodes = members.map((player) => ({
-          player,
-          // A player who reconnected and resumed the session lives its latest episode of it.
-          episode: player.episodes.findLast((episode) => episode.session === session),
-        }));
-        for (const { player, episode } of episodes) {
+        const group = readyGroup(run, session, first);
+        for (const { player, episode } of group.members) {
           const outcome = episode?.outcome;
-          if (outcome?.kind !== "timed-out" || outcome.at >= deadline - EARLY_TIMEOUT_TOLERANCE_MS) continue;
+          if (outcome?.kind !== "timed-out" || outcome.at >= group.deadline - EARLY_TIMEOUT_TOLERANCE_MS) continue;
           run.report(point, `early:${session}:${player.id}`, {
             kind: "timed out before the deadline",
-            message: `player ${player.id} was told loading session ${session} timed out at ${(outcome.at / 1000).toFixed(1)} s, ${((deadline - outcome.at) / 1000).toFixed(1)} s before its deadline (${(deadline / 1000).toFixed(1)} s)`,
+            message: `player ${player.id} was told loading session ${session} timed out at ${(outcome.at / 1000).toFixed(1)} s, ${((group.deadline - outcome.at) / 1000).toFixed(1)} s before its deadline (${(group.deadline / 1000).toFixed(1)} s)`,
             players: [player.id],
             keys: [first.key],
           });
         }
-        // A member who vanished without the server hearing of it in time (its instance died, its network
-        // dropped) leaves a session that can only end by its deadline: a timeout is then the honest answer.
-        const vanished = episodes.some(({ episode }) => {
-          if (!episode || episode.disconnectedAt === null || episode.readyDeliveredAt !== null) return false;
-          const heard = episode.connection?.serverClosedAt ?? null;
-          return heard === null || heard > deadline - run.bounds.readyGraceMs;
-        });
-        if (vanished) continue;
-        // Whose readiness counts: the members still there at the deadline (one who left later was present).
-        const present = episodes.filter(({ player, episode }) =>
-          episode ? episode.disconnectedAt === null || episode.disconnectedAt > deadline : player.connected,
-        );
-        if (present.length === 0) continue;
-        const allReady = present.every(
-          ({ episode }) => episode?.readyDeliveredAt != null && episode.readyDeliveredAt <= deadline - run.bounds.readyGraceMs,
-        );
-        if (!allReady) continue;
-        // Whose answer is judged: the members whose connection lasted to the end of the episode (one whose
-        // connection closed heard its answer, if any, on the next one).
-        const connected = present.filter(({ player, episode }) => (episode ? episode.disconnectedAt === null : player.connected));
-        for (const { player, episode } of connected) {
+        if (group.vanished || !group.allReady) continue;
+        const readiness = group.present
+          .map(({ player: member, episode: e }) => `${member.id} at ${((e?.readyDeliveredAt ?? 0) / 1000).toFixed(3)} s`)
+          .join(", ");
+        const players = group.present.map(({ player: member }) => member.id);
+        for (const { player, episode } of group.connected) {
           const outcome = episode?.outcome;
-          if (outcome && (outcome.kind === "matched" || outcome.kind === "requeued")) continue;
+          if (outcome?.kind === "matched") continue;
+          if (outcome?.kind === "requeued" && episode) {
+            const why = unexplained(run, group, player, episode);
+            if (why === null) continue;
+            run.report(point, `reason:${session}:${player.id}`, {
+              message: `every member of loading session ${session} was ready in time (${readiness}; deadline ${(group.deadline / 1000).toFixed(3)} s), and ${player.id} was re-queued with "${outcome.text}" at ${(outcome.at / 1000).toFixed(3)} s, ${why}`,
+              players,
+              keys: [first.key],
+            });
+            continue;
+          }
           if (!outcome && !player.connected) continue;
+          // The answer was published while the member's instance was deaf: lost to a fault, not withheld.
+          if (deafened(run, episode, group.first.at, outcome?.at ?? point.at)) continue;
           // Still live and within its lifetime: in flight when the run ended, not silent (no-orphaned-session
           // judges a session that stays too long).
           if (!outcome && view.sessions.has(session) && point.at - first.at <= run.bounds.sessionLifetimeMs) continue;
           const what = outcome ? `ended in ${outcome.kind === "timed-out" ? "a timeout" : `"${outcome.text}"`}` : "never ended: the client heard nothing more";
           run.report(point, `ready:${session}:${player.id}`, {
             kind: `ready group ${outcome ? (outcome.kind === "timed-out" ? "timed out" : `answered ${outcome.kind}`) : "never answered"}`,
-            message: `every member of loading session ${session} still there at its deadline sent loading_complete in time (${present
-              .map(({ player: member, episode: e }) => `${member.id} at ${Math.round((e?.readyDeliveredAt ?? 0) / 1000)} s`)
-              .join(", ")}; deadline ${Math.round(deadline / 1000)} s), yet for ${player.id} it ${what}`,
-            players: present.map(({ player: member }) => member.id),
+            message: `every member of loading session ${session} still there at its deadline sent loading_complete in time (${readiness}; deadline ${(group.deadline / 1000).toFixed(3)} s), yet for ${player.id} it ${what}`,
+            players,
             keys: [first.key],
           });
         }

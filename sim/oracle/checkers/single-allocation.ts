@@ -48,7 +48,14 @@ export default {
         game.announced = Math.min(game.announced, point.at);
         onServer.set(last.session, game);
         games.set(server, onServer);
-        const together = overlapping(onServer, last.session, run.options.gameLengthMs, (id) => run.options.gameOver?.(server, id) === true);
+        // A game its server saw end (its length ran out, or its process died) before this one was created ran alone.
+        const world = run.options.world;
+        const createdAt = world?.game(last.session)?.createdAt ?? game.from;
+        const ended = (id: string) => {
+          const endedAt = world?.game(id)?.endedAt ?? null;
+          return endedAt !== null && endedAt <= createdAt;
+        };
+        const together = overlapping(onServer, last.session, world?.gameLengthOn(server) ?? run.options.gameLengthMs, ended);
         if (together.size <= 1) return;
         const players = [...run.players.values()]
           .filter((candidate) => candidate.matches.some((match) => together.has(match.session)))

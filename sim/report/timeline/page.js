@@ -6,13 +6,19 @@
   const COLOURS = DATA.colours;
   const LANE_H = 22;
   const AXIS_H = 30;
-  const GUTTER = 200;
+  const GUTTER = 230;
   const PAD = 14;
   const STEP_W = 8;
   const GAP_LABEL_MS = 100;
   const ROW_H = 24;
   const CHECKPOINT_EVERY = 256;
   const MAX_KEYS_SHOWN = 400;
+  /** More dedicated servers than this, or more players than PLAYERS_FOLDED, and their lanes start folded. */
+  const SERVERS_FOLDED = 6;
+  const PLAYERS_FOLDED = 24;
+  const MARK_REFUSED = 1;
+  const MARK_DROPPED = 2;
+  const MARK_COLOURS = ["", "#d92d20", "#b42318", "#111111", "#7a5af8"];
 
   // ---------- small helpers ----------
   function el(tag, props, children) {
@@ -43,13 +49,6 @@
   }
   const UUID = /\b([0-9a-f]{8})-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi;
   const abbrev = (text) => text.replace(UUID, "$1");
-  function laneTitle(lane) {
-    const colon = lane.indexOf(":");
-    if (colon < 0) return { group: "", name: lane };
-    const kind = lane.slice(0, colon);
-    const id = lane.slice(colon + 1);
-    return { group: kind === "instance" ? "instance" : kind === "ds" ? "server" : kind, name: abbrev(id) };
-  }
   function pretty(text) {
     const trimmed = text.trim();
     if ((trimmed.startsWith("{") || trimmed.startsWith("[")) && trimmed.length > 60) {
@@ -79,6 +78,12 @@
     try { document.execCommand("copy"); done(); } catch (e) { /* clipboard unavailable */ }
     area.remove();
   }
+  /** Where a violation was found, with the time of the step it names: an end-of-run check comes after it. */
+  function whereFound(v) {
+    return v.afterRun
+      ? "found at " + seconds(v.at) + " by the end-of-run check, after step " + v.step + " (" + seconds(v.stepAt) + ")"
+      : "step " + v.step + " · " + seconds(v.at);
+  }
 
   // ---------- hash: #step=N, #view=shrunk&step=N ----------
   function readHash() {
@@ -87,7 +92,7 @@
     return { view: params.get("view"), step: Number.isInteger(step) ? step : null };
   }
   function writeHash(viewName, step) {
-    const hash = (viewName === DATA.views[0].name ? "" : "view=" + viewName + "&") + "step=" + step;
+    const hash = (viewName === DATA.views[0].name ? "" : "view=" + viewName + "&") + (step === null ? "" : "step=" + step);
     if (location.hash.replace(/^#/, "") !== hash) history.replaceState(null, "", "#" + hash);
   }
 
@@ -98,10 +103,12 @@
     button.addEventListener("click", () => copy(text, button));
     return el("div", { class: "cmd" }, [el("span", { class: "cmd-label", text: label }), el("code", { text, title: text }), button]);
   }
+  const firstViolation = first.violations[0];
   document.body.append(el("header", { class: "page" }, [
     el("div", {}, [
       el("div", { class: "app", text: "match-race-sim · trace report" }),
       el("h1", {}, [first.scenario, el("span", { class: "pill", text: first.server }), el("span", { class: "verdict " + first.verdict, text: first.verdict.toUpperCase() })]),
+      firstViolation ? el("div", { class: "cause", text: firstViolation.cause }) : null,
       el("div", { class: "meta" }, [
         el("span", {}, ["seed ", el("b", { text: String(first.seed) })]),
         el("span", {}, ["strategy ", el("b", { text: first.strategy })]),
@@ -113,17 +120,19 @@
     ]),
     el("div", { class: "repro" }, [
       first.replay ? commandLine("replay", first.replay) : null,
-      commandLine("re-run", first.run),
+      first.run ? commandLine("re-run", first.run) : null,
+      DATA.views[1] && DATA.views[1].replay ? commandLine("shrunk", DATA.views[1].replay) : null,
     ]),
   ]));
 
   const views = new Map();
-  let tabs = null;
-  if (DATA.views.length > 1) {
-    tabs = el("nav", { class: "tabs" });
-    for (const data of DATA.views) {
-      const button = el("button", { "data-view": data.name }, [data.title, el("span", { class: "count", text: data.steps.length + " steps" })]);
-      button.addEventListener("click", () => show(data.name, null));
+  const tabs = el("nav", { class: "tabs" });
+  const tabList = DATA.views.map((data) => ({ name: data.name, title: data.title, count: data.steps.length + " steps · " + data.players + " players" }));
+  if (DATA.diff) tabList.push({ name: "diff", title: "What shrinking removed", count: "" });
+  if (tabList.length > 1) {
+    for (const tab of tabList) {
+      const button = el("button", { "data-view": tab.name }, [tab.title, tab.count ? el("span", { class: "count", text: tab.count }) : null]);
+      button.addEventListener("click", () => show(tab.name, null));
       tabs.append(button);
     }
     document.body.append(tabs);
@@ -132,17 +141,50 @@
   document.body.append(mainNode);
 
   function show(name, step) {
-    const data = DATA.views.find((v) => v.name === name) || DATA.views[0];
     for (const view of views.values()) view.root.hidden = true;
-    let view = views.get(data.name);
+    let view = views.get(name);
     if (!view) {
-      view = createView(data);
-      views.set(data.name, view);
+      if (name === "diff" && DATA.diff) view = createDiffView(DATA.diff);
+      else {
+        const data = DATA.views.find((v) => v.name === name) || DATA.views[0];
+        name = data.name;
+        view = views.get(name) || createView(data);
+      }
+      views.set(name, view);
       mainNode.append(view.root);
     }
     view.root.hidden = false;
-    if (tabs) for (const button of tabs.children) button.classList.toggle("active", button.getAttribute("data-view") === data.name);
+    for (const button of tabs.children) button.classList.toggle("active", button.getAttribute("data-view") === name);
     view.activate(step);
+  }
+
+  // ---------- what shrinking removed ----------
+  function createDiffView(diff) {
+    const root = el("section", { class: "view" });
+    const table = el("table", { class: "diff" }, [
+      el("thead", {}, [el("tr", {}, [el("th", { text: "" }), el("th", { text: "original" }), el("th", { text: "shrunk" })])]),
+      el("tbody", {}, diff.rows.map(([what, before, after]) => el("tr", { class: before === after ? "same" : "changed" }, [el("th", { text: what }), el("td", { text: before }), el("td", { text: after })]))),
+    ]);
+    const kept = el("table", { class: "diff players" }, [
+      el("thead", {}, [el("tr", {}, [el("th", { text: "player kept" }), el("th", { text: "mode" }), el("th", { text: "behaviour" })])]),
+      el("tbody", {}, diff.kept.map((p) => el("tr", {}, [
+        el("th", { class: "mono", text: p.id }),
+        el("td", { text: p.mode }),
+        el("td", {}, p.before === p.after ? [p.after] : [el("s", { text: p.before }), " → " + p.after]),
+      ]))),
+    ]);
+    const removed = el("div", { class: "removed" }, [
+      el("b", { text: "Players removed: " }),
+      diff.removed.length === 0 ? "none" : diff.removed.map(([behaviour, count]) => count + " " + behaviour).join(", "),
+    ]);
+    const shrunkView = DATA.views[1];
+    const note = el("p", { class: "hint" }, [
+      "The shrunk trace breaks the same invariant through the same cause (the same signature): ",
+      el("b", { text: shrunkView && shrunkView.violations[0] ? shrunkView.violations[0].cause : "" }),
+      ". A kept player keeps its id, game mode and draws; the shrunk world is replayed from its own decision list.",
+    ]);
+    root.append(el("div", { class: "card diff-card" }, [el("h2", { text: "What shrinking removed" }), note, table, removed, kept]));
+    return { root, activate: () => writeHash("diff", null) };
   }
 
   // ---------- one trace's view ----------
@@ -151,17 +193,19 @@
     const n = steps.length;
     const lanes = data.lanes;
     const kinds = data.kinds;
-    const redisLane = lanes.indexOf("redis");
+    const redisLane = lanes.findIndex((lane) => lane.lane === "redis");
     const T = new Float64Array(n);
     const LANE = new Int32Array(n);
     const KIND = new Uint8Array(n);
-    const MARK = new Uint8Array(n); // 1: refused lock, failed or lost command, dropped frame (s[5] says which)
+    const MARK = new Uint8Array(n);
+    const FROM = new Int32Array(n);
     const xs = new Float64Array(n);
     const gaps = [];
+    const arrivals = new Map(); // step -> the steps that arrived from it
     for (let i = 0; i < n; i++) {
       const s = steps[i];
-      T[i] = s[0]; LANE[i] = s[1]; KIND[i] = s[2];
-      if (s[5]) MARK[i] = 1;
+      T[i] = s[0]; LANE[i] = s[1]; KIND[i] = s[2]; MARK[i] = s[5]; FROM[i] = s[7];
+      if (s[7] >= 0) { if (!arrivals.has(s[7])) arrivals.set(s[7], []); arrivals.get(s[7]).push(i); }
       if (i === 0) { xs[i] = 0; continue; }
       const dt = T[i] - T[i - 1];
       // Time is mostly idle: gaps grow with the log of their length, and every step keeps its own width.
@@ -199,8 +243,8 @@
 
     let activeViolation = data.violations.length > 0 ? 0 : -1;
     let involved = new Uint8Array(n);
-    let story = new Map(); // step -> its number in the active violation's explanation
-    let involvedPlayers = new Set();
+    let story = new Map(); // step -> its number in the active violation's story
+    let involvedPlayers = new Set(); // lane indices
     let violationKeys = new Set();
     const violationSteps = new Set(data.violations.map((v) => v.step));
     function setActiveViolation(index) {
@@ -212,12 +256,13 @@
       const v = data.violations[index];
       if (v) {
         for (const i of v.involved) involved[i] = 1;
-        v.story.forEach((i, k) => story.set(i, k + 1));
-        for (const p of v.players) involvedPlayers.add("player:" + p);
+        v.story.forEach(([i], k) => story.set(i, k + 1));
+        const ids = new Set(v.players);
+        lanes.forEach((lane, k) => { if (lane.lane.startsWith("player:") && ids.has(lane.lane.slice(7))) involvedPlayers.add(k); });
         for (const k of v.keys) violationKeys.add(k);
       }
       for (const card of violationList.querySelectorAll(".violation")) card.classList.toggle("active", Number(card.getAttribute("data-index")) === index);
-      applyLaneFilter();
+      buildRows();
       overviewDirty = true;
       table.refresh();
     }
@@ -225,8 +270,6 @@
     let selected = -1;
     let zoom = 1;
     let onlyInvolvedLanes = false;
-    let rows = [];
-    const rowOf = new Int32Array(lanes.length);
 
     // ---------- DOM ----------
     const root = el("section", { class: "view" });
@@ -242,25 +285,31 @@
     if (data.violations.length === 0) violationList.append(el("div", { class: "none", text: "No violation in this trace." }));
     const violationCards = el("div", { class: "violation-cards" });
     violationList.append(violationCards);
-    function storyNode(text) {
-      const node = el("div", { class: "story" });
-      const parts = text.split(/\(step (\d+)\)/);
-      parts.forEach((part, k) => {
-        if (k % 2 === 0) { node.append(part); return; }
-        const step = Number(part);
-        const link = el("a", { href: "#step=" + step, class: "step-link", text: "step " + step, title: "select step " + step });
-        link.addEventListener("click", (event) => { event.preventDefault(); event.stopPropagation(); select(step, { center: true }); });
-        node.append("(", link, ")");
-      });
-      return node;
+    function stepLink(step, text) {
+      const link = el("a", { href: "#step=" + step, class: "step-link", text: text || "step " + step, title: "select step " + step });
+      link.addEventListener("click", (event) => { event.preventDefault(); event.stopPropagation(); select(step, { center: true }); });
+      return link;
+    }
+    function storyNode(v) {
+      const list = el("ol", { class: "story-steps" }, v.story.map(([step, text]) => el("li", {}, [
+        el("span", { class: "when", text: seconds(steps[step][0]) }),
+        stepLink(step),
+        el("span", { class: "what", text }),
+      ])));
+      return el("div", { class: "story" }, [
+        el("div", { class: "headline", text: v.headline + ":" }),
+        list,
+        el("div", { class: "end" }, [v.story.length > 0 ? "then " : "", v.end + "."]),
+      ]);
     }
     data.violations.forEach((v, index) => {
       const card = el("div", { class: "violation", "data-index": String(index), title: "show this violation" }, [
         el("span", { class: "inv", text: v.invariant }),
         el("span", { class: "sig", text: v.signature, title: "bug signature: " + v.signatureSummary }),
         el("span", { class: "msg", text: abbrev(v.message) }),
-        el("span", { class: "where", text: "step " + v.step + " · " + seconds(v.at) }),
-        storyNode(v.explanation),
+        el("span", { class: "where", text: whereFound(v) }),
+        el("div", { class: "cause-line", text: v.cause }),
+        storyNode(v),
       ]);
       card.addEventListener("click", () => { setActiveViolation(index); select(v.step, { center: true }); });
       violationCards.append(card);
@@ -279,17 +328,20 @@
     const zoomOne = el("button", { text: "1:1", title: "every step its own width" });
     const toViolation = el("button", { text: "⚑ violation", title: "select the violating step (v)" });
     const laneToggle = el("input", { type: "checkbox" });
+    const arrowsToggle = el("input", { type: "checkbox", checked: true });
     const legend = el("div", { class: "legend" });
     for (const kind of kinds) legend.append(el("span", {}, [el("i", { style: "background:" + COLOURS[kind] }), kind]));
     legend.append(el("span", {}, [el("i", { class: "halo" }), "involved"]));
     legend.append(el("span", {}, [el("i", { class: "story" }), "key step"]));
     legend.append(el("span", {}, [el("i", { class: "viol" }), "violation"]));
-    legend.append(el("span", {}, [el("i", { class: "refused" }), "refused / failed"]));
+    legend.append(el("span", {}, [el("i", { class: "refused" }), "refused / dropped / failed"]));
+    legend.append(el("span", {}, [el("i", { class: "arrow" }), "message → arrival"]));
     timelineCard.append(el("div", { class: "toolbar" }, [
       el("div", { class: "group" }, [zoomOut, zoomIn, zoomFit, zoomOne]),
       el("div", { class: "sep" }),
       toViolation,
-      el("label", { title: "hide players that the violation does not name" }, [laneToggle, "involved players only"]),
+      el("label", { title: "hide the players the violation's cause does not involve" }, [laneToggle, "involved players only"]),
+      el("label", { title: "arrows from a message to its arrival, a request to its reply, a lock's holder to a refusal" }, [arrowsToggle, "arrows"]),
       legend,
     ]));
     const scroller = el("div", { class: "tl-scroller", tabindex: "0" });
@@ -299,7 +351,7 @@
     timelineCard.append(scroller);
     const overview = el("canvas", { class: "overview", title: "whole trace: click or drag to move" });
     timelineCard.append(overview);
-    timelineCard.append(el("div", { class: "hint", text: "Steps are laid out in order; idle time is compressed (gaps labelled on the axis). Hover a mark for what it did, click to select; ← → step, v violation, ctrl + wheel zoom." }));
+    timelineCard.append(el("div", { class: "hint", text: "Steps are laid out in order; idle time is compressed (gaps labelled on the axis). Click a group's name to fold or unfold its lanes. Hover a mark for what it did, click to select; ← → step, v violation, ctrl + wheel zoom." }));
     const tooltip = el("div", { class: "tooltip" });
     timelineCard.append(tooltip);
 
@@ -316,18 +368,57 @@
     redisPanel.append(el("div", { class: "rp-head" }, [redisTitle, redisCount, keyFilter]), redisChanges, redisKeys);
     keyFilter.addEventListener("input", () => renderRedis());
 
-    // ---------- lanes ----------
-    function applyLaneFilter() {
+    // ---------- lanes, grouped and foldable ----------
+    // Groups: the page's own (instances, redis, dedicated servers, world) and players split in two, the players
+    // the active violation involves and the others. A folded group is one row holding all its lanes' steps.
+    const GROUP_INVOLVED = data.groups.length;
+    const GROUP_OTHERS = data.groups.length + 1;
+    const groupTitles = data.groups.concat(["players involved", "other players"]);
+    const playerGroup = data.groups.indexOf("players");
+    const serverGroup = data.groups.indexOf("dedicated servers");
+    const folded = new Set();
+    if (lanes.filter((lane) => lane.group === serverGroup).length > SERVERS_FOLDED) folded.add(serverGroup);
+    const manyPlayers = lanes.filter((lane) => lane.group === playerGroup).length > PLAYERS_FOLDED;
+    if (manyPlayers && data.violations.length > 0) folded.add(GROUP_OTHERS);
+    let rows = []; // { group, lanes: [lane indices], first: whether it opens its group }
+    const rowOf = new Int32Array(lanes.length);
+    let rowSteps = [];
+    function groupOfLane(k) {
+      const lane = lanes[k];
+      if (lane.group !== playerGroup || data.violations.length === 0) return lane.group;
+      return involvedPlayers.has(k) ? GROUP_INVOLVED : GROUP_OTHERS;
+    }
+    function buildRows() {
       rows = [];
       rowOf.fill(-1);
-      lanes.forEach((lane, index) => {
-        if (onlyInvolvedLanes && lane.startsWith("player:") && !involvedPlayers.has(lane)) return;
-        rowOf[index] = rows.length;
-        rows.push(index);
+      const order = [];
+      lanes.forEach((_, k) => order.push(k));
+      order.sort((a, b) => groupOfLane(a) - groupOfLane(b) || a - b);
+      for (const k of order) {
+        const group = groupOfLane(k);
+        if (onlyInvolvedLanes && group === GROUP_OTHERS) continue;
+        const last = rows[rows.length - 1];
+        if (folded.has(group) && last && last.group === group) {
+          last.lanes.push(k);
+        } else {
+          rows.push({ group, lanes: [k], first: !last || last.group !== group });
+        }
+        rowOf[k] = rows.length - 1;
+      }
+      rowSteps = rows.map((row) => {
+        if (row.lanes.length === 1) return laneSteps[row.lanes[0]];
+        const merged = [];
+        for (const k of row.lanes) for (const i of laneSteps[k]) merged.push(i);
+        return merged.sort((a, b) => a - b);
       });
       layout();
     }
-    laneToggle.addEventListener("change", () => { onlyInvolvedLanes = laneToggle.checked; applyLaneFilter(); });
+    function toggleGroup(group) {
+      if (folded.has(group)) folded.delete(group); else folded.add(group);
+      buildRows();
+    }
+    laneToggle.addEventListener("change", () => { onlyInvolvedLanes = laneToggle.checked; buildRows(); });
+    arrowsToggle.addEventListener("change", () => draw());
 
     // ---------- geometry ----------
     const dpr = () => window.devicePixelRatio || 1;
@@ -336,7 +427,7 @@
     const markWidth = () => Math.max(1.5, STEP_W * zoom - (zoom >= 0.5 ? 1 : 0));
     function layout() {
       // Few lanes get a short timeline; many scroll inside a fixed height.
-      scroller.style.height = Math.max(180, Math.min(460, AXIS_H + rows.length * LANE_H + 14)) + "px";
+      scroller.style.height = Math.max(180, Math.min(480, AXIS_H + rows.length * LANE_H + 14)) + "px";
       spacer.style.width = GUTTER + 2 * PAD + span * zoom + "px";
       spacer.style.height = AXIS_H + rows.length * LANE_H + 6 + "px";
       draw();
@@ -374,6 +465,12 @@
       if (i1 >= n) i1 = n - 1;
       return [i0, i1];
     }
+    /** The rows a step is drawn in: its lane's, and Redis's for a command. */
+    function rowsOfStep(i) {
+      const own = rowOf[LANE[i]];
+      if (redisLane >= 0 && kinds[KIND[i]] === "redis" && LANE[i] !== redisLane) return [own, rowOf[redisLane]];
+      return [own];
+    }
     function draw() {
       const width = scroller.clientWidth;
       const height = scroller.clientHeight;
@@ -395,12 +492,12 @@
       const lastRow = Math.min(rows.length - 1, Math.ceil((top + height - AXIS_H) / LANE_H));
       const rowY = (row) => AXIS_H + row * LANE_H - top;
 
-      // lane stripes
+      // lane stripes, a rule between groups
       for (let row = firstRow; row <= lastRow; row++) {
-        const lane = lanes[rows[row]];
-        ctx.fillStyle = involvedPlayers.has(lane) ? "#fffbeb" : row % 2 ? "#fafbfc" : "#ffffff";
+        const r = rows[row];
+        ctx.fillStyle = r.group === GROUP_INVOLVED ? "#fffbeb" : r.lanes.length > 1 ? "#f2f4f7" : row % 2 ? "#fafbfc" : "#ffffff";
         ctx.fillRect(GUTTER, rowY(row), width - GUTTER, LANE_H);
-        if (row > 0 && laneGroup(rows[row]) !== laneGroup(rows[row - 1])) {
+        if (row > 0 && r.first) {
           ctx.fillStyle = "#d0d5dd";
           ctx.fillRect(0, rowY(row), width, 1);
         }
@@ -429,10 +526,9 @@
       for (let i = i0; i <= i1; i++) {
         const x = xOf(i);
         const kindColour = COLOURS[kinds[KIND[i]]];
-        const laneRows = [rowOf[LANE[i]]];
-        if (redisLane >= 0 && kinds[KIND[i]] === "redis" && LANE[i] !== redisLane) laneRows.push(rowOf[redisLane]);
-        for (let r = 0; r < laneRows.length; r++) {
-          const row = laneRows[r];
+        const drawn = rowsOfStep(i);
+        for (let r = 0; r < drawn.length; r++) {
+          const row = drawn[r];
           if (row < 0 || row < firstRow || row > lastRow) continue;
           const y = rowY(row) + 4;
           if (involved[i]) {
@@ -444,13 +540,31 @@
           ctx.fillRect(x, y, w, markH);
           ctx.globalAlpha = 1;
           if (MARK[i] && w >= 3) {
-            ctx.fillStyle = "#111";
+            ctx.fillStyle = MARK_COLOURS[MARK[i]];
             ctx.beginPath(); ctx.moveTo(x, y); ctx.lineTo(x + Math.min(w, 7), y); ctx.lineTo(x, y + Math.min(w, 7)); ctx.closePath(); ctx.fill();
           }
         }
       }
 
-      // the explanation's key steps, numbered as it tells them
+      // what a refused or dropped step the violation involves went through, in a word left of it
+      ctx.font = "600 10px " + fontFamily;
+      ctx.textBaseline = "middle";
+      for (let i = i0; i <= i1; i++) {
+        if ((MARK[i] !== MARK_REFUSED && MARK[i] !== MARK_DROPPED) || !involved[i]) continue;
+        const row = rowOf[LANE[i]];
+        if (row < firstRow || row > lastRow || row < 0) continue;
+        const label = MARK[i] === MARK_REFUSED ? "refused" : "dropped";
+        const tw = ctx.measureText(label).width;
+        const x = xOf(i) - tw - 6;
+        ctx.fillStyle = "rgba(255,255,255,0.9)";
+        ctx.fillRect(x - 2, rowY(row) + LANE_H / 2 - 6, tw + 4, 12);
+        ctx.fillStyle = MARK_COLOURS[MARK[i]];
+        ctx.fillText(label, x, rowY(row) + LANE_H / 2);
+      }
+
+      if (arrowsToggle.checked) drawArrows(ctx, rowY, w);
+
+      // the story's key steps, numbered as it tells them
       ctx.font = "700 10px " + fontFamily;
       for (const [i, number] of story) {
         if (i < i0 || i > i1) continue;
@@ -494,7 +608,50 @@
       drawGutter(ctx, firstRow, lastRow, rowY, height);
       drawOverview();
     }
-    function laneGroup(index) { return lanes[index].split(":")[0]; }
+
+    /**
+     * Arrows from where a step came from to where it arrived: a message to its delivery, a request to its reply,
+     * a lock's holder to the step it refused. For the selected step (both ways) and for the active story.
+     */
+    function drawArrows(ctx, rowY, w) {
+      const pairs = [];
+      const add = (from, to) => { if (from >= 0 && to >= 0) pairs.push([from, to]); };
+      if (selected >= 0) {
+        add(FROM[selected], selected);
+        for (const j of arrivals.get(selected) || []) add(selected, j);
+      }
+      for (const i of story.keys()) add(FROM[i], i);
+      for (const [from, to] of pairs) {
+        const ra = rowOf[LANE[from]];
+        const rb = rowOf[LANE[to]];
+        if (ra < 0 || rb < 0) continue;
+        const x1 = xOf(from) + w / 2;
+        const y1 = rowY(ra) + LANE_H / 2;
+        const x2 = xOf(to) + w / 2;
+        const y2 = rowY(rb) + LANE_H / 2;
+        const held = MARK[to] === MARK_REFUSED;
+        ctx.strokeStyle = held ? "#d92d20" : "#1d4ed8";
+        ctx.fillStyle = ctx.strokeStyle;
+        ctx.lineWidth = 1.8;
+        if (held) ctx.setLineDash([4, 3]);
+        const bend = Math.max(12, Math.min(60, Math.abs(x2 - x1) / 3));
+        ctx.beginPath();
+        ctx.moveTo(x1, y1);
+        ctx.bezierCurveTo(x1 + bend, y1, x2 - bend, y2, x2, y2 + (y2 > y1 ? -6 : y2 < y1 ? 6 : 0));
+        ctx.stroke();
+        ctx.setLineDash([]);
+        // the head points along the curve's end, into the arrival
+        const tipY = y2 + (y2 > y1 ? -5 : y2 < y1 ? 5 : 0);
+        const angle = Math.atan2(tipY - y1, x2 - (x2 - bend));
+        ctx.beginPath();
+        ctx.moveTo(x2, tipY);
+        ctx.lineTo(x2 - 9 * Math.cos(angle - 0.45), tipY - 9 * Math.sin(angle - 0.45));
+        ctx.lineTo(x2 - 9 * Math.cos(angle + 0.45), tipY - 9 * Math.sin(angle + 0.45));
+        ctx.closePath();
+        ctx.fill();
+        ctx.lineWidth = 1;
+      }
+    }
     function drawAxis(ctx, width, i0, i1, w) {
       ctx.fillStyle = "#ffffff";
       ctx.fillRect(0, 0, width, AXIS_H);
@@ -502,8 +659,7 @@
       ctx.fillRect(0, AXIS_H - 1, width, 1);
       ctx.font = "11px " + fontFamily;
       ctx.textBaseline = "middle";
-      // gap labels, then absolute times where there is room
-      const taken = [];
+      // gap labels, then absolute times where there is room, each time once
       const g0 = lowerBound(gaps, i0, (g) => g);
       ctx.fillStyle = "#98a2b3";
       for (let k = g0; k < gaps.length && gaps[k] <= i1 + 1; k++) {
@@ -513,20 +669,20 @@
         const label = shortGap(T[i] - T[i - 1]);
         const tw = ctx.measureText(label).width;
         if (xb - xa < tw + 6) continue;
-        const cx = (xa + xb) / 2;
-        ctx.fillText(label, cx - tw / 2, 21);
-        taken.push([cx - tw / 2 - 4, cx + tw / 2 + 4]);
+        ctx.fillText(label, (xa + xb) / 2 - tw / 2, 21);
       }
       ctx.fillStyle = "#344054";
       let lastX = -1e9;
+      let lastLabel = "";
       for (let i = i0; i <= i1; i++) {
         const x = xOf(i);
-        if (x < GUTTER || x - lastX < 96 || (i > 0 && T[i] === T[i - 1] && x - lastX < 400)) continue;
         const label = seconds(T[i]);
+        if (x < GUTTER || x - lastX < 96 || label === lastLabel) continue;
         const tw = ctx.measureText(label).width;
-        ctx.fillRect(Math.round(x) , 3, 1, 6);
+        ctx.fillRect(Math.round(x), 3, 1, 6);
         ctx.fillText(label, x + 3, 9);
         lastX = x + tw;
+        lastLabel = label;
       }
       for (const v of violationSteps) {
         if (v < i0 - 1 || v > i1 + 1) continue;
@@ -549,23 +705,51 @@
       ctx.fillRect(0, 0, GUTTER - 1, AXIS_H - 1);
       ctx.fillStyle = "#667085";
       ctx.font = "600 11px " + fontFamily;
+      ctx.textBaseline = "middle";
       ctx.fillText("lane", 12, 15);
       for (let row = firstRow; row <= lastRow; row++) {
-        const lane = lanes[rows[row]];
-        const title = laneTitle(lane);
+        const r = rows[row];
         const y = rowY(row) + LANE_H / 2;
         if (y < AXIS_H) continue;
-        const named = involvedPlayers.has(lane);
+        const named = r.group === GROUP_INVOLVED;
         if (named) { ctx.fillStyle = "#fffbeb"; ctx.fillRect(0, rowY(row), GUTTER - 1, LANE_H); ctx.fillStyle = "#f59e0b"; ctx.fillRect(0, rowY(row), 3, LANE_H); }
-        ctx.font = "11px " + fontFamily;
-        ctx.fillStyle = "#98a2b3";
-        ctx.fillText(title.group, 12, y);
-        ctx.font = (named ? "700 " : "500 ") + "12px " + fontFamily;
-        ctx.fillStyle = named ? "#93370d" : "#1d2330";
-        ctx.fillText(title.name, 74, y);
+        const isFolded = r.lanes.length > 1 || folded.has(r.group);
+        let x = 10;
+        if (r.first) {
+          ctx.font = "10px " + fontFamily;
+          ctx.fillStyle = "#667085";
+          ctx.fillText(isFolded ? "▸" : "▾", x, y);
+        }
+        x += 12;
+        let count = 0;
+        for (const k of r.lanes) count += laneSteps[k].length;
+        if (r.lanes.length > 1) {
+          ctx.font = "600 12px " + fontFamily;
+          ctx.fillStyle = "#344054";
+          ctx.fillText(groupTitles[r.group] + " (" + r.lanes.length + ")", x, y);
+        } else {
+          const lane = lanes[r.lanes[0]];
+          ctx.font = "11px " + fontFamily;
+          ctx.fillStyle = "#98a2b3";
+          const kind = lane.lane.split(":")[0];
+          if (r.first || kind !== "player") ctx.fillText(kind === "ds" ? "server" : kind, x, y);
+          ctx.font = (named ? "700 " : "500 ") + "12px " + fontFamily;
+          ctx.fillStyle = named ? "#93370d" : "#1d2330";
+          const nameX = x + 48;
+          ctx.fillText(lane.name, nameX, y);
+          if (lane.note) {
+            const nameW = ctx.measureText(lane.name).width;
+            ctx.font = "10.5px " + fontFamily;
+            ctx.fillStyle = "#667085";
+            const room = GUTTER - 36 - nameX - nameW;
+            let note = lane.note;
+            while (note.length > 3 && ctx.measureText(note).width > room) note = note.slice(0, -2);
+            if (note !== lane.note) note = note.slice(0, -1) + "…";
+            ctx.fillText(note, nameX + nameW + 6, y);
+          }
+        }
         ctx.fillStyle = "#c0c6d0";
         ctx.font = "10px " + fontFamily;
-        const count = laneSteps[rows[row]].length;
         const text = String(count);
         ctx.fillText(text, GUTTER - 8 - ctx.measureText(text).width, y);
       }
@@ -638,18 +822,24 @@
     window.addEventListener("mouseup", () => { dragging = false; });
 
     // ---------- hit testing, tooltip ----------
+    function rowAt(event) {
+      const box = scroller.getBoundingClientRect();
+      const my = event.clientY - box.top;
+      if (my < AXIS_H) return -1;
+      const row = Math.floor((my - AXIS_H + scroller.scrollTop) / LANE_H);
+      return row >= 0 && row < rows.length ? row : -1;
+    }
     function hit(event) {
       const box = scroller.getBoundingClientRect();
       const mx = event.clientX - box.left;
-      const my = event.clientY - box.top;
-      if (mx < GUTTER || my < AXIS_H) return -1;
-      const row = Math.floor((my - AXIS_H + scroller.scrollTop) / LANE_H);
-      if (row < 0 || row >= rows.length) return -1;
-      const list = laneSteps[rows[row]];
+      if (mx < GUTTER) return -1;
+      const row = rowAt(event);
+      if (row < 0) return -1;
+      const list = rowSteps[row];
       if (list.length === 0) return -1;
       const w = markWidth();
       const target = (mx - GUTTER - PAD + scroller.scrollLeft - w / 2) / zoom;
-      let k = lowerBound(list, target, (i) => xs[i]);
+      const k = lowerBound(list, target, (i) => xs[i]);
       let best = -1;
       let bestDistance = Infinity;
       for (const candidate of [k - 1, k, k + 1]) {
@@ -663,12 +853,19 @@
     function hideTooltip() { tooltip.style.display = "none"; }
     scroller.addEventListener("mousemove", (event) => {
       const i = hit(event);
-      if (i < 0) { hideTooltip(); scroller.style.cursor = "default"; return; }
+      if (i < 0) {
+        hideTooltip();
+        const box = scroller.getBoundingClientRect();
+        const onGroup = event.clientX - box.left < GUTTER && rowAt(event) >= 0 && rows[rowAt(event)].first;
+        scroller.style.cursor = onGroup ? "pointer" : "default";
+        return;
+      }
       scroller.style.cursor = "pointer";
       const s = steps[i];
       fill(tooltip,
-        el("div", { class: "tt-head", text: "#" + i + " · " + seconds(s[0]) + " · " + lanes[s[1]] + " · " + kinds[s[2]] }),
+        el("div", { class: "tt-head", text: "#" + i + " · " + seconds(s[0]) + " · " + abbrev(lanes[s[1]].lane) + " · " + kinds[s[2]] }),
         el("div", { class: "tt-label", text: s[3] }),
+        s[6] ? el("div", { class: "tt-mark", text: s[6] }) : null,
         s[4] ? el("div", { class: "tt-detail", text: s[4].length > 400 ? s[4].slice(0, 399) + "…" : s[4] }) : null,
       );
       tooltip.style.display = "block";
@@ -680,7 +877,16 @@
       tooltip.style.top = top + "px";
     });
     scroller.addEventListener("mouseleave", hideTooltip);
-    scroller.addEventListener("click", (event) => { const i = hit(event); if (i >= 0) select(i, {}); });
+    scroller.addEventListener("click", (event) => {
+      const box = scroller.getBoundingClientRect();
+      if (event.clientX - box.left < GUTTER) {
+        const row = rowAt(event);
+        if (row >= 0 && rows[row].first) toggleGroup(rows[row].group);
+        return;
+      }
+      const i = hit(event);
+      if (i >= 0) select(i, {});
+    });
 
     // ---------- selection ----------
     function reveal(i, center) {
@@ -717,10 +923,10 @@
       const badges = [];
       const vio = data.violations.filter((v) => v.step === selected);
       for (const v of vio) badges.push(el("span", { class: "badge viol", text: "✖ " + v.invariant }));
-      const late = vio.find((v) => v.at > s[0]);
-      const endNote = late ? el("div", { class: "end-note", text: "Found by the check at " + seconds(late.at) + ", after this last step ran." }) : null;
+      const late = vio.find((v) => v.afterRun);
+      const endNote = late ? el("div", { class: "end-note", text: "Found at " + seconds(late.at) + " by the end-of-run check, after this last step ran (" + seconds(s[0]) + ")." }) : null;
       if (involved[selected] && vio.length === 0) badges.push(el("span", { class: "badge inv", text: "involved" }));
-      if (MARK[selected]) badges.push(el("span", { class: "badge deleted", text: s[5] }));
+      if (MARK[selected]) badges.push(el("span", { class: "badge deleted", text: s[6] }));
       const detailName = { redis: "reply", "frame-in": "frame", "frame-out": "frame", deliver: "message", fault: "effect", "http-request": "request body", "http-reply": "reply body", "http-timeout": "result", close: "result" }[kind] || "detail";
       const nav = el("div", { class: "step-nav" });
       const navButton = (text, direction, sameLane) => {
@@ -729,14 +935,21 @@
         return button;
       };
       nav.append(navButton("◀ prev", -1, false), navButton("next ▶", 1, false), navButton("◀ in lane", -1, true), navButton("in lane ▶", 1, true));
+      const came = FROM[selected] >= 0 ? [MARK[selected] === MARK_REFUSED ? "held by " : "from ", stepLink(FROM[selected]), " (" + abbrev(lanes[LANE[FROM[selected]]].lane) + ")"] : null;
+      const went = arrivals.get(selected) || [];
+      const links = came || went.length ? el("div", { class: "links" }, [
+        came ? el("span", {}, came) : null,
+        went.length ? el("span", {}, ["led to "].concat(went.slice(0, 8).flatMap((j, k) => (k ? [", ", stepLink(j)] : [stepLink(j)])), went.length > 8 ? [" …"] : [])) : null,
+      ]) : null;
       fill(stepDetail,
         el("div", { class: "head" }, [
           el("span", { class: "idx", text: "Step #" + selected }),
-          el("span", { class: "chip", style: "background:" + COLOURS[kind], text: kind }),
-          el("span", { class: "when", text: seconds(s[0]) + " · " + lanes[s[1]] }),
+          el("span", { class: "chip" + (kind === "timer" ? " light" : ""), style: "background:" + COLOURS[kind], text: kind }),
+          el("span", { class: "when", text: seconds(s[0]) + " · " + abbrev(lanes[s[1]].lane) }),
         ]),
         badges.length ? el("div", { class: "head", style: "margin-top:5px" }, badges) : null,
         endNote,
+        links,
         el("div", { class: "field" }, [el("div", { class: "name", text: "what" }), el("pre", { text: s[3] })]),
         s[4] ? el("div", { class: "field" }, [el("div", { class: "name", text: detailName }), el("pre", { text: pretty(s[4]) })]) : null,
         nav,
@@ -754,11 +967,17 @@
     }
     function renderRedis() {
       if (selected < 0) return;
+      redisTitle.textContent = "Redis after step #" + selected;
+      if (data.redisMissing) {
+        redisCount.textContent = "";
+        redisChanges.textContent = "";
+        redisKeys.replaceChildren(el("div", { class: "rk-more", text: "Redis's contents are not shown: " + data.redisMissing + "." }));
+        return;
+      }
       const state = redisAfter(selected);
       const change = changesAt.get(selected) || [];
       const changed = new Set(change.filter(([, v]) => v !== null).map(([k]) => k));
       const deleted = change.filter(([, v]) => v === null).map(([k]) => k);
-      redisTitle.textContent = "Redis after step #" + selected;
       redisCount.textContent = state.size + " key" + (state.size === 1 ? "" : "s");
       redisChanges.textContent = change.length === 0 ? "This step changed no key." : "This step changed " + change.map(([k, v]) => abbrev(k) + (v === null ? " (deleted)" : "")).join(", ") + ".";
       const filter = keyFilter.value.trim().toLowerCase();
@@ -790,14 +1009,14 @@
     const table = (function () {
       const card = el("div", { class: "card table-card" });
       const laneSelect = el("select", {}, [el("option", { value: "", text: "all lanes" })]);
-      lanes.forEach((lane, index) => laneSelect.append(el("option", { value: String(index), text: abbrev(lane) })));
+      lanes.forEach((lane, index) => laneSelect.append(el("option", { value: String(index), text: abbrev(lane.lane) + (lane.note ? " (" + lane.note + ")" : "") })));
       const kindSelect = el("select", {}, [el("option", { value: "", text: "all kinds" })]);
       kinds.forEach((kind, index) => kindSelect.append(el("option", { value: String(index), text: kind })));
       const search = el("input", { type: "search", placeholder: "filter: text in label or detail" });
       const onlyInvolved = el("input", { type: "checkbox" });
       const count = el("span", { class: "count" });
       card.append(el("div", { class: "table-tools" }, [el("b", { text: "Steps" }), laneSelect, kindSelect, search, el("label", {}, [onlyInvolved, " involved only"]), count]));
-      const columns = [["#", (i) => i], ["time", (i) => T[i]], ["lane", (i) => lanes[LANE[i]]], ["kind", (i) => kinds[KIND[i]]], ["what", (i) => steps[i][3]], ["detail", (i) => steps[i][4]]];
+      const columns = [["#", (i) => i], ["time", (i) => T[i]], ["lane", (i) => lanes[LANE[i]].lane], ["kind", (i) => kinds[KIND[i]]], ["what", (i) => steps[i][3]], ["detail", (i) => steps[i][4]]];
       const head = el("div", { class: "trow thead" });
       let sortColumn = 0;
       let sortDesc = false;
@@ -813,7 +1032,13 @@
       column.append(card);
       let order = [];
       let positionOf = new Map();
+      /** The step at the top of the table: where it stays, or the nearest step shown, when a filter changes. */
+      function topStep() {
+        const k = Math.floor(body.scrollTop / ROW_H);
+        return k < order.length ? order[k] : -1;
+      }
       function refresh() {
+        const anchor = selected >= 0 ? selected : topStep();
         const lane = laneSelect.value === "" ? -1 : Number(laneSelect.value);
         const kind = kindSelect.value === "" ? -1 : Number(kindSelect.value);
         const text = search.value.trim().toLowerCase();
@@ -822,7 +1047,8 @@
           if (lane >= 0 && LANE[i] !== lane && !(lane === redisLane && kinds[KIND[i]] === "redis")) continue;
           if (kind >= 0 && KIND[i] !== kind) continue;
           if (onlyInvolved.checked && !involved[i] && !violationSteps.has(i)) continue;
-          if (text && !(steps[i][3].toLowerCase().includes(text) || steps[i][4].toLowerCase().includes(text) || lanes[LANE[i]].toLowerCase().includes(text))) continue;
+          const s = steps[i];
+          if (text && !(s[3].toLowerCase().includes(text) || s[4].toLowerCase().includes(text) || s[6].toLowerCase().includes(text) || lanes[LANE[i]].lane.toLowerCase().includes(text) || lanes[LANE[i]].note.includes(text))) continue;
           order.push(i);
         }
         if (sortColumn !== 0 || sortDesc) {
@@ -833,6 +1059,12 @@
         head.querySelectorAll("span").forEach((cell, index) => { cell.classList.toggle("sorted", index === sortColumn); cell.classList.toggle("desc", index === sortColumn && sortDesc); });
         count.textContent = order.length + " of " + n + " steps";
         inner.style.height = order.length * ROW_H + "px";
+        // Keep the place: the selected step (or the one that was on top) stays in view, or the nearest after it.
+        if (anchor >= 0 && order.length > 0) {
+          let k = positionOf.get(anchor);
+          if (k === undefined) k = sortColumn === 0 && !sortDesc ? Math.min(order.length - 1, lowerBound(order, anchor, (i) => i)) : 0;
+          body.scrollTop = Math.max(0, k * ROW_H - body.clientHeight / 2);
+        }
         render();
       }
       function render() {
@@ -849,10 +1081,10 @@
           const row = el("div", { class: classes.join(" "), style: "top:" + k * ROW_H + "px" }, [
             el("span", { class: "num", text: String(i) }),
             el("span", { class: "num", text: seconds(s[0]) }),
-            el("span", { text: abbrev(lanes[s[1]]), title: lanes[s[1]] }),
-            el("span", {}, [el("span", { class: "chip", style: "background:" + COLOURS[kinds[s[2]]], text: kinds[s[2]] })]),
+            el("span", { text: abbrev(lanes[s[1]].lane), title: lanes[s[1]].lane + (lanes[s[1]].note ? " (" + lanes[s[1]].note + ")" : "") }),
+            el("span", {}, [el("span", { class: "chip" + (kinds[s[2]] === "timer" ? " light" : ""), style: "background:" + COLOURS[kinds[s[2]]], text: kinds[s[2]] })]),
             el("span", { class: "mono", text: s[3], title: s[3] }),
-            el("span", { class: "mono", text: s[4], title: s[4].slice(0, 600) }),
+            el("span", { class: "mono" + (s[5] ? " marked" : ""), text: s[6] ? s[6] + " · " + s[4] : s[4], title: (s[6] ? s[6] + "\n" : "") + s[4].slice(0, 600) }),
           ]);
           row.addEventListener("click", () => select(i, {}));
           nodes.push(row);
@@ -886,11 +1118,11 @@
     document.addEventListener("keydown", onKey);
     window.addEventListener("resize", () => { if (!root.hidden) { overviewDirty = true; layout(); } });
 
-    // Opens on what the explanation tells: from its first key step to the violation, as wide as fits.
+    // Opens on what the story tells: from its first key step to the violation, as wide as fits.
     function focusStory() {
       const v = data.violations[Math.max(0, activeViolation)];
       if (!v || n === 0) { zoom = Math.max(fitZoom(), 0.45); layout(); return; }
-      const from = v.story.length > 0 ? Math.min(v.story[0], v.step) : Math.max(0, v.step - 40);
+      const from = v.story.length > 0 ? Math.min(v.story[0][0], v.step) : Math.max(0, v.step - 40);
       const room = scroller.clientWidth - GUTTER - 2 * PAD - 80;
       zoom = Math.max(fitZoom(), Math.min(1, room / (xs[v.step] - xs[from] + STEP_W)));
       layout();
@@ -901,7 +1133,7 @@
     function activate(step) {
       if (!activated) {
         activated = true;
-        applyLaneFilter();
+        buildRows();
         if (activeViolation >= 0) setActiveViolation(activeViolation); else table.refresh();
         focusStory();
       } else {

@@ -1,6 +1,8 @@
 import { KeyPrefix, Keys } from "../../../src/fixed/keys.ts";
 import { DEDICATED_PROBES } from "../../../src/dedicated/probes.ts";
 import { FIXED_PROBES } from "../../../src/fixed/probes.ts";
+import { FixedText } from "../../../src/fixed/messages.ts";
+import type { RequeueReason } from "../kit.ts";
 import type { VariantKit } from "../kit.ts";
 import { corruptFixed } from "./corruptions.ts";
 import { fixedCases } from "./script-cases.ts";
@@ -8,6 +10,12 @@ import { readFixedView } from "./view.ts";
 
 /** What a fixed dedicated server does: every probe but the legacy layout's busy mark. */
 const FIXED_SERVER_PROBES = Object.fromEntries(Object.entries(DEDICATED_PROBES).filter(([name]) => name !== "ds.dedicated_server_registry_failed"));
+const REASONS: ReadonlyMap<string, RequeueReason> = new Map<string, RequeueReason>([
+  [FixedText.noServer, "no-server"],
+  [FixedText.allocationFailed, "allocation-failed"],
+  [FixedText.peerDisconnected, "member-left"],
+  [FixedText.timedOut, "timed-out"],
+]);
 
 const SHARED: ReadonlySet<string> = new Set([Keys.deadlines, Keys.idleServers, Keys.instances, Keys.fence, Keys.seq]);
 
@@ -18,5 +26,6 @@ export const fixedKit: VariantKit = {
   // The fixed server holds no locks: every transition is one atomic script.
   lockKey: () => false,
   probes: { ...FIXED_PROBES, ...FIXED_SERVER_PROBES },
+  requeueReason: (text) => REASONS.get(text) ?? null,
   scriptCases: fixedCases,
 };

@@ -227,6 +227,7 @@ const INPUTS: Record<ScriptName, (session: Plan) => fc.Arbitrary<{ key: string; 
       .map((argv) => ({ key: Keys.session(argv[0]), argv }));
   },
   leave: (session) => playerAndConn(session).map(([pid, conn]) => ({ key: Keys.player(pid), argv: [pid, conn] })),
+  resync: (session) => playerAndConn(session).map(([pid, conn]) => ({ key: Keys.player(pid), argv: [pid, conn] })),
   expire_due: () => number("100", "1", "0").map((limit) => ({ key: Keys.deadlines, argv: [limit] })),
   register_server: () =>
     fc

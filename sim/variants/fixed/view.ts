@@ -1,5 +1,5 @@
 import type { MatchConfig } from "../../../src/config/config.ts";
-import { KeyPrefix } from "../../../src/fixed/keys.ts";
+import { KeyPrefix, Keys } from "../../../src/fixed/keys.ts";
 import { emptyView, type KeyspaceSource, type ServerView } from "../../oracle/server-view.ts";
 
 const LIVE = new Set(["loading", "allocating"]);
@@ -17,17 +17,38 @@ function fieldsOf(redis: KeyspaceSource, key: string): Fields {
   return (name) => hash[name];
 }
 
+/** Instance id -> presence expiry (Redis TIME, ms). */
+function presences(redis: KeyspaceSource): Map<string, number> {
+  const value = redis.inspect(Keys.instances);
+  return new Map(value?.type === "zset" ? value.value : []);
+}
+
+/** The servers claims may take: the idle pool. */
+function idlePool(redis: KeyspaceSource): Set<string> {
+  const value = redis.inspect(Keys.idleServers);
+  return new Set(value?.type === "zset" ? value.value.map(([id]) => id) : []);
+}
+
 /** Reads the fixed layout of docs/fixed-server.md through the server's own key helpers. */
 export function readFixedView(redis: KeyspaceSource, _config: MatchConfig): ServerView {
   const view = emptyView();
+  const liveUntil = new Map<string, number>();
+  view.ownerLiveUntil = liveUntil;
+  let instances: Map<string, number> | null = null;
+  let pool: Set<string> | null = null;
   for (const key of redis.keys()) {
     if (key.startsWith(KeyPrefix.queue)) {
       const value = redis.inspect(key);
       if (value?.type !== "zset") continue;
+      view.queueModes.set(key, key.slice(KeyPrefix.queue.length));
       for (const [player] of value.value) {
         const queues = view.queued.get(player);
         if (queues) queues.push(key);
         else view.queued.set(player, [key]);
+        instances ??= presences(redis);
+        const owner = fieldsOf(redis, Keys.player(player))("instance");
+        const expiry = owner === undefined ? undefined : instances.get(owner);
+        if (expiry !== undefined) liveUntil.set(player, expiry);
       }
     } else if (key.startsWith(KeyPrefix.session)) {
       const fields = fieldsOf(redis, key);
@@ -47,11 +68,14 @@ export function readFixedView(redis: KeyspaceSource, _config: MatchConfig): Serv
       const address = fields("address");
       const status = fields("status");
       const readable = address !== undefined && address !== "" && status !== undefined;
+      const id = key.slice(KeyPrefix.server.length);
+      // An idle server out of the pool is parked: no claim can take it until its next heartbeat lists it again.
+      pool ??= idlePool(redis);
       view.servers.push({
-        id: key.slice(KeyPrefix.server.length),
+        id,
         key,
         address: readable ? address : "",
-        status: readable ? status : "unreadable",
+        status: readable ? (status === "idle" && !pool.has(id) ? "parked" : status) : "unreadable",
       });
     }
   }

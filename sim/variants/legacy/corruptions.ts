@@ -3,18 +3,26 @@ import { dedicatedServerKey, queueKey } from "../../../src/legacy/keys.ts";
 import type { Rng } from "../../random/rng.ts";
 import type { ForeignRedis } from "../kit.ts";
 
-/** A non-UUID id in a queue, a server entry that is not JSON, or one whose address is not a string. */
-export function corruptLegacy(redis: ForeignRedis, config: MatchConfig, rng: Rng): string {
+/**
+ * Garbage (a non-UUID id in a queue, a server entry that is not JSON, one whose address is not a string) or a
+ * plausible entry: a server of the foreign writer's own id naming a real server's address, busy.
+ */
+export function corruptLegacy(redis: ForeignRedis, config: MatchConfig, rng: Rng, servers: readonly string[]): string {
   const mode = config.gameModes[0]?.name ?? "Normal_1v1";
   const junk = `junk-${rng.int(0, 9999)}`;
-  const choice = rng.int(0, 2);
+  const choice = rng.int(0, servers.length > 0 ? 3 : 2);
   if (choice === 0) {
     const queue = queueKey(config, mode);
     redis.execute("SADD", [queue, junk]);
     return `SADD ${queue} ${junk}`;
   }
   const server = dedicatedServerKey(junk);
-  const value = choice === 1 ? "{not json" : JSON.stringify({ address: 42, status: "idle" });
+  const value =
+    choice === 1
+      ? "{not json"
+      : choice === 2
+        ? JSON.stringify({ address: 42, status: "idle" })
+        : JSON.stringify({ address: rng.pick(servers), status: "busy" });
   redis.execute("SET", [server, value]);
   return `SET ${server} ${value}`;
 }

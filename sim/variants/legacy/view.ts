@@ -17,6 +17,7 @@ export function readLegacyView(redis: KeyspaceSource, config: MatchConfig): Serv
     if (key.startsWith(queuePrefix)) {
       const value = redis.inspect(key);
       if (value?.type !== "set") continue;
+      view.queueModes.set(key, key.slice(queuePrefix.length));
       for (const player of value.value) {
         const queues = view.queued.get(player);
         if (queues) queues.push(key);

@@ -11,7 +11,7 @@ if st == 'ok' and rec.state == 'in_game' then
   -- The record is the truth: a player whose match_found was lost (its instance died before delivering it) is
   -- told again on whichever connection asks, and that connection owns the record from now on.
   local game = present(rec.session) and read_hash(K_SESSION .. rec.session) or nil
-  if game and present(game.game_session) and present(game.address) then
+  if game and game.status == 'matched' and present(game.game_session) and present(game.address) then
     if rec.conn ~= conn then
       if present(rec.instance) then
         redis.call('SREM', K_CONNS .. rec.instance, pid)
@@ -24,7 +24,7 @@ if st == 'ok' and rec.state == 'in_game' then
       { type = 'match_found', session_id = game.game_session, server_address = game.address })
     return { 'in_game' }
   end
-  -- The game's record has expired: that game is long over, and this is a new request to play.
+  -- The game is over (its server said so, or its record expired): this is a new request to play.
   delete_player(pid, rec)
   st = 'missing'
   how = 'after_game'
@@ -40,11 +40,15 @@ if st == 'ok' then
   redis.call('HSET', K_PLAYER .. pid, 'conn', conn, 'instance', instance)
   redis.call('SADD', K_CONNS .. instance, pid)
   local to = { conn = conn, instance = instance }
+  -- The asked mode is the player's from now on: a session it is in goes on, and if it fails the player is
+  -- re-queued where it last asked to be, with its old place.
+  if rec.mode ~= mode then
+    redis.call('HSET', K_PLAYER .. pid, 'mode', mode)
+  end
   if rec.state == 'queued' then
     if rec.mode ~= mode then
       redis.call('ZREM', K_QUEUE .. rec.mode, pid)
       redis.call('ZADD', K_QUEUE .. mode, int(tonumber(rec.seq) or redis.call('INCR', K_SEQ)), pid)
-      redis.call('HSET', K_PLAYER .. pid, 'mode', mode)
     end
     notify(pid, to, { type = 'queued' })
   else

@@ -2,7 +2,9 @@
 -- Reply: expired <sessions> <requeued> <removed> <corrupt>.
 local limit = tonumber(ARGV[1])
 local expired, requeued, removed, corrupt = 0, 0, 0, 0
-for _, sid in ipairs(redis.call('ZRANGEBYSCORE', K_DEADLINES, '-inf', int(NOW), 'LIMIT', 0, limit)) do
+-- Past means deadline < now: `ready` accepts now <= deadline, so a ready at the deadline's very millisecond
+-- counts whichever of the two runs first.
+for _, sid in ipairs(redis.call('ZRANGEBYSCORE', K_DEADLINES, '-inf', '(' .. int(NOW), 'LIMIT', 0, limit)) do
   local s, st = load_session(sid)
   if st ~= 'ok' then
     corrupt = corrupt + 1

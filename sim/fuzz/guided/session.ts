@@ -1,0 +1,163 @@
+import { Rng } from "../../random/rng.ts";
+import type { FuzzJob, FuzzOutcome, MutationKind } from "../job.ts";
+import type { WorkerPool } from "../pool.ts";
+import { Corpus } from "./corpus.ts";
+import { MUTATION_KINDS, mutate } from "./mutate.ts";
+
+/**
+ * Jobs per round. Rounds make a guided campaign deterministic: a round's jobs are drawn from the corpus as it
+ * stood after the previous round, and its outcomes are learnt from in the order the jobs were drawn, whatever
+ * order the workers finish them in. A fixed size, so the worker count does not change the campaign either.
+ */
+export const ROUND = 16;
+/**
+ * Of a round, once the corpus holds anything, the mutants (the rest are fresh seeds): between these, in
+ * proportion to what each kind of run found lately per step it took. Mutants that keep finding what fresh seeds
+ * do not get more of the budget; when they find less, the campaign runs nearly as the blind one would, whose
+ * fresh seeds find most bugs early.
+ */
+const LEAST_MUTANTS = 3;
+const MOST_MUTANTS = 12;
+/** How much of what each kind of run found is remembered from one round to the next. */
+const MEMORY = 0.8;
+
+/** What one kind of run (fresh or mutant) found lately, and in how many steps. */
+interface Yield {
+  found: number;
+  steps: number;
+}
+
+/** What guided fuzzing did and what its mutants found that no run before them had. */
+export interface GuidedReport {
+  mutants: number;
+  byKind: Record<MutationKind, number>;
+  /** Entries in the corpus at the end. */
+  corpus: number;
+  /** Probes a mutant hit first, by name. */
+  newProbes: string[];
+  /** Pairs of probes (hit in one run) a mutant hit first. */
+  newPairs: number;
+  /** Pairs of probes hit in one run by any run of the campaign. */
+  pairs: number;
+}
+
+/** What a mutant's job keeps of the campaign's settings. */
+type Settings = Pick<FuzzJob, "server" | "strategy" | "stopAtFirst">;
+
+/**
+ * A guided campaign (`sim fuzz --guided`): rounds of fresh seeds, in the order the blind campaign would run
+ * them, and mutants of the corpus's runs, each asked to record what it did.
+ */
+export class GuidedSession {
+  readonly corpus = new Corpus();
+  private readonly rng: Rng;
+  /** Mutants drawn so far: each one's salt. */
+  private drawn = 0;
+  /** Mutants run. */
+  private mutants = 0;
+  private readonly byKind = Object.fromEntries(MUTATION_KINDS.map((kind) => [kind, 0])) as Record<MutationKind, number>;
+  private readonly newProbes: string[] = [];
+  private newPairs = 0;
+  /** What fresh runs and mutants found so far, decayed by round. */
+  private readonly yields = { fresh: { found: 0, steps: 0 }, mutant: { found: 0, steps: 0 } };
+
+  constructor(
+    private readonly fresh: Iterator<FuzzJob>,
+    private readonly settings: Settings,
+    /** What the session's own draws are seeded with: the campaign's seed range and scenarios. */
+    label: string,
+  ) {
+    this.rng = new Rng(`guided:${label}`);
+  }
+
+  /** The next round's jobs; none once the fresh seeds ran out. */
+  nextRound(): FuzzJob[] {
+    const jobs: FuzzJob[] = [];
+    const freshCount = this.corpus.entries.length === 0 ? ROUND : ROUND - this.mutantShare();
+    for (let i = 0; i < freshCount; i++) {
+      const next = this.fresh.next();
+      if (next.done) break;
+      jobs.push({ ...next.value, record: true, slot: jobs.length });
+    }
+    if (jobs.length === 0) return jobs;
+    while (jobs.length < ROUND) {
+      const entry = this.corpus.pick(this.rng.float());
+      if (entry === null) break;
+      entry.picked++;
+      const mutant = mutate(entry, this.rng, `g${this.drawn++}`);
+      jobs.push({ scenario: entry.scenario, seed: entry.seed, ...this.settings, record: true, mutant, slot: jobs.length });
+    }
+    return jobs;
+  }
+
+  /** Mutants in the next round: their yield's share of both, within the bounds; half before either is known. */
+  private mutantShare(): number {
+    const { fresh, mutant } = this.yields;
+    if (fresh.steps === 0 || mutant.steps === 0) return ROUND / 2;
+    const rate = (y: Yield) => y.found / y.steps;
+    const total = rate(mutant) + rate(fresh);
+    const share = total === 0 ? 0.5 : rate(mutant) / total;
+    return Math.min(MOST_MUTANTS, Math.max(LEAST_MUTANTS, Math.round(share * ROUND)));
+  }
+
+  /** Learns from a round's outcomes, in the order its jobs were drawn (the caller sorts them). */
+  learn(outcomes: readonly FuzzOutcome[]): void {
+    for (const y of [this.yields.fresh, this.yields.mutant]) {
+      y.found *= MEMORY;
+      y.steps *= MEMORY;
+    }
+    for (const outcome of outcomes) {
+      const novelty = this.corpus.learn(outcome.coverage);
+      const y = outcome.job.mutant === undefined ? this.yields.fresh : this.yields.mutant;
+      y.found += novelty.probes.length + novelty.pairs;
+      y.steps += outcome.steps;
+      if (outcome.job.mutant !== undefined) {
+        this.mutants++;
+        this.byKind[outcome.job.mutant.kind]++;
+        this.newProbes.push(...novelty.probes);
+        this.newPairs += novelty.pairs;
+      }
+      if ((novelty.probes.length > 0 || novelty.pairs > 0) && outcome.recording !== null) {
+        this.corpus.add(outcome.job.scenario, outcome.job.seed, outcome.recording, novelty);
+      }
+    }
+  }
+
+  report(): GuidedReport {
+    return {
+      mutants: this.mutants,
+      byKind: { ...this.byKind },
+      corpus: this.corpus.entries.length,
+      newProbes: [...this.newProbes],
+      newPairs: this.newPairs,
+      pairs: this.corpus.pairCount,
+    };
+  }
+}
+
+/**
+ * Runs a guided session round by round on `pool` until it runs out of fresh seeds or `stop()` says so; each
+ * round's outcomes go to `onOutcome` in the order of its jobs (those after a job that never ran are dropped).
+ */
+export async function runGuided(session: GuidedSession, pool: WorkerPool, onOutcome: (outcome: FuzzOutcome) => void, stop: () => boolean): Promise<void> {
+  while (!stop()) {
+    const round = session.nextRound();
+    if (round.length === 0) return;
+    // Passed on in the order of the jobs as soon as every earlier job's is in: a campaign stopped at its first
+    // bug stops when it would in that order, not at the end of the round.
+    const arrived = new Map<number, FuzzOutcome>();
+    const inOrder: FuzzOutcome[] = [];
+    await pool.run(
+      round,
+      (outcome) => {
+        arrived.set(outcome.job.slot ?? 0, outcome);
+        for (let next = arrived.get(inOrder.length); next !== undefined; next = arrived.get(inOrder.length)) {
+          inOrder.push(next);
+          onOutcome(next);
+        }
+      },
+      stop,
+    );
+    session.learn(inOrder);
+  }
+}

@@ -1,0 +1,77 @@
+import type { CheckPoint } from "./checker.ts";
+import type { ServerView } from "./server-view.ts";
+
+/** A player who went from a queue into a loading session in the last step. */
+export interface Placement {
+  player: string;
+  queue: string;
+}
+
+/**
+ * The players' places in line as the oracle watched them: a player enters the line at the step it first appears
+ * in a queue, and keeps that place while the server holds it anywhere (a queue, a loading session, a queue again
+ * after a failed session, another mode's queue after a takeover); held nowhere, it has left the line, and its
+ * next enqueue is a new arrival. A server that moves players in several writes (pops them from the queue, then
+ * writes their session) holds them nowhere in between: one that reappears in a session, not in a queue, was
+ * taken from the queue it left. The server's own order (its `seq`) is never read: the line is what happened.
+ */
+export class QueueLines {
+  /** Player -> the step at which it entered the line. */
+  private readonly arrivals = new Map<string, number>();
+  /** Player -> the queue key holding it, or null while a session holds it. */
+  private places = new Map<string, string | null>();
+  /** Players who left a queue for nowhere: the queue and their place, should a session hold them next. */
+  private readonly departed = new Map<string, { queue: string; arrival: number }>();
+  private lastView: ServerView | null = null;
+  /** The view before the last step that changed it: where the players just placed were waiting. */
+  before: ServerView | null = null;
+  /** Who went from a queue into a session in the step last seen. */
+  placed: Placement[] = [];
+  /** Some player entered, left or changed its place in the last step. */
+  moved = false;
+
+  arrival(player: string): number | undefined {
+    return this.arrivals.get(player);
+  }
+
+  /** The queue holding a player now, or null when it is in a session or nowhere. */
+  queueOf(player: string): string | null {
+    return this.places.get(player) ?? null;
+  }
+
+  /** Players held in `queue` now. */
+  *waitingIn(queue: string): Iterable<string> {
+    for (const [player, place] of this.places) if (place === queue) yield player;
+  }
+
+  update(point: CheckPoint, view: ServerView): void {
+    this.placed = [];
+    this.moved = false;
+    if (view === this.lastView) return;
+    this.before = this.lastView;
+    this.lastView = view;
+    const next = new Map<string, string | null>();
+    for (const session of view.sessions.values()) for (const member of session.members) next.set(member, null);
+    for (const [player, queues] of view.queued) if (!next.has(player)) next.set(player, queues[0] ?? null);
+    for (const [player, place] of next) {
+      const before = this.places.get(player);
+      if (before !== place) this.moved = true;
+      if (before === undefined) {
+        const left = this.departed.get(player);
+        this.departed.delete(player);
+        if (left !== undefined && place === null) {
+          this.arrivals.set(player, left.arrival);
+          this.placed.push({ player, queue: left.queue });
+        } else this.arrivals.set(player, point.step);
+      } else if (before !== null && place === null) this.placed.push({ player, queue: before });
+    }
+    for (const [player, before] of this.places) {
+      if (next.has(player)) continue;
+      const arrival = this.arrivals.get(player);
+      if (before !== null && arrival !== undefined) this.departed.set(player, { queue: before, arrival });
+      this.arrivals.delete(player);
+      this.moved = true;
+    }
+    this.places = next;
+  }
+}

@@ -1,0 +1,148 @@
+import type { LoadingEpisode, Player } from "../players/player.ts";
+import type { CheckRun } from "./checker.ts";
+import type { SessionSighting } from "./observations.ts";
+import { interruptedBetween } from "./world-facts.ts";
+
+export interface MemberEpisode {
+  player: Player;
+  /** Its latest episode of the session: a player who reconnected and resumed the session lives that one. */
+  episode: LoadingEpisode | undefined;
+  /** Every episode it had of the session: a ready sent before a reconnect counts for the server as much. */
+  all: LoadingEpisode[];
+}
+
+/** One loading session as the members lived it, judged by its deadline. */
+export interface ReadyGroup {
+  session: string;
+  first: SessionSighting;
+  /** The design's deadline: `now <= deadline` counts, from the instant the session was created. */
+  deadline: number;
+  members: MemberEpisode[];
+  /** A member vanished without the server hearing of it in time: only the deadline can end the session. */
+  vanished: boolean;
+  /** The members still there at the deadline (one who left later was present). */
+  present: MemberEpisode[];
+  /** Every present member's ready counted, and there was one. */
+  allReady: boolean;
+  /** Every member's ready counted, not only the present ones': the server had all it needed to allocate. */
+  wholeReady: boolean;
+  /** When the last counted ready did: for a whole group, the instant it was ready. */
+  readyAt: number;
+  /** The present members whose connection lasted to the end of the episode: their answers are judged. */
+  connected: MemberEpisode[];
+}
+
+/**
+ * When a member's ready counted, or null when it did not. Where the world says when the ready's script reached
+ * Redis, the design's boundary is applied exactly (`now <= deadline`): a ready at the deadline counts, and one the
+ * world's own latency (a slow command, a paused instance) carried past it does not. Where it cannot say (a real
+ * run, or a ready whose handler waited behind another), the ready must have reached the server the grace before
+ * the deadline.
+ */
+export function readyCounted(run: CheckRun, episode: LoadingEpisode | undefined, deadline: number): number | null {
+  const delivered = episode?.readyDeliveredAt ?? null;
+  if (episode === undefined || delivered === null) return null;
+  const applied = run.observed.readyAppliedAt(episode);
+  if (applied !== undefined) return applied <= deadline ? applied : null;
+  // The instance the frame reached crashed before any command of its handler was applied: the ready died with it.
+  if (lostWithItsInstance(run, episode, delivered)) return null;
+  return delivered <= deadline - run.bounds.readyGraceMs ? delivered : null;
+}
+
+/** The instance that received the episode's ready crashed after it arrived, by the world's account. */
+function lostWithItsInstance(run: CheckRun, episode: LoadingEpisode, delivered: number): boolean {
+  const world = run.options.world;
+  const instance = episode.connection?.instanceId;
+  if (world === undefined || instance === undefined) return false;
+  return world.interruptions().some((each) => each.kind === "crash" && each.instance === instance && each.from >= delivered);
+}
+
+export function readyGroup(run: CheckRun, session: string, first: SessionSighting): ReadyGroup {
+  const deadline = first.at + run.config.loadingTimeoutMs;
+  const members = first.members
+    .map((id) => run.players.get(id))
+    .filter((player) => player !== undefined)
+    .map((player) => {
+      const all = player.episodes.filter((episode) => episode.session === session);
+      return { player, episode: all.at(-1), all };
+    });
+  const vanished = members.some(({ episode }) => {
+    if (!episode || episode.disconnectedAt === null || episode.readyDeliveredAt !== null) return false;
+    const heard = episode.connection?.serverClosedAt ?? null;
+    return heard === null || heard > deadline - run.bounds.readyGraceMs;
+  });
+  const present = members.filter(({ player, episode }) =>
+    episode ? episode.disconnectedAt === null || episode.disconnectedAt > deadline : player.connected,
+  );
+  // A member's ready counted from the first of its episodes whose ready did: the server keeps it across a takeover.
+  const counted = new Map(
+    members.map(({ player, all }) => {
+      const times = all.map((episode) => readyCounted(run, episode, deadline)).filter((at) => at !== null);
+      return [player, times.length > 0 ? Math.min(...times) : null];
+    }),
+  );
+  const allReady = present.length > 0 && present.every(({ player }) => counted.get(player) !== null);
+  return {
+    session,
+    first,
+    deadline,
+    members,
+    vanished,
+    present,
+    allReady,
+    wholeReady: members.length > 0 && [...counted.values()].every((at) => at !== null),
+    readyAt: Math.max(...[...counted.values()].map((at) => at ?? Number.NEGATIVE_INFINITY)),
+    connected: present.filter(({ player, episode }) => (episode ? episode.disconnectedAt === null : player.connected)),
+  };
+}
+
+/** How long before a session was created a leave may have been heard and still have reached Redis after it. */
+const LEAVE_IN_FLIGHT_MS = 10_000;
+
+/**
+ * Some member other than `player` left the session by `by`, as the server could know it: the server learned one
+ * of its connections was gone (a close, a heartbeat timeout, the server closing it) and that connection had not
+ * been taken over by another of the member's (its leave then still owned the record), or the instance one of its
+ * connections reached was lost: crashed before `by` (that incarnation never comes back, and the survivors reap its
+ * records once its presence lapses), or paused into the session's life (reaped while paused, or fenced when it
+ * resumes and renews).
+ */
+export function memberLeft(run: CheckRun, group: ReadyGroup, player: Player, by: number): boolean {
+  const world = run.options.world;
+  const since = group.first.at - run.bounds.stallMs - LEAVE_IN_FLIGHT_MS;
+  return group.members.some(({ player: member }) =>
+    member !== player &&
+    member.connections.some((connection) => {
+      const closed = connection.serverClosedAt ?? null;
+      if (closed !== null && closed >= since && closed <= by && !member.replaced.has(connection)) return true;
+      const instance = connection.instanceId;
+      return (
+        world !== undefined &&
+        instance !== undefined &&
+        world.interruptions().some(
+          (each) =>
+            each.instance === instance &&
+            each.kind !== "deaf" &&
+            each.from <= by &&
+            (each.kind === "crash" || each.until === null || each.until + run.config.presenceIntervalMs >= group.first.at),
+        )
+      );
+    }),
+  );
+}
+
+/** Trouble on the chains the group's ready frames set going: a failed or slow command, a failed request. */
+export function readyChainsTrouble(run: CheckRun, group: ReadyGroup): number {
+  let trouble = 0;
+  for (const episode of group.members.flatMap(({ all }) => all)) {
+    const step = run.observed.readyStep(episode);
+    if (step !== undefined) trouble |= run.observed.steps.troubleOf(step);
+  }
+  return trouble;
+}
+
+/** A fault struck the group between its readiness and `until`: an interruption, or trouble on its ready chains. */
+export function groupDisturbed(run: CheckRun, group: ReadyGroup, until: number): boolean {
+  const world = run.options.world;
+  return (world !== undefined && interruptedBetween(world, group.readyAt, until)) || readyChainsTrouble(run, group) !== 0;
+}

@@ -1,0 +1,64 @@
+/** A game a dedicated server created, as the server itself recorded it. */
+export interface CreatedGame {
+  /** The dedicated server's id and where it is reached (`host:port`). */
+  server: string;
+  address: string;
+  /** The game session id the server answered, and the address it told the match server to send players to. */
+  session: string;
+  gameAddress: string;
+  players: readonly string[];
+  /**
+   * When it was created and when it ended (null while it runs), ms since the run began: its server's game-over,
+   * or its server's process dying with it.
+   */
+  createdAt: number;
+  endedAt: number | null;
+  /** When its server said game over (its length ran out, and its release began); null while it runs or if it died. */
+  overAt: number | null;
+  /** When Redis learned it is over (its server's release_server answered released); null until then. */
+  releasedAt: number | null;
+}
+
+/**
+ * An instance taken away for a while: crashed (until a supervisor restarts its slot), paused, or deaf (its
+ * subscriptions lost with their connection until the client restored them: what was published to it is lost).
+ */
+export interface Interruption {
+  kind: "crash" | "pause" | "deaf";
+  /** The slot (`i1`) and the incarnation's harness id (`i1.2`). */
+  slot: string;
+  instance: string;
+  from: number;
+  /** When it ends, if known: a pause's end; a crash ends when the slot's next incarnation starts. */
+  until: number | null;
+}
+
+/**
+ * What only a simulated world knows and a real run cannot tell: the dedicated servers it runs and the games they
+ * created, the instances it interrupted, and the clock its Redis keeps. Checkers that need it judge only runs
+ * that have it.
+ */
+export interface WorldFacts {
+  /** The dedicated servers of the world, id -> `host:port`; any other server record is a foreign writer's. */
+  servers: ReadonlyMap<string, string>;
+  /** The game a dedicated server created under this game session id. */
+  game(session: string): CreatedGame | undefined;
+  /** Every game created so far, in creation order. */
+  games(): readonly CreatedGame[];
+  /** Every crash and pause so far, in the order they struck. */
+  interruptions(): readonly Interruption[];
+  /** Redis's clock (TIME, ms since the epoch) at a time of the run. */
+  redisTime(at: number): number;
+  /** How long a game on this server lasts once created (absent: games never end). */
+  gameLengthOn(address: string): number | undefined;
+  /**
+   * How many dedicated server processes are up and host no game: what a willing player could still be given,
+   * whatever Redis says (a server that lost its registration is still free).
+   */
+  freeServers(): number;
+}
+
+/** Some crash or pause struck in [from, to]. */
+export function interruptedBetween(facts: WorldFacts, from: number, to: number): boolean {
+  return facts.interruptions().some((each) => each.from <= to && (each.until === null || each.until >= from));
+}

@@ -1,0 +1,103 @@
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { findScenario } from "../../scenarios/index.ts";
+import { Corpus, CORPUS_LIMIT } from "../../sim/fuzz/guided/corpus.ts";
+import { mutate } from "../../sim/fuzz/guided/mutate.ts";
+import { GuidedSession, runGuided } from "../../sim/fuzz/guided/session.ts";
+import type { FuzzJob, FuzzOutcome, Recording } from "../../sim/fuzz/job.ts";
+import { WorkerPool } from "../../sim/fuzz/pool.ts";
+import { Rng } from "../../sim/random/rng.ts";
+import { ANY_FAULT } from "../../sim/scheduler/strategies/lenient-replay.ts";
+
+const ROOT = join(import.meta.dirname, "../..");
+
+function* fresh(seeds: number): Generator<FuzzJob> {
+  for (let seed = 0; seed < seeds; seed++) {
+    for (const scenario of ["happy-path", "cancel-vs-complete"]) yield { scenario, seed, server: "fixed", strategy: "preempt" };
+  }
+}
+
+async function campaign(workers: number): Promise<{ runs: string[]; report: ReturnType<GuidedSession["report"]> }> {
+  const session = new GuidedSession(fresh(12), { server: "fixed", strategy: "preempt" }, "test");
+  const pool = new WorkerPool(workers);
+  const runs: string[] = [];
+  try {
+    await runGuided(session, pool, (o: FuzzOutcome) => runs.push(`${o.scenario}#${o.job.seed} ${o.job.mutant?.kind ?? "fresh"} ${o.steps} ${JSON.stringify(o.coverage)}`), () => false);
+  } finally {
+    await pool.close();
+  }
+  return { runs, report: session.report() };
+}
+
+describe("guided fuzzing", () => {
+  it("spends half of each round on mutants once the corpus holds runs, and is the same campaign whatever the worker count", async () => {
+    const one = await campaign(1);
+    const two = await campaign(2);
+    expect(two).toEqual(one);
+    expect(one.runs.filter((run) => run.includes(" fresh "))).toHaveLength(24);
+    expect(one.report.mutants).toBe(one.runs.length - 24);
+    expect(one.report.mutants).toBeGreaterThanOrEqual(8);
+    expect(one.report.corpus).toBeGreaterThan(0);
+  });
+
+  it("keeps a run for a probe or a pair of probes no run hit before, and not for what was seen", () => {
+    const corpus = new Corpus();
+    expect(corpus.learn({ a: 1, b: 2 })).toEqual({ probes: ["a", "b"], pairs: 1 });
+    expect(corpus.learn({ b: 5, a: 1 })).toEqual({ probes: [], pairs: 0 });
+    expect(corpus.learn({ a: 1, b: 1, c: 0 })).toEqual({ probes: [], pairs: 0 });
+    expect(corpus.learn({ a: 1, c: 1 })).toEqual({ probes: ["c"], pairs: 1 });
+  });
+
+  it("mutates a run in one way: a suffix re-decided, a fault moved or added, a player's behaviour changed", () => {
+    const options = findScenario("cancel-vs-complete")!.options;
+    const recording: Recording = { options, decisions: Array.from({ length: 100 }, (_, i) => i + 1000), faultsAt: [50] };
+    const entry = { scenario: "cancel-vs-complete", seed: 1, recording, found: 3, picked: 0, steps: 100 };
+    const rng = new Rng("mutations");
+    const seen = new Set<string>();
+    for (let i = 0; i < 60; i++) {
+      const mutant = mutate(entry, rng, `s${i}`);
+      seen.add(mutant.kind);
+      const { decisions } = mutant;
+      if (mutant.kind === "suffix") expect(recording.decisions.slice(0, decisions.length)).toEqual(decisions);
+      if (mutant.kind === "move-fault") {
+        expect([...decisions].sort()).toEqual([...recording.decisions].sort());
+        expect(decisions).not.toEqual(recording.decisions);
+      }
+      if (mutant.kind === "add-fault") expect(decisions.filter((d) => d === ANY_FAULT)).toHaveLength(1);
+      if (mutant.kind === "behaviour") {
+        expect(decisions).toEqual(recording.decisions);
+        expect(mutant.options.players.filter((p, j) => p !== options.players[j])).toHaveLength(1);
+      }
+    }
+    expect([...seen].sort()).toEqual(["add-fault", "behaviour", "move-fault", "suffix"]);
+  });
+
+  it("says in the campaign's JSON how many runs were mutants and what they reached first", () => {
+    const result = spawnSync(process.execPath, [join(ROOT, "bin/sim.mjs"), "fuzz", "--scenario", "happy-path", "--guided", "--seeds", "0..15", "--json"], {
+      cwd: ROOT,
+      encoding: "utf8",
+      env: { ...process.env, NO_COLOR: "1" },
+    });
+    expect(result.status).toBe(0);
+    const summary = JSON.parse(result.stdout.trim().split("\n").pop() ?? "null");
+    expect(summary.guided.mutants).toBe(summary.runs - 16);
+    expect(summary.guided).toMatchObject({ newProbes: expect.any(Array), newPairs: expect.any(Number), corpus: expect.any(Number) });
+    expect(result.stderr).toMatch(/guided: \d+ of \d+ runs were mutants/);
+  });
+});
+
+describe("the corpus", () => {
+  it("makes room past its limit by dropping the entries least worth mutating, and picks the worthiest likelier", () => {
+    const corpus = new Corpus();
+    const options = findScenario("happy-path")!.options;
+    const add = (found: number, steps: number) =>
+      corpus.add("happy-path", found, { options, decisions: Array.from({ length: steps }, (_, i) => i), faultsAt: [] }, { probes: [], pairs: found });
+    for (let i = 0; i < CORPUS_LIMIT; i++) add(1, 10);
+    add(1_000, 10);
+    expect(corpus.entries).toHaveLength(CORPUS_LIMIT);
+    expect(corpus.entries.some((entry) => entry.found === 1_000)).toBe(true);
+    const picks = Array.from({ length: 200 }, (_, i) => corpus.pick(i / 200)?.found);
+    expect(picks.filter((found) => found === 1_000).length).toBeGreaterThan((3 * 200) / CORPUS_LIMIT);
+  });
+});

@@ -1,0 +1,358 @@
+import { describe, expect, it } from "vitest";
+import { config, queued, server, session, view } from "./fixtures.ts";
+import { FixedText, Tape, type TapeConnection } from "./tape.ts";
+
+const S1 = "5e5e5e5e-0000-4000-8000-000000000001";
+const GAME = "9e9e9e9e-0000-4000-8000-000000000009";
+const ADDRESS = `ws://ds1.sim:7000/game?session_id=${GAME}`;
+
+/** Players a and b matched into S1 at 0 s by a tick; `idle` dedicated servers meanwhile. */
+function loadingPair(idle: boolean, build: ConstructorParameters<typeof Tape>[1] = {}): Tape {
+  const tape = new Tape(["a", "b"], build);
+  tape.view = view((v) => {
+    session(v, S1, ["a", "b"]);
+    if (idle) server(v, "ds1", "idle");
+  });
+  const match = tape.redis(tape.timer("tick:Normal_1v1"), "ok", "fixed:match");
+  tape.tell("a", { type: "start_loading", loading_session_id: S1 }, match);
+  tape.tell("b", { type: "start_loading", loading_session_id: S1 }, match);
+  return tape;
+}
+
+/** Both ready at 1 s; b's ready is the last, and its chain claims a server and asks it for a game. */
+function readyPair(tape: Tape): number {
+  tape.at = 1_000;
+  tape.redis(tape.ready("a", S1));
+  return tape.redis(tape.redis(tape.ready("b", S1)), "ok", "fixed:claim_server");
+}
+
+function settle(tape: Tape): void {
+  tape.at = 90_000;
+  tape.view = view((v) => {
+    queued(v, "a");
+    queued(v, "b");
+  });
+  tape.end();
+}
+
+describe("ready-respected: a re-queued ready group is owed a reason the world confirms", () => {
+  it("fires for an allocation failure when the dedicated server answered and nothing failed", () => {
+    const tape = loadingPair(true);
+    const rollback = tape.redis(tape.httpExchange(readyPair(tape)), "ok", "fixed:rollback");
+    tape.requeue("a", FixedText.allocationFailed, rollback);
+    tape.requeue("b", FixedText.allocationFailed, rollback);
+    settle(tape);
+    expect(tape.invariants()).toContain("ready-respected");
+    expect(tape.oracle.violations.find((v) => v.invariant === "ready-respected")?.message).toContain("no dedicated server failed");
+  });
+
+  it("stays quiet when the dedicated server's reply was a fault's 5xx, or a command on the way failed", () => {
+    const refused = loadingPair(true);
+    const rollback = refused.redis(refused.httpExchange(readyPair(refused), { status: 500, fault: "5xx" }), "ok", "fixed:rollback");
+    refused.requeue("a", FixedText.allocationFailed, rollback);
+    refused.requeue("b", FixedText.allocationFailed, rollback);
+    settle(refused);
+    expect(refused.invariants()).not.toContain("ready-respected");
+
+    const lost = loadingPair(true);
+    const retried = lost.redis(lost.redis(readyPair(lost), "lost-after", "fixed:commit"), "ok", "fixed:rollback");
+    lost.requeue("a", FixedText.allocationFailed, retried);
+    lost.requeue("b", FixedText.allocationFailed, retried);
+    settle(lost);
+    expect(lost.invariants()).not.toContain("ready-respected");
+  });
+
+  it("fires for 'no server available' while a server was idle at every step, and stays quiet when none was", () => {
+    for (const idle of [true, false]) {
+      const tape = loadingPair(idle);
+      const rollback = tape.redis(readyPair(tape), "ok", "fixed:rollback");
+      tape.requeue("a", FixedText.noServer, rollback);
+      tape.requeue("b", FixedText.noServer, rollback);
+      settle(tape);
+      expect(tape.invariants().includes("ready-respected")).toBe(idle);
+    }
+  });
+
+  it("fires for 'a player disconnected' unless the server heard the other's connection close while it still stood for it", () => {
+    for (const how of ["stayed", "closed", "replaced"] as const) {
+      const tape = loadingPair(true);
+      readyPair(tape);
+      tape.at = 2_000;
+      const b = tape.player("b");
+      const connection = b.connection as TapeConnection;
+      // A takeover tells the old connection so, then closes it: that close is no leave.
+      if (how === "replaced") tape.tell("b", { type: "error", message: FixedText.replaced }, tape.redis(tape.ready("b", S1), "ok", "fixed:enqueue"));
+      if (how !== "stayed") {
+        b.dropNetwork();
+        connection.serverClosedAt = 2_000;
+      }
+      const cancel = tape.redis(tape.event({ kind: "close", connection: "c-b", instance: "i1", player: "b", by: "client", result: "closed" }), "ok", "fixed:leave");
+      tape.requeue("a", FixedText.peerDisconnected, cancel);
+      settle(tape);
+      expect([how, tape.invariants().includes("ready-respected")]).toEqual([how, how !== "closed"]);
+    }
+  });
+
+  it("stays quiet for an allocation failure the sweep reported after the allocating instance crashed", () => {
+    const tape = loadingPair(true);
+    readyPair(tape);
+    tape.interruptions.push({ kind: "crash", slot: "i1", instance: "i1", from: 1_500, until: 4_000 });
+    tape.at = 17_000;
+    const expiry = tape.redis(tape.timer("sweep"), "ok", "fixed:expire_due");
+    tape.requeue("a", FixedText.allocationFailed, expiry);
+    tape.requeue("b", FixedText.allocationFailed, expiry);
+    settle(tape);
+    expect(tape.invariants()).toEqual([]);
+  });
+});
+
+describe("ready-respected: the deadline is judged exactly where the world says when a ready reached Redis", () => {
+  /** b's ready reaches the server at `deliveredAt` and its script runs `latencyMs` later; then the sweep times both out. */
+  function lateReady(deliveredAt: number, latencyMs: number | null, withSteps = true): string[] {
+    const tape = loadingPair(true);
+    tape.at = 1_000;
+    tape.redis(tape.ready("a", S1));
+    tape.at = deliveredAt;
+    const frame = tape.ready("b", S1);
+    if (latencyMs !== null) {
+      tape.at = deliveredAt + latencyMs;
+      tape.redis(frame);
+    }
+    tape.at = config.loadingTimeoutMs + 500;
+    const expiry = tape.redis(tape.timer("sweep"), "ok", "fixed:expire_due");
+    tape.requeue("a", FixedText.timedOut, expiry);
+    tape.tell("b", { type: "error", message: FixedText.loadingTimedOut }, expiry);
+    if (!withSteps) return tape.invariants();
+    settle(tape);
+    return tape.invariants();
+  }
+
+  it("fires for a timeout of a group whose last ready reached Redis at the deadline's millisecond", () => {
+    expect(lateReady(config.loadingTimeoutMs, 0)).toContain("ready-respected");
+  });
+
+  it("stays quiet when the world's latency carried that ready's script past the deadline", () => {
+    expect(lateReady(config.loadingTimeoutMs - 300, 301)).not.toContain("ready-respected");
+  });
+
+  /** b's ready reaches i1, whose EVALSHA meets a cold script cache; then i1 crashes or (`crashes` false) the script never shows. */
+  function readyOnACrashingInstance(crashes: boolean): string[] {
+    const tape = loadingPair(true);
+    tape.at = 1_000;
+    tape.redis(tape.ready("a", S1));
+    tape.at = 5_000;
+    const frame = tape.ready("b", S1);
+    tape.event(
+      { kind: "redis", client: "i1", command: "EVALSHA", script: "fixed:ready", keys: [], args: [], outcome: "error", reply: null, error: "NOSCRIPT No matching script. Please use EVAL.", reads: [], writes: [], readsAll: false },
+      frame,
+    );
+    if (crashes) tape.interruptions.push({ kind: "crash", slot: "i1", instance: "i1", from: 5_001, until: null });
+    tape.at = config.loadingTimeoutMs + 500;
+    const expiry = tape.redis(tape.timer("sweep"), "ok", "fixed:expire_due");
+    tape.requeue("a", FixedText.timedOut, expiry);
+    tape.tell("b", { type: "error", message: FixedText.loadingTimedOut }, expiry);
+    settle(tape);
+    return tape.invariants();
+  }
+
+  it("counts no ready whose instance crashed before its script ran: a cold script cache's refusal is not the script running", () => {
+    expect(readyOnACrashingInstance(true)).not.toContain("ready-respected");
+    expect(readyOnACrashingInstance(false)).toContain("ready-respected");
+  });
+
+  it("applies the grace where the ready's script never ran for the world to see", () => {
+    expect(lateReady(config.loadingTimeoutMs - 1_000, null)).not.toContain("ready-respected");
+    expect(lateReady(config.loadingTimeoutMs - 10_000, null)).toContain("ready-respected");
+  });
+});
+
+describe("prompt-answers", () => {
+  it("fires for a ready group answered by the sweep although nothing failed, and stays quiet when its ready's chain answered", () => {
+    const swept = loadingPair(false);
+    readyPair(swept);
+    swept.at = 16_000;
+    const expiry = swept.redis(swept.timer("sweep"), "ok", "fixed:expire_due");
+    swept.requeue("a", FixedText.noServer, expiry);
+    swept.requeue("b", FixedText.noServer, expiry);
+    settle(swept);
+    expect(swept.invariants()).toContain("prompt-answers");
+
+    const prompt = loadingPair(false);
+    const rollback = prompt.redis(readyPair(prompt), "ok", "fixed:rollback");
+    prompt.requeue("a", FixedText.noServer, rollback);
+    prompt.requeue("b", FixedText.noServer, rollback);
+    settle(prompt);
+    expect(prompt.invariants()).toEqual([]);
+  });
+
+  it("fires for an answer a fault delayed past the allocation deadline and a sweep, not for one within them", () => {
+    for (const [answerAt, fires] of [[25_000, false], [45_000, true]] as const) {
+      const tape = loadingPair(true);
+      const claim = readyPair(tape);
+      tape.at = answerAt;
+      tape.view = view((v) => server(v, "ds1", "busy"));
+      const commit = tape.redis(claim, "ok", "fixed:commit");
+      tape.tell("a", { type: "match_found", session_id: GAME, server_address: ADDRESS }, commit);
+      tape.tell("b", { type: "match_found", session_id: GAME, server_address: ADDRESS }, commit);
+      tape.at = 90_000;
+      tape.view = view((v) => server(v, "ds1", "busy"));
+      tape.end();
+      expect(tape.invariants().includes("prompt-answers")).toBe(fires);
+    }
+  });
+
+  /** a and b queued at 0 s; the tick takes them into S1 at `placedAt`; a timer's chain failed at `troubleAt`. */
+  function waitForTick(placedAt: number, options: { troubleAt?: number; ownerLapsed?: boolean } = {}): string[] {
+    const tape = new Tape(["a", "b"]);
+    tape.view = view((v) => {
+      queued(v, "a", "{mm}:queue:Normal_1v1");
+      queued(v, "b", "{mm}:queue:Normal_1v1");
+      v.ownerLiveUntil = new Map(options.ownerLapsed ? [["b", 0]] : [["a", 1e12], ["b", 1e12]]);
+    });
+    tape.event({ kind: "client", player: "a", action: "join" });
+    for (let at = 1_000; at < placedAt; at += 1_000) {
+      tape.at = at;
+      if (options.troubleAt === at) tape.redis(tape.timer("tick:Normal_1v1"), "lost-before", "fixed:match");
+      else tape.timer("heartbeat");
+    }
+    tape.at = placedAt;
+    tape.view = view((v) => session(v, S1, ["a", "b"]));
+    tape.redis(tape.timer("tick:Normal_1v1"), "ok", "fixed:match");
+    return tape.invariants();
+  }
+
+  it("fires for queued players whose turn came and who waited more than two match ticks for a session", () => {
+    const bound = 2 * config.matchTickMs + 1_000;
+    expect(waitForTick(bound - 1_000)).toEqual([]);
+    expect(waitForTick(bound + 1_000)).toEqual(["prompt-answers", "prompt-answers"]);
+  });
+
+  it("stays quiet when a tick's command failed meanwhile, or one player's instance no longer counted as live", () => {
+    const bound = 2 * config.matchTickMs + 1_000;
+    expect(waitForTick(bound + 1_000, { troubleAt: 4_000 })).toEqual([]);
+    expect(waitForTick(bound + 1_000, { ownerLapsed: true }).filter((name) => name === "prompt-answers")).toEqual([]);
+  });
+});
+
+describe("queue-order", () => {
+  const QUEUE = "{mm}:queue:Normal_1v1";
+
+  /** Players enter the line one step apart, in the order given. */
+  function line(ids: string[]): Tape {
+    const tape = new Tape(ids);
+    ids.forEach((_, index) => {
+      tape.view = view((v) => {
+        for (const id of ids.slice(0, index + 1)) queued(v, id, QUEUE);
+        v.ownerLiveUntil = new Map(ids.map((id) => [id, 1e12]));
+      });
+      tape.event({ kind: "client", player: ids[index] as string, action: "join" });
+    });
+    return tape;
+  }
+
+  function take(tape: Tape, placed: string[], waiting: string[], lapsed: string[] = []): void {
+    tape.view = view((v) => {
+      session(v, S1, placed);
+      for (const id of waiting) queued(v, id, QUEUE);
+      v.ownerLiveUntil = new Map(waiting.map((id) => [id, lapsed.includes(id) ? 0 : 1e12]));
+    });
+    tape.redis(tape.timer("tick:Normal_1v1"), "ok", "fixed:match");
+  }
+
+  it("fires when a later player is taken while an earlier one waits, and stays quiet in line order", () => {
+    const unfair = line(["a", "b", "c"]);
+    take(unfair, ["b", "c"], ["a"]);
+    expect(unfair.invariants()).toEqual(["queue-order"]);
+    const fair = line(["a", "b", "c"]);
+    take(fair, ["a", "b"], ["c"]);
+    expect(fair.invariants()).toEqual([]);
+  });
+
+  it("keeps a re-queued player's place: fires when it is passed over for later arrivals", () => {
+    const tape = line(["a", "b", "c"]);
+    take(tape, ["a", "b"], ["c"]);
+    // S1 fails: a and b are back in line, with the places they had, ahead of c and of d who comes now.
+    tape.view = view((v) => ["a", "b", "c", "d"].forEach((id) => queued(v, id, QUEUE)));
+    tape.redis(tape.timer("sweep"), "ok", "fixed:expire_due");
+    take(tape, ["c", "d"], ["a", "b"]);
+    expect(tape.invariants()).toEqual(["queue-order", "queue-order"]);
+  });
+
+  it("judges a server that pops players in one write and seats them in the next as taking them from that queue", () => {
+    const tape = line(["a", "b", "c"]);
+    // b and c popped (a waits), then their session written.
+    tape.view = view((v) => queued(v, "a", QUEUE));
+    tape.redis(tape.timer("tick:Normal_1v1"), "ok", "SPOP");
+    take(tape, ["b", "c"], ["a"]);
+    expect(tape.invariants()).toEqual(["queue-order"]);
+  });
+
+  it("passes over a player whose instance no longer counts as live, and fires when one is taken", () => {
+    const passed = line(["a", "b", "c"]);
+    passed.at = 5_000;
+    take(passed, ["b", "c"], ["a"], ["a"]);
+    expect(passed.invariants()).toEqual([]);
+    const doomed = line(["a", "b"]);
+    doomed.at = 5_000;
+    doomed.view = view((v) => {
+      queued(v, "a", QUEUE);
+      queued(v, "b", QUEUE);
+      v.ownerLiveUntil = new Map([["a", 0], ["b", 1e12]]);
+    });
+    doomed.timer("presence");
+    take(doomed, ["a", "b"], []);
+    expect(doomed.invariants()).toEqual(["queue-order"]);
+  });
+});
+
+describe("announced-games", () => {
+  function told(address: string, game: string, members: string[], build: ConstructorParameters<typeof Tape>[1]): string[] {
+    const tape = loadingPair(true, build);
+    const claim = readyPair(tape);
+    tape.view = view((v) => server(v, "ds1", "busy"));
+    const commit = tape.redis(tape.httpExchange(claim), "ok", "fixed:commit");
+    for (const id of members) tape.tell(id, { type: "match_found", session_id: game, server_address: address }, commit);
+    return tape.invariants();
+  }
+
+  it("stays quiet for a match_found naming the game its server created for exactly the session's members", () => {
+    expect(told(ADDRESS, GAME, ["a", "b"], { games: [{ session: GAME, players: ["b", "a"] }] })).toEqual([]);
+  });
+
+  it("fires for a game no server created, a wrong address, and a game created for other players", () => {
+    const firing = (...args: Parameters<typeof told>) => told(...args).filter((name) => name === "announced-games");
+    expect(firing(ADDRESS, GAME, ["a"], { games: [] })).toEqual(["announced-games"]);
+    expect(firing("ws://ds2.sim:7000/game", GAME, ["a"], { games: [{ session: GAME, players: ["a", "b"] }] })).toEqual(["announced-games"]);
+    expect(firing(ADDRESS, GAME, ["a"], { games: [{ session: GAME, players: ["a"] }] })).toEqual(["announced-games"]);
+  });
+
+  it("fires for a player told again of its game after Redis took its release, not while it runs, before the release lands, or once it died unannounced", () => {
+    const cases = [
+      [20_000, 20_000, 20_000],
+      [40_000, 40_000, 40_000],
+      [null, null, null],
+      [20_000, null, null],
+      [20_000, 20_000, 35_000],
+    ] as const;
+    for (const [endedAt, overAt, releasedAt] of cases) {
+      const tape = loadingPair(true, { games: [{ session: GAME, players: ["a", "b"], endedAt, overAt, releasedAt }] });
+      const claim = readyPair(tape);
+      tape.view = view((v) => server(v, "ds1", "busy"));
+      const commit = tape.redis(tape.httpExchange(claim), "ok", "fixed:commit");
+      for (const id of ["a", "b"]) tape.tell(id, { type: "match_found", session_id: GAME, server_address: ADDRESS }, commit);
+      tape.at = 30_000;
+      const again = tape.redis(tape.event({ kind: "frame-in", connection: "c-a", instance: "i1", player: "a", text: "{}", dropped: false }), "ok", "fixed:enqueue");
+      tape.tell("a", { type: "match_found", session_id: GAME, server_address: ADDRESS }, again);
+      expect(tape.invariants().includes("announced-games"), `game ended at ${endedAt}, over at ${overAt}, released at ${releasedAt}`).toBe(releasedAt === 20_000);
+    }
+  });
+
+  it("fires at the end for a game nobody heard of whose server stays busy, not once the server is released", () => {
+    for (const status of ["busy", "idle"]) {
+      const tape = new Tape(["a", "b"], { games: [{ session: GAME, players: ["a", "b"] }] });
+      tape.view = view((v) => server(v, "ds1", status));
+      tape.end();
+      expect(tape.invariants().includes("announced-games")).toBe(status === "busy");
+    }
+  });
+});

@@ -1,0 +1,112 @@
+import { encodeClientFrame, encodeServerMessage, type ServerMessage } from "../../src/protocol/index.ts";
+import { FixedText } from "../../src/fixed/messages.ts";
+import { Oracle, boundsFor, type OracleOptions } from "../../sim/oracle/oracle.ts";
+import type { ServerView } from "../../sim/oracle/server-view.ts";
+import type { Interruption } from "../../sim/oracle/world-facts.ts";
+import { Player, type PlayerConnection } from "../../sim/players/player.ts";
+import { Rng } from "../../sim/random/rng.ts";
+import type { RedisOutcome, StepEvent } from "../../sim/trace/events.ts";
+import { KITS } from "../../sim/variants/index.ts";
+import { config, view, worldFacts, type WorldBuild } from "./fixtures.ts";
+
+/** A simulated connection as a test needs it: open until closed, on an instance. */
+export interface TapeConnection extends PlayerConnection {
+  clientOpen: boolean;
+  serverClosedAt: number | null;
+  instanceId: string;
+}
+
+function connection(instanceId: string): TapeConnection {
+  return { clientOpen: true, serverClosedAt: null, instanceId, clientSend: () => {}, clientClose: () => {}, clientDrop: () => {} };
+}
+
+/**
+ * A run told step by step, as a world would tell the oracle: each step an event with the step that caused it, at
+ * a time the test sets, with the view after it; players receive real frames and live their episodes through the
+ * real client program.
+ */
+export class Tape {
+  at = 0;
+  private nextId = 0;
+  private step = 0;
+  private current: ServerView = view(() => {});
+  /** Players told match_found during the step being told, as the world hands them to the oracle. */
+  private readonly matchedNow: Player[] = [];
+  readonly oracle: Oracle;
+  readonly players: Player[];
+  readonly interruptions: Interruption[] = [];
+
+  constructor(ids: string[], build: WorldBuild = {}, options: OracleOptions = {}) {
+    this.players = ids.map((id) => {
+      const host = { now: () => this.at, connect: () => null, act: () => {}, matched: (player: Player) => this.matchedNow.push(player) };
+      const made = new Player(id, "Normal_1v1", "normal", host, new Rng(id));
+      made.connection = connection("i1");
+      made.connections.push(made.connection);
+      return made;
+    });
+    const world = worldFacts({ ...build, interruptions: this.interruptions });
+    this.oracle = new Oracle(this.players, config, boundsFor(config, 0), { world, reasons: KITS.fixed.requeueReason, ...options });
+  }
+
+  player(id: string): Player {
+    const found = this.players.find((each) => each.id === id);
+    if (!found) throw new Error(`no player ${id}`);
+    return found;
+  }
+
+  /** The view from now on; the next step reports it. */
+  set view(next: ServerView) {
+    this.current = next;
+  }
+
+  /** A step that ran at the tape's time, made by `cause`; returns its id. */
+  event(event: StepEvent, cause: number | null = null): number {
+    const id = this.nextId++;
+    for (const player of this.matchedNow.splice(0)) this.oracle.matchReceived(this.step, this.at, player);
+    this.oracle.afterStep(this.step++, this.at, this.current, { id, cause, event });
+    return id;
+  }
+
+  redis(cause: number, outcome: RedisOutcome = "ok", script = "fixed:ready"): number {
+    return this.event({ kind: "redis", client: "i1", command: "EVAL", script, keys: [], args: [], outcome, reply: null, error: null, reads: [], writes: [], readsAll: false }, cause);
+  }
+
+  timer(name = "sweep"): number {
+    return this.event({ kind: "timer", owner: "i1", timer: name });
+  }
+
+  /** A player's loading_complete reaches the server. */
+  ready(id: string, session: string): number {
+    const text = encodeClientFrame({ type: "loading_complete", loading_session_id: session });
+    this.player(id).readyDelivered(session);
+    return this.event({ kind: "frame-in", connection: `c-${id}`, instance: "i1", player: id, text, dropped: false });
+  }
+
+  /** A message a script published reaches the player: a delivery to the instance, then the frame. */
+  tell(id: string, message: ServerMessage, cause: number): number {
+    const text = encodeServerMessage(message);
+    const delivered = this.event({ kind: "deliver", subscriber: "i1", channel: "inbox", message: text }, cause);
+    const player = this.player(id);
+    player.received(player.connection as PlayerConnection, text);
+    return this.event({ kind: "frame-out", connection: `c-${id}`, instance: "i1", player: id, text, dropped: false }, delivered);
+  }
+
+  requeue(id: string, text: string, cause: number): number {
+    return this.tell(id, { type: "error", message: text }, cause);
+  }
+
+  httpExchange(cause: number, reply: { status: number; fault?: "5xx" | "malformed" } = { status: 200 }): number {
+    const request = this.event({ kind: "http-request", instance: "i1", server: "ds1", address: "ds1.sim:7000", url: "http://ds1.sim:7000/session/create", body: "{}", outcome: reply.fault ?? "handled" }, cause);
+    return this.event({ kind: "http-reply", instance: "i1", address: "ds1.sim:7000", url: "", status: reply.status, body: "{}", fault: reply.fault ?? null, late: false }, request);
+  }
+
+  end(): void {
+    this.oracle.atEnd(this.step, this.at, this.current);
+  }
+
+  invariants(): string[] {
+    return this.oracle.violations.map((violation) => violation.invariant);
+  }
+}
+
+export { FixedText };
