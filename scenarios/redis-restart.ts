@@ -17,7 +17,9 @@ export default {
     servers: 3,
     players: ["normal", "normal", "reconnects", "normal", "slow-loader", "normal", "quits-during-loading", "normal"],
     joinWindowMs: 15_000,
-    events: { ...BASE.events, redisRestarts: 1, serverDeaths: 1 },
+    events: { ...BASE.events, redisRestarts: 1, redisOutages: 1, serverDeaths: 1 },
+    // An outage may also strike by choice while a handler waits on Redis, between two of its commands.
+    choices: { ...BASE.choices, "redis-outage": 0.5 },
     activeMs: 40_000,
   },
   check: {

@@ -47,7 +47,7 @@ export default {
       serverUnreachable: 0.01,
       subscribeFail: 0.05,
     },
-    events: { crashes: 1, pauses: 1, disconnects: 6, corruptions: 2, maxSkewMs: 2_000, redisRestarts: 1, serverDeaths: 2, subscriptionLosses: 2 },
+    events: { crashes: 1, pauses: 1, disconnects: 6, corruptions: 2, maxSkewMs: 2_000, redisRestarts: 1, redisOutages: 1, serverDeaths: 2, subscriptionLosses: 2 },
     activeMs: 60_000,
     maxSteps: 400_000,
     pctHorizon: 2_000,

@@ -69,6 +69,8 @@ export interface FaultWorld {
   paused(instance: FaultableInstance): boolean;
   /** Redis restarts empty: every key and script gone, every connection broken (clients reconnect). Says what it lost. */
   restartRedis(): string;
+  /** Redis is unreachable for `outageMs`, its data kept: every connection breaks and reconnects. Says what happened. */
+  cutRedis(outageMs: number): string;
   /** The dedicated servers' ids. */
   readonly servers: readonly string[];
   /** A dedicated server's process dies, or (`revive`) a new one starts in its place. Says what happened. */

@@ -52,7 +52,7 @@ export function readyCounted(run: CheckRun, episode: LoadingEpisode | undefined,
 /** The instance that received the episode's ready crashed after it arrived, by the world's account. */
 function lostWithItsInstance(run: CheckRun, episode: LoadingEpisode, delivered: number): boolean {
   const world = run.options.world;
-  const instance = episode.connection?.instanceId;
+  const instance = (episode.readyConnection ?? episode.connection)?.instanceId;
   if (world === undefined || instance === undefined) return false;
   return world.interruptions().some((each) => each.kind === "crash" && each.instance === instance && each.from >= delivered);
 }

@@ -16,8 +16,10 @@ const NO_SUCH_SESSION = "00000000-0000-4000-8000-000000000000";
 /** One loading session as this client lived it: the facts ready-respected judges. */
 export interface LoadingEpisode {
   session: string;
-  /** The connection start_loading arrived on. */
+  /** The connection start_loading arrived on (the latest, when it was told again on a new one). */
   connection: PlayerConnection | null;
+  /** The connection the delivered ready arrived on, when it was not the episode's latest. */
+  readyConnection?: PlayerConnection;
   startedAt: number;
   readyDeliveredAt: number | null;
   disconnectedAt: number | null;
@@ -227,8 +229,10 @@ export class Player {
    * here.
    */
   readyDelivered(session: string, connection?: PlayerConnection): void {
-    const episode = this.episodes.findLast((each) => each.session === session && (connection === undefined || each.connection === connection));
-    if (episode && episode.readyDeliveredAt === null) episode.readyDeliveredAt = this.host.now();
+    const episode = this.episodes.findLast((each) => each.session === session);
+    if (episode === undefined || episode.readyDeliveredAt !== null) return;
+    episode.readyDeliveredAt = this.host.now();
+    if (connection !== undefined && connection !== episode.connection) episode.readyConnection = connection;
   }
 
   received(connection: PlayerConnection, text: string): void {
@@ -258,10 +262,16 @@ export class Player {
         return;
       case "start_loading": {
         const session = message.loading_session_id;
-        // Told again on the same connection (the server re-sent what it may have missed): nothing new. Told on a
-        // new connection (the old one dropped, maybe with the ready it carried), it is a new episode: the client
-        // confirms its loading there.
-        if (this.view.state === "loading" && this.view.session === session && this.episodes.at(-1)?.connection === this.connection) return;
+        const current = this.episodes.at(-1);
+        if (this.view.state === "loading" && this.view.session === session && current !== undefined) {
+          // Told again on the same connection (the server re-sent what it may have missed): nothing new. Told on a
+          // new connection (the old one dropped, maybe with the ready it carried): the same episode, and the
+          // client confirms its loading there.
+          if (current.connection === this.connection) return;
+          current.connection = this.connection;
+          this.onLoading(session);
+          return;
+        }
         this.endEpisode("refused", "start_loading for another session");
         this.view = { state: "loading", session };
         this.episodes.push({ session, connection: this.connection, startedAt: this.host.now(), readyDeliveredAt: null, disconnectedAt: null, outcome: null });

@@ -61,6 +61,7 @@ export function drawSwarmWorld(seed: number): WorldOptions {
       corruptions: rng.int(0, 2),
       maxSkewMs: rate(0, 5_000, 30_000),
       redisRestarts: rng.int(0, 1),
+      redisOutages: rng.int(0, 1),
       serverDeaths: rng.int(0, 2),
     },
     choices: Object.fromEntries(offered.map((kind) => [kind, choices])),

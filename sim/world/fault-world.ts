@@ -44,6 +44,22 @@ function lossy(port: SimRedisPort, steps: PendingSteps, windowMs: number): Lossy
 /** The world as fault kinds see it: what they may strike, and how, planned or by choice. */
 export function faultWorld(parts: FaultWorldParts): FaultWorld {
   const { options, steps, cluster, rng, choices } = parts;
+  /**
+   * Every Redis connection breaks and comes back `gapMs` later: each live instance is deaf meanwhile (what was
+   * published to it, or on its way, is lost). Says how many connections broke.
+   */
+  const breakConnections = (gapMs: number): number => {
+    const from = steps.now - EPOCH;
+    for (const instance of cluster.instances.values()) {
+      if (instance.alive) cluster.interruptions.push({ kind: "deaf", slot: instance.slot, instance: instance.id, from, until: from + gapMs });
+    }
+    const ports = cluster.redisConnections();
+    for (const port of ports) {
+      parts.clientRedis.disconnect(port.client);
+      port.connectionLost(gapMs);
+    }
+    return ports.length;
+  };
   const laneOf = (target: string): string =>
     cluster.instances.has(target) ? `instance:${target}` : cluster.serverConnections.has(target) ? `ds:${target}` : `player:${target}`;
   return {
@@ -91,12 +107,10 @@ export function faultWorld(parts: FaultWorldParts): FaultWorld {
       parts.clientRedis.execute("FLUSHALL", []);
       parts.clientRedis.execute("SCRIPT", ["FLUSH"]);
       const reconnectMs = rng.int(RECONNECT_MIN_MS, RECONNECT_MAX_MS);
-      for (const port of cluster.redisConnections()) {
-        parts.clientRedis.disconnect(port.client);
-        port.connectionLost(reconnectMs);
-      }
+      breakConnections(reconnectMs);
       return `${lost} keys and every script lost; clients reconnect after ${reconnectMs} ms`;
     },
+    cutRedis: (outageMs) => `${breakConnections(outageMs)} connections broken; clients reconnect after ${outageMs} ms`,
     servers: [...cluster.serverConnections.keys()],
     serverProcess: (id, change) => {
       const server = [...cluster.servers.values()].find((each) => each.id === id);

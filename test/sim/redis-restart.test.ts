@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { findScenario } from "../../scenarios/index.ts";
+import { MAX_RETRIES_ERROR } from "../../src/adapters/redis-retry.ts";
 import { runOnce } from "../../sim/run/run-once.ts";
 import type { RedisEvent } from "../../sim/trace/events.ts";
 import type { Trace, TraceStep } from "../../sim/trace/trace.ts";
@@ -14,7 +15,7 @@ const redisAfter = (trace: Trace, from: number): Array<TraceStep & { event: Redi
 describe("a Redis restart in the simulation", () => {
   it("empties Redis and its script cache: the fixed server's clients meet NOSCRIPT, load the scripts again, subscribe again, and every willing player is matched", async () => {
     for (let seed = 0; seed < 4; seed++) {
-      const trace = await run("fixed", seed, { serverDeaths: 0 });
+      const trace = await run("fixed", seed, { serverDeaths: 0, redisOutages: 0 });
       const restart = faultAt(trace, "redis-restart");
       expect(restart, `seed ${seed}`).toBeDefined();
       const after = redisAfter(trace, restart!.i);
@@ -25,6 +26,22 @@ describe("a Redis restart in the simulation", () => {
       );
       expect(trace.verdict, JSON.stringify(trace.violations.slice(0, 2))).toBe("pass");
     }
+  });
+
+  it("keeps Redis's data through an outage: commands sent meanwhile wait, or fail as ioredis's offline queue fails them, and the fixed server rides it out", async () => {
+    let failed = 0;
+    for (let seed = 0; seed < 8; seed++) {
+      const trace = await run("fixed", seed, { serverDeaths: 0, redisRestarts: 0 });
+      const outage = faultAt(trace, "redis-outage");
+      expect(outage, `seed ${seed}`).toBeDefined();
+      const after = redisAfter(trace, outage!.i);
+      // The data stayed: no script that ran before the outage had to be loaded again.
+      const loaded = new Set(trace.steps.filter((step) => step.i < outage!.i && step.event.kind === "redis" && step.event.outcome === "ok").map((step) => (step.event as RedisEvent).script));
+      expect(after.some((step) => step.event.error?.startsWith("NOSCRIPT") === true && loaded.has(step.event.script))).toBe(false);
+      failed += after.filter((step) => step.event.error === MAX_RETRIES_ERROR).length;
+      expect(trace.verdict, JSON.stringify(trace.violations.slice(0, 2))).toBe("pass");
+    }
+    expect(failed).toBeGreaterThan(0);
   });
 
   it("finds legacy's dedicated servers registered once: after the restart no server is listed, and willing players wait beside free ones", async () => {
