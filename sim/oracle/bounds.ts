@@ -43,6 +43,11 @@ export interface OracleOptions {
    * excuse that needs it is made.
    */
   world?: WorldFacts;
+  /**
+   * How long before its deadline a session may be timed out, by the precision of the server's deadlines (absent:
+   * 2 s, for a server that keeps whole seconds).
+   */
+  earlyTimeoutToleranceMs?: number;
   /** What a re-queue error's text claims, in the variant's words (absent: every re-queue needs some explanation). */
   reasons?: (text: string) => RequeueReason | null;
 }

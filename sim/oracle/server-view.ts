@@ -7,6 +7,8 @@ export interface SessionView {
   members: string[];
   ready: string[];
   key: string;
+  /** The game mode it was opened for, when the record says. */
+  mode?: string;
 }
 
 export interface ServerSlotView {

@@ -48,6 +48,8 @@ export interface VariantKit {
   corrupt(redis: ForeignRedis, config: MatchConfig, rng: Rng, servers: readonly string[]): string;
   /** What a re-queue error's text claims, in this variant's words; null for a text that is not a re-queue. */
   requeueReason(text: string): RequeueReason | null;
+  /** How long before its deadline this variant may time a session out: how coarse its deadlines are, in ms. */
+  earlyTimeoutToleranceMs: number;
   /**
    * A key that nearly every step touches (a queue, a counter, a pool): naming it says nothing about one failure,
    * so reports do not follow it.

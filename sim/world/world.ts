@@ -120,7 +120,7 @@ export class World {
       this.cluster.players,
       this.config,
       boundsFor(this.config, stallMs(options)),
-      { world: this.facts(), reasons: KITS[variant].requeueReason },
+      { world: this.facts(), reasons: KITS[variant].requeueReason, earlyTimeoutToleranceMs: KITS[variant].earlyTimeoutToleranceMs },
       { checkers: request.checkers, redis: readOnly(this.redis) },
     );
     const lateMs = this.config.loadingTimeoutMs + this.config.allocationTimeoutMs + Math.max(this.config.staleSweepMs, this.config.matchTickMs);

@@ -201,6 +201,21 @@ describe("ready-respected", () => {
     expect(oracle.violations[0]?.message).toContain("20.0 s before its deadline");
   });
 
+  it("holds a server with deadlines to the millisecond to them: a timeout one second early fires, one at the deadline does not", () => {
+    const judged = (at: number) => {
+      const a = player("a", { state: "loading", session: "s1" });
+      a.episodes.push({ session: "s1", connection: null, startedAt: 0, readyDeliveredAt: null, disconnectedAt: null, outcome: null });
+      const oracle = new Oracle([a], config, boundsFor(config, 0), { earlyTimeoutToleranceMs: 0 });
+      oracle.afterStep(1, 0, view((v) => session(v, "s1", ["a", "b"])));
+      a.episodes[0]!.outcome = { at, kind: "timed-out", text: "timed out" };
+      a.view = { state: "queued" };
+      oracle.atEnd(5, 80_000, view((v) => queued(v, "a")));
+      return invariantsOf(oracle);
+    };
+    expect(judged(config.loadingTimeoutMs - 1_000)).toEqual(["ready-respected"]);
+    expect(judged(config.loadingTimeoutMs)).toEqual([]);
+  });
+
   it("judges ready-respected by the members present at the deadline, counting one who left after it", () => {
     const judge = (lateLeft: number, lateReady: number | null, earlyOutcome: "timed-out" | "matched" = "timed-out") => {
       const late = player("late", { state: "idle" }, { connected: false });
@@ -369,5 +384,26 @@ describe("eventual-match", () => {
     const dead = new Oracle(waiting(), config, boundsFor(config, 0), { world: worldFacts({ freeServers: 0 }) });
     dead.atEnd(1, 1, view((v) => (queued(v, "a"), queued(v, "b"), server(v, "ds1", "idle"))));
     expect(dead.violations).toEqual([]);
+  });
+});
+
+describe("session-size", () => {
+  const sized = (members: string[], mode?: string) =>
+    view((v) => v.sessions.set("s1", { id: "s1", key: "loading:s1", status: "loading", members, ready: [], ...(mode === undefined ? {} : { mode }) }));
+
+  it("fires for a session opened with fewer or more players than its mode requires", () => {
+    for (const members of [["a"], ["a", "b", "c"]]) {
+      const oracle = oracleFor([]);
+      oracle.afterStep(1, 1, sized(members, "Normal_1v1"));
+      expect(invariantsOf(oracle)).toEqual(["session-size"]);
+    }
+  });
+
+  it("stays quiet for a session of its mode's size, one whose record names no mode, and one that shrinks as members leave", () => {
+    const oracle = oracleFor([]);
+    oracle.afterStep(1, 1, sized(["a", "b"], "Normal_1v1"));
+    oracle.afterStep(2, 2, sized(["a"], "Normal_1v1"));
+    oracle.afterStep(3, 3, view((v) => v.sessions.set("s2", { id: "s2", key: "loading:s2", status: "loading", members: ["c"], ready: [] })));
+    expect(oracle.violations).toEqual([]);
   });
 });

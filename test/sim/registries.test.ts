@@ -17,6 +17,7 @@ describe("registries that are folders", () => {
     expect(CHECKERS).toHaveLength(modulesIn("sim/oracle/checkers"));
     expect(INVARIANTS).toEqual([
       "no-double-match",
+      "session-size",
       "no-lost-player",
       "no-orphaned-session",
       "ready-respected",

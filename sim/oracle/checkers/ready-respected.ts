@@ -4,8 +4,9 @@ import { groupDisturbed, memberLeft, readyGroup, type ReadyGroup } from "../read
 import { Trouble } from "../step-evidence.ts";
 
 /**
- * A timeout may reach a client this much before the deadline the oracle computes: legacy truncates created_at to
- * whole seconds, and the oracle sees a session one step after it was written.
+ * A timeout may reach a client this much before the deadline the oracle computes, unless the run says how precise
+ * its server's deadlines are (OracleOptions.earlyTimeoutToleranceMs): legacy truncates created_at to whole
+ * seconds, and the oracle sees a session one step after it was written.
  */
 const EARLY_TIMEOUT_TOLERANCE_MS = 2_000;
 
@@ -56,7 +57,8 @@ export default {
         const group = readyGroup(run, session, first);
         for (const { player, episode } of group.members) {
           const outcome = episode?.outcome;
-          if (outcome?.kind !== "timed-out" || outcome.at >= group.deadline - EARLY_TIMEOUT_TOLERANCE_MS) continue;
+          const tolerance = run.options.earlyTimeoutToleranceMs ?? EARLY_TIMEOUT_TOLERANCE_MS;
+          if (outcome?.kind !== "timed-out" || outcome.at >= group.deadline - tolerance) continue;
           run.report(point, `early:${session}:${player.id}`, {
             kind: "timed out before the deadline",
             message: `player ${player.id} was told loading session ${session} timed out at ${(outcome.at / 1000).toFixed(1)} s, ${((group.deadline - outcome.at) / 1000).toFixed(1)} s before its deadline (${(group.deadline / 1000).toFixed(1)} s)`,

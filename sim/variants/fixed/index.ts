@@ -27,5 +27,7 @@ export const fixedKit: VariantKit = {
   lockKey: () => false,
   probes: { ...FIXED_PROBES, ...FIXED_SERVER_PROBES },
   requeueReason: (text) => REASONS.get(text) ?? null,
+  // Deadlines are Redis TIME in ms, and the sweep takes only those already past.
+  earlyTimeoutToleranceMs: 0,
   scriptCases: fixedCases,
 };

@@ -62,6 +62,7 @@ export function readFixedView(redis: KeyspaceSource, _config: MatchConfig): Serv
         status,
         members,
         ready: members.filter((member) => fields(`ready:${member}`) !== undefined),
+        ...(fields("mode") === undefined ? {} : { mode: fields("mode") }),
       });
     } else if (key.startsWith(KeyPrefix.server)) {
       const fields = fieldsOf(redis, key);

@@ -24,6 +24,8 @@ export const legacyKit: VariantKit = {
   lockKey: (key) => key.startsWith(LOCK_PREFIX),
   probes: { ...LEGACY_PROBES, ...LEGACY_SERVER_PROBES },
   requeueReason: (text) => REASONS.get(text) ?? null,
+  // created_at is kept in whole seconds, and each instance reads its own clock.
+  earlyTimeoutToleranceMs: 2_000,
   scriptCases: legacyCases,
   seedDefect: legacySeedDefect,
 };

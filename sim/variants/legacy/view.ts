@@ -33,6 +33,7 @@ export function readLegacyView(redis: KeyspaceSource, config: MatchConfig): Serv
         status: value.value.status ?? "unknown",
         members: fields.map(([field]) => field),
         ready: fields.filter(([, state]) => state === "ready").map(([field]) => field),
+        ...(value.value.game_mode === undefined ? {} : { mode: value.value.game_mode }),
       });
     } else if (key.startsWith(DEDICATED_SERVER_PREFIX)) {
       const value = redis.inspect(key);
