@@ -56,18 +56,21 @@ export interface WorldBuild {
 /** A simulated world's facts as a test states them: its servers (ds1 at ds1.sim:7000...), games and interruptions. */
 export function worldFacts(build: WorldBuild = {}): WorldFacts {
   const servers = new Map(Array.from({ length: build.servers ?? 2 }, (_, i) => [`ds${i + 1}`, `ds${i + 1}.sim:7000`] as const));
-  const games: CreatedGame[] = (build.games ?? []).map((game) => ({
-    server: "ds1",
-    address: "ds1.sim:7000",
-    gameAddress: `ws://${game.address ?? "ds1.sim:7000"}/game?session_id=${game.session}`,
-    createdAt: 0,
-    endedAt: null,
-    ...game,
+  const games: CreatedGame[] = (build.games ?? []).map((game) => {
     // A game a test ends ends as its server says game over, and Redis takes its release at once, unless the
     // test says it died (overAt null) or when the release landed.
-    overAt: game.overAt === undefined ? (game.endedAt ?? null) : game.overAt,
-    releasedAt: game.releasedAt === undefined ? (game.overAt === undefined ? (game.endedAt ?? null) : game.overAt) : game.releasedAt,
-  }));
+    const overAt = game.overAt === undefined ? (game.endedAt ?? null) : game.overAt;
+    return {
+      server: "ds1",
+      address: "ds1.sim:7000",
+      gameAddress: `ws://${game.address ?? "ds1.sim:7000"}/game?session_id=${game.session}`,
+      createdAt: 0,
+      endedAt: null,
+      ...game,
+      overAt,
+      releasedAt: game.releasedAt === undefined ? overAt : game.releasedAt,
+    };
+  });
   return {
     servers,
     game: (session) => games.find((game) => game.session === session),

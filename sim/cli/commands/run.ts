@@ -86,6 +86,8 @@ export async function runCommand(name: string, flags: RunFlags): Promise<number>
     // Each distinct bug named once, by the first violation that shows it: a seed defect when recognised.
     const graph = new TraceGraph(failure);
     const causes = new Map<string, NamedCause>();
+    // The report named the first violation's cause already.
+    if (report.cause) causes.set(signatures[0]?.id ?? "", report.cause);
     for (const [i, violation] of failure.violations.entries()) {
       const id = signatures[i]?.id ?? "";
       if (!causes.has(id)) causes.set(id, nameCause(failure, violation, graph));
