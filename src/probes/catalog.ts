@@ -53,12 +53,27 @@ export function probeScriptReply(probes: Probes, catalog: ProbeCatalog, prefix: 
   probes.hit(listed(catalog, base, typeof detail === "string" ? detail : undefined) ?? `${prefix}${UNREGISTERED}`);
 }
 
+/** Per catalog and prefix: every world starts instances, and the catalog never changes. */
+const probedByCatalog = new WeakMap<ProbeCatalog, Map<string, ReadonlySet<string>>>();
+
+/** The scripts the catalog lists status words of under `prefix`. */
+function probedScripts(catalog: ProbeCatalog, prefix: string): ReadonlySet<string> {
+  let byPrefix = probedByCatalog.get(catalog);
+  if (byPrefix === undefined) probedByCatalog.set(catalog, (byPrefix = new Map()));
+  let probed = byPrefix.get(prefix);
+  if (probed === undefined) {
+    probed = new Set(Object.keys(catalog).filter((name) => name.startsWith(prefix)).map((name) => name.slice(prefix.length).split(".")[0] as string));
+    byPrefix.set(prefix, probed);
+  }
+  return probed;
+}
+
 /**
  * A Redis connection whose script replies are also probe hits (`probeScriptReply`), for the scripts the catalog
  * lists status words of; others (their replies are lists of ids) go by unprobed.
  */
 export function probingRedis(redis: RedisPort, probes: Probes, catalog: ProbeCatalog, prefix: string): RedisPort {
-  const probed = new Set(Object.keys(catalog).filter((name) => name.startsWith(prefix)).map((name) => name.slice(prefix.length).split(".")[0]));
+  const probed = probedScripts(catalog, prefix);
   return {
     call: (command, ...args) => redis.call(command, ...args),
     psubscribe: (pattern, listener) => redis.psubscribe(pattern, listener),
