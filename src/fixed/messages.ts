@@ -8,6 +8,7 @@ export const FixedText = {
   noServer: "No game server available. You have been returned to the queue.",
   allocationFailed: "Game server allocation failed. You have been returned to the queue.",
   loadingTimedOut: "Loading timed out. Enqueue again to play.",
+  stateLost: "Your matchmaking state was lost. Enqueue again to play.",
   tooManyFrames: "Too many messages: slow down",
   tooManyRequests: "Too many requests waiting for an answer",
 } as const;

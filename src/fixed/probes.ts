@@ -28,6 +28,7 @@ export const FIXED_PROBES: ProbeCatalog = {
   "fixed.ready.ignored.repaired": must("a ready that found its session corrupt and re-queued the player"),
   "fixed.ready.ignored.session_ended": must("a ready for a session that ended"),
   "fixed.ready.ignored.state": must("a ready from a player in no loading state"),
+  "fixed.ready.ignored.corrupt": must("a ready from the connection of a corrupt record: the player leaves and starts over"),
   "fixed.claim_server.claimed": must("an allocation claimed an idle server"),
   "fixed.claim_server.none": must("an allocation found no idle server"),
   "fixed.claim_server.stale": must("a claim for a session no longer allocating with that token"),

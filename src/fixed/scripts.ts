@@ -58,6 +58,7 @@ function prelude(): string {
     ["TEXT_LOADING_TIMED_OUT", luaString(FixedText.loadingTimedOut)],
     ["TEXT_ALLOCATION_FAILED", luaString(FixedText.allocationFailed)],
     ["TEXT_REPLACED", luaString(FixedText.replaced)],
+    ["TEXT_STATE_LOST", luaString(FixedText.stateLost)],
   ];
   return constants.map(([name, value]) => `local ${name} = ${value}\n`).join("");
 }

@@ -123,6 +123,64 @@ describe("garbage in Redis is skipped, logged and counted, never thrown", () => 
   });
 });
 
+describe("a corrupt player record: the player leaves from where the record reads, and its connection starts over", () => {
+  it("the tick drops it from the queue and tells its connection, which it closes", async () => {
+    world = new FixedWorld();
+    const i1 = await world.instance("i1");
+    const a = i1.connect();
+    a.enqueue(PLAYER_A);
+    await world.flush();
+    world.exec("HSET", Keys.player(PLAYER_A), "state", "dancing");
+    await world.tick();
+    expect(world.queue()).toEqual([]);
+    expect(world.player(PLAYER_A)).toBeNull();
+    expect(a.socket.errors()).toEqual([FixedText.stateLost]);
+    expect(a.socket.closed).toBe(true);
+  });
+
+  it("a ready from its connection cancels the session it names, re-queues the others, and closes it", async () => {
+    world = new FixedWorld();
+    const i1 = await world.instance("i1");
+    const { a, b, session } = await matchedPair(world, i1);
+    world.exec("HSET", Keys.player(PLAYER_A), "state", "dancing");
+    a.ready(session);
+    await world.flush();
+    expect(a.socket.errors()).toEqual([FixedText.stateLost]);
+    expect(a.socket.closed).toBe(true);
+    expect(world.session(session)?.status).toBe("cancelled");
+    expect(b.socket.errors()).toEqual([FixedText.peerDisconnected]);
+    expect(world.player(PLAYER_B)?.state).toBe("queued");
+    expect(i1.logger.events()).toContain("ready_ignored");
+  });
+
+  it("a session that ends tells a member whose record is corrupt, which no transition reaches any more", async () => {
+    world = new FixedWorld();
+    const i1 = await world.instance("i1");
+    const { a, b } = await matchedPair(world, i1);
+    world.exec("HSET", Keys.player(PLAYER_A), "state", "dancing");
+    b.disconnect();
+    await world.flush();
+    expect(a.socket.errors()).toEqual([FixedText.stateLost]);
+    expect(a.socket.closed).toBe(true);
+    expect(world.player(PLAYER_A)).toBeNull();
+  });
+
+  it("an enqueue from another connection cancels the session the corrupt record names before queueing afresh", async () => {
+    world = new FixedWorld();
+    const i1 = await world.instance("i1");
+    const { a, b, session } = await matchedPair(world, i1);
+    world.exec("HSET", Keys.player(PLAYER_A), "state", "dancing");
+    const again = i1.connect();
+    again.enqueue(PLAYER_A);
+    await world.flush();
+    expect(world.session(session)?.status).toBe("cancelled");
+    expect(world.player(PLAYER_A)).toMatchObject({ state: "queued", conn: "i1/3" });
+    expect(a.socket.errors()).toEqual([FixedText.stateLost]);
+    expect(b.socket.errors()).toEqual([FixedText.peerDisconnected]);
+    expect(again.socket.types()).toEqual(["queued"]);
+  });
+});
+
 describe("the inbox", () => {
   it("validates payloads", () => {
     expect(parseInboxPayload("{").ok).toBe(false);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_CONFIG } from "../../src/config/config.ts";
 import { Keys } from "../../src/fixed/keys.ts";
+import { FixedText } from "../../src/fixed/messages.ts";
 import { ScriptRunner } from "../../src/fixed/scripts.ts";
 import { findScenario } from "../../scenarios/index.ts";
 import { Rng } from "../../sim/random/rng.ts";
@@ -92,6 +93,19 @@ describe("a world closer to production", () => {
     const reply = (await runner.run("claim_server", Keys.session("s1"), ["s1", "1", "attempt"])) as Array<string | number>;
     expect(reply[0]).toBe("none");
     expect(Number(reply[1])).toBeGreaterThan(0);
+  });
+
+  it("spoils real players' records: the fixed server tells each such connection to start over, and every run passes", async () => {
+    const runs = await traces("malformed-input", Array.from({ length: 40 }, (_, i) => i));
+    const spoiled = runs.filter((trace) =>
+      trace.steps.some((step) => step.event.kind === "fault" && step.event.effect.startsWith(`HSET ${Keys.player("")}`)),
+    );
+    expect(spoiled.length).toBeGreaterThan(0);
+    const told = spoiled.filter((trace) =>
+      trace.steps.some((step) => step.event.kind === "frame-out" && step.event.text.includes(FixedText.stateLost)),
+    );
+    expect(told.length).toBeGreaterThan(0);
+    expect(runs.every((trace) => trace.verdict === "pass")).toBe(true);
   });
 
   it("takes over a queued player from its second connection in another mode (swarm's two modes)", async () => {

@@ -13,7 +13,13 @@ if s.status ~= 'allocating' or s.server ~= server then
 end
 local told = {}
 for _, pid in ipairs(members(s)) do
-  local rec = member_of(pid, sid)
+  local rec, pst = load_player(pid)
+  if pst == 'corrupt' and rec.session == sid then
+    -- A member whose record cannot be trusted has left, as far as anyone can tell: so has the game.
+    discard_corrupt(pid, rec, true)
+    return { 'stale' }
+  end
+  rec = member_of(pid, sid)
   if rec and rec.state == 'allocating' then
     told[#told + 1] = { pid, rec }
   end

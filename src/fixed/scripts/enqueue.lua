@@ -56,7 +56,8 @@ if st == 'ok' then
   end
   return { 'resumed', rec.state }
 elseif st == 'corrupt' then
-  delete_player(pid, rec)
+  -- Another connection named by the record is told to start over; this one is answered below.
+  discard_corrupt(pid, rec, rec.conn ~= conn)
   how = 'repaired'
 end
 local seq = redis.call('INCR', K_SEQ)

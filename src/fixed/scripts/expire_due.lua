@@ -15,6 +15,8 @@ for _, sid in ipairs(redis.call('ZRANGEBYSCORE', K_DEADLINES, '-inf', '(' .. int
       if rec then
         requeue(pid, rec, TEXT_TIMED_OUT)
         requeued = requeued + 1
+      else
+        discard_stray(pid, sid)
       end
     end
   elseif s.status == 'loading' then
@@ -32,6 +34,8 @@ for _, sid in ipairs(redis.call('ZRANGEBYSCORE', K_DEADLINES, '-inf', '(' .. int
           notify_error(pid, rec, TEXT_LOADING_TIMED_OUT)
           removed = removed + 1
         end
+      else
+        discard_stray(pid, sid)
       end
     end
   elseif s.status == 'allocating' then

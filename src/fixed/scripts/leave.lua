@@ -5,7 +5,7 @@ if st == 'missing' or rec.conn ~= conn then
   return { 'ignored' }
 end
 if st == 'corrupt' then
-  delete_player(pid, rec)
+  discard_corrupt(pid, rec, false)
   return { 'left', 'corrupt' }
 end
 leave_record(pid, rec)

@@ -149,6 +149,24 @@ local function end_session(sid, s, status, park)
   redis.call('PEXPIRE', K_SESSION .. sid, int(ENDED_TTL_MS))
 end
 
+-- A corrupt record goes; the connection it names (`tell`) is told its player's state was lost and closed, so
+-- its client starts over instead of waiting for news that will never come.
+local function drop_corrupt(pid, rec, tell)
+  delete_player(pid, rec)
+  if tell and present(rec.conn) and present(rec.instance) then
+    notify(pid, rec, { type = 'error', message = TEXT_STATE_LOST }, true)
+  end
+end
+
+-- A member of an ended session whose record is corrupt but names the session: no transition will reach it
+-- any more, so it goes now.
+local function discard_stray(pid, sid)
+  local rec, st = load_player(pid)
+  if st == 'corrupt' and rec.session == sid then
+    drop_corrupt(pid, rec, true)
+  end
+end
+
 -- Every member whose record still points at this (ended) session goes back to the queue, told `text`.
 local function requeue_members(sid, s, text)
   local n = 0
@@ -157,6 +175,8 @@ local function requeue_members(sid, s, text)
     if rec then
       requeue(pid, rec, text)
       n = n + 1
+    else
+      discard_stray(pid, sid)
     end
   end
   return n
@@ -182,10 +202,30 @@ local function cancel_session(sid, leaver, text)
       if rec then
         requeue(pid, rec, text)
         n = n + 1
+      else
+        discard_stray(pid, sid)
       end
     end
   end
   return n
+end
+
+-- A corrupt record is not trusted, but what of it reads still says where its player stood: the player is
+-- taken to have left from there as a leave takes it (a live session that lists it is cancelled, the others
+-- re-queued), and its record goes (drop_corrupt).
+local function discard_corrupt(pid, rec, tell)
+  if present(rec.session) then
+    local s, sst = load_session(rec.session)
+    if sst == 'ok' and LIVE[s.status] then
+      for _, m in ipairs(members(s)) do
+        if m == pid then
+          cancel_session(rec.session, pid, TEXT_PEER_DISCONNECTED)
+          break
+        end
+      end
+    end
+  end
+  drop_corrupt(pid, rec, tell)
 end
 
 -- Removes a valid record wherever it is; a session it was in is cancelled. A player in a game keeps its
@@ -215,7 +255,7 @@ local function purge_instance(inst)
     if st == 'ok' and rec.instance == inst then
       leave_record(pid, rec)
     elseif st == 'corrupt' and (rec.instance == nil or rec.instance == inst) then
-      redis.call('DEL', K_PLAYER .. pid)
+      discard_corrupt(pid, rec, false)
     end
   end
   redis.call('DEL', K_CONNS .. inst)

@@ -47,8 +47,12 @@ local group, recs = {}, {}
 for _, pid in ipairs(redis.call('ZRANGE', queue, 0, limit - 1)) do
   local rec, st = load_player(pid)
   if st ~= 'ok' or rec.state ~= 'queued' or rec.mode ~= mode then
-    -- Not a queued player of this mode (should not happen; a foreign writer): it leaves the queue.
+    -- Not a queued player of this mode (should not happen; a foreign writer): it leaves the queue, and a
+    -- corrupt record with it (its connection told to start over).
     redis.call('ZREM', queue, pid)
+    if st == 'corrupt' then
+      discard_corrupt(pid, rec, true)
+    end
     dropped = dropped + 1
   elseif instance_live(rec.instance) then
     -- Players of an instance whose presence lapsed wait: it renews or the reaper removes them.

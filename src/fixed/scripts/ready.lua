@@ -2,6 +2,11 @@
 -- Replies: waiting | ignored <reason> | allocate <token> <mode> <player>...
 local pid, sid, conn, alloc_timeout = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
 local rec, st = load_player(pid)
+if st == 'corrupt' and rec.conn == conn then
+  -- This connection's record can no longer be trusted: the player leaves from where it reads, and starts over.
+  discard_corrupt(pid, rec, true)
+  return { 'ignored', 'corrupt' }
+end
 if st ~= 'ok' or rec.conn ~= conn then
   return { 'ignored', 'not_owner' }
 end
