@@ -9,6 +9,11 @@ import type { WorldFacts } from "./world-facts.ts";
 export interface SessionSighting {
   /** When the oracle first saw the session live. */
   at: number;
+  /**
+   * When the oracle last looked without seeing it: it was created in (since, at]. A simulated run's step made it
+   * at `at`; a real run's snapshots leave the whole gap.
+   */
+  since: number;
   /** Its members then. */
   members: string[];
   key: string;
@@ -35,6 +40,12 @@ export class Observations {
   /** Idle dedicated servers (the world's own, when it says which) in the last view; -1 before any view. */
   private idleServers = -1;
   private lastView: ServerView | null = null;
+  /** When the last view was seen (ms since the run began). */
+  private lastLookAt = 0;
+  /** How many of the world's foreign writes the causal record has been told of. */
+  private foreignWritesSeen = 0;
+  /** Player -> the last step at which a foreign writer wrote a key naming it. */
+  private readonly tampered = new Map<string, number>();
 
   constructor(
     private readonly players: ReadonlyMap<string, Player>,
@@ -47,6 +58,8 @@ export class Observations {
   /** A step ran: recorded with the view before it. */
   sawStep(point: CheckPoint, happened: Happened): void {
     this.current = happened;
+    const foreign = this.world?.foreignWrites();
+    while (foreign !== undefined && this.foreignWritesSeen < foreign.length) this.sawForeignWrite(point, (foreign[this.foreignWritesSeen++] as { keys: readonly string[] }).keys);
     this.steps.record(happened, point.at, this.idleServers === 0);
     const event = happened.event;
     if (event.kind !== "frame-out" && event.kind !== "frame-in") return;
@@ -65,10 +78,22 @@ export class Observations {
     if (episode) this.readySteps.set(episode, happened.id);
   }
 
+  private sawForeignWrite(point: CheckPoint, keys: readonly string[]): void {
+    this.steps.taint(keys);
+    // Every layout names a player's own keys by its id.
+    for (const id of this.players.keys()) if (keys.some((key) => key.includes(id))) this.tampered.set(id, point.step);
+  }
+
+  /** A foreign writer wrote a key naming this player at or after step `since`. */
+  tamperedSince(player: string, since: number): boolean {
+    return (this.tampered.get(player) ?? -1) >= since;
+  }
+
   sawView(point: CheckPoint, view: ServerView): void {
     for (const session of view.sessions.values()) {
-      if (!this.sessions.has(session.id)) this.sessions.set(session.id, { at: point.at, members: session.members, key: session.key });
+      if (!this.sessions.has(session.id)) this.sessions.set(session.id, { at: point.at, since: this.lastLookAt, members: session.members, key: session.key });
     }
+    this.lastLookAt = point.at;
     this.lines.update(point, view);
     if (view !== this.lastView) {
       this.lastView = view;

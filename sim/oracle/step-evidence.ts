@@ -30,6 +30,8 @@ export const Trouble = {
   http: 2,
   /** The step ran at least a fault's latency after the step that made it. */
   delayed: 4,
+  /** A command touched a key a foreign writer had written and the server had not written since. */
+  foreign: 16,
 } as const;
 
 /** The view before the step had no idle dedicated server of the world's own. */
@@ -98,13 +100,32 @@ export class StepEvidence {
     this.flags = flags;
   }
 
+  /**
+   * Keys a foreign writer wrote that the server has not written since. Only the keys themselves: what a script
+   * then wrote elsewhere from what it read there is not followed.
+   */
+  private readonly tainted = new Set<string>();
+
+  /** A foreign writer wrote these keys: a command that reads one of them shows foreign trouble until it is rewritten. */
+  taint(keys: readonly string[]): void {
+    for (const key of keys) this.tainted.add(key);
+  }
+
+  private readsTainted(event: StepEvent): number {
+    if (event.kind !== "redis" || this.tainted.size === 0) return 0;
+    // A footprint lists a key read and written among its writes only: the script read it first all the same.
+    let tainted = event.reads.some((key) => this.tainted.has(key));
+    for (const key of event.writes) tainted = this.tainted.delete(key) || tainted;
+    return tainted ? Trouble.foreign : 0;
+  }
+
   /** Records a step that just ran at `at` (ms since the run began); `noIdleBefore` as the view before it showed. */
   record(happened: Happened, at: number, noIdleBefore: boolean): void {
     const { id, cause, event } = happened;
     this.grow(id);
     const known = cause !== null && cause < this.causes.length && this.causes[cause] !== NOT_RUN;
     const origin = ORIGINS.has(event.kind) || !known ? id : (this.origins[cause] as number);
-    let trouble = troubleOf(event);
+    let trouble = troubleOf(event) | this.readsTainted(event);
     if (known && !ORIGINS.has(event.kind) && at - (this.times[cause] as number) >= FAULT_DELAY_FLOOR_MS) trouble |= Trouble.delayed;
     this.causes[id] = cause ?? NO_CAUSE;
     this.times[id] = at;

@@ -33,6 +33,12 @@ export interface Interruption {
   until: number | null;
 }
 
+/** Something other than the server wrote these keys at `at` (ms since the run began): a foreign writer. */
+export interface ForeignWrite {
+  at: number;
+  keys: readonly string[];
+}
+
 /**
  * What only a simulated world knows and a real run cannot tell: the dedicated servers it runs and the games they
  * created, the instances it interrupted, and the clock its Redis keeps. Checkers that need it judge only runs
@@ -47,6 +53,8 @@ export interface WorldFacts {
   games(): readonly CreatedGame[];
   /** Every crash and pause so far, in the order they struck. */
   interruptions(): readonly Interruption[];
+  /** Every foreign write so far, in the order they struck. */
+  foreignWrites(): readonly ForeignWrite[];
   /** Redis's clock (TIME, ms since the epoch) at a time of the run. */
   redisTime(at: number): number;
   /** How long a game on this server lasts once created (absent: games never end). */

@@ -5,7 +5,7 @@ import type { ChoiceSites } from "../faults/choices.ts";
 import type { FaultWorld, LossyConnection } from "../faults/fault-kind.ts";
 import { scheduleFault } from "../faults/schedule.ts";
 import type { Rng } from "../random/rng.ts";
-import type { SimulatedRedis } from "../redis/index.ts";
+import type { RedisArg, SimulatedRedis } from "../redis/index.ts";
 import type { WorldOptions } from "../scenario/options.ts";
 import type { PendingSteps } from "../scheduler/pending-steps.ts";
 import { KITS } from "../variants/index.ts";
@@ -92,7 +92,17 @@ export function faultWorld(parts: FaultWorldParts): FaultWorld {
     paused: (instance) => steps.isPaused(instance.id),
     foreignWrite: () => {
       parts.commandExecuted();
-      return KITS[parts.variant].corrupt(parts.clientRedis, parts.config, rng, [...cluster.servers.keys()]);
+      const keys: string[] = [];
+      const writer = {
+        execute: (command: string, args: readonly RedisArg[]) => {
+          const reply = parts.clientRedis.execute(command, args);
+          keys.push(...(parts.clientRedis.lastFootprint()?.writes() ?? []));
+          return reply;
+        },
+      };
+      const what = KITS[parts.variant].corrupt(writer, parts.config, rng, [...cluster.servers.keys()]);
+      cluster.foreignWrites.push({ at: steps.now - EPOCH, keys });
+      return what;
     },
     offer: (spec, available, effect) => choices.offer(spec, available, effect),
     choiceRng: choices.rng,

@@ -186,6 +186,7 @@ export class World {
       game: (session) => cluster.game(session),
       games: () => cluster.games,
       interruptions: () => cluster.interruptions,
+      foreignWrites: () => cluster.foreignWrites,
       redisTime: (at) => EPOCH + at,
       gameLengthOn: (address) => cluster.servers.get(address)?.gameLengthMs ?? undefined,
       freeServers: () => cluster.freeServers(),

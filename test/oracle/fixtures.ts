@@ -2,7 +2,7 @@ import { DEFAULT_CONFIG, type MatchConfig } from "../../src/config/config.ts";
 import { Rng } from "../../sim/random/rng.ts";
 import { boundsFor, Oracle } from "../../sim/oracle/oracle.ts";
 import { emptyView, type ServerView } from "../../sim/oracle/server-view.ts";
-import type { CreatedGame, Interruption, WorldFacts } from "../../sim/oracle/world-facts.ts";
+import type { CreatedGame, ForeignWrite, Interruption, WorldFacts } from "../../sim/oracle/world-facts.ts";
 import type { Behaviour } from "../../sim/players/behaviour.ts";
 import type { SimConnection } from "../../sim/world/sim-connection.ts";
 import { Player, type ClientView } from "../../sim/players/player.ts";
@@ -48,6 +48,7 @@ export interface WorldBuild {
   servers?: number;
   games?: Array<Partial<CreatedGame> & Pick<CreatedGame, "session" | "players">>;
   interruptions?: Interruption[];
+  foreignWrites?: ForeignWrite[];
   gameLengthMs?: number;
   /** Servers up and free by the world's account (default none: the tests that judge eventual-match say). */
   freeServers?: number;
@@ -76,6 +77,7 @@ export function worldFacts(build: WorldBuild = {}): WorldFacts {
     game: (session) => games.find((game) => game.session === session),
     games: () => games,
     interruptions: () => build.interruptions ?? [],
+    foreignWrites: () => build.foreignWrites ?? [],
     redisTime: (at) => at,
     gameLengthOn: () => build.gameLengthMs,
     freeServers: () => build.freeServers ?? 0,

@@ -216,6 +216,22 @@ describe("ready-respected", () => {
     expect(judged(config.loadingTimeoutMs)).toEqual([]);
   });
 
+  it("judges a real run's early timeout from the snapshot before the session was first seen: it was made in between", () => {
+    const judged = (at: number) => {
+      const a = player("a", { state: "loading", session: "s1" });
+      a.episodes.push({ session: "s1", connection: null, startedAt: 0, readyDeliveredAt: null, disconnectedAt: null, outcome: null });
+      const oracle = new Oracle([a], config, boundsFor(config, 0), { earlyTimeoutToleranceMs: 0 });
+      oracle.afterStep(1, 1_000, view(() => {}));
+      oracle.afterStep(2, 3_000, view((v) => session(v, "s1", ["a", "b"])));
+      a.episodes[0]!.outcome = { at, kind: "timed-out", text: "timed out" };
+      a.view = { state: "queued" };
+      oracle.atEnd(5, 80_000, view((v) => queued(v, "a")));
+      return invariantsOf(oracle);
+    };
+    expect(judged(1_000 + config.loadingTimeoutMs - 1)).toEqual(["ready-respected"]);
+    expect(judged(1_000 + config.loadingTimeoutMs)).toEqual([]);
+  });
+
   it("judges ready-respected by the members present at the deadline, counting one who left after it", () => {
     const judge = (lateLeft: number, lateReady: number | null, earlyOutcome: "timed-out" | "matched" = "timed-out") => {
       const late = player("late", { state: "idle" }, { connected: false });

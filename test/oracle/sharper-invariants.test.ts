@@ -93,6 +93,24 @@ describe("ready-respected: a re-queued ready group is owed a reason the world co
     }
   });
 
+  it("stays quiet when a foreign writer spoiled a member's record and the server took that member to have left", () => {
+    for (const spoiled of [true, false]) {
+      const tape = loadingPair(true);
+      tape.at = 500;
+      if (spoiled) tape.foreignWrite(["{mm}:player:a"]);
+      tape.at = 1_000;
+      tape.redis(tape.ready("b", S1));
+      // a's ready finds its record spoiled: a is told to start over, its session cancelled, b re-queued.
+      const discard = tape.redis(tape.ready("a", S1), "ok", "fixed:ready", { writes: ["{mm}:player:a", "{mm}:player:b"] });
+      tape.tell("a", { type: "error", message: FixedText.stateLost }, discard);
+      tape.requeue("b", FixedText.peerDisconnected, discard);
+      tape.at = 90_000;
+      tape.view = view((v) => queued(v, "b"));
+      tape.end();
+      expect([spoiled, tape.invariants()]).toEqual([spoiled, spoiled ? [] : ["ready-respected", "ready-respected"]]);
+    }
+  });
+
   it("stays quiet for an allocation failure the sweep reported after the allocating instance crashed", () => {
     const tape = loadingPair(true);
     readyPair(tape);
@@ -276,6 +294,13 @@ describe("queue-order", () => {
     tape.redis(tape.timer("sweep"), "ok", "fixed:expire_due");
     take(tape, ["c", "d"], ["a", "b"]);
     expect(tape.invariants()).toEqual(["queue-order", "queue-order"]);
+  });
+
+  it("lets a player whose record a foreign writer spoiled since it came lose its place", () => {
+    const tape = line(["a", "b", "c"]);
+    tape.foreignWrite(["{mm}:player:a"]);
+    take(tape, ["b", "c"], ["a"]);
+    expect(tape.invariants()).toEqual([]);
   });
 
   it("judges a server that pops players in one write and seats them in the next as taking them from that queue", () => {

@@ -2,7 +2,7 @@ import { encodeClientFrame, encodeServerMessage, type ServerMessage } from "../.
 import { FixedText } from "../../src/fixed/messages.ts";
 import { Oracle, boundsFor, type OracleOptions } from "../../sim/oracle/oracle.ts";
 import type { ServerView } from "../../sim/oracle/server-view.ts";
-import type { Interruption } from "../../sim/oracle/world-facts.ts";
+import type { ForeignWrite, Interruption } from "../../sim/oracle/world-facts.ts";
 import { Player, type PlayerConnection } from "../../sim/players/player.ts";
 import { Rng } from "../../sim/random/rng.ts";
 import type { RedisOutcome, StepEvent } from "../../sim/trace/events.ts";
@@ -35,6 +35,7 @@ export class Tape {
   readonly oracle: Oracle;
   readonly players: Player[];
   readonly interruptions: Interruption[] = [];
+  readonly foreignWrites: ForeignWrite[] = [];
 
   constructor(ids: string[], build: WorldBuild = {}, options: OracleOptions = {}) {
     this.players = ids.map((id) => {
@@ -44,7 +45,7 @@ export class Tape {
       made.connections.push(made.connection);
       return made;
     });
-    const world = worldFacts({ ...build, interruptions: this.interruptions });
+    const world = worldFacts({ ...build, interruptions: this.interruptions, foreignWrites: this.foreignWrites });
     this.oracle = new Oracle(this.players, config, boundsFor(config, 0), { world, reasons: KITS.fixed.requeueReason, ...options });
   }
 
@@ -67,8 +68,15 @@ export class Tape {
     return id;
   }
 
-  redis(cause: number, outcome: RedisOutcome = "ok", script = "fixed:ready"): number {
-    return this.event({ kind: "redis", client: "i1", command: "EVAL", script, keys: [], args: [], outcome, reply: null, error: null, reads: [], writes: [], readsAll: false }, cause);
+  redis(cause: number, outcome: RedisOutcome = "ok", script = "fixed:ready", footprint: { reads?: string[]; writes?: string[] } = {}): number {
+    const { reads = [], writes = [] } = footprint;
+    return this.event({ kind: "redis", client: "i1", command: "EVAL", script, keys: [], args: [], outcome, reply: null, error: null, reads, writes, readsAll: false }, cause);
+  }
+
+  /** A foreign writer writes `keys` now: a fault step of its own. */
+  foreignWrite(keys: string[]): number {
+    this.foreignWrites.push({ at: this.at, keys });
+    return this.event({ kind: "fault", fault: "foreign-write", target: "", note: "", effect: `HSET ${keys.join(" ")}` });
   }
 
   timer(name = "sweep"): number {

@@ -20,8 +20,10 @@ function unexplained(run: CheckRun, group: ReadyGroup, player: Player, episode: 
   if (!outcome || step === undefined || run.options.world === undefined) return null;
   const path = run.observed.steps.path(step);
   const reason = run.options.reasons?.(outcome.text) ?? null;
-  const left = memberLeft(run, group, player, outcome.at);
-  const failed = (path.trouble & (Trouble.http | Trouble.redis)) !== 0 || groupDisturbed(run, group, outcome.at);
+  // A foreign writer's record read on the way counts as a member gone: the server can no longer tell it is there.
+  const foreign = (path.trouble & Trouble.foreign) !== 0;
+  const left = foreign || memberLeft(run, group, player, outcome.at);
+  const failed = foreign || (path.trouble & (Trouble.http | Trouble.redis)) !== 0 || groupDisturbed(run, group, outcome.at);
   switch (reason) {
     case "no-server":
       return path.noIdleServer ? null : "yet a dedicated server was idle at every step of the work that sent it";
@@ -32,6 +34,12 @@ function unexplained(run: CheckRun, group: ReadyGroup, player: Player, episode: 
     default:
       return failed || left || path.noIdleServer ? null : "and nothing in the world explains it";
   }
+}
+
+/** The work that brought this episode its outcome read a record a foreign writer had put there. */
+function foreignOutcome(run: CheckRun, episode: LoadingEpisode | undefined): boolean {
+  const step = episode === undefined ? undefined : run.observed.outcomeStep(episode);
+  return step !== undefined && (run.observed.steps.path(step).trouble & Trouble.foreign) !== 0;
 }
 
 /** The instance this episode's connection reached had lost its subscriptions at some time in [from, to]. */
@@ -48,17 +56,21 @@ export default {
   name: "ready-respected",
   meaning:
     "a loading session whose members all sent loading_complete in time ends in match_found, or in an explicit error and re-queue " +
-    "whose reason the world confirms (no idle server, a dedicated server or command that failed, a member who left, a crash or pause); " +
+    "whose reason the world confirms (no idle server, a dedicated server or command that failed, a member who left, a crash or pause, " +
+    "a foreign writer's record read on the way); " +
     "in time is the design's now <= deadline, applied exactly when the world says when the ready reached Redis, else with a grace",
   rank: 40,
   create: (run) => ({
     atEnd(point, view) {
       for (const [session, first] of run.observed.sessions) {
         const group = readyGroup(run, session, first);
+        // Without the world's steps the session was made somewhere between two snapshots: its deadline may be
+        // as early as the first of them allows.
+        const earliestDeadline = run.options.world === undefined ? first.since + run.config.loadingTimeoutMs : group.deadline;
         for (const { player, episode } of group.members) {
           const outcome = episode?.outcome;
           const tolerance = run.options.earlyTimeoutToleranceMs ?? EARLY_TIMEOUT_TOLERANCE_MS;
-          if (outcome?.kind !== "timed-out" || outcome.at >= group.deadline - tolerance) continue;
+          if (outcome?.kind !== "timed-out" || outcome.at >= earliestDeadline - tolerance) continue;
           run.report(point, `early:${session}:${player.id}`, {
             kind: "timed out before the deadline",
             message: `player ${player.id} was told loading session ${session} timed out at ${(outcome.at / 1000).toFixed(1)} s, ${((group.deadline - outcome.at) / 1000).toFixed(1)} s before its deadline (${(group.deadline / 1000).toFixed(1)} s)`,
@@ -85,6 +97,8 @@ export default {
             continue;
           }
           if (!outcome && !player.connected) continue;
+          // Refused because its own record was a foreign writer's: the server could no longer tell where it stood.
+          if (outcome && foreignOutcome(run, episode)) continue;
           // The answer was published while the member's instance was deaf: lost to a fault, not withheld.
           if (deafened(run, episode, group.first.at, outcome?.at ?? point.at)) continue;
           // Still live and within its lifetime: in flight when the run ended, not silent (no-orphaned-session
