@@ -80,11 +80,14 @@ export class Observations {
 
   private sawForeignWrite(point: CheckPoint, keys: readonly string[]): void {
     this.steps.taint(keys);
-    // Every layout names a player's own keys by its id.
+    // Every layout names a player's own keys by its id; a session's record speaks for its members.
     for (const id of this.players.keys()) if (keys.some((key) => key.includes(id))) this.tampered.set(id, point.step);
+    for (const session of this.lastView?.sessions.values() ?? []) {
+      if (keys.includes(session.key)) for (const member of session.members) this.tampered.set(member, point.step);
+    }
   }
 
-  /** A foreign writer wrote a key naming this player at or after step `since`. */
+  /** A foreign writer wrote a key naming this player, or its session's, at or after step `since`. */
   tamperedSince(player: string, since: number): boolean {
     return (this.tampered.get(player) ?? -1) >= since;
   }

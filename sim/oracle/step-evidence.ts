@@ -30,7 +30,7 @@ export const Trouble = {
   http: 2,
   /** The step ran at least a fault's latency after the step that made it. */
   delayed: 4,
-  /** A command touched a key a foreign writer had written and the server had not written since. */
+  /** A command touched a key a foreign writer had written. */
   foreign: 16,
 } as const;
 
@@ -101,8 +101,9 @@ export class StepEvidence {
   }
 
   /**
-   * Keys a foreign writer wrote that the server has not written since. Only the keys themselves: what a script
-   * then wrote elsewhere from what it read there is not followed.
+   * Keys a foreign writer wrote, for the rest of the run: a footprint cannot tell a write that cleans a key (a
+   * record rewritten whole) from one that leaves the spoiled field (a takeover's HSET of two others). Only the
+   * keys themselves: what a script then wrote elsewhere from what it read there is not followed.
    */
   private readonly tainted = new Set<string>();
 
@@ -114,9 +115,7 @@ export class StepEvidence {
   private readsTainted(event: StepEvent): number {
     if (event.kind !== "redis" || this.tainted.size === 0) return 0;
     // A footprint lists a key read and written among its writes only: the script read it first all the same.
-    let tainted = event.reads.some((key) => this.tainted.has(key));
-    for (const key of event.writes) tainted = this.tainted.delete(key) || tainted;
-    return tainted ? Trouble.foreign : 0;
+    return event.reads.some((key) => this.tainted.has(key)) || event.writes.some((key) => this.tainted.has(key)) ? Trouble.foreign : 0;
   }
 
   /** Records a step that just ran at `at` (ms since the run began); `noIdleBefore` as the view before it showed. */

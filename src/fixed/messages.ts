@@ -9,6 +9,7 @@ export const FixedText = {
   allocationFailed: "Game server allocation failed. You have been returned to the queue.",
   loadingTimedOut: "Loading timed out. Enqueue again to play.",
   stateLost: "Your matchmaking state was lost. Enqueue again to play.",
+  sessionLost: "Your loading session was lost. You have been returned to the queue.",
   tooManyFrames: "Too many messages: slow down",
   tooManyRequests: "Too many requests waiting for an answer",
 } as const;

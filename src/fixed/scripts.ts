@@ -59,6 +59,7 @@ function prelude(): string {
     ["TEXT_ALLOCATION_FAILED", luaString(FixedText.allocationFailed)],
     ["TEXT_REPLACED", luaString(FixedText.replaced)],
     ["TEXT_STATE_LOST", luaString(FixedText.stateLost)],
+    ["TEXT_SESSION_LOST", luaString(FixedText.sessionLost)],
   ];
   return constants.map(([name, value]) => `local ${name} = ${value}\n`).join("");
 }

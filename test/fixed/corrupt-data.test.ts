@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { FixedText, Keys } from "../../src/fixed/index.ts";
 import { parseInboxPayload } from "../../src/fixed/inbox.ts";
+import { settle } from "../support/manual-time.ts";
 import {
   createdReply,
   FixedWorld,
@@ -64,7 +65,7 @@ describe("garbage in Redis is skipped, logged and counted, never thrown", () => 
     world.exec("HDEL", Keys.session(session), "players", "status");
     a.ready(session);
     await world.flush();
-    expect(a.socket.errors()).toEqual([FixedText.timedOut]);
+    expect(a.socket.errors()).toEqual([FixedText.sessionLost]);
     expect(world.player(PLAYER_A)?.state).toBe("queued");
     await world.advance(world.config.loadingTimeoutMs + world.config.matchTickMs);
     expect(world.zset(Keys.deadlines)).not.toContain(session);
@@ -178,6 +179,80 @@ describe("a corrupt player record: the player leaves from where the record reads
     expect(a.socket.errors()).toEqual([FixedText.stateLost]);
     expect(b.socket.errors()).toEqual([FixedText.peerDisconnected]);
     expect(again.socket.types()).toEqual(["queued"]);
+  });
+});
+
+describe("a plausible lie: a record that is well formed but contradicts another is as corrupt as garbage", () => {
+  it("a queued player whose record says it is loading leaves the queue and its connection starts over", async () => {
+    world = new FixedWorld();
+    const i1 = await world.instance("i1");
+    const a = i1.connect();
+    a.enqueue(PLAYER_A);
+    await world.flush();
+    world.exec("HSET", Keys.player(PLAYER_A), "state", "loading");
+    await world.tick();
+    expect(world.queue()).toEqual([]);
+    expect(a.socket.errors()).toEqual([FixedText.stateLost]);
+    expect(a.socket.closed).toBe(true);
+  });
+
+  it("a leave of a player whose record says queued but names its session cancels that session, not only a queue entry", async () => {
+    world = new FixedWorld();
+    const i1 = await world.instance("i1");
+    const { a, b, session } = await matchedPair(world, i1);
+    world.exec("HSET", Keys.player(PLAYER_A), "state", "queued");
+    a.disconnect();
+    await world.flush();
+    expect(world.session(session)?.status).toBe("cancelled");
+    expect(world.player(PLAYER_A)).toBeNull();
+    expect(b.socket.errors()).toEqual([FixedText.peerDisconnected]);
+  });
+
+  it("a ready from a member whose record says queued cancels the session and starts the member over", async () => {
+    world = new FixedWorld();
+    const i1 = await world.instance("i1");
+    const { a, b, session } = await matchedPair(world, i1);
+    world.exec("HSET", Keys.player(PLAYER_A), "state", "queued");
+    a.ready(session);
+    await world.flush();
+    expect(a.socket.errors()).toEqual([FixedText.stateLost]);
+    expect(world.session(session)?.status).toBe("cancelled");
+    expect(b.socket.errors()).toEqual([FixedText.peerDisconnected]);
+  });
+
+  it("a commit with a member whose record no longer says allocating tells nobody of the game: the session is cancelled", async () => {
+    world = new FixedWorld();
+    await world.registerServer();
+    const i1 = await world.instance("i1");
+    world.http.reply(createdReply());
+    const { a, b, session } = await matchedPair(world, i1);
+    a.ready(session);
+    await world.flush();
+    const held = i1.redis.hold("commit");
+    b.ready(session);
+    // Not flush: it would wait for the held commit.
+    for (let round = 0; round < 10; round++) await settle();
+    world.exec("HSET", Keys.player(PLAYER_A), "state", "loading");
+    held();
+    await world.flush();
+    expect(world.session(session)?.status).toBe("cancelled");
+    expect(a.socket.errors()).toEqual([FixedText.stateLost]);
+    expect(b.socket.errors()).toEqual([FixedText.peerDisconnected]);
+    expect(b.socket.types()).not.toContain("match_found");
+  });
+
+  it("a session given a status no script writes: a member's ready re-queues it saying the session was lost, the sweep ends the session", async () => {
+    world = new FixedWorld();
+    const i1 = await world.instance("i1");
+    const { a, b, session } = await matchedPair(world, i1);
+    world.exec("HSET", Keys.session(session), "status", "junk-1");
+    a.ready(session);
+    await world.flush();
+    expect(a.socket.errors()).toEqual([FixedText.sessionLost]);
+    expect(world.player(PLAYER_A)?.state).toBe("queued");
+    await world.advance(world.config.loadingTimeoutMs + world.config.matchTickMs);
+    expect(world.session(session)?.status).toBe("expired");
+    expect(b.socket.errors()).toEqual([FixedText.sessionLost]);
   });
 });
 

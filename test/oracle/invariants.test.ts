@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { boundsFor, Oracle } from "../../sim/oracle/oracle.ts";
 import { config, oracleFor, player, queued, server, session, view, worldFacts } from "./fixtures.ts";
+import { Tape } from "./tape.ts";
 
 const closedConnection = (serverClosedAt: number | null) => ({
   clientOpen: false,
@@ -27,6 +28,19 @@ describe("no-double-match", () => {
     const oracle = oracleFor([a]);
     oracle.matchReceived(3, 2, a);
     expect(invariantsOf(oracle)).toEqual(["no-double-match"]);
+  });
+
+  it("stays quiet for a second game once a foreign writer spoiled the player's record (the server could not know of the first)", () => {
+    const a = player("a", { state: "matched", session: "g2", address: "ws://ds2.sim:7002/game" });
+    a.matches.push({ session: "g1", address: "ws://ds1.sim:7001/game", at: 1 }, { session: "g2", address: "ws://ds2.sim:7002/game", at: 2 });
+    const spoiled = new Tape(["a"]);
+    spoiled.foreignWrite(["{mm}:player:a"]);
+    spoiled.oracle.matchReceived(3, 2, a);
+    expect(spoiled.invariants()).not.toContain("no-double-match");
+    const clean = new Tape(["a"]);
+    clean.timer();
+    clean.oracle.matchReceived(3, 2, a);
+    expect(clean.invariants()).toContain("no-double-match");
   });
 
   it("counts games per request to play: a second game after the player asked to play again is its new game", () => {

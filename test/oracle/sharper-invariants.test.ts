@@ -185,6 +185,23 @@ describe("ready-respected: the deadline is judged exactly where the world says w
 });
 
 describe("prompt-answers", () => {
+  it("waits for the sweep where a foreign writer spoiled the session the group was in, not where nothing did", () => {
+    for (const spoiled of [true, false]) {
+      const tape = loadingPair(false);
+      tape.at = 500;
+      if (spoiled) tape.foreignWrite(["{mm}:session:S1"]);
+      tape.at = 1_000;
+      tape.redis(tape.ready("a", S1));
+      tape.redis(tape.ready("b", S1));
+      tape.at = 61_000;
+      const expiry = tape.redis(tape.timer("sweep"), "ok", "fixed:expire_due", { writes: ["{mm}:session:S1"] });
+      tape.requeue("a", FixedText.sessionLost, expiry);
+      tape.requeue("b", FixedText.sessionLost, expiry);
+      settle(tape);
+      expect([spoiled, tape.invariants().includes("prompt-answers")]).toEqual([spoiled, !spoiled]);
+    }
+  });
+
   it("fires for a ready group answered by the sweep although nothing failed, and stays quiet when its ready's chain answered", () => {
     const swept = loadingPair(false);
     readyPair(swept);

@@ -4,7 +4,9 @@ import { placementsOf } from "../server-view.ts";
 /** A player is in one place at a time, and is told of one game for each time it asks to play. */
 export default {
   name: "no-double-match",
-  meaning: "a player is never placed twice at once nor told match_found for two sessions",
+  meaning:
+    "a player is never placed twice at once nor told match_found for two sessions (unless a foreign writer spoiled its record, " +
+    "which may hide the game it has)",
   rank: 10,
   create: (run) => ({
     afterStep(point, view) {
@@ -32,6 +34,8 @@ export default {
       const round = player.matches.at(-1)?.round ?? 0;
       const sessions = new Set(player.matches.filter((match) => (match.round ?? 0) === round).map((match) => match.session));
       if (sessions.size <= 1) return;
+      // Its record spoiled by a foreign writer, the server could no longer know the player had a game.
+      if (run.observed.tamperedSince(player.id, 0)) return;
       run.report(point, `matches:${player.id}`, {
         kind: "told of two games",
         message: `player ${player.id} received match_found for ${sessions.size} sessions: ${[...sessions].join(", ")}`,

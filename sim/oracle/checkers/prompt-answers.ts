@@ -1,6 +1,7 @@
 import type { Checker, CheckPoint, CheckRun } from "../checker.ts";
 import { groupDisturbed, memberLeft, readyGroup, type ReadyGroup } from "../ready-groups.ts";
 import { passedOver, type ServerView } from "../server-view.ts";
+import { Trouble } from "../step-evidence.ts";
 import { interruptedBetween } from "../world-facts.ts";
 
 /**
@@ -31,6 +32,9 @@ function judgeAnswer(run: CheckRun, point: CheckPoint, group: ReadyGroup): void 
     const step = episode ? run.observed.outcomeStep(episode) : undefined;
     if (!outcome || step === undefined || (outcome.kind !== "matched" && outcome.kind !== "requeued")) continue;
     const path = run.observed.steps.path(step);
+    // A foreign writer spoiled a record on the way: whichever sweep first meets the damage answers, at a
+    // deadline the damage may have hidden.
+    if ((path.trouble & Trouble.foreign) !== 0) continue;
     const disturbed = path.trouble !== 0 || groupDisturbed(run, group, outcome.at) || memberLeft(run, group, player, outcome.at);
     const waited = outcome.at - group.readyAt;
     const { allocationRequestTimeoutMs, allocationTimeoutMs, matchTickMs } = run.config;
@@ -70,7 +74,8 @@ export default {
   name: "prompt-answers",
   meaning:
     "a ready group is answered by the work its members' frames set going within the dedicated server's request timeout (a fault may stretch " +
-    "that to the allocation deadline and a sweep), and a queued player whose turn has come (enough players of its mode queued with " +
+    "that to the allocation deadline and a sweep; a foreign writer's damage, to the sweep that meets it), and a queued player whose turn " +
+    "has come (enough players of its mode queued with " +
     `and before it) is taken into a session within ${TICKS_TO_PLACE} match ticks unless a fault held the ticks back`,
   rank: 48,
   create: (run) => {

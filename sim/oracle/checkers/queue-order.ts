@@ -13,7 +13,7 @@ export default {
   meaning:
     "queued players of one mode are taken first come, first served, and one re-queued after a failed session keeps its place; " +
     "a player whose instance the server presumes dead is passed over, never taken into a session bound to fail; " +
-    "a player whose record a foreign writer spoiled may lose its place",
+    "a player whose record, or whose session's, a foreign writer spoiled is not judged for its place",
   rank: 45,
   create: (run) => {
     const world = run.options.world;
@@ -43,8 +43,9 @@ export default {
           for (const waiting of lines.waitingIn(queue)) {
             const arrival = lines.arrival(waiting);
             if (!run.players.has(waiting) || arrival === undefined || arrival >= latestArrival || passedOver(view, waiting, now)) continue;
-            // A foreign writer spoiled its record since it came: the server could not know its place any more.
-            if (run.observed.tamperedSince(waiting, arrival)) continue;
+            // A foreign writer spoiled one of their records: the server could not know their places any more,
+            // nor the oracle tell them from the line it saw.
+            if (run.observed.tamperedSince(waiting, 0) || run.observed.tamperedSince(latest.player, 0)) continue;
             run.report(point, `passed:${waiting}`, {
               message: `player ${waiting} (in line since step ${arrival}) was left waiting in ${queue} while ${latest.player} (in line since step ${latestArrival}) was taken into a session`,
               players: [waiting, latest.player],

@@ -3,38 +3,60 @@ import { Keys } from "../../../src/fixed/keys.ts";
 import type { Rng } from "../../random/rng.ts";
 import type { ForeignRedis } from "../kit.ts";
 
+/** The states a player record may hold: a plausible lie names one of them. */
+const PLAYER_STATES = ["queued", "loading", "allocating", "in_game"];
+
+/** A key of the given pattern that exists, picked by `rng`, or null when none does. */
+function someKey(redis: ForeignRedis, pattern: string, rng: Rng): string | null {
+  const keys = redis.execute("KEYS", [pattern]) as string[];
+  return keys.length > 0 ? rng.pick([...keys].sort()) : null;
+}
+
 /**
  * Garbage (a non-UUID id in a queue, an idle server without an address, a deadline for a session that never
- * was, a real player's record given a state no script writes) or a plausible record: a server of the foreign
- * writer's own id, listed first in the idle pool, naming a real server's address with a well-formed status that
- * is not idle (claimed for, or busy with, a session).
+ * was, a real player's or session's record given a state no script writes) or a
+ * plausible record: a real player's record given another well-formed state than the one it is in, or a server
+ * of the foreign writer's own id, listed first in the idle pool, naming a real server's address with a
+ * well-formed status that is not idle (claimed for, or busy with, a session).
  */
 export function corruptFixed(redis: ForeignRedis, config: MatchConfig, rng: Rng, servers: readonly string[]): string {
   const mode = config.gameModes[0]?.name ?? "Normal_1v1";
   const junk = `junk-${rng.int(0, 9999)}`;
-  const choice = rng.int(0, servers.length > 0 ? 4 : 3);
-  if (choice === 0) {
+  const choice = rng.int(0, servers.length > 0 ? 6 : 5);
+  const junkEntry = () => {
     redis.execute("ZADD", [Keys.queue(mode), 0, junk]);
     return `ZADD ${Keys.queue(mode)} 0 ${junk}`;
-  }
-  if (choice === 1) {
-    redis.execute("HSET", [Keys.server(junk), "address", "", "status", "idle"]);
-    redis.execute("ZADD", [Keys.idleServers, 0, junk]);
-    return `HSET ${Keys.server(junk)} address "" status idle; ZADD ${Keys.idleServers} 0 ${junk}`;
-  }
-  if (choice === 2) {
-    redis.execute("ZADD", [Keys.deadlines, 0, junk]);
-    return `ZADD ${Keys.deadlines} 0 ${junk}`;
-  }
-  if (choice === 3) {
-    const players = redis.execute("KEYS", [Keys.player("*")]) as string[];
-    if (players.length > 0) {
-      const key = rng.pick([...players].sort());
+  };
+  switch (choice) {
+    case 0:
+      return junkEntry();
+    case 1:
+      redis.execute("HSET", [Keys.server(junk), "address", "", "status", "idle"]);
+      redis.execute("ZADD", [Keys.idleServers, 0, junk]);
+      return `HSET ${Keys.server(junk)} address "" status idle; ZADD ${Keys.idleServers} 0 ${junk}`;
+    case 2:
+      redis.execute("ZADD", [Keys.deadlines, 0, junk]);
+      return `ZADD ${Keys.deadlines} 0 ${junk}`;
+    case 3: {
+      const key = someKey(redis, Keys.player("*"), rng);
+      if (key === null) return junkEntry();
       redis.execute("HSET", [key, "state", junk]);
       return `HSET ${key} state ${junk}`;
     }
-    redis.execute("ZADD", [Keys.queue(mode), 0, junk]);
-    return `ZADD ${Keys.queue(mode)} 0 ${junk}`;
+    case 4: {
+      const key = someKey(redis, Keys.session("*"), rng);
+      if (key === null) return junkEntry();
+      redis.execute("HSET", [key, "status", junk]);
+      return `HSET ${key} status ${junk}`;
+    }
+    case 5: {
+      const key = someKey(redis, Keys.player("*"), rng);
+      if (key === null) return junkEntry();
+      const state = (redis.execute("HGET", [key, "state"]) as string | null) ?? "";
+      const lie = rng.pick(PLAYER_STATES.filter((each) => each !== state));
+      redis.execute("HSET", [key, "state", lie]);
+      return `HSET ${key} state ${lie}`;
+    }
   }
   const address = rng.pick(servers);
   const status = rng.pick(["claimed", "busy"]);

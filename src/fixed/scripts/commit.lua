@@ -14,8 +14,9 @@ end
 local told = {}
 for _, pid in ipairs(members(s)) do
   local rec, pst = load_player(pid)
-  if pst == 'corrupt' and rec.session == sid then
-    -- A member whose record cannot be trusted has left, as far as anyone can tell: so has the game.
+  if pst ~= 'missing' and rec.session == sid and (pst == 'corrupt' or rec.state ~= 'allocating') then
+    -- A member whose record cannot be trusted (garbage, or a state no member of an allocating session is in)
+    -- has left, as far as anyone can tell: so has the game.
     discard_corrupt(pid, rec, true)
     return { 'stale' }
   end

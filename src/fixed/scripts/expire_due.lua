@@ -9,11 +9,15 @@ for _, sid in ipairs(redis.call('ZRANGEBYSCORE', K_DEADLINES, '-inf', '(' .. int
   if st ~= 'ok' then
     corrupt = corrupt + 1
     redis.call('ZREM', K_DEADLINES, sid)
+    -- A hash missing what a session needs is ended all the same: nothing may read it as live any more.
+    if s then
+      end_session(sid, s, 'expired')
+    end
     -- Whoever is still listed is released; an unreadable list strands nobody who later sends ready.
     for _, pid in ipairs(members(s)) do
       local rec = member_of(pid, sid)
       if rec then
-        requeue(pid, rec, TEXT_TIMED_OUT)
+        requeue(pid, rec, TEXT_SESSION_LOST)
         requeued = requeued + 1
       else
         discard_stray(pid, sid)

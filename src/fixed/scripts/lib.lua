@@ -17,6 +17,7 @@ end
 
 local STATES = { queued = true, loading = true, allocating = true, in_game = true }
 local LIVE = { loading = true, allocating = true }
+local SESSION_STATUSES = { loading = true, allocating = true, matched = true, over = true, cancelled = true, expired = true }
 local SERVER_STATUSES = { idle = true, claimed = true, busy = true }
 
 local function present(value)
@@ -52,6 +53,10 @@ local function load_player(pid)
   if not STATES[rec.state] or not present(rec.mode) then
     return rec, 'corrupt'
   end
+  -- A queued player is in no session; one loading, allocating or in a game is in one.
+  if (rec.state == 'queued') == present(rec.session) then
+    return rec, 'corrupt'
+  end
   -- Only a player in a game may be detached from every connection (it left; the game goes on).
   if rec.state ~= 'in_game' and (not present(rec.conn) or not present(rec.instance)) then
     return rec, 'corrupt'
@@ -67,7 +72,7 @@ local function load_session(sid)
   if not s then
     return nil, 'missing'
   end
-  if not present(s.status) or not present(s.players) or not present(s.mode) then
+  if not SESSION_STATUSES[s.status] or not present(s.players) or not present(s.mode) then
     return s, 'corrupt'
   end
   return s, 'ok'
@@ -158,11 +163,12 @@ local function drop_corrupt(pid, rec, tell)
   end
 end
 
--- A member of an ended session whose record is corrupt but names the session: no transition will reach it
--- any more, so it goes now.
+-- A member of an ended session whose record names the session but is corrupt, or in a state no live member
+-- is in (every script moves a session's members with it: only a foreign writer leaves one so): no transition
+-- will reach it any more, so it goes now.
 local function discard_stray(pid, sid)
   local rec, st = load_player(pid)
-  if st == 'corrupt' and rec.session == sid then
+  if st ~= 'missing' and rec.session == sid and (st == 'corrupt' or not LIVE[rec.state]) then
     drop_corrupt(pid, rec, true)
   end
 end

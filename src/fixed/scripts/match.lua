@@ -47,10 +47,11 @@ local group, recs = {}, {}
 for _, pid in ipairs(redis.call('ZRANGE', queue, 0, limit - 1)) do
   local rec, st = load_player(pid)
   if st ~= 'ok' or rec.state ~= 'queued' or rec.mode ~= mode then
-    -- Not a queued player of this mode (should not happen; a foreign writer): it leaves the queue, and a
-    -- corrupt record with it (its connection told to start over).
+    -- Not a queued player of this mode: every script moves a record and its queue entry together, so only a
+    -- foreign writer leaves one like this. The entry goes, and a record that says otherwise is as corrupt as
+    -- one that says nothing (its connection told to start over).
     redis.call('ZREM', queue, pid)
-    if st == 'corrupt' then
+    if st ~= 'missing' then
       discard_corrupt(pid, rec, true)
     end
     dropped = dropped + 1

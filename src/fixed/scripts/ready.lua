@@ -27,7 +27,7 @@ end
 if sst ~= 'ok' or not LIVE[s.status] then
   -- Sessions end by moving every member, so this record was left behind by corrupt data: repair it.
   if LIVE[rec.state] then
-    requeue(pid, rec, TEXT_TIMED_OUT)
+    requeue(pid, rec, TEXT_SESSION_LOST)
     return { 'ignored', 'repaired' }
   end
   return { 'ignored', 'session_ended' }
@@ -42,6 +42,9 @@ if s.status == 'allocating' then
 end
 
 if rec.state ~= 'loading' then
+  -- A member of a loading session is loading: a record that names the session and says otherwise is a foreign
+  -- writer's, as corrupt as garbage.
+  discard_corrupt(pid, rec, true)
   return { 'ignored', 'state' }
 end
 local deadline = tonumber(s.deadline)
