@@ -208,6 +208,21 @@ describe("a plausible lie: a record that is well formed but contradicts another 
     expect(b.socket.errors()).toEqual([FixedText.peerDisconnected]);
   });
 
+  it("an enqueue of a player whose record says it is in the game of a session still loading: that session is cancelled first", async () => {
+    world = new FixedWorld();
+    const i1 = await world.instance("i1");
+    const { a, b, session } = await matchedPair(world, i1);
+    world.exec("HSET", Keys.player(PLAYER_A), "state", "in_game");
+    const again = i1.connect();
+    again.enqueue(PLAYER_A);
+    await world.flush();
+    expect(world.session(session)?.status).toBe("cancelled");
+    expect(b.socket.errors()).toEqual([FixedText.peerDisconnected]);
+    expect(a.socket.errors()).toEqual([FixedText.stateLost]);
+    expect(again.socket.types()).toEqual(["queued"]);
+    expect(world.queue()).toContain(PLAYER_A);
+  });
+
   it("a ready from a member whose record says queued cancels the session and starts the member over", async () => {
     world = new FixedWorld();
     const i1 = await world.instance("i1");

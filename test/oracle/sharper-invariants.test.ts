@@ -111,6 +111,23 @@ describe("ready-respected: a re-queued ready group is owed a reason the world co
     }
   });
 
+  it("takes a member's instance cut off from Redis long enough for its presence to lapse as that member gone, not one cut off briefly", () => {
+    for (const cutMs of [config.instanceTtlMs - config.presenceIntervalMs, 1_000]) {
+      const tape = loadingPair(true);
+      tape.at = 1_000;
+      tape.redis(tape.ready("a", S1));
+      tape.redis(tape.ready("b", S1));
+      tape.interruptions.push({ kind: "deaf", slot: "i1", instance: "i1", from: 2_000, until: 2_000 + cutMs });
+      tape.at = 20_000;
+      const reap = tape.redis(tape.timer("sweep"), "ok", "fixed:reap_instances");
+      tape.requeue("a", FixedText.peerDisconnected, reap);
+      tape.at = 90_000;
+      tape.view = view((v) => queued(v, "a"));
+      tape.end();
+      expect([cutMs, tape.invariants().includes("ready-respected")]).toEqual([cutMs, cutMs < config.instanceTtlMs - config.presenceIntervalMs]);
+    }
+  });
+
   it("stays quiet for an allocation failure the sweep reported after the allocating instance crashed", () => {
     const tape = loadingPair(true);
     readyPair(tape);

@@ -95,6 +95,15 @@ describe("a world closer to production", () => {
     expect(Number(reply[1])).toBeGreaterThan(0);
   });
 
+  it("cuts Redis off for as long as a failover takes, past a client's every retry, and every run passes", async () => {
+    const runs = await traces("redis-restart", SEEDS);
+    const outages = runs.flatMap((trace) =>
+      trace.steps.flatMap((step) => (step.event.kind === "fault" && step.event.fault === "redis-outage" ? [Number.parseInt(step.event.note, 10)] : [])),
+    );
+    expect(outages.some((ms) => ms > 9_100)).toBe(true);
+    expect(runs.every((trace) => trace.verdict === "pass")).toBe(true);
+  });
+
   it("spoils real players' records: the fixed server tells each such connection to start over, and every run passes", async () => {
     const runs = await traces("malformed-input", Array.from({ length: 40 }, (_, i) => i));
     const spoiled = runs.filter((trace) =>

@@ -11,7 +11,12 @@ if st == 'ok' and rec.state == 'in_game' then
   -- The record is the truth: a player whose match_found was lost (its instance died before delivering it) is
   -- told again on whichever connection asks, and that connection owns the record from now on.
   local game = present(rec.session) and read_hash(K_SESSION .. rec.session) or nil
-  if game and game.status == 'matched' and present(game.game_session) and present(game.address) then
+  if game and LIVE[game.status] then
+    -- In a game whose session has not begun one: only a foreign writer says so. Taken as corrupt (a session
+    -- that lists the player is cancelled), then a new request.
+    discard_corrupt(pid, rec, rec.conn ~= conn)
+    how = 'repaired'
+  elseif game and game.status == 'matched' and present(game.game_session) and present(game.address) then
     if rec.conn ~= conn then
       if present(rec.instance) then
         redis.call('SREM', K_CONNS .. rec.instance, pid)
@@ -23,11 +28,12 @@ if st == 'ok' and rec.state == 'in_game' then
     notify(pid, { conn = conn, instance = instance },
       { type = 'match_found', session_id = game.game_session, server_address = game.address })
     return { 'in_game' }
+  else
+    -- The game is over (its server said so, or its record expired): this is a new request to play.
+    delete_player(pid, rec)
+    how = 'after_game'
   end
-  -- The game is over (its server said so, or its record expired): this is a new request to play.
-  delete_player(pid, rec)
   st = 'missing'
-  how = 'after_game'
 end
 if st == 'ok' then
   if rec.conn == conn then
