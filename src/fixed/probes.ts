@@ -35,7 +35,10 @@ export const FIXED_PROBES: ProbeCatalog = {
   "fixed.claim_server.taken": must("a claim for a session another attempt had claimed a server for"),
   "fixed.commit.matched": must("a game committed: match_found published"),
   "fixed.commit.already": must("a commit repeated after a lost reply"),
-  "fixed.commit.abandoned": must("a commit for a session none of whose members still points at it"),
+  "fixed.commit.abandoned": optional(
+    "a commit for a session none of whose members still points at it: every way a member leaves cancels the session first, " +
+    "and a member whose record is spoiled cancels it at the commit, so only a foreign writer deleting every member's record reaches it",
+  ),
   "fixed.commit.stale": must("a commit for a session that ended or moved on"),
   "fixed.rollback.rolled_back": must("an allocation rolled back: members re-queued with an error"),
   "fixed.rollback.stale": must("a rollback of a session that ended or moved on"),
@@ -66,7 +69,7 @@ export const FIXED_PROBES: ProbeCatalog = {
   "fixed.allocation_superseded.taken": must("an allocation another attempt of the same session had claimed for"),
   "fixed.claim_failed": must("the claim script could not be run"),
   "fixed.commit_failed": must("the commit script could not be run"),
-  "fixed.commit_refused.abandoned": must("a created game nobody will play: the server released"),
+  "fixed.commit_refused.abandoned": optional("a created game nobody will play: the server released (the commit's `abandoned`, see fixed.commit.abandoned)"),
   "fixed.commit_refused.stale": must("a created game for a session that ended meanwhile"),
   "fixed.create_rejected": must("the dedicated server's reply was not a game"),
   "fixed.create_unreachable": must("the create call failed or timed out"),
