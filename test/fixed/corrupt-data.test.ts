@@ -28,12 +28,7 @@ describe("garbage in Redis is skipped, logged and counted, never thrown", () => 
   });
 
   it("a player record holding garbage is repaired by the next enqueue and dropped from the queue", async () => {
-    world = new FixedWorld();
-    const i1 = await world.instance("i1");
-    const a = i1.connect();
-    a.enqueue(PLAYER_A);
-    await world.flush();
-    world.exec("HSET", Keys.player(PLAYER_A), "state", "dancing");
+    const { i1 } = await queuedThenSpoiled("dancing");
     await world.tick();
     expect(world.queue()).toEqual([]);
     const again = i1.connect();
@@ -124,14 +119,29 @@ describe("garbage in Redis is skipped, logged and counted, never thrown", () => 
   });
 });
 
+/** A queued on its own connection, then its record's state set to `state` by a foreign writer. */
+async function queuedThenSpoiled(state: string) {
+  world = new FixedWorld();
+  const i1 = await world.instance("i1");
+  const a = i1.connect();
+  a.enqueue(PLAYER_A);
+  await world.flush();
+  world.exec("HSET", Keys.player(PLAYER_A), "state", state);
+  return { i1, a };
+}
+
+/** A and b matched into a loading session, then a's record's state set to `state` by a foreign writer. */
+async function loadingThenSpoiled(state: string) {
+  world = new FixedWorld();
+  const i1 = await world.instance("i1");
+  const pair = await matchedPair(world, i1);
+  world.exec("HSET", Keys.player(PLAYER_A), "state", state);
+  return { i1, ...pair };
+}
+
 describe("a corrupt player record: the player leaves from where the record reads, and its connection starts over", () => {
   it("the tick drops it from the queue and tells its connection, which it closes", async () => {
-    world = new FixedWorld();
-    const i1 = await world.instance("i1");
-    const a = i1.connect();
-    a.enqueue(PLAYER_A);
-    await world.flush();
-    world.exec("HSET", Keys.player(PLAYER_A), "state", "dancing");
+    const { a } = await queuedThenSpoiled("dancing");
     await world.tick();
     expect(world.queue()).toEqual([]);
     expect(world.player(PLAYER_A)).toBeNull();
@@ -140,10 +150,7 @@ describe("a corrupt player record: the player leaves from where the record reads
   });
 
   it("a ready from its connection cancels the session it names, re-queues the others, and closes it", async () => {
-    world = new FixedWorld();
-    const i1 = await world.instance("i1");
-    const { a, b, session } = await matchedPair(world, i1);
-    world.exec("HSET", Keys.player(PLAYER_A), "state", "dancing");
+    const { i1, a, b, session } = await loadingThenSpoiled("dancing");
     a.ready(session);
     await world.flush();
     expect(a.socket.errors()).toEqual([FixedText.stateLost]);
@@ -155,10 +162,7 @@ describe("a corrupt player record: the player leaves from where the record reads
   });
 
   it("a session that ends tells a member whose record is corrupt, which no transition reaches any more", async () => {
-    world = new FixedWorld();
-    const i1 = await world.instance("i1");
-    const { a, b } = await matchedPair(world, i1);
-    world.exec("HSET", Keys.player(PLAYER_A), "state", "dancing");
+    const { a, b } = await loadingThenSpoiled("dancing");
     b.disconnect();
     await world.flush();
     expect(a.socket.errors()).toEqual([FixedText.stateLost]);
@@ -167,10 +171,7 @@ describe("a corrupt player record: the player leaves from where the record reads
   });
 
   it("an enqueue from another connection cancels the session the corrupt record names before queueing afresh", async () => {
-    world = new FixedWorld();
-    const i1 = await world.instance("i1");
-    const { a, b, session } = await matchedPair(world, i1);
-    world.exec("HSET", Keys.player(PLAYER_A), "state", "dancing");
+    const { i1, a, b, session } = await loadingThenSpoiled("dancing");
     const again = i1.connect();
     again.enqueue(PLAYER_A);
     await world.flush();
@@ -184,12 +185,7 @@ describe("a corrupt player record: the player leaves from where the record reads
 
 describe("a plausible lie: a record that is well formed but contradicts another is as corrupt as garbage", () => {
   it("a queued player whose record says it is loading leaves the queue and its connection starts over", async () => {
-    world = new FixedWorld();
-    const i1 = await world.instance("i1");
-    const a = i1.connect();
-    a.enqueue(PLAYER_A);
-    await world.flush();
-    world.exec("HSET", Keys.player(PLAYER_A), "state", "loading");
+    const { a } = await queuedThenSpoiled("loading");
     await world.tick();
     expect(world.queue()).toEqual([]);
     expect(a.socket.errors()).toEqual([FixedText.stateLost]);
@@ -197,10 +193,7 @@ describe("a plausible lie: a record that is well formed but contradicts another 
   });
 
   it("a leave of a player whose record says queued but names its session cancels that session, not only a queue entry", async () => {
-    world = new FixedWorld();
-    const i1 = await world.instance("i1");
-    const { a, b, session } = await matchedPair(world, i1);
-    world.exec("HSET", Keys.player(PLAYER_A), "state", "queued");
+    const { i1, a, b, session } = await loadingThenSpoiled("queued");
     a.disconnect();
     await world.flush();
     expect(world.session(session)?.status).toBe("cancelled");
@@ -209,10 +202,7 @@ describe("a plausible lie: a record that is well formed but contradicts another 
   });
 
   it("an enqueue of a player whose record says it is in the game of a session still loading: that session is cancelled first", async () => {
-    world = new FixedWorld();
-    const i1 = await world.instance("i1");
-    const { a, b, session } = await matchedPair(world, i1);
-    world.exec("HSET", Keys.player(PLAYER_A), "state", "in_game");
+    const { i1, a, b, session } = await loadingThenSpoiled("in_game");
     const again = i1.connect();
     again.enqueue(PLAYER_A);
     await world.flush();
@@ -224,10 +214,7 @@ describe("a plausible lie: a record that is well formed but contradicts another 
   });
 
   it("a ready from a member whose record says queued cancels the session and starts the member over", async () => {
-    world = new FixedWorld();
-    const i1 = await world.instance("i1");
-    const { a, b, session } = await matchedPair(world, i1);
-    world.exec("HSET", Keys.player(PLAYER_A), "state", "queued");
+    const { a, b, session } = await loadingThenSpoiled("queued");
     a.ready(session);
     await world.flush();
     expect(a.socket.errors()).toEqual([FixedText.stateLost]);
