@@ -104,13 +104,14 @@ const LEAVE_IN_FLIGHT_MS = 10_000;
  * of its connections was gone (a close, a heartbeat timeout, the server closing it) and that connection had not
  * been taken over by another of the member's (its leave then still owned the record), or the instance one of its
  * connections reached was lost: crashed before `by` (that incarnation never comes back, and the survivors reap its
- * records once its presence lapses), or paused or cut off from Redis into the session's life for long enough that
- * its presence may have lapsed (reaped meanwhile, or fenced when it renews).
+ * records once its presence lapses), or paused, or cut off from Redis long enough that its presence may have lapsed,
+ * into the session's life (reaped meanwhile, or fenced when it renews).
  */
 export function memberLeft(run: CheckRun, group: ReadyGroup, player: Player, by: number): boolean {
   const world = run.options.world;
-  // Cut off this long, an instance that renewed just before misses its presence's expiry.
-  const lapseMs = run.config.instanceTtlMs - run.config.presenceIntervalMs;
+  // Cut off from Redis this long, an instance may miss its presence's expiry: its last renewal may have come up to
+  // an interval before the cut, and its next after it up to an interval later.
+  const lapseMs = run.config.instanceTtlMs - 2 * run.config.presenceIntervalMs;
   const since = group.first.at - run.bounds.stallMs - LEAVE_IN_FLIGHT_MS;
   return group.members.some(({ player: member }) =>
     member !== player &&
@@ -124,7 +125,7 @@ export function memberLeft(run: CheckRun, group: ReadyGroup, player: Player, by:
         world.interruptions().some(
           (each) =>
             each.instance === instance &&
-            (each.kind !== "deaf" || (each.until !== null && each.until - each.from >= lapseMs)) &&
+            (each.kind !== "deaf" || (each.cutOff === true && each.until !== null && each.until - each.from >= lapseMs)) &&
             each.from <= by &&
             (each.kind === "crash" || each.until === null || each.until + run.config.presenceIntervalMs >= group.first.at),
         )

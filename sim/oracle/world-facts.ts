@@ -31,6 +31,8 @@ export interface Interruption {
   from: number;
   /** When it ends, if known: a pause's end; a crash ends when the slot's next incarnation starts. */
   until: number | null;
+  /** Deaf because Redis was away: every connection broke, its presence renewals with them. */
+  cutOff?: boolean;
 }
 
 /** Something other than the server wrote these keys at `at` (ms since the run began): a foreign writer. */

@@ -51,7 +51,7 @@ export function faultWorld(parts: FaultWorldParts): FaultWorld {
   const breakConnections = (gapMs: number): number => {
     const from = steps.now - EPOCH;
     for (const instance of cluster.instances.values()) {
-      if (instance.alive) cluster.interruptions.push({ kind: "deaf", slot: instance.slot, instance: instance.id, from, until: from + gapMs });
+      if (instance.alive) cluster.interruptions.push({ kind: "deaf", slot: instance.slot, instance: instance.id, from, until: from + gapMs, cutOff: true });
     }
     const ports = cluster.redisConnections();
     for (const port of ports) {
