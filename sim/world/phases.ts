@@ -34,6 +34,8 @@ export class PhasePolicy {
   quiet(): boolean {
     if (this.players.some((player) => player.connected && player.view.state === "awaiting")) return false;
     const view = this.view();
+    // Loading a session Redis no longer holds live, a client waits for whatever sweep meets it, servers or not.
+    if (this.players.some((player) => player.connected && player.view.state === "loading" && !view.sessions.has(player.view.session))) return false;
     if (!view.servers.some(holdsNoSession) && this.freeServers() === 0) return true;
     if (view.sessions.size > 0) return false;
     if (this.players.some((player) => player.connected && player.view.state === "loading")) return false;

@@ -1,0 +1,34 @@
+import { describe, expect, it } from "vitest";
+import { Player } from "../../sim/players/player.ts";
+import { Rng } from "../../sim/random/rng.ts";
+import { PendingSteps } from "../../sim/scheduler/pending-steps.ts";
+import type { ServerView } from "../../sim/oracle/server-view.ts";
+import { findScenario } from "../../scenarios/index.ts";
+import { PhasePolicy } from "../../sim/world/phases.ts";
+import { config, server, session, view } from "../oracle/fixtures.ts";
+
+/** A connected player loading `loading`; its connection never sends anything. */
+function loadingPlayer(id: string, loading: string): Player {
+  const host = { now: () => 0, connect: () => null, act: () => {}, matched: () => {} };
+  const player = new Player(id, "Normal_1v1", "normal", host, new Rng(id));
+  player.connection = { clientOpen: true, serverClosedAt: null, instanceId: "i1", clientSend: () => {}, clientClose: () => {}, clientDrop: () => {} };
+  player.view = { state: "loading", session: loading };
+  return player;
+}
+
+function quiet(players: Player[], current: ServerView): boolean {
+  const options = findScenario("happy-path")!.options;
+  return new PhasePolicy(options, config, new PendingSteps(0), players, () => current, false, () => 0).quiet();
+}
+
+describe("the settle phase's quiet", () => {
+  it("ends while every server is taken and the loading players' sessions are live, not while one loads a session Redis no longer holds", () => {
+    const busy = (live: boolean) =>
+      view((v) => {
+        server(v, "ds1", "busy");
+        if (live) session(v, "s1", ["a", "b"]);
+      });
+    expect(quiet([loadingPlayer("a", "s1")], busy(true))).toBe(true);
+    expect(quiet([loadingPlayer("a", "s1")], busy(false))).toBe(false);
+  });
+});
