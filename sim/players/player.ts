@@ -49,6 +49,8 @@ export interface PlayerConnection {
    * it does not know, or when the transport cannot tell (a real socket).
    */
   readonly serverClosedAt?: number | null;
+  /** The server end is still open, when the transport can tell (a simulated socket): its instance lives and has not closed it. */
+  readonly heldByServer?: boolean;
   /** The server instance (incarnation) it reaches, when the transport can tell (a simulated socket). */
   readonly instanceId?: string;
   clientSend(text: string): void;

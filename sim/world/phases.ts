@@ -34,6 +34,8 @@ export class PhasePolicy {
   quiet(): boolean {
     if (this.players.some((player) => player.connected && player.view.state === "awaiting")) return false;
     const view = this.view();
+    // A client gone without a word is still held by the server until its heartbeat timeout: then its leave runs.
+    if (this.players.some((player) => player.connections.some((connection) => !connection.clientOpen && connection.heldByServer === true))) return false;
     // Loading a session Redis no longer holds live, a client waits for whatever sweep meets it, servers or not.
     if (this.players.some((player) => player.connected && player.view.state === "loading" && !view.sessions.has(player.view.session))) return false;
     if (!view.servers.some(holdsNoSession) && this.freeServers() === 0) return true;

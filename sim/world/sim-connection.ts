@@ -74,6 +74,10 @@ export class SimConnection implements PlayerConnection {
     );
   }
 
+  get heldByServer(): boolean {
+    return this.serverOpen;
+  }
+
   /** The client closes the socket (a quit, or a reconnect). */
   clientClose(): void {
     if (!this.clientOpen) return;

@@ -22,6 +22,18 @@ function quiet(players: Player[], current: ServerView): boolean {
 }
 
 describe("the settle phase's quiet", () => {
+  it("waits while a client gone without a word is still held by the server (its heartbeat timeout to come)", () => {
+    const gone = (heldByServer: boolean) => {
+      const player = loadingPlayer("a", "s1");
+      player.view = { state: "idle" };
+      player.connection = { clientOpen: false, heldByServer, serverClosedAt: null, instanceId: "i1", clientSend: () => {}, clientClose: () => {}, clientDrop: () => {} };
+      player.connections.push(player.connection);
+      return quiet([player], view(() => {}));
+    };
+    expect(gone(true)).toBe(false);
+    expect(gone(false)).toBe(true);
+  });
+
   it("ends while every server is taken and the loading players' sessions are live, not while one loads a session Redis no longer holds", () => {
     const busy = (live: boolean) =>
       view((v) => {
