@@ -24,6 +24,7 @@ describe("registries that are folders", () => {
       "queue-order",
       "prompt-answers",
       "single-allocation",
+      "failed-requests-stay-failed",
       "announced-games",
       "no-crash",
       "eventual-match",
