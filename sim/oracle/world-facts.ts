@@ -56,6 +56,8 @@ export interface WorldFacts {
    * whatever Redis says (a server that lost its registration is still free).
    */
   freeServers(): number;
+  /** The dedicated server with this id has its process up now (a new one, if it died and another started). */
+  serverUp(id: string): boolean;
 }
 
 /** Some crash or pause struck in [from, to]. */

@@ -181,6 +181,7 @@ export class World {
   private facts(): WorldFacts {
     const cluster = this.cluster;
     const servers = new Map([...cluster.servers.values()].map((server) => [server.id, server.address]));
+    const processes = new Map([...cluster.servers.values()].map((server) => [server.id, server]));
     return {
       servers,
       game: (session) => cluster.game(session),
@@ -189,6 +190,7 @@ export class World {
       redisTime: (at) => EPOCH + at,
       gameLengthOn: (address) => cluster.servers.get(address)?.gameLengthMs ?? undefined,
       freeServers: () => cluster.freeServers(),
+      serverUp: (id) => processes.get(id)?.alive ?? false,
     };
   }
 

@@ -407,3 +407,24 @@ describe("session-size", () => {
     expect(oracle.violations).toEqual([]);
   });
 });
+
+describe("servers-released", () => {
+  /** ds1 hosted game g1, which ended at 5 s; judged at `at` with ds1's record `status` (other invariants aside). */
+  function judged(status: string, at: number, build: Parameters<typeof worldFacts>[0] = {}): string[] {
+    const world = worldFacts({ games: [{ session: "g1", players: ["a", "b"], endedAt: 5_000 }], ...build });
+    const oracle = new Oracle([], config, boundsFor(config, 0), { world });
+    oracle.atEnd(1, at, view((v) => server(v, "ds1", status)));
+    return invariantsOf(oracle).filter((name) => name === "servers-released");
+  }
+
+  it("fires for a server left busy well after its last game ended while its process is up", () => {
+    expect(judged("busy", 30_000)).toEqual(["servers-released"]);
+  });
+
+  it("stays quiet for a released server, a game that ended moments ago, one still running, and a server that is down", () => {
+    expect(judged("idle", 30_000)).toEqual([]);
+    expect(judged("busy", 9_000)).toEqual([]);
+    expect(judged("busy", 30_000, { games: [{ session: "g1", players: ["a", "b"] }] })).toEqual([]);
+    expect(judged("busy", 30_000, { downServers: ["ds1"] })).toEqual([]);
+  });
+});

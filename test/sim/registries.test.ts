@@ -26,6 +26,7 @@ describe("registries that are folders", () => {
       "single-allocation",
       "failed-requests-stay-failed",
       "announced-games",
+      "servers-released",
       "no-crash",
       "eventual-match",
     ]);
