@@ -21,6 +21,7 @@ describe("registries that are folders", () => {
       "no-lost-player",
       "no-orphaned-session",
       "ready-respected",
+      "ready-from-owner",
       "queue-order",
       "prompt-answers",
       "single-allocation",
