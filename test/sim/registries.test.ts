@@ -19,6 +19,7 @@ describe("registries that are folders", () => {
       "no-double-match",
       "session-size",
       "no-lost-player",
+      "told-before-placed-again",
       "no-orphaned-session",
       "ready-respected",
       "ready-from-owner",
