@@ -5,9 +5,12 @@ import { Tape } from "./tape.ts";
 const S1 = "5e5e5e5e-0000-4000-8000-000000000001";
 const GAME = "9e9e9e9e-0000-4000-8000-000000000009";
 
-/** A frame the server sends `player` on `connection`. */
+/** A message a script publishes to `player` on `connection` a second after the previous one, and its arrival. */
 function told(tape: Tape, player: string, connection: string, message: ServerMessage): number {
-  return tape.event({ kind: "frame-out", connection, instance: "i1", player, text: encodeServerMessage(message), dropped: false });
+  tape.at += 1_000;
+  const text = encodeServerMessage(message);
+  const delivery = tape.event({ kind: "deliver", subscriber: "i1", channel: "inbox", message: text }, tape.redis(tape.timer(), "ok", "fixed:enqueue"));
+  return tape.event({ kind: "frame-out", connection, instance: "i1", player, text, dropped: false }, delivery);
 }
 
 /** `player`'s loading_complete for S1 reaches the server on `connection`. */
@@ -36,6 +39,20 @@ function takeover(options: { oldReady: "before" | "after"; readyOnNew: boolean }
 describe("ready-from-owner", () => {
   it("fires when a replaced connection's ready is all a game waited for", () => {
     expect(takeover({ oldReady: "after", readyOnNew: false })).toEqual(["ready-from-owner"]);
+  });
+
+  it("judges by when each start_loading was published: one to the replaced connection that arrives late changes nothing", () => {
+    const tape = new Tape(["a"]);
+    tape.at = 1_000;
+    const early = tape.event({ kind: "deliver", subscriber: "i1", channel: "inbox", message: "" }, tape.redis(tape.timer("tick:Normal_1v1"), "ok", "fixed:match"));
+    told(tape, "a", "c-a2", { type: "start_loading", loading_session_id: S1 });
+    const text = encodeServerMessage({ type: "start_loading", loading_session_id: S1 });
+    tape.event({ kind: "frame-out", connection: "c-a", instance: "i1", player: "a", text, dropped: false }, early);
+    ready(tape, "a", "c-a2");
+    // Told again after a lost subscription (resync), then matched.
+    told(tape, "a", "c-a2", { type: "start_loading", loading_session_id: S1 });
+    told(tape, "a", "c-a2", { type: "match_found", session_id: GAME, server_address: `ws://ds1.sim:7000/game?session_id=${GAME}` });
+    expect(tape.invariants()).toEqual([]);
   });
 
   it("stays quiet when the new connection confirmed loading, or the old one's ready came before the takeover", () => {
