@@ -51,8 +51,8 @@ export interface WorldBuild {
   gameLengthMs?: number;
   /** Servers up and free by the world's account (default none: the tests that judge eventual-match say). */
   freeServers?: number;
-  /** Servers whose process is down (default none). */
-  downServers?: string[];
+  /** Servers whose process is down, with when it died (default none). */
+  downServers?: Record<string, number>;
 }
 
 /** A simulated world's facts as a test states them: its servers (ds1 at ds1.sim:7000...), games and interruptions. */
@@ -81,6 +81,7 @@ export function worldFacts(build: WorldBuild = {}): WorldFacts {
     redisTime: (at) => at,
     gameLengthOn: () => build.gameLengthMs,
     freeServers: () => build.freeServers ?? 0,
-    serverUp: (id) => servers.has(id) && !(build.downServers ?? []).includes(id),
+    serverDownSince: (id) => build.downServers?.[id] ?? null,
+    serverRegistrationTtlMs: 45_000,
   };
 }

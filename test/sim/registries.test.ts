@@ -28,7 +28,9 @@ describe("registries that are folders", () => {
       "single-allocation",
       "failed-requests-stay-failed",
       "announced-games",
+      "unreachable-servers-rested",
       "servers-released",
+      "dead-servers-reaped",
       "no-crash",
       "eventual-match",
     ]);

@@ -22,7 +22,7 @@ export default {
     return {
       atEnd(point, view) {
         for (const record of view.servers) {
-          if (record.status !== "busy" || !run.observed.isWorldServer(record.id) || !world.serverUp(record.id)) continue;
+          if (record.status !== "busy" || !run.observed.isWorldServer(record.id) || world.serverDownSince(record.id) !== null) continue;
           const games = world.games().filter((game) => game.server === record.id);
           if (games.length === 0 || games.some((game) => game.endedAt === null)) continue;
           const over = Math.max(...games.map((game) => game.endedAt ?? 0));
