@@ -28,11 +28,17 @@ export const Trouble = {
   redis: 1,
   /** A request to a dedicated server failed: unreachable, a fault's 5xx or garbled reply, a 5xx, a timeout. */
   http: 2,
-  /** The step ran at least a fault's latency after the step that made it. */
+  /** The step ran at least a fault's latency after the step that made it (an HTTP exchange's end excepted). */
   delayed: 4,
   /** A command touched a key a foreign writer had written. */
   foreign: 16,
 } as const;
+
+/**
+ * Ends of an HTTP exchange: however late, they come within the request's own timeout, so their wait is the
+ * dedicated server's (flagged `http` when it failed), never a delay that holds the caller's work back further.
+ */
+const HTTP_ENDS: ReadonlySet<StepKind> = new Set<StepKind>(["http-reply", "http-timeout"]);
 
 /** The view before the step had no idle dedicated server of the world's own. */
 const NO_IDLE_BEFORE = 8;
@@ -125,7 +131,7 @@ export class StepEvidence {
     const known = cause !== null && cause < this.causes.length && this.causes[cause] !== NOT_RUN;
     const origin = ORIGINS.has(event.kind) || !known ? id : (this.origins[cause] as number);
     let trouble = troubleOf(event) | this.readsTainted(event);
-    if (known && !ORIGINS.has(event.kind) && at - (this.times[cause] as number) >= FAULT_DELAY_FLOOR_MS) trouble |= Trouble.delayed;
+    if (known && !ORIGINS.has(event.kind) && !HTTP_ENDS.has(event.kind) && at - (this.times[cause] as number) >= FAULT_DELAY_FLOOR_MS) trouble |= Trouble.delayed;
     this.causes[id] = cause ?? NO_CAUSE;
     this.times[id] = at;
     this.origins[id] = origin;

@@ -66,6 +66,13 @@ export interface WorldFacts {
    * whatever Redis says (a server that lost its registration is still free).
    */
   freeServers(): number;
+  /**
+   * Since when the dedicated server with this id has had no process up (ms since the run began), or null while one
+   * is up (a new one, if it died and another started).
+   */
+  serverDownSince(id: string): number | null;
+  /** How long a dedicated server's registration lasts unrenewed: a dead server is reaped once it lapses. */
+  serverRegistrationTtlMs: number;
 }
 
 /** Some crash or pause struck in [from, to]. */

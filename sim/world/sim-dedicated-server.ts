@@ -12,7 +12,7 @@ const REGISTER_ATTEMPTS = 10;
  * than a real server's, with the same three heartbeats to a registration's lifetime.
  */
 const HEARTBEAT_MS = 15_000;
-const REGISTRATION_TTL_MS = 3 * HEARTBEAT_MS;
+export const REGISTRATION_TTL_MS = 3 * HEARTBEAT_MS;
 
 /** What a dedicated server shares with the world: every game any server created, in creation order and by id. */
 export interface GameLedger {
@@ -26,6 +26,8 @@ export class SimDedicatedServer {
   readonly games: CreatedGame[] = [];
   /** The process is up: it answers requests and keeps its registration alive. */
   alive = true;
+  /** When the process last died (ms since the run began), while no new one has started; null while up. */
+  downSince: number | null = null;
   private server: DedicatedServer;
   private readonly make: () => DedicatedServer;
 
@@ -76,6 +78,7 @@ export class SimDedicatedServer {
   /** The process dies: it answers nothing and renews nothing; its games end with it. */
   die(): void {
     this.alive = false;
+    this.downSince = this.now();
     this.server.stop();
     for (const game of this.games) if (game.endedAt === null) game.endedAt = this.now();
   }
@@ -84,6 +87,7 @@ export class SimDedicatedServer {
   revive(): void {
     this.server = this.make();
     this.alive = true;
+    this.downSince = null;
     this.register().catch(() => {});
   }
 

@@ -22,6 +22,7 @@ import type { TraceStep } from "../trace/trace.ts";
 import { readOnly } from "./read-only-redis.ts";
 import { ProbeCounter } from "../coverage/probe-counter.ts";
 import { Cluster } from "./cluster.ts";
+import { REGISTRATION_TTL_MS } from "./sim-dedicated-server.ts";
 import { faultWorld } from "./fault-world.ts";
 import { Moments } from "./moments.ts";
 import { EPOCH, type SimContext } from "./context.ts";
@@ -181,6 +182,7 @@ export class World {
   private facts(): WorldFacts {
     const cluster = this.cluster;
     const servers = new Map([...cluster.servers.values()].map((server) => [server.id, server.address]));
+    const processes = new Map([...cluster.servers.values()].map((server) => [server.id, server]));
     return {
       servers,
       game: (session) => cluster.game(session),
@@ -190,6 +192,8 @@ export class World {
       redisTime: (at) => EPOCH + at,
       gameLengthOn: (address) => cluster.servers.get(address)?.gameLengthMs ?? undefined,
       freeServers: () => cluster.freeServers(),
+      serverDownSince: (id) => processes.get(id)?.downSince ?? null,
+      serverRegistrationTtlMs: REGISTRATION_TTL_MS,
     };
   }
 

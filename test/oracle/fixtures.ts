@@ -52,11 +52,13 @@ export interface WorldBuild {
   gameLengthMs?: number;
   /** Servers up and free by the world's account (default none: the tests that judge eventual-match say). */
   freeServers?: number;
+  /** Servers whose process is down, with when it died (default none). */
+  downServers?: Record<string, number>;
 }
 
 /** A simulated world's facts as a test states them: its servers (ds1 at ds1.sim:7000...), games and interruptions. */
 export function worldFacts(build: WorldBuild = {}): WorldFacts {
-  const servers = new Map(Array.from({ length: build.servers ?? 2 }, (_, i) => [`ds${i + 1}`, `ds${i + 1}.sim:7000`] as const));
+  const servers = new Map<string, string>(Array.from({ length: build.servers ?? 2 }, (_, i) => [`ds${i + 1}`, `ds${i + 1}.sim:7000`] as const));
   const games: CreatedGame[] = (build.games ?? []).map((game) => {
     // A game a test ends ends as its server says game over, and Redis takes its release at once, unless the
     // test says it died (overAt null) or when the release landed.
@@ -81,5 +83,7 @@ export function worldFacts(build: WorldBuild = {}): WorldFacts {
     redisTime: (at) => at,
     gameLengthOn: () => build.gameLengthMs,
     freeServers: () => build.freeServers ?? 0,
+    serverDownSince: (id) => build.downServers?.[id] ?? null,
+    serverRegistrationTtlMs: 45_000,
   };
 }

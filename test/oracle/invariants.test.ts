@@ -437,3 +437,48 @@ describe("session-size", () => {
     expect(oracle.violations).toEqual([]);
   });
 });
+
+describe("servers-released", () => {
+  /** ds1 hosted game g1, which ended at 5 s; judged at `at` with ds1's record `status` (other invariants aside). */
+  function judged(status: string, at: number, build: Parameters<typeof worldFacts>[0] = {}): string[] {
+    const world = worldFacts({ games: [{ session: "g1", players: ["a", "b"], endedAt: 5_000 }], ...build });
+    const oracle = new Oracle([], config, boundsFor(config, 0), { world });
+    oracle.atEnd(1, at, view((v) => server(v, "ds1", status)));
+    return invariantsOf(oracle).filter((name) => name === "servers-released");
+  }
+
+  it("fires for a server left busy well after its last game ended while its process is up", () => {
+    expect(judged("busy", 30_000)).toEqual(["servers-released"]);
+  });
+
+  it("stays quiet for a released server, a game that ended moments ago, one still running, and a server that is down", () => {
+    expect(judged("idle", 30_000)).toEqual([]);
+    expect(judged("busy", 9_000)).toEqual([]);
+    expect(judged("busy", 30_000, { games: [{ session: "g1", players: ["a", "b"] }] })).toEqual([]);
+    expect(judged("busy", 30_000, { downServers: { ds1: 20_000 } })).toEqual([]);
+  });
+});
+
+describe("dead-servers-reaped", () => {
+  /** ds1 died at 10 s; the sweep last ran at `sweptAt`; judged at `at`, with ds1 still listed when `listed`. */
+  function judged(at: number, listed: boolean, downServers: Record<string, number> = { ds1: 10_000 }, sweptAt = at): string[] {
+    const oracle = new Oracle([], config, boundsFor(config, 0), { world: worldFacts({ downServers }) });
+    const listing = view((v) => (listed ? server(v, "ds1", "idle") : undefined));
+    oracle.afterStep(0, sweptAt, listing, { id: 0, cause: null, event: { kind: "timer", owner: "i1", timer: "sweep" } });
+    oracle.atEnd(1, at, listing);
+    return invariantsOf(oracle);
+  }
+  const bound = 10_000 + 45_000 + 2 * config.matchTickMs + 5_000;
+
+  it("fires for a server still listed well after its process died and its registration lapsed", () => {
+    expect(judged(bound + 1_000, true)).toEqual(["dead-servers-reaped"]);
+  });
+
+  it("stays quiet before the registration lapsed and a sweep could run, once it is gone, for a server that is up, and once nothing sweeps", () => {
+    expect(judged(bound - 1_000, true)).toEqual([]);
+    expect(judged(bound + 1_000, false)).toEqual([]);
+    expect(judged(bound + 1_000, true, {})).toEqual([]);
+    // The match servers stopped before the registration could lapse and be reaped: nothing swept after.
+    expect(judged(bound + 60_000, true, { ds1: 10_000 }, bound - 1_000)).toEqual([]);
+  });
+});

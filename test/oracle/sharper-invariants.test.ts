@@ -255,6 +255,48 @@ describe("prompt-answers", () => {
     }
   });
 
+  /** The create call of the pair's allocation fails (a garbled reply, or no reply within the request timeout). */
+  function failedCreate(tape: Tape, how: "garbled" | "timed out"): number {
+    const claim = readyPair(tape);
+    if (how === "garbled") return tape.httpExchange(claim, { status: 200, fault: "malformed" });
+    const request = tape.event({ kind: "http-request", instance: "i1", server: "ds1", address: "ds1.sim:7000", url: "http://ds1.sim:7000/session/create", body: "{}", outcome: "handled" }, claim);
+    tape.at += config.allocationRequestTimeoutMs;
+    return tape.event({ kind: "http-timeout", instance: "i1", url: "http://ds1.sim:7000/session/create", timeoutMs: config.allocationRequestTimeoutMs }, request);
+  }
+
+  it("fires for a group whose dedicated server failed and which the sweep answered instead of the allocation's own rollback", () => {
+    for (const how of ["garbled", "timed out"] as const) {
+      const swept = loadingPair(true);
+      failedCreate(swept, how);
+      swept.at = 1_000 + config.allocationTimeoutMs + 500;
+      const expiry = swept.redis(swept.timer("sweep"), "ok", "fixed:expire_due");
+      swept.requeue("a", FixedText.allocationFailed, expiry);
+      swept.requeue("b", FixedText.allocationFailed, expiry);
+      settle(swept);
+      expect([how, swept.invariants()]).toEqual([how, ["prompt-answers", "prompt-answers"]]);
+    }
+  });
+
+  it("stays quiet when the allocation rolled back at once, or its rollback could not reach Redis and the sweep answered", () => {
+    for (const how of ["garbled", "timed out"] as const) {
+      const prompt = loadingPair(true);
+      const rollback = prompt.redis(failedCreate(prompt, how), "ok", "fixed:rollback");
+      prompt.requeue("a", FixedText.allocationFailed, rollback);
+      prompt.requeue("b", FixedText.allocationFailed, rollback);
+      settle(prompt);
+      expect([how, prompt.invariants()]).toEqual([how, []]);
+
+      const cutOff = loadingPair(true);
+      cutOff.redis(failedCreate(cutOff, how), "lost-before", "fixed:rollback");
+      cutOff.at = 1_000 + config.allocationTimeoutMs + 500;
+      const expiry = cutOff.redis(cutOff.timer("sweep"), "ok", "fixed:expire_due");
+      cutOff.requeue("a", FixedText.allocationFailed, expiry);
+      cutOff.requeue("b", FixedText.allocationFailed, expiry);
+      settle(cutOff);
+      expect([how, cutOff.invariants()]).toEqual([how, []]);
+    }
+  });
+
   /** a and b queued at 0 s; the tick takes them into S1 at `placedAt`; a timer's chain failed at `troubleAt`. */
   function waitForTick(placedAt: number, options: { troubleAt?: number; ownerLapsed?: boolean } = {}): string[] {
     const tape = new Tape(["a", "b"]);

@@ -1,8 +1,8 @@
 import type { Checker, CheckPoint, CheckRun } from "../checker.ts";
-import { groupDisturbed, memberLeft, readyGroup, type ReadyGroup } from "../ready-groups.ts";
+import { memberLeft, readyChainsTrouble, readyGroup, type ReadyGroup } from "../ready-groups.ts";
 import { passedOver, type ServerView } from "../server-view.ts";
 import { Trouble } from "../step-evidence.ts";
-import { interruptedBetween } from "../world-facts.ts";
+import { interruptedBetween, type WorldFacts } from "../world-facts.ts";
 
 /**
  * What a hop-free answer may still take: without a fault no hop takes time, but the race window lets a step run a
@@ -16,10 +16,11 @@ const TICKS_TO_PLACE = 2;
 
 /**
  * A ready group is answered at once: by the work its members' frames set going (its last ready, on the chain of
- * its connection's handlers), within the dedicated server's request timeout. Only a fault (a crash or pause, a failed or slow command or server, a member who left) may make it wait,
- * and then no longer than the allocation deadline and the sweep that enforces it.
+ * its connection's handlers), within the dedicated server's request timeout, whether that server failed or not.
+ * Only a fault that holds the server's own work back (a crash or pause, a failed or slow command or hop, a member
+ * who left) may make it wait, and then no longer than the allocation deadline and the sweep that enforces it.
  */
-function judgeAnswer(run: CheckRun, point: CheckPoint, group: ReadyGroup): void {
+function judgeAnswer(run: CheckRun, world: WorldFacts, point: CheckPoint, group: ReadyGroup): void {
   const members = new Set(group.members.map(({ player }) => player.id));
   // A member's frame: its ready, or one its connection handled just before (a connection's handlers run one
   // after the other, so the ready's commands continue the previous handler's chain).
@@ -35,7 +36,10 @@ function judgeAnswer(run: CheckRun, point: CheckPoint, group: ReadyGroup): void 
     // A foreign writer spoiled a record on the way: whichever sweep first meets the damage answers, at a
     // deadline the damage may have hidden.
     if ((path.trouble & Trouble.foreign) !== 0) continue;
-    const disturbed = path.trouble !== 0 || groupDisturbed(run, group, outcome.at) || memberLeft(run, group, player, outcome.at);
+    // A dedicated server that failed (refused, garbled, timed out) is the allocation's own to answer, by rolling
+    // back at once: only what holds the server's work back may leave the answer to the allocation deadline.
+    const heldBack = ((path.trouble | readyChainsTrouble(run, group)) & ~Trouble.http) !== 0;
+    const disturbed = heldBack || interruptedBetween(world, group.readyAt, outcome.at) || memberLeft(run, group, player, outcome.at);
     const waited = outcome.at - group.readyAt;
     const { allocationRequestTimeoutMs, allocationTimeoutMs, matchTickMs } = run.config;
     const bound = disturbed
@@ -73,9 +77,9 @@ function duePlayers(run: CheckRun, view: ServerView, redisNow: number): string[]
 export default {
   name: "prompt-answers",
   meaning:
-    "a ready group is answered by the work its members' frames set going within the dedicated server's request timeout (a fault may stretch " +
-    "that to the allocation deadline and a sweep; a foreign writer's damage, to the sweep that meets it), and a queued player whose turn " +
-    "has come (enough players of its mode queued with " +
+    "a ready group is answered by the work its members' frames set going within the dedicated server's request timeout, even when that " +
+    "server failed (a fault holding the match server's work back may stretch that to the allocation deadline and a sweep; a foreign " +
+    "writer's damage, to the sweep that meets it), and a queued player whose turn has come (enough players of its mode queued with " +
     `and before it) is taken into a session within ${TICKS_TO_PLACE} match ticks unless a fault held the ticks back`,
   rank: 48,
   create: (run) => {
@@ -114,7 +118,7 @@ export default {
       atEnd(point) {
         for (const [session, first] of run.observed.sessions) {
           const group = readyGroup(run, session, first);
-          if (group.wholeReady) judgeAnswer(run, point, group);
+          if (group.wholeReady) judgeAnswer(run, world, point, group);
         }
       },
     };

@@ -1,0 +1,33 @@
+import { describe, expect, it } from "vitest";
+import type { HttpRequestEvent } from "../../sim/trace/events.ts";
+import { Tape } from "./tape.ts";
+
+/** A create call from i1 to ds1 for a and b, made by `cause`. */
+function create(tape: Tape, cause: number, outcome: HttpRequestEvent["outcome"]): number {
+  const body = JSON.stringify({ players: ["a", "b"], idempotency_key: "s:1" });
+  return tape.event({ kind: "http-request", instance: "i1", server: "ds1", address: "ds1.sim:7000", url: "http://ds1.sim:7000/session/create", body, outcome }, cause);
+}
+
+/** A create call cannot reach ds1 at 1 s; `between` happens; another goes to ds1 at 10 s. */
+function askedAgain(between: (tape: Tape, failed: number) => void): string[] {
+  const tape = new Tape(["a", "b"]);
+  tape.at = 1_000;
+  const failed = create(tape, tape.redis(tape.ready("b", "s"), "ok", "fixed:claim_server"), "unreachable");
+  between(tape, failed);
+  tape.at = 10_000;
+  create(tape, tape.redis(tape.ready("a", "s2"), "ok", "fixed:claim_server"), "handled");
+  return tape.invariants();
+}
+
+describe("unreachable-servers-rested", () => {
+  it("fires for a second create call to a server that could not be reached and showed no sign of life since", () => {
+    expect(askedAgain(() => {})).toEqual(["unreachable-servers-rested"]);
+  });
+
+  it("stays quiet once the server's own command succeeded, or when the failed allocation's rollback met a Redis failure", () => {
+    expect(
+      askedAgain((tape) => tape.event({ kind: "redis", client: "ds1", command: "EVALSHA", script: "fixed:register_server", keys: [], args: [], outcome: "ok", reply: null, error: null, reads: [], writes: [], readsAll: false })),
+    ).toEqual([]);
+    expect(askedAgain((tape, failed) => tape.redis(failed, "lost-before", "fixed:rollback"))).toEqual([]);
+  });
+});
