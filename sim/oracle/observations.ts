@@ -82,7 +82,7 @@ export class Observations {
     this.steps.taint(keys);
     // Every layout names a player's own keys by its id; a session's record speaks for its members.
     for (const id of this.players.keys()) if (keys.some((key) => key.includes(id))) this.tampered.set(id, point.step);
-    for (const session of this.lastView?.sessions.values() ?? []) {
+    for (const session of this.sessions.values()) {
       if (keys.includes(session.key)) for (const member of session.members) this.tampered.set(member, point.step);
     }
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { queued, server, view } from "./fixtures.ts";
+import { queued, server, session, view } from "./fixtures.ts";
 import { Tape } from "./tape.ts";
 
 const GAME = "9e9e9e9e-0000-4000-8000-000000000009";
@@ -9,12 +9,16 @@ const ADDRESS = `ws://ds1.sim:7000/game?session_id=${GAME}`;
  * ds1 created GAME for a and b; b is told of it when `bTold`, a when `aTold`; then a is queued again while ds1's
  * record says `status` (other invariants aside: a player told of its game and queued breaks no-double-match).
  */
-function queuedAgain(options: { aTold?: boolean; bTold?: boolean; status?: string; endedAt?: number | null }): string[] {
+function queuedAgain(options: { aTold?: boolean; bTold?: boolean; status?: string; endedAt?: number | null; spoiled?: "record" | "session" }): string[] {
   const tape = new Tape(["a", "b"], { games: [{ session: GAME, players: ["a", "b"], endedAt: options.endedAt ?? null }] });
+  // The loading session the game came from, seen live once.
+  tape.view = view((v) => session(v, "s1", ["a", "b"]));
+  tape.timer("tick:Normal_1v1");
   const commit = tape.redis(tape.timer("tick:Normal_1v1"), "ok", "fixed:commit");
   if (options.bTold ?? true) tape.tell("b", { type: "match_found", session_id: GAME, server_address: ADDRESS }, commit);
   if (options.aTold) tape.tell("a", { type: "match_found", session_id: GAME, server_address: ADDRESS }, commit);
   tape.at = 10_000;
+  if (options.spoiled) tape.foreignWrite([options.spoiled === "record" ? "{mm}:player:a" : "loading:s1"]);
   tape.view = view((v) => {
     server(v, "ds1", options.status ?? "busy");
     queued(v, "a");
@@ -33,5 +37,10 @@ describe("told-before-placed-again", () => {
     expect(queuedAgain({ status: "idle" })).toEqual([]);
     expect(queuedAgain({ endedAt: 5_000 })).toEqual([]);
     expect(queuedAgain({ bTold: false })).toEqual([]);
+  });
+
+  it("stays quiet where a foreign writer spoiled the player's record, or its session's: the server could no longer know of its game", () => {
+    expect(queuedAgain({ spoiled: "record" })).toEqual([]);
+    expect(queuedAgain({ spoiled: "session" })).toEqual([]);
   });
 });

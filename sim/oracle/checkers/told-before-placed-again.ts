@@ -19,7 +19,7 @@ export default {
   name: "told-before-placed-again",
   meaning:
     "a player in a game that still runs (its server busy, the game neither over nor released) and of which it was never told is not queued " +
-    "or loading for another",
+    "or loading for another (unless a foreign writer spoiled its record or its session's)",
   rank: 25,
   create: (run) => {
     const world = run.options.world;
@@ -47,6 +47,8 @@ export default {
           const loading = queued ? undefined : [...view.sessions.values()].find((session) => session.status === "loading" && session.members.includes(id));
           if (!queued && loading === undefined) continue;
           if (view.servers.find((server) => server.id === game.server)?.status !== "busy" || !committed(run, game)) continue;
+          // A foreign writer spoiled its record or its session's: the server could no longer know of the game.
+          if (run.observed.tamperedSince(id, 0)) continue;
           run.report(point, `untold:${id}:${game.session}`, {
             kind: `${queued ? "queued" : "loading"} while its untold game runs`,
             message: `player ${id} is ${queued ? "queued again" : `loading session ${loading?.id}`} while game ${game.session} on ${game.server}, created for it at ${(game.createdAt / 1000).toFixed(1)} s, still runs and it was never told of it`,
