@@ -12,6 +12,8 @@ export const REMEMBERED_KEYS_LIMIT = 10_000;
 /** A commit normally lands within milliseconds of the create reply; this covers a slow allocator too. */
 export const RELEASE_ATTEMPTS = 20;
 export const RELEASE_RETRY_MS = 250;
+/** How often a release is asked again while the server is still claimed (its game's commit not landed yet). */
+export const PENDING_RELEASE_RETRY_MS = 1_000;
 
 /** As an instance's presence: renewed every 5 s, so two lost heartbeats in a row still leave it registered. */
 export const DEFAULT_HEARTBEAT_MS = 5_000;
@@ -199,6 +201,13 @@ export class DedicatedServer {
     }
     if (outcome === "released" || outcome === "stale") {
       logger.log("info", "dedicated_server_released", { id, session_id: session, result: outcome });
+      return;
+    }
+    if (outcome === "pending") {
+      // A claim always resolves, however late the instance that holds it: its commit makes the server busy (and
+      // the next ask releases it) or its session's end frees it (the next ask is stale). Giving up first would
+      // leave a server busy with a game long over, offered to nobody; these asks count against no attempts.
+      games.timers.after(PENDING_RELEASE_RETRY_MS, `release retry:${session}`, () => void this.release(session, attempt));
       return;
     }
     if (attempt >= RELEASE_ATTEMPTS) {

@@ -27,6 +27,6 @@ export const DEDICATED_PROBES: ProbeCatalog = {
   "ds.register_server.renewed.busy": must("a heartbeat renewed a busy server"),
   "ds.register_server.fenced": must("a heartbeat found the registration gone"),
   "ds.release_server.released": optional("a busy server released after its game (games never end in a simulated world)"),
-  "ds.release_server.pending": optional("a release asked before the game's commit landed (games never end in a simulated world)"),
+  "ds.release_server.pending": must("a release asked before the game's commit landed: asked again until the claim resolves"),
   "ds.release_server.stale": optional("a release for a game the server no longer hosts (games never end in a simulated world)"),
 };

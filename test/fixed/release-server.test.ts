@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { DedicatedServer, RELEASE_ATTEMPTS, RELEASE_RETRY_MS } from "../../src/dedicated/index.ts";
+import { DedicatedServer, PENDING_RELEASE_RETRY_MS, RELEASE_ATTEMPTS, RELEASE_RETRY_MS } from "../../src/dedicated/index.ts";
 import { finishFixedGame, Keys } from "../../src/fixed/index.ts";
 import { ScriptRunner } from "../../src/fixed/scripts.ts";
 import type { RedisArg, RedisPort, RedisReply } from "../../src/ports/index.ts";
@@ -150,21 +150,54 @@ describe("a dedicated server whose games end", () => {
     const ds = dedicated();
     const token = await claimed();
     const game = await create(ds);
-    await time.advance(GAME_MS + RELEASE_RETRY_MS * 2);
+    await time.advance(GAME_MS + PENDING_RELEASE_RETRY_MS * 2);
     expect(server()).toMatchObject({ status: "claimed" });
     await run("commit", SID, token, SERVER, game, "ws://g");
-    await time.advance(RELEASE_RETRY_MS);
+    await time.advance(PENDING_RELEASE_RETRY_MS);
     expect(server()).toMatchObject({ status: "idle" });
   });
 
-  it("gives up after its attempts when the server never becomes busy with the game", async () => {
+  it("keeps asking while its claim lasts, however late the commit, then releases", async () => {
+    const ds = dedicated();
+    const token = await claimed();
+    const game = await create(ds);
+    await time.advance(GAME_MS + RELEASE_RETRY_MS * RELEASE_ATTEMPTS * 4);
+    expect(logger.events()).not.toContain("dedicated_server_release_gave_up");
+    expect(server()).toMatchObject({ status: "claimed" });
+    await run("commit", SID, token, SERVER, game, "ws://g");
+    await time.advance(PENDING_RELEASE_RETRY_MS);
+    expect(server()).toMatchObject({ status: "idle" });
+    expect(time.labels()).toEqual([]);
+  });
+
+  it("stops asking once the claim's session ended without a commit (the sweep freed the server)", async () => {
     const ds = dedicated();
     await claimed();
+    await create(ds);
+    await time.advance(GAME_MS + PENDING_RELEASE_RETRY_MS);
+    await time.advance(60_000);
+    expect(((await run("expire_due", 100)) as unknown[]).slice(0, 2)).toEqual(["expired", 1]);
+    await time.advance(PENDING_RELEASE_RETRY_MS);
+    expect(server()).toMatchObject({ status: "idle" });
+    expect(logger.events()).toContain("dedicated_server_released");
+    expect(time.labels()).toEqual([]);
+  });
+
+  it("gives up after its attempts when Redis keeps failing", async () => {
+    const failing = { ...port, runScript: () => Promise.reject(new Error("Connection is closed.")) };
+    const ds = new DedicatedServer({
+      variant: "fixed",
+      id: SERVER,
+      address: ADDRESS,
+      random: new SeededRandom("game"),
+      redis: failing,
+      logger,
+      games: { lengthMs: GAME_MS, timers: time },
+    });
     await create(ds);
     await time.advance(GAME_MS + RELEASE_RETRY_MS * RELEASE_ATTEMPTS);
     expect(logger.events()).toContain("dedicated_server_release_gave_up");
     expect(time.labels()).toEqual([]);
-    expect(server()).toMatchObject({ status: "claimed" });
   });
 
   it("never ends a game without a game length", async () => {
