@@ -6,6 +6,9 @@ import { eventPlayer } from "../trace/facts.ts";
 import type { Trace, TraceStep } from "../trace/trace.ts";
 import { KITS, type VariantKit } from "../variants/index.ts";
 
+/** The lane of an instance's own steps, before its id. */
+const INSTANCE_LANE = "instance:";
+
 /** Fault kinds whose strike writes every key at once. */
 const WIPES: ReadonlySet<string> = new Set(["redis-restart"]);
 
@@ -47,6 +50,15 @@ export class SliceIndex {
   private readonly writesNaming = new Map<string, number[]>();
   private readonly messagesTo = new Map<string, number[]>();
   private readonly ownHandlers = new Map<string, number[]>();
+  /** Per player, the steps of `writesNaming` as a set. */
+  private readonly namingSets = new Map<string, Set<number>>();
+  /** Ids of the steps whose code made another step. */
+  private readonly parents = new Set<number>();
+  /** Per handler (its starting step's id), its last step. */
+  private readonly handlerEnds = new Map<number, number>();
+  /** Per instance, the steps of its own lane; and the crashes that struck it. */
+  private readonly laneSteps = new Map<string, number[]>();
+  private readonly crashes = new Map<string, number[]>();
   /** Faults that wrote every key at once (a restart that emptied Redis). */
   private readonly wipes: number[] = [];
 
@@ -80,7 +92,16 @@ export class SliceIndex {
       }
       const root = CONTINUING_KINDS.has(event.kind) ? this.causes.root(step) : step;
       if (root.event.kind === "frame-in" || root.event.kind === "close") push(this.ownHandlers, root.event.player, step.i);
+      if (step.cause !== null) this.parents.add(step.cause);
+      this.handlerEnds.set(root.id, step.i);
+      if (step.lane.startsWith(INSTANCE_LANE)) push(this.laneSteps, step.lane.slice(INSTANCE_LANE.length), step.i);
+      if (event.kind === "fault" && event.fault === "crash") push(this.crashes, event.target, step.i);
     }
+    for (const [player, indices] of this.writesNaming) this.namingSets.set(player, new Set(indices));
+  }
+
+  get lastStep(): number {
+    return this.trace.steps.length - 1;
   }
 
   private at(index: number): TraceStep | null {
@@ -100,6 +121,44 @@ export class SliceIndex {
   /** The last step at or before `until` that wrote something naming the player: a command, or a wipe of every key. */
   lastWriteNaming(player: string, until: number): TraceStep | null {
     return this.at(Math.max(lastAtMost(this.writesNaming.get(player) ?? [], until), lastAtMost(this.wipes, until)));
+  }
+
+  /** The last step at or before `until` that wrote `key` and named the player. */
+  lastWriteOfNaming(key: string, player: string, until: number): TraceStep | null {
+    const naming = this.namingSets.get(player);
+    const writers = this.writers.get(key) ?? [];
+    if (naming === undefined) return null;
+    for (let k = writers.length - 1; k >= 0; k--) {
+      const index = writers[k] as number;
+      if (index <= until && naming.has(index)) return this.at(index);
+    }
+    return null;
+  }
+
+  /** Whether the player's own frame or close started the handler the step belongs to. */
+  startedBy(step: TraceStep, player: string): boolean {
+    const root = this.causes.root(step).event;
+    return (root.kind === "frame-in" || root.kind === "close") && root.player === player;
+  }
+
+  /** Whether nothing followed from the step: its handler went no further. */
+  childless(step: TraceStep): boolean {
+    return !this.parents.has(step.id);
+  }
+
+  /**
+   * The crash, at or before `until`, that cut short the handler a step of an instance belongs to: the first
+   * crash of that instance after the handler's last step, with no step of the instance's in between (it struck
+   * while that handler waited on Redis). Null when the handler ran to its end as far as the trace tells.
+   */
+  crashCut(step: TraceStep, until: number): TraceStep | null {
+    if (step.event.kind !== "redis") return null;
+    const instance = step.event.client;
+    const end = this.handlerEnds.get(this.causes.root(step).id) ?? step.i;
+    const crash = (this.crashes.get(instance) ?? []).find((index) => index > end);
+    if (crash === undefined || crash > until) return null;
+    const next = (this.laneSteps.get(instance) ?? []).find((index) => index > end);
+    return next === undefined || next > crash ? this.at(crash) : null;
   }
 
   lastMessageTo(player: string, until: number): TraceStep | null {
@@ -124,7 +183,7 @@ export class SliceIndex {
  * what made that start (the player's action behind a frame, the crash behind a reset): no further, as every
  * step's cause has a cause of its own back to the beginning of the run.
  */
-function handlerChain(start: TraceStep, causes: Causes): TraceStep[] {
+export function handlerChain(start: TraceStep, causes: Causes): TraceStep[] {
   const chain: TraceStep[] = [];
   let step: TraceStep | null = start;
   while (step !== null && CONTINUING_KINDS.has(step.event.kind)) {

@@ -1,12 +1,16 @@
 import { createHash } from "node:crypto";
 import { DEFAULT_CONFIG } from "../../src/config/config.ts";
+import { HEARTBEAT_TIMER } from "../../src/connection/heartbeat.ts";
 import type { Violation } from "../oracle/invariants.ts";
 import { Causes } from "../trace/causes.ts";
 import { CONTINUING_KINDS, type StepEvent } from "../trace/events.ts";
 import { isRedisFailure, isRefusedLock, serverMessage } from "../trace/facts.ts";
 import { eventShape, withoutIds } from "../trace/shape.ts";
 import type { Trace, TraceStep } from "../trace/trace.ts";
-import { causalSlice, SliceIndex, type CausalSlice } from "./causal-slice.ts";
+import { causalSlice, handlerChain, SliceIndex, type CausalSlice } from "./causal-slice.ts";
+
+/** The invariant a handler's throw breaks: the step it threw after is where its consequences start. */
+const CRASH = "no-crash";
 
 /** One root cause's name across runs: the same whatever the seed, ids, timings and schedule. */
 export interface Signature {
@@ -82,33 +86,53 @@ function what(event: StepEvent): string {
   return eventShape(event);
 }
 
-/** The handler a step belongs to, as what started it: `frame-in loading_complete`, `timer sweep`, `close by client`. */
+/**
+ * What started a handler, as a kind of handler: a departure is one whoever noticed it (the player's close, a
+ * reset by a dead instance, the heartbeat giving up on a silent socket), as the server runs one close path for all.
+ */
+function starterShape(start: TraceStep): string {
+  const event = start.event;
+  if (event.kind === "close") return "close";
+  if (event.kind === "timer" && event.timer === HEARTBEAT_TIMER) return "close";
+  return eventShape(event);
+}
+
+/** The handler a step belongs to, as what started it: `frame-in loading_complete`, `timer sweep`, `close`. */
 function handlerOf(step: TraceStep, causes: Causes, modes: readonly string[]): string {
   let start: TraceStep | null = step;
   if (CONTINUING_KINDS.has(step.event.kind)) start = causes.root(step);
   else if (step.event.kind === "frame-out" || step.event.kind === "deliver") start = causes.of(step) && causes.root(causes.of(step) as TraceStep);
   if (start === null || start === step) return step.event.kind === "fault" ? "world" : withoutModes(eventShape(step.event), modes);
-  const shape = start.event.kind === "close" ? `close by ${start.event.by}` : eventShape(start.event);
-  return withoutModes(shape, modes);
+  return withoutModes(starterShape(start), modes);
+}
+
+/** What a violation is traced back to: the step that did not go as meant, told as its handler and what it did. */
+interface Culprit {
+  step: TraceStep;
+  text: string;
 }
 
 /**
- * The signatures of every violation of a trace, in their order. A violation whose state was made by steps that
- * lead to an earlier violation is that earlier one's consequence, and takes its signature: one bug seen by
- * several checks is one bug. The trace is indexed once for all.
+ * The signatures of every violation of a trace, in their order. A violation with no culprit of its own whose
+ * slice holds an earlier violation's culprit, or the step after which an earlier handler threw, is that bug's
+ * consequence, and takes its signature: one bug seen by several checks is one bug. The trace is indexed once
+ * for all.
  */
 export function signaturesOf(trace: Trace): Signature[] {
   const index = new SliceIndex(trace);
-  const clusters: Array<{ steps: Set<TraceStep>; signature: Signature }> = [];
+  const modes = modesOf(trace);
+  const anchors: Array<{ step: TraceStep; signature: Signature }> = [];
   return trace.violations.map((violation) => {
     const slice = causalSlice(trace, violation, index);
-    const earlier = clusters.find((cluster) => slice.focus.some((step) => cluster.steps.has(step)));
-    if (earlier) {
-      for (const step of slice.steps) earlier.steps.add(step);
-      return earlier.signature;
+    const culprit = culpritOf(violation, slice, index, modes);
+    if (culprit === null) {
+      const steps = new Set(slice.steps);
+      const earlier = anchors.find((anchor) => steps.has(anchor.step));
+      if (earlier) return earlier.signature;
     }
-    const signature = signatureFrom(trace, violation, slice, index);
-    clusters.push({ steps: new Set(slice.steps), signature });
+    const signature = signatureFrom(violation, modes, culprit);
+    const anchor = culprit?.step ?? (violation.invariant === CRASH ? trace.steps[Math.min(violation.step, index.lastStep)] : undefined);
+    if (anchor !== undefined) anchors.push({ step: anchor, signature });
     return signature;
   });
 }
@@ -116,26 +140,91 @@ export function signaturesOf(trace: Trace): Signature[] {
 /** The signature of one violation of a trace, as `signaturesOf` gives it. */
 export function signatureOf(trace: Trace, violation: Violation): Signature {
   const at = trace.violations.indexOf(violation);
-  return at >= 0 ? (signaturesOf(trace)[at] as Signature) : signatureFrom(trace, violation, causalSlice(trace, violation), new SliceIndex(trace));
+  if (at >= 0) return signaturesOf(trace)[at] as Signature;
+  const index = new SliceIndex(trace);
+  const slice = causalSlice(trace, violation, index);
+  const modes = modesOf(trace);
+  return signatureFrom(violation, modes, culpritOf(violation, slice, index, modes));
 }
 
-function signatureFrom(trace: Trace, violation: Violation, slice: CausalSlice, index: SliceIndex): Signature {
+function modesOf(trace: Trace): string[] {
+  return ({ ...DEFAULT_CONFIG, ...trace.options.config }.gameModes ?? []).map((mode) => mode.name);
+}
+
+/**
+ * The culprit of a violation, when one is found, in this order:
+ * - a fault or a failed command on the way to a step that made the violating state (the handler that wrote it,
+ *   and what set that handler going): the state is that failure's making;
+ * - a crash of the instance that made the violating state while that handler was under way: what it would
+ *   have done next never happened;
+ * - a handler one of the violation's players set going that gave up (a refused lock, a failed command) on
+ *   what the violation is about: what the player asked for was dropped.
+ * Faults and failures elsewhere in the slice are not culprits: a lost reply to an enqueue does not decide which
+ * players a match takes. Neither is a lock a periodic job found taken.
+ */
+function culpritOf(violation: Violation, slice: CausalSlice, index: SliceIndex, modes: readonly string[]): Culprit | null {
   const causes = index.causes;
-  const modes = ({ ...DEFAULT_CONFIG, ...trace.options.config }.gameModes ?? []).map((mode) => mode.name);
-  const template = violation.kind ?? messageTemplate(violation.message, modes);
-  // The first thing in the slice that did not go as meant is the bug, whatever the check that caught it: a run
-  // that loses one reply breaks several invariants, all of them that one bug. Without one, the bug is the way
-  // the invariant broke and the handler whose write made the state the check saw.
-  const first = slice.steps.find((step) => abnormal(step.event) && !routine(step, causes));
-  if (first) {
-    const cause = `${handlerOf(first, causes, modes)} > ${withoutModes(what(first.event), modes)}`;
-    const id = createHash("sha1").update(JSON.stringify(["after", cause])).digest("hex").slice(0, 12);
-    return { id, invariant: violation.invariant, template, features: [`after ${cause}`], summary: `after ${cause}: ${violation.invariant} (${template})` };
+  const describe = (step: TraceStep, prefix = ""): Culprit => ({ step, text: `${prefix}${handlerOf(step, causes, modes)} > ${withoutModes(what(step.event), modes)}` });
+  const makers = makersOf(slice);
+  let inChain: TraceStep | null = null;
+  for (const maker of makers) {
+    for (const step of handlerChain(maker, causes)) {
+      if (abnormal(step.event) && !routine(step, causes) && (inChain === null || step.i < inChain.i)) inChain = step;
+    }
   }
-  const writes = slice.focus.filter((step) => step.event.kind === "redis");
-  const maker = writes.at(-1) ?? slice.focus.at(-1);
-  const features = maker ? [`made by ${handlerOf(maker, causes, modes)} > ${withoutModes(what(maker.event), modes)}`] : [];
-  const id = createHash("sha1").update(JSON.stringify([violation.invariant, template, features])).digest("hex").slice(0, 12);
-  const summary = `${violation.invariant}: ${template}${features.length > 0 ? ` [${features.join("; ")}]` : ""}`;
-  return { id, invariant: violation.invariant, template, features, summary };
+  if (inChain !== null) return describe(inChain);
+  for (const maker of makers) {
+    const crash = index.crashCut(maker, violation.step);
+    if (crash !== null) return { step: crash, text: `crash after ${handlerOf(maker, causes, modes)} > ${withoutModes(what(maker.event), modes)}` };
+  }
+  const dropped = droppedFor(violation, slice, index);
+  return dropped === null ? null : describe(dropped);
+}
+
+/**
+ * The step that made the state the check saw: the last command among the last writes of the violation's keys and
+ * of its players' records, else the last message one of them was sent.
+ */
+function makersOf(slice: CausalSlice): TraceStep[] {
+  const maker = slice.focus.filter((step) => step.event.kind === "redis").at(-1) ?? slice.focus.at(-1);
+  return maker === undefined ? [] : [maker];
+}
+
+/**
+ * The first handler a violation's player set going that gave up on what the violation is about: it was refused
+ * a lock and went no further, or a command of its failed. About the violation: its lock or keys name a key the
+ * violation names; when the violation names none, nothing was written about its players after it gave up (what
+ * the check saw is the state the handler failed to change).
+ */
+function droppedFor(violation: Violation, slice: CausalSlice, index: SliceIndex): TraceStep | null {
+  const until = Math.min(violation.step, index.lastStep);
+  const named = new Set(violation.keys.map(keyId));
+  for (const step of slice.steps) {
+    const event = step.event;
+    if (event.kind !== "redis" || !violation.players.some((player) => index.startedBy(step, player))) continue;
+    const gaveUp = isRefusedLock(event) ? index.childless(step) : isRedisFailure(event);
+    if (!gaveUp) continue;
+    const touched = [...event.keys, ...event.reads, ...event.writes, ...event.args.filter((arg): arg is string => typeof arg === "string")];
+    const about = named.size > 0 ? touched.some((key) => named.has(keyId(key))) : violation.players.every((player) => (index.lastWriteNaming(player, until)?.i ?? -1) < step.i);
+    if (about) return step;
+  }
+  return null;
+}
+
+/** The id a key ends with: `loading:<sid>`, `lock:loading:<sid>`, `queue:<mode>`. */
+function keyId(key: string): string {
+  return key.slice(key.lastIndexOf(":") + 1);
+}
+
+function signatureFrom(violation: Violation, modes: readonly string[], culprit: Culprit | null): Signature {
+  const template = violation.kind ?? messageTemplate(violation.message, modes);
+  // A culprit is the bug, whatever the check that caught it: a run that loses one reply breaks several
+  // invariants, all of them that one bug. Without one, the bug is the way the invariant broke: which handler
+  // happened to write the state last is timing (two racing handlers write in either order), not the bug.
+  if (culprit !== null) {
+    const id = createHash("sha1").update(JSON.stringify(["after", culprit.text])).digest("hex").slice(0, 12);
+    return { id, invariant: violation.invariant, template, features: [`after ${culprit.text}`], summary: `after ${culprit.text}: ${violation.invariant} (${template})` };
+  }
+  const id = createHash("sha1").update(JSON.stringify([violation.invariant, template])).digest("hex").slice(0, 12);
+  return { id, invariant: violation.invariant, template, features: [], summary: `${violation.invariant}: ${template}` };
 }
