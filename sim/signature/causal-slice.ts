@@ -4,6 +4,7 @@ import { Causes } from "../trace/causes.ts";
 import { CONTINUING_KINDS } from "../trace/events.ts";
 import { eventPlayer } from "../trace/facts.ts";
 import type { Trace, TraceStep } from "../trace/trace.ts";
+import { appliedWrite } from "../report/trace-graph.ts";
 import { KITS, type VariantKit } from "../variants/index.ts";
 
 /** The lane of an instance's own steps, before its id. */
@@ -139,6 +140,17 @@ export class SliceIndex {
   startedBy(step: TraceStep, player: string): boolean {
     const root = this.causes.root(step).event;
     return (root.kind === "frame-in" || root.kind === "close") && root.player === player;
+  }
+
+  /** Whether a player's frame or close started the handler the step belongs to. */
+  playerStarted(step: TraceStep): boolean {
+    const root = this.causes.root(step).event.kind;
+    return root === "frame-in" || root === "close";
+  }
+
+  /** Whether a handler the player set going applied a write after step `after`, up to `until`. */
+  wroteSince(player: string, after: number, until: number): boolean {
+    return this.handlersOf(player, until).some((step) => step.i > after && appliedWrite(step.event));
   }
 
   /** Whether nothing followed from the step: its handler went no further. */

@@ -191,22 +191,26 @@ function makersOf(slice: CausalSlice): TraceStep[] {
 }
 
 /**
- * The first handler a violation's player set going that gave up on what the violation is about: it was refused
- * a lock and went no further, or a command of its failed. About the violation: its lock or keys name a key the
- * violation names; when the violation names none, nothing was written about its players after it gave up (what
- * the check saw is the state the handler failed to change).
+ * The first handler a player set going (a frame, a close) that gave up on what the violation is about: it was
+ * refused a lock and went no further, or a command of its failed. About the violation: for a violation naming
+ * keys, its lock or keys name one of them (whoever's handler it was: a partner's dropped cancel leaves the
+ * session held); for one naming none, it was one of the violation's players' own, and none of that player's own
+ * handlers wrote anything since (what the player asked for last was dropped).
  */
 function droppedFor(violation: Violation, slice: CausalSlice, index: SliceIndex): TraceStep | null {
   const until = Math.min(violation.step, index.lastStep);
   const named = new Set(violation.keys.map(keyId));
   for (const step of slice.steps) {
     const event = step.event;
-    if (event.kind !== "redis" || !violation.players.some((player) => index.startedBy(step, player))) continue;
+    if (event.kind !== "redis") continue;
     const gaveUp = isRefusedLock(event) ? index.childless(step) : isRedisFailure(event);
     if (!gaveUp) continue;
-    const touched = [...event.keys, ...event.reads, ...event.writes, ...event.args.filter((arg): arg is string => typeof arg === "string")];
-    const about = named.size > 0 ? touched.some((key) => named.has(keyId(key))) : violation.players.every((player) => (index.lastWriteNaming(player, until)?.i ?? -1) < step.i);
-    if (about) return step;
+    if (named.size > 0) {
+      const touched = [...event.keys, ...event.reads, ...event.writes, ...event.args.filter((arg): arg is string => typeof arg === "string")];
+      if (index.playerStarted(step) && touched.some((key) => named.has(keyId(key)))) return step;
+    } else if (violation.players.some((player) => index.startedBy(step, player) && !index.wroteSince(player, step.i, until))) {
+      return step;
+    }
   }
   return null;
 }
