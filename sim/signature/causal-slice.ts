@@ -1,7 +1,7 @@
 import { DEFAULT_CONFIG, type MatchConfig } from "../../src/config/config.ts";
 import type { Violation } from "../oracle/invariants.ts";
 import { Causes } from "../trace/causes.ts";
-import { CONTINUING_KINDS } from "../trace/events.ts";
+import { CONTINUING_KINDS, type CloseEvent } from "../trace/events.ts";
 import { eventPlayer } from "../trace/facts.ts";
 import type { Trace, TraceStep } from "../trace/trace.ts";
 import { appliedWrite } from "../report/trace-graph.ts";
@@ -25,6 +25,11 @@ export interface CausalSlice {
    * closes): what they asked for and did not get leaves no write behind, but its handler's steps say why.
    */
   steps: TraceStep[];
+}
+
+/** The id a key ends with: `loading:<sid>`, `lock:loading:<sid>`, `queue:<mode>`. */
+export function keyId(key: string): string {
+  return key.slice(key.lastIndexOf(":") + 1);
 }
 
 /** The last index in ascending `indices` that is at most `until`, or -1. */
@@ -51,6 +56,12 @@ export class SliceIndex {
   private readonly writesNaming = new Map<string, number[]>();
   private readonly messagesTo = new Map<string, number[]>();
   private readonly ownHandlers = new Map<string, number[]>();
+  /** Per id a key ends with (`loading:<sid>`, `lock:loading:<sid>`: `<sid>`), the commands that named such a key. */
+  private readonly commandsOnId = new Map<string, number[]>();
+  /** Closes a timer's handler made, by the timer step's id. */
+  private readonly closesBy = new Map<number, CloseEvent>();
+  /** Per player, the frames it sent: where and on which connection. */
+  private readonly framesFrom = new Map<string, Array<{ i: number; connection: string }>>();
   /** Per player, the steps of `writesNaming` as a set. */
   private readonly namingSets = new Map<string, Set<number>>();
   /** Ids of the steps whose code made another step. */
@@ -79,6 +90,7 @@ export class SliceIndex {
     };
     for (const step of trace.steps) {
       const event = step.event;
+      if (event.kind === "redis") for (const key of new Set([...event.keys, ...event.reads, ...event.writes])) push(this.commandsOnId, keyId(key), step.i);
       if (event.kind === "redis" && event.outcome !== "lost-before" && event.writes.length > 0) {
         for (const key of event.writes) push(this.writers, key, step.i);
         for (const text of [...event.keys, ...event.args]) {
@@ -86,6 +98,10 @@ export class SliceIndex {
           const id = players.has(text) ? text : text.slice(text.lastIndexOf(":") + 1);
           if (players.has(id)) push(this.writesNaming, id, step.i);
         }
+      } else if (event.kind === "frame-in") {
+        const frames = this.framesFrom.get(event.player);
+        if (frames === undefined) this.framesFrom.set(event.player, [{ i: step.i, connection: event.connection }]);
+        else frames.push({ i: step.i, connection: event.connection });
       } else if (event.kind === "frame-out") {
         push(this.messagesTo, event.player, step.i);
       } else if (event.kind === "fault" && WIPES.has(event.fault)) {
@@ -94,6 +110,7 @@ export class SliceIndex {
       const root = CONTINUING_KINDS.has(event.kind) ? this.causes.root(step) : step;
       if (root.event.kind === "frame-in" || root.event.kind === "close") push(this.ownHandlers, root.event.player, step.i);
       if (step.cause !== null) this.parents.add(step.cause);
+      if (event.kind === "close" && step.cause !== null) this.closesBy.set(step.cause, event);
       this.handlerEnds.set(root.id, step.i);
       if (step.lane.startsWith(INSTANCE_LANE)) push(this.laneSteps, step.lane.slice(INSTANCE_LANE.length), step.i);
       if (event.kind === "fault" && event.fault === "crash") push(this.crashes, event.target, step.i);
@@ -142,6 +159,13 @@ export class SliceIndex {
     return (root.kind === "frame-in" || root.kind === "close") && root.player === player;
   }
 
+  /** The commands up to `until` that named a key ending with the id, a lock's included. */
+  commandsOn(id: string, until: number): TraceStep[] {
+    const indices = this.commandsOnId.get(id) ?? [];
+    const end = lastAtMost(indices, until);
+    return indices.filter((index) => index <= end).map((index) => this.trace.steps[index] as TraceStep);
+  }
+
   /** Whether a player's frame or close started the handler the step belongs to. */
   playerStarted(step: TraceStep): boolean {
     const root = this.causes.root(step).event.kind;
@@ -151,6 +175,20 @@ export class SliceIndex {
   /** Whether a handler the player set going applied a write after step `after`, up to `until`. */
   wroteSince(player: string, after: number, until: number): boolean {
     return this.handlersOf(player, until).some((step) => step.i > after && appliedWrite(step.event));
+  }
+
+  /**
+   * Whether a close started the step's handler on a connection its player had replaced: the player had sent a
+   * frame on another connection since its last frame on this one.
+   */
+  closedReplaced(step: TraceStep): boolean {
+    const start = this.causes.root(step);
+    // A server that gives up on a silent socket closes it from a timer, whose handler the close is a step of.
+    const root = start.event.kind === "close" ? start.event : this.closesBy.get(start.id);
+    if (root === undefined) return false;
+    const frames = this.framesFrom.get(root.player) ?? [];
+    const last = frames.findLast((frame) => frame.i < step.i);
+    return last !== undefined && last.connection !== root.connection && frames.some((frame) => frame.i < last.i && frame.connection === root.connection);
   }
 
   /** Whether nothing followed from the step: its handler went no further. */

@@ -7,7 +7,7 @@ import { CONTINUING_KINDS, type StepEvent } from "../trace/events.ts";
 import { isRedisFailure, isRefusedLock, serverMessage } from "../trace/facts.ts";
 import { eventShape, withoutIds } from "../trace/shape.ts";
 import type { Trace, TraceStep } from "../trace/trace.ts";
-import { causalSlice, handlerChain, SliceIndex, type CausalSlice } from "./causal-slice.ts";
+import { causalSlice, handlerChain, keyId, SliceIndex, type CausalSlice } from "./causal-slice.ts";
 
 /** The invariant a handler's throw breaks: the step it threw after is where its consequences start. */
 const CRASH = "no-crash";
@@ -155,6 +155,8 @@ function modesOf(trace: Trace): string[] {
  * The culprit of a violation, when one is found, in this order:
  * - a fault or a failed command on the way to a step that made the violating state (the handler that wrote it,
  *   and what set that handler going): the state is that failure's making;
+ * - the violating state made by the close of a connection its player had already replaced with a newer one:
+ *   the old connection's goodbye undid what the new one holds;
  * - a crash of the instance that made the violating state while that handler was under way: what it would
  *   have done next never happened;
  * - a handler one of the violation's players set going that gave up (a refused lock, a failed command) on
@@ -174,6 +176,7 @@ function culpritOf(violation: Violation, slice: CausalSlice, index: SliceIndex, 
   }
   if (inChain !== null) return describe(inChain);
   for (const maker of makers) {
+    if (index.closedReplaced(maker)) return describe(maker, "replaced connection's ");
     const crash = index.crashCut(maker, violation.step);
     if (crash !== null) return { step: crash, text: `crash after ${handlerOf(maker, causes, modes)} > ${withoutModes(what(maker.event), modes)}` };
   }
@@ -199,25 +202,16 @@ function makersOf(slice: CausalSlice): TraceStep[] {
  */
 function droppedFor(violation: Violation, slice: CausalSlice, index: SliceIndex): TraceStep | null {
   const until = Math.min(violation.step, index.lastStep);
-  const named = new Set(violation.keys.map(keyId));
-  for (const step of slice.steps) {
-    const event = step.event;
-    if (event.kind !== "redis") continue;
-    const gaveUp = isRefusedLock(event) ? index.childless(step) : isRedisFailure(event);
-    if (!gaveUp) continue;
-    if (named.size > 0) {
-      const touched = [...event.keys, ...event.reads, ...event.writes, ...event.args.filter((arg): arg is string => typeof arg === "string")];
-      if (index.playerStarted(step) && touched.some((key) => named.has(keyId(key)))) return step;
-    } else if (violation.players.some((player) => index.startedBy(step, player) && !index.wroteSince(player, step.i, until))) {
-      return step;
-    }
+  const gaveUp = (step: TraceStep): boolean => (isRefusedLock(step.event) ? index.childless(step) : isRedisFailure(step.event));
+  if (violation.keys.length > 0) {
+    const candidates = new Set(violation.keys.flatMap((key) => index.commandsOn(keyId(key), until)));
+    return [...candidates].sort((a, b) => a.i - b.i).find((step) => index.playerStarted(step) && gaveUp(step)) ?? null;
   }
-  return null;
-}
-
-/** The id a key ends with: `loading:<sid>`, `lock:loading:<sid>`, `queue:<mode>`. */
-function keyId(key: string): string {
-  return key.slice(key.lastIndexOf(":") + 1);
+  return (
+    slice.steps.find(
+      (step) => step.event.kind === "redis" && gaveUp(step) && violation.players.some((player) => index.startedBy(step, player) && !index.wroteSince(player, step.i, until)),
+    ) ?? null
+  );
 }
 
 function signatureFrom(violation: Violation, modes: readonly string[], culprit: Culprit | null): Signature {
