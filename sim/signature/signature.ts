@@ -53,7 +53,8 @@ function abnormal(event: StepEvent): boolean {
     case "redis":
       return isRefusedLock(event) || isRedisFailure(event);
     case "fault":
-      return event.fault !== "restart";
+      // A dropped connection is a departure, as a quit is: the server has to live with it.
+      return event.fault !== "restart" && event.fault !== "network-drop";
     case "http-request":
       return event.outcome !== "handled";
     case "http-reply":
@@ -152,9 +153,50 @@ function modesOf(trace: Trace): string[] {
 }
 
 /**
+ * A step, its handler back to its start, and what set that start going back through the players' actions and
+ * departures: a crash resets a connection, its player reconnects and enqueues again, and that enqueue is the
+ * crash's doing.
+ */
+function startedBy(step: TraceStep, causes: Causes): TraceStep[] {
+  const chain = handlerChain(step, causes);
+  for (let last = chain.at(-1); last !== undefined && (last.event.kind === "client" || last.event.kind === "close"); ) {
+    const before = causes.of(last);
+    if (before === null || chain.includes(before)) break;
+    chain.push(before);
+    last = before;
+  }
+  return chain;
+}
+
+/**
+ * The writes that put the violation's players where the step's handler found them: a match script pops a
+ * player from a queue, and the enqueue that put it there is how it came to be matched.
+ */
+function placedBy(step: TraceStep, violation: Violation, index: SliceIndex): TraceStep[] {
+  const found: TraceStep[] = [];
+  for (const command of handlerChain(step, index.causes)) {
+    const event = command.event;
+    if (event.kind !== "redis" || event.reply === null) continue;
+    const reply = JSON.stringify(event.reply);
+    for (const player of violation.players) {
+      if (!reply.includes(player)) continue;
+      // A script's footprint lists a key it pops from as written only. A key the violation names is what the
+      // check judged (the queue whose order broke): how players came to be in it is the check's input.
+      for (const key of new Set([...event.keys, ...event.reads, ...event.writes])) {
+        if (violation.keys.includes(key)) continue;
+        const put = index.lastWriteOfNaming(key, player, command.i - 1);
+        if (put !== null) found.push(put);
+      }
+    }
+  }
+  return found;
+}
+
+/**
  * The culprit of a violation, when one is found, in this order:
  * - a fault or a failed command on the way to a step that made the violating state (the handler that wrote it,
- *   and what set that handler going): the state is that failure's making;
+ *   what set that handler going, and the writes that put the players where it found them): the state is that
+ *   failure's making;
  * - the violating state made by the close of a connection its player had already replaced with a newer one:
  *   the old connection's goodbye undid what the new one holds;
  * - a crash of the instance that made the violating state while that handler was under way: what it would
@@ -166,17 +208,18 @@ function modesOf(trace: Trace): string[] {
  */
 function culpritOf(violation: Violation, slice: CausalSlice, index: SliceIndex, modes: readonly string[]): Culprit | null {
   const causes = index.causes;
-  const describe = (step: TraceStep, prefix = ""): Culprit => ({ step, text: `${prefix}${handlerOf(step, causes, modes)} > ${withoutModes(what(step.event), modes)}` });
+  const describe = (step: TraceStep): Culprit => ({ step, text: `${handlerOf(step, causes, modes)} > ${withoutModes(what(step.event), modes)}` });
   const makers = makersOf(slice);
   let inChain: TraceStep | null = null;
   for (const maker of makers) {
-    for (const step of handlerChain(maker, causes)) {
+    for (const step of [...startedBy(maker, causes), ...placedBy(maker, violation, index).flatMap((put) => startedBy(put, causes))]) {
       if (abnormal(step.event) && !routine(step, causes) && (inChain === null || step.i < inChain.i)) inChain = step;
     }
   }
   if (inChain !== null) return describe(inChain);
   for (const maker of makers) {
-    if (index.closedReplaced(maker)) return describe(maker, "replaced connection's ");
+    // Whatever the old connection's close did (a dequeue, a cancel and its re-queue), it undid the new one's.
+    if (index.closedReplaced(maker)) return { step: maker, text: "close of a replaced connection" };
     const crash = index.crashCut(maker, violation.step);
     if (crash !== null) return { step: crash, text: `crash after ${handlerOf(maker, causes, modes)} > ${withoutModes(what(maker.event), modes)}` };
   }
