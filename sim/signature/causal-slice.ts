@@ -118,6 +118,11 @@ export class SliceIndex {
     for (const [player, indices] of this.writesNaming) this.namingSets.set(player, new Set(indices));
   }
 
+  /** The step at `index`, clamped to the trace; null for an empty trace. */
+  step(index: number): TraceStep | null {
+    return this.at(Math.min(index, this.lastStep));
+  }
+
   get lastStep(): number {
     return this.trace.steps.length - 1;
   }

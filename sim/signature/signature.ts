@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { DEFAULT_CONFIG } from "../../src/config/config.ts";
 import { HEARTBEAT_TIMER } from "../../src/connection/heartbeat.ts";
+import { CONNECTION_LOST } from "../world/sim-redis-port.ts";
 import type { Violation } from "../oracle/invariants.ts";
 import { Causes } from "../trace/causes.ts";
 import { CONTINUING_KINDS, type StepEvent } from "../trace/events.ts";
@@ -103,7 +104,10 @@ function handlerOf(step: TraceStep, causes: Causes, modes: readonly string[]): s
   let start: TraceStep | null = step;
   if (CONTINUING_KINDS.has(step.event.kind)) start = causes.root(step);
   else if (step.event.kind === "frame-out" || step.event.kind === "deliver") start = causes.of(step) && causes.root(causes.of(step) as TraceStep);
+  // A command nothing set going is the instance's start's, and so is one a restart set going.
+  if (start === step && CONTINUING_KINDS.has(step.event.kind)) return "start";
   if (start === null || start === step) return step.event.kind === "fault" ? "world" : withoutModes(eventShape(step.event), modes);
+  if (start.event.kind === "fault" && start.event.fault === "restart") return "start";
   return withoutModes(starterShape(start), modes);
 }
 
@@ -114,28 +118,38 @@ interface Culprit {
 }
 
 /**
- * The signatures of every violation of a trace, in their order. A violation with no culprit of its own whose
- * slice holds an earlier violation's culprit, or the step after which an earlier handler threw, is that bug's
- * consequence, and takes its signature: one bug seen by several checks is one bug. The trace is indexed once
- * for all.
+ * The signatures of every violation of a trace, in their order. A violation is an earlier one's consequence, and
+ * takes its signature, when it has no culprit of its own and its slice holds the earlier one's culprit (or the
+ * step after which an earlier handler threw), or, for an earlier violation with no culprit either, that one's
+ * maker, the earlier one being of the same invariant and about one of its players (a player placed twice is seen
+ * again when its second place turns into a game). One bug seen by several checks is one bug. The trace is
+ * indexed once for all.
  */
 export function signaturesOf(trace: Trace): Signature[] {
   const index = new SliceIndex(trace);
   const modes = modesOf(trace);
-  const anchors: Array<{ step: TraceStep; signature: Signature }> = [];
+  const anchors: Array<{ step: TraceStep; violation: Violation | null; signature: Signature }> = [];
   return trace.violations.map((violation) => {
     const slice = causalSlice(trace, violation, index);
     const culprit = culpritOf(violation, slice, index, modes);
     if (culprit === null) {
       const steps = new Set(slice.steps);
-      const earlier = anchors.find((anchor) => steps.has(anchor.step));
+      const earlier = anchors.find((anchor) => steps.has(anchor.step) && (anchor.violation === null || sameBreach(anchor.violation, violation)));
       if (earlier) return earlier.signature;
     }
     const signature = signatureFrom(violation, modes, culprit);
-    const anchor = culprit?.step ?? (violation.invariant === CRASH ? trace.steps[Math.min(violation.step, index.lastStep)] : undefined);
-    if (anchor !== undefined) anchors.push({ step: anchor, signature });
+    const threw = violation.invariant === CRASH ? index.step(violation.step) : null;
+    const maker = makersOf(violation, slice, index)[0];
+    if (culprit !== null) anchors.push({ step: culprit.step, violation: null, signature });
+    else if (threw !== null) anchors.push({ step: threw, violation: null, signature });
+    else if (maker !== undefined) anchors.push({ step: maker, violation, signature });
     return signature;
   });
+}
+
+/** Two violations of one invariant about a player in common. */
+function sameBreach(earlier: Violation, later: Violation): boolean {
+  return earlier.invariant === later.invariant && earlier.players.some((player) => later.players.includes(player));
 }
 
 /** The signature of one violation of a trace, as `signaturesOf` gives it. */
@@ -150,6 +164,12 @@ export function signatureOf(trace: Trace, violation: Violation): Signature {
 
 function modesOf(trace: Trace): string[] {
   return ({ ...DEFAULT_CONFIG, ...trace.options.config }.gameModes ?? []).map((mode) => mode.name);
+}
+
+/** Whether a handler's throw, told by `message`, passed on the error the step's command failed with. */
+function thrownOn(event: StepEvent, message: string): boolean {
+  if (event.kind !== "redis" || !isRedisFailure(event)) return false;
+  return message.includes(event.outcome === "error" ? (event.error ?? "") : CONNECTION_LOST);
 }
 
 /**
@@ -209,11 +229,13 @@ function placedBy(step: TraceStep, violation: Violation, index: SliceIndex): Tra
 function culpritOf(violation: Violation, slice: CausalSlice, index: SliceIndex, modes: readonly string[]): Culprit | null {
   const causes = index.causes;
   const describe = (step: TraceStep): Culprit => ({ step, text: `${handlerOf(step, causes, modes)} > ${withoutModes(what(step.event), modes)}` });
-  const makers = makersOf(slice);
+  const makers = makersOf(violation, slice, index);
+  // A handler that threw names its own bug, unless what it threw is a failure's error passed on.
+  const counts = (step: TraceStep): boolean => violation.invariant !== CRASH || thrownOn(step.event, violation.message);
   let inChain: TraceStep | null = null;
   for (const maker of makers) {
     for (const step of [...startedBy(maker, causes), ...placedBy(maker, violation, index).flatMap((put) => startedBy(put, causes))]) {
-      if (abnormal(step.event) && !routine(step, causes) && (inChain === null || step.i < inChain.i)) inChain = step;
+      if (abnormal(step.event) && !routine(step, causes) && counts(step) && (inChain === null || step.i < inChain.i)) inChain = step;
     }
   }
   if (inChain !== null) return describe(inChain);
@@ -229,11 +251,12 @@ function culpritOf(violation: Violation, slice: CausalSlice, index: SliceIndex, 
 
 /**
  * The step that made the state the check saw: the last command among the last writes of the violation's keys and
- * of its players' records, else the last message one of them was sent.
+ * of its players' records, else the last message one of them was sent; for a violation about no key and no
+ * player (a handler that threw), the step it was seen after.
  */
-function makersOf(slice: CausalSlice): TraceStep[] {
-  const maker = slice.focus.filter((step) => step.event.kind === "redis").at(-1) ?? slice.focus.at(-1);
-  return maker === undefined ? [] : [maker];
+function makersOf(violation: Violation, slice: CausalSlice, index: SliceIndex): TraceStep[] {
+  const maker = slice.focus.filter((step) => step.event.kind === "redis").at(-1) ?? slice.focus.at(-1) ?? index.step(violation.step);
+  return maker === null ? [] : [maker];
 }
 
 /**
@@ -247,7 +270,8 @@ function droppedFor(violation: Violation, slice: CausalSlice, index: SliceIndex)
   const until = Math.min(violation.step, index.lastStep);
   const gaveUp = (step: TraceStep): boolean => (isRefusedLock(step.event) ? index.childless(step) : isRedisFailure(step.event));
   if (violation.keys.length > 0) {
-    const candidates = new Set(violation.keys.flatMap((key) => index.commandsOn(keyId(key), until)));
+    // A key every handler writes (a queue) names no one's story: a failed enqueue elsewhere is not this bug.
+    const candidates = new Set(violation.keys.filter((key) => index.followed(key)).flatMap((key) => index.commandsOn(keyId(key), until)));
     return [...candidates].sort((a, b) => a.i - b.i).find((step) => index.playerStarted(step) && gaveUp(step)) ?? null;
   }
   return (
