@@ -2,7 +2,7 @@ import { DEFAULT_CONFIG, type MatchConfig } from "../../src/config/config.ts";
 import type { Violation } from "../oracle/invariants.ts";
 import { Causes } from "../trace/causes.ts";
 import { CONTINUING_KINDS, type CloseEvent } from "../trace/events.ts";
-import { eventPlayer } from "../trace/facts.ts";
+import { eventPlayer, frameSession } from "../trace/facts.ts";
 import type { Trace, TraceStep } from "../trace/trace.ts";
 import { appliedWrite } from "../report/trace-graph.ts";
 import { KITS, type VariantKit } from "../variants/index.ts";
@@ -164,6 +164,16 @@ export class SliceIndex {
     return (root.kind === "frame-in" || root.kind === "close") && root.player === player;
   }
 
+  /** The last applied write at or before `until` of a key ending with the id, locks aside. */
+  lastWriteOn(id: string, until: number): TraceStep | null {
+    let last = -1;
+    for (const step of this.commandsOn(id, until)) {
+      const event = step.event;
+      if (appliedWrite(event) && event.writes.some((key) => keyId(key) === id && !this.kit.lockKey(key))) last = step.i;
+    }
+    return this.at(last);
+  }
+
   /** The commands up to `until` that named a key ending with the id, a lock's included. */
   commandsOn(id: string, until: number): TraceStep[] {
     const indices = this.commandsOnId.get(id) ?? [];
@@ -207,8 +217,9 @@ export class SliceIndex {
    * while that handler waited on Redis). Null when the handler ran to its end as far as the trace tells.
    */
   crashCut(step: TraceStep, until: number): TraceStep | null {
-    if (step.event.kind !== "redis") return null;
-    const instance = step.event.client;
+    // The lane names the instance by its slot, as a crash does; a command's client names its incarnation.
+    if (step.event.kind !== "redis" || !step.lane.startsWith(INSTANCE_LANE)) return null;
+    const instance = step.lane.slice(INSTANCE_LANE.length);
     const end = this.handlerEnds.get(this.causes.root(step).id) ?? step.i;
     const crash = (this.crashes.get(instance) ?? []).find((index) => index > end);
     if (crash === undefined || crash > until) return null;
@@ -271,6 +282,10 @@ export function causalSlice(trace: Trace, violation: Violation, index: SliceInde
     if (wrote) focus.add(wrote);
     const told = index.lastMessageTo(player, until);
     if (told) focus.add(told);
+    // What the player was last told it is in: its end, when it ended, is what left the player nowhere.
+    const session = told?.event.kind === "frame-out" ? frameSession(told.event) : null;
+    const ended = session === null ? null : index.lastWriteOn(session, until);
+    if (ended) focus.add(ended);
   }
   const inSlice = new Set<TraceStep>();
   let frontier = [...focus];

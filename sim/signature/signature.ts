@@ -118,31 +118,33 @@ interface Culprit {
 }
 
 /**
- * The signatures of every violation of a trace, in their order. A violation is an earlier one's consequence, and
- * takes its signature, when it has no culprit of its own and its slice holds the earlier one's culprit (or the
- * step after which an earlier handler threw), or, for an earlier violation with no culprit either, that one's
- * maker, the earlier one being of the same invariant and about one of its players (a player placed twice is seen
- * again when its second place turns into a game). One bug seen by several checks is one bug. The trace is
- * indexed once for all.
+ * The signatures of every violation of a trace, in their order. A violation with no culprit of its own is an
+ * earlier one's consequence, and takes its signature, when the earlier one's culprit (or the step after which an
+ * earlier handler threw) lies on its path, or when the earlier one broke the same invariant for one of its
+ * players and made what its slice depends on (a player placed twice is seen again when its second place turns
+ * into a game). One bug seen by several checks is one bug. The trace is indexed once for all.
  */
 export function signaturesOf(trace: Trace): Signature[] {
   const index = new SliceIndex(trace);
   const modes = modesOf(trace);
-  const anchors: Array<{ step: TraceStep; violation: Violation | null; signature: Signature }> = [];
+  const earlier: Array<{ anchor: TraceStep | null; maker: TraceStep | null; violation: Violation; signature: Signature }> = [];
   return trace.violations.map((violation) => {
     const slice = causalSlice(trace, violation, index);
-    const culprit = culpritOf(violation, slice, index, modes);
+    const makers = makersOf(violation, slice, index);
+    const path = pathOf(violation, makers, index);
+    const culprit = culpritOf(violation, makers, path, slice, index, modes);
     if (culprit === null) {
-      const steps = new Set(slice.steps);
-      const earlier = anchors.find((anchor) => steps.has(anchor.step) && (anchor.violation === null || sameBreach(anchor.violation, violation)));
-      if (earlier) return earlier.signature;
+      const onPath = new Set(path);
+      const inSlice = new Set(slice.steps);
+      const cause = earlier.find(
+        // What a check saw at the very step a handler threw after, or a culprit struck at, was made before it.
+        (each) => (each.anchor !== null && each.anchor.i < violation.step && onPath.has(each.anchor)) || (each.maker !== null && inSlice.has(each.maker) && sameBreach(each.violation, violation)),
+      );
+      if (cause) return cause.signature;
     }
     const signature = signatureFrom(violation, modes, culprit);
-    const threw = violation.invariant === CRASH ? index.step(violation.step) : null;
-    const maker = makersOf(violation, slice, index)[0];
-    if (culprit !== null) anchors.push({ step: culprit.step, violation: null, signature });
-    else if (threw !== null) anchors.push({ step: threw, violation: null, signature });
-    else if (maker !== undefined) anchors.push({ step: maker, violation, signature });
+    const anchor = culprit?.step ?? (violation.invariant === CRASH ? index.step(violation.step) : null);
+    earlier.push({ anchor, maker: makers[0] ?? null, violation, signature });
     return signature;
   });
 }
@@ -159,7 +161,8 @@ export function signatureOf(trace: Trace, violation: Violation): Signature {
   const index = new SliceIndex(trace);
   const slice = causalSlice(trace, violation, index);
   const modes = modesOf(trace);
-  return signatureFrom(violation, modes, culpritOf(violation, slice, index, modes));
+  const makers = makersOf(violation, slice, index);
+  return signatureFrom(violation, modes, culpritOf(violation, makers, pathOf(violation, makers, index), slice, index, modes));
 }
 
 function modesOf(trace: Trace): string[] {
@@ -226,19 +229,13 @@ function placedBy(step: TraceStep, violation: Violation, index: SliceIndex): Tra
  * Faults and failures elsewhere in the slice are not culprits: a lost reply to an enqueue does not decide which
  * players a match takes. Neither is a lock a periodic job found taken.
  */
-function culpritOf(violation: Violation, slice: CausalSlice, index: SliceIndex, modes: readonly string[]): Culprit | null {
+function culpritOf(violation: Violation, makers: readonly TraceStep[], path: readonly TraceStep[], slice: CausalSlice, index: SliceIndex, modes: readonly string[]): Culprit | null {
   const causes = index.causes;
   const describe = (step: TraceStep): Culprit => ({ step, text: `${handlerOf(step, causes, modes)} > ${withoutModes(what(step.event), modes)}` });
-  const makers = makersOf(violation, slice, index);
   // A handler that threw names its own bug, unless what it threw is a failure's error passed on.
   const counts = (step: TraceStep): boolean => violation.invariant !== CRASH || thrownOn(step.event, violation.message);
-  let inChain: TraceStep | null = null;
-  for (const maker of makers) {
-    for (const step of [...startedBy(maker, causes), ...placedBy(maker, violation, index).flatMap((put) => startedBy(put, causes))]) {
-      if (abnormal(step.event) && !routine(step, causes) && counts(step) && (inChain === null || step.i < inChain.i)) inChain = step;
-    }
-  }
-  if (inChain !== null) return describe(inChain);
+  const inPath = path.filter((step) => abnormal(step.event) && !routine(step, causes) && counts(step)).sort((a, b) => a.i - b.i)[0];
+  if (inPath !== undefined) return describe(inPath);
   for (const maker of makers) {
     // Whatever the old connection's close did (a dequeue, a cancel and its re-queue), it undid the new one's.
     if (index.closedReplaced(maker)) return { step: maker, text: "close of a replaced connection" };
@@ -247,6 +244,14 @@ function culpritOf(violation: Violation, slice: CausalSlice, index: SliceIndex, 
   }
   const dropped = droppedFor(violation, slice, index);
   return dropped === null ? null : describe(dropped);
+}
+
+/**
+ * The way to the violating state: each maker's handler back to its start and what set that going, and the same
+ * for the writes that put the violation's players where that handler found them.
+ */
+function pathOf(violation: Violation, makers: readonly TraceStep[], index: SliceIndex): TraceStep[] {
+  return makers.flatMap((maker) => [...startedBy(maker, index.causes), ...placedBy(maker, violation, index).flatMap((put) => startedBy(put, index.causes))]);
 }
 
 /**
