@@ -164,9 +164,9 @@ export class SliceIndex {
     return (root.kind === "frame-in" || root.kind === "close") && root.player === player;
   }
 
-  /** The last applied write at or before `until` of a key ending with the id, locks aside. */
+  /** The last applied write at or before `until` of a key ending with the id, locks aside, or a wipe of every key. */
   lastWriteOn(id: string, until: number): TraceStep | null {
-    let last = -1;
+    let last = lastAtMost(this.wipes, until);
     for (const step of this.commandsOn(id, until)) {
       const event = step.event;
       if (appliedWrite(event) && event.writes.some((key) => keyId(key) === id && !this.kit.lockKey(key))) last = step.i;

@@ -255,12 +255,12 @@ function pathOf(violation: Violation, makers: readonly TraceStep[], index: Slice
 }
 
 /**
- * The step that made the state the check saw: the last command among the last writes of the violation's keys and
- * of its players' records, else the last message one of them was sent; for a violation about no key and no
+ * The step that made the state the check saw: the last command (or wipe of every key) among the last writes of
+ * the violation's keys and of its players' records, else the last message one of them was sent; for a violation about no key and no
  * player (a handler that threw), the step it was seen after.
  */
 function makersOf(violation: Violation, slice: CausalSlice, index: SliceIndex): TraceStep[] {
-  const maker = slice.focus.filter((step) => step.event.kind === "redis").at(-1) ?? slice.focus.at(-1) ?? index.step(violation.step);
+  const maker = slice.focus.filter((step) => step.event.kind === "redis" || step.event.kind === "fault").at(-1) ?? slice.focus.at(-1) ?? index.step(violation.step);
   return maker === null ? [] : [maker];
 }
 

@@ -31,6 +31,11 @@ describe("a violation's signature", () => {
     for (const signature of twice) expect(signature.summary).toMatch(/^after world > fault crash: no-double-match/);
   });
 
+  it("names an instance that died after the command that ended a loading session and before its handler re-queued the players", async () => {
+    const lost = of(await legacy("instance-crash", 923), (message) => message.startsWith("player ac9b5e8b") && message.includes("loading session"));
+    expect(lost.map((signature) => signature.summary)).toEqual([expect.stringMatching(/^after crash after timer sweep > DEL ok: no-lost-player/)]);
+  });
+
   it("names the close of a connection its player had replaced, whatever that close wrote", async () => {
     const found = await legacy("stale-sweep", 52);
     const replaced = found.signatures.filter((signature) => signature.summary.startsWith("after close of a replaced connection:"));
