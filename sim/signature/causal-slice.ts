@@ -238,6 +238,11 @@ export class SliceIndex {
     return indices.filter((index) => index <= end).map((index) => this.trace.steps[index] as TraceStep);
   }
 
+  /** Whether a key is a lock's. */
+  lockKey(key: string): boolean {
+    return this.kit.lockKey(key);
+  }
+
   /** Keys nearly every handler touches are not followed: naming them says nothing about one failure. */
   followed(key: string): boolean {
     return !this.kit.sharedKey(key, this.config);

@@ -236,13 +236,14 @@ function culpritOf(violation: Violation, makers: readonly TraceStep[], path: rea
   const counts = (step: TraceStep): boolean => violation.invariant !== CRASH || thrownOn(step.event, violation.message);
   const inPath = path.filter((step) => abnormal(step.event) && !routine(step, causes) && counts(step)).sort((a, b) => a.i - b.i)[0];
   if (inPath !== undefined) return describe(inPath);
+  if (violation.invariant === CRASH) return null;
   for (const maker of makers) {
     // Whatever the old connection's close did (a dequeue, a cancel and its re-queue), it undid the new one's.
     if (index.closedReplaced(maker)) return { step: maker, text: "close of a replaced connection" };
     const crash = index.crashCut(maker, violation.step);
     if (crash !== null) return { step: crash, text: `crash after ${handlerOf(maker, causes, modes)} > ${withoutModes(what(maker.event), modes)}` };
   }
-  const dropped = droppedFor(violation, slice, index);
+  const dropped = droppedFor(violation, path, slice, index);
   return dropped === null ? null : describe(dropped);
 }
 
@@ -266,19 +267,25 @@ function makersOf(violation: Violation, slice: CausalSlice, index: SliceIndex): 
 
 /**
  * The first handler a player set going (a frame, a close) that gave up on what the violation is about: it was
- * refused a lock and went no further, or a command of its failed. About the violation: for a violation naming
- * keys, its lock or keys name one of them (whoever's handler it was: a partner's dropped cancel leaves the
- * session held); for one naming none, it was one of the violation's players' own, and none of that player's own
- * handlers wrote anything since (what the player asked for last was dropped).
+ * refused a lock and went no further, or a command of its failed. About the violation: its lock or keys name a
+ * key the violation names or the way to its state went through, whoever's handler it was (a partner's dropped
+ * cancel leaves the session held, and the sweep that ends it later re-queues the partner who left); for a
+ * violation naming no key, failing that, it was one of the violation's players' own, and none of that player's
+ * own handlers wrote anything since (what the player asked for last was dropped).
  */
-function droppedFor(violation: Violation, slice: CausalSlice, index: SliceIndex): TraceStep | null {
+function droppedFor(violation: Violation, path: readonly TraceStep[], slice: CausalSlice, index: SliceIndex): TraceStep | null {
   const until = Math.min(violation.step, index.lastStep);
   const gaveUp = (step: TraceStep): boolean => (isRefusedLock(step.event) ? index.childless(step) : isRedisFailure(step.event));
-  if (violation.keys.length > 0) {
-    // A key every handler writes (a queue) names no one's story: a failed enqueue elsewhere is not this bug.
-    const candidates = new Set(violation.keys.filter((key) => index.followed(key)).flatMap((key) => index.commandsOn(keyId(key), until)));
-    return [...candidates].sort((a, b) => a.i - b.i).find((step) => index.playerStarted(step) && gaveUp(step)) ?? null;
+  // A key every handler writes (a queue) names no one's story: a failed enqueue elsewhere is not this bug. Of
+  // the way's keys, locks are left out: a lock's id is its resource's, and a match lock's is a queue's mode.
+  const keys = violation.keys.filter((key) => index.followed(key));
+  for (const step of path) {
+    if (step.event.kind === "redis") for (const key of [...step.event.reads, ...step.event.writes]) if (index.followed(key) && !index.lockKey(key)) keys.push(key);
   }
+  const ids = new Set(keys.map(keyId));
+  const candidates = new Set([...ids].flatMap((id) => index.commandsOn(id, until)));
+  const onKeys = [...candidates].sort((a, b) => a.i - b.i).find((step) => index.playerStarted(step) && gaveUp(step));
+  if (onKeys !== undefined || violation.keys.length > 0) return onKeys ?? null;
   return (
     slice.steps.find(
       (step) => step.event.kind === "redis" && gaveUp(step) && violation.players.some((player) => index.startedBy(step, player) && !index.wroteSince(player, step.i, until)),

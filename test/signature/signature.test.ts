@@ -36,6 +36,11 @@ describe("a violation's signature", () => {
     expect(lost.map((signature) => signature.summary)).toEqual([expect.stringMatching(/^after crash after timer sweep > DEL ok: no-lost-player/)]);
   });
 
+  it("names a partner's cancel dropped on the session lock when the sweep that ended that session re-queued the player who left", async () => {
+    const held = of(await legacy("cancel-vs-complete", 3), (message) => message.startsWith("player 88cdee99") && message.includes("disconnected"));
+    expect(held.map((signature) => signature.summary)).toEqual([expect.stringMatching(/^after close > lock refused: no-lost-player/)]);
+  });
+
   it("names the close of a connection its player had replaced, whatever that close wrote", async () => {
     const found = await legacy("stale-sweep", 52);
     const replaced = found.signatures.filter((signature) => signature.summary.startsWith("after close of a replaced connection:"));
