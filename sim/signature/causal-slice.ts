@@ -54,6 +54,8 @@ export class SliceIndex {
   private readonly config: MatchConfig;
   private readonly writers = new Map<string, number[]>();
   private readonly writesNaming = new Map<string, number[]>();
+  /** Per player, the writes whose reply named it. */
+  private readonly takesNaming = new Map<string, number[]>();
   private readonly messagesTo = new Map<string, number[]>();
   private readonly ownHandlers = new Map<string, number[]>();
   /** Per id a key ends with (`loading:<sid>`, `lock:loading:<sid>`: `<sid>`), the commands that named such a key. */
@@ -98,6 +100,8 @@ export class SliceIndex {
           const id = players.has(text) ? text : text.slice(text.lastIndexOf(":") + 1);
           if (players.has(id)) push(this.writesNaming, id, step.i);
         }
+        // A write that answers with players took them somewhere (a script popping them from a queue).
+        if (Array.isArray(event.reply)) for (const item of event.reply) if (typeof item === "string" && players.has(item)) push(this.takesNaming, item, step.i);
       } else if (event.kind === "frame-in") {
         const frames = this.framesFrom.get(event.player);
         if (frames === undefined) this.framesFrom.set(event.player, [{ i: step.i, connection: event.connection }]);
@@ -141,9 +145,13 @@ export class SliceIndex {
     return this.at(lastAtMost(this.wipes, until));
   }
 
-  /** The last step at or before `until` that wrote something naming the player: a command, or a wipe of every key. */
+  /**
+   * The last step at or before `until` that wrote something naming the player, or took it somewhere (its reply
+   * named it): a command, or a wipe of every key.
+   */
   lastWriteNaming(player: string, until: number): TraceStep | null {
-    return this.at(Math.max(lastAtMost(this.writesNaming.get(player) ?? [], until), lastAtMost(this.wipes, until)));
+    const named = Math.max(lastAtMost(this.writesNaming.get(player) ?? [], until), lastAtMost(this.takesNaming.get(player) ?? [], until));
+    return this.at(Math.max(named, lastAtMost(this.wipes, until)));
   }
 
   /** The last step at or before `until` that wrote `key` and named the player. */

@@ -119,32 +119,33 @@ interface Culprit {
 
 /**
  * The signatures of every violation of a trace, in their order. A violation with no culprit of its own is an
- * earlier one's consequence, and takes its signature, when the earlier one's culprit (or the step after which an
- * earlier handler threw) lies on its path, or when the earlier one broke the same invariant for one of its
+ * earlier one's consequence, and takes its signature, when the earlier one's culprit (or a step of an earlier
+ * handler that threw) lies on its path, or when the earlier one broke the same invariant for one of its
  * players and made what its slice depends on (a player placed twice is seen again when its second place turns
  * into a game). One bug seen by several checks is one bug. The trace is indexed once for all.
  */
 export function signaturesOf(trace: Trace): Signature[] {
   const index = new SliceIndex(trace);
   const modes = modesOf(trace);
-  const earlier: Array<{ anchor: TraceStep | null; maker: TraceStep | null; violation: Violation; signature: Signature }> = [];
+  const earlier: Array<{ anchors: ReadonlySet<TraceStep>; at: number; maker: TraceStep | null; violation: Violation; signature: Signature }> = [];
   return trace.violations.map((violation) => {
     const slice = causalSlice(trace, violation, index);
     const makers = makersOf(violation, slice, index);
     const path = pathOf(violation, makers, index);
     const culprit = culpritOf(violation, makers, path, slice, index, modes);
     if (culprit === null) {
-      const onPath = new Set(path);
       const inSlice = new Set(slice.steps);
       const cause = earlier.find(
         // What a check saw at the very step a handler threw after, or a culprit struck at, was made before it.
-        (each) => (each.anchor !== null && each.anchor.i < violation.step && onPath.has(each.anchor)) || (each.maker !== null && inSlice.has(each.maker) && sameBreach(each.violation, violation)),
+        (each) => (each.at < violation.step && path.some((step) => each.anchors.has(step))) || (each.maker !== null && inSlice.has(each.maker) && sameBreach(each.violation, violation)),
       );
       if (cause) return cause.signature;
     }
     const signature = signatureFrom(violation, modes, culprit);
-    const anchor = culprit?.step ?? (violation.invariant === CRASH ? index.step(violation.step) : null);
-    earlier.push({ anchor, maker: makers[0] ?? null, violation, signature });
+    // A handler that threw left undone what its steps had begun: a state they made is the throw's doing.
+    const threw = culprit === null && violation.invariant === CRASH ? index.step(violation.step) : null;
+    const anchors = new Set(culprit !== null ? [culprit.step] : threw !== null ? handlerChain(threw, index.causes) : []);
+    earlier.push({ anchors, at: culprit?.step.i ?? threw?.i ?? Number.POSITIVE_INFINITY, maker: makers[0] ?? null, violation, signature });
     return signature;
   });
 }
@@ -177,8 +178,8 @@ function thrownOn(event: StepEvent, message: string): boolean {
 
 /**
  * A step, its handler back to its start, and what set that start going back through the players' actions and
- * departures: a crash resets a connection, its player reconnects and enqueues again, and that enqueue is the
- * crash's doing.
+ * departures (a crash resets a connection, its player reconnects and enqueues again, and that enqueue is the
+ * crash's doing), and through a message's delivery to the handler that published it.
  */
 function startedBy(step: TraceStep, causes: Causes): TraceStep[] {
   const chain = handlerChain(step, causes);
@@ -188,7 +189,10 @@ function startedBy(step: TraceStep, causes: Causes): TraceStep[] {
     chain.push(before);
     last = before;
   }
-  return chain;
+  // A message is the publishing handler's doing: its chain goes on back from the publish.
+  const delivered = chain.find((each) => each.event.kind === "deliver");
+  const published = delivered === undefined ? null : causes.of(delivered);
+  return published === null ? chain : [...chain, ...handlerChain(published, causes)];
 }
 
 /**
@@ -256,13 +260,18 @@ function pathOf(violation: Violation, makers: readonly TraceStep[], index: Slice
 }
 
 /**
- * The step that made the state the check saw: the last command (or wipe of every key) among the last writes of
- * the violation's keys and of its players' records, else the last message one of them was sent; for a violation about no key and no
+ * The steps that made the state the check saw: the last command (or wipe of every key) among the last writes of
+ * the violation's keys and of its players' records, and the last message one of them was sent when it came later
+ * (a player told it was re-queued by a handler that never got to re-queue it); for a violation about no key and no
  * player (a handler that threw), the step it was seen after.
  */
 function makersOf(violation: Violation, slice: CausalSlice, index: SliceIndex): TraceStep[] {
-  const maker = slice.focus.filter((step) => step.event.kind === "redis" || step.event.kind === "fault").at(-1) ?? slice.focus.at(-1) ?? index.step(violation.step);
-  return maker === null ? [] : [maker];
+  const write = slice.focus.filter((step) => step.event.kind === "redis" || step.event.kind === "fault").at(-1);
+  const told = slice.focus.filter((step) => step.event.kind === "frame-out").at(-1);
+  const makers = [write, told].filter((step): step is TraceStep => step !== undefined && (step === write || write === undefined || step.i > write.i));
+  if (makers.length > 0) return makers;
+  const seen = slice.focus.at(-1) ?? index.step(violation.step);
+  return seen === null ? [] : [seen];
 }
 
 /**

@@ -41,6 +41,14 @@ describe("a violation's signature", () => {
     expect(held.map((signature) => signature.summary)).toEqual([expect.stringMatching(/^after close > lock refused: no-lost-player/)]);
   });
 
+  it("names what took a lost player where it was lost: a match script whose reply was lost, a sweep that threw before re-queuing", async () => {
+    const found = await legacy("malformed-input", 0);
+    const lost = (player: string) => of(found, (message) => message.startsWith(`player ${player}`) && message.includes("believes it is queued"));
+    expect(lost("755accdf").map((signature) => signature.summary)).toEqual([expect.stringMatching(/^after timer tick:<mode> > legacy_match lost-after: no-lost-player/)]);
+    const sweep = of(found, (message) => message.startsWith("CheckStaleLoadingSessions on"))[0];
+    expect(lost("47907a46").map((signature) => signature.id)).toEqual([sweep?.id]);
+  });
+
   it("names the close of a connection its player had replaced, whatever that close wrote", async () => {
     const found = await legacy("stale-sweep", 52);
     const replaced = found.signatures.filter((signature) => signature.summary.startsWith("after close of a replaced connection:"));
