@@ -1,5 +1,8 @@
 import type { Clock, TimerHandle, Timers } from "../ports/index.ts";
 
+/** The timer's name: a trace tells a connection the heartbeat gave up on by it. */
+export const HEARTBEAT_TIMER = "heartbeat";
+
 /**
  * actix-style heartbeat: every interval, a client silent for longer than the timeout is dropped, otherwise
  * pinged. What counts as a sign of life is the connection's call (`alive()`): legacy counts pongs only, as
@@ -17,7 +20,7 @@ export class Heartbeat {
     callbacks: { ping(): void; timedOut(): void },
   ) {
     this.lastSeen = clock.now();
-    this.timer = timers.every(intervalMs, "heartbeat", () => {
+    this.timer = timers.every(intervalMs, HEARTBEAT_TIMER, () => {
       if (this.clock.now() - this.lastSeen > timeoutMs) {
         this.timer.cancel();
         callbacks.timedOut();
