@@ -7,11 +7,13 @@ import { emptyProfile } from "../sim/world/world.ts";
 import type { Variant } from "../src/server/match-server.ts";
 
 /**
- * `npm run bench [-- --json] [-- --quick]`: the harness's speed and bug-finding power on this machine.
- * A benchmark, not a test: it prints figures and judges nothing.
+ * `npm run bench [-- --json] [-- --quick] [-- --speed]`: the harness's speed and bug-finding power on this machine.
+ * `--speed` stops after throughput, overhead and time per step, with the full warm-up (--quick's is too short for
+ * the JIT to settle, so its rates read low). A benchmark, not a test: it prints figures and judges nothing.
  */
 const json = process.argv.includes("--json");
 const quick = process.argv.includes("--quick");
+const speedOnly = process.argv.includes("--speed");
 const say = (text: string) => (json ? process.stderr : process.stdout).write(`${text}\n`);
 
 const THROUGHPUT_SCENARIOS = ["cancel-vs-complete", "swarm"];
@@ -162,6 +164,10 @@ say("overhead");
 const overheadRatio = await overhead();
 say("time per step");
 const perStep = await breakdown();
+if (speedOnly) {
+  if (json) process.stdout.write(`${JSON.stringify({ runsPerSecond: single, runsPerSecondWorkers2: pair, overhead: overheadRatio, stepsPerRun, microsecondsPerStep: perStep })}\n`);
+  process.exit(0);
+}
 say(`time to bug (legacy, ${RANGES} disjoint seed ranges, at most ${MAX_SEEDS_PER_RANGE} seeds each; medians)`);
 type Hunt = { medianSeeds: number | null; meanSeeds: number | null; medianMs: number | null } | null;
 const harnessHunts: Record<string, { pct: Hunt; random: Hunt; preempt: Hunt }> = {};
