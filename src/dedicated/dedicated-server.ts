@@ -57,6 +57,12 @@ export class DedicatedServer {
   private readonly remembered = new ReplyMemory<HttpReply>(REMEMBERED_KEYS_LIMIT);
   /** Games not over yet: the server is idle again only when none is left. */
   private readonly running = new Set<string>();
+  /**
+   * Games over since the server last hosted none. The registry knows the server busy with one game, and not
+   * always the last to end (a game created for an allocation that failed to commit runs unused beside it), so
+   * each is released once the server hosts none: the one it is busy with releases it, the others are stale.
+   */
+  private readonly over: string[] = [];
   private created = 0;
   private registered = false;
   private beating = false;
@@ -182,8 +188,9 @@ export class DedicatedServer {
     this.running.add(session);
     games.timers.after(games.lengthMs, `game over:${session}`, () => {
       this.running.delete(session);
+      this.over.push(session);
       this.options.logger.log("info", "game_over", { id: this.options.id, session_id: session, still_running: this.running.size });
-      if (this.running.size === 0) void this.release(session, 1);
+      if (this.running.size === 0) for (const ended of this.over.splice(0)) void this.release(ended, 1);
     });
   }
 

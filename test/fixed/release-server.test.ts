@@ -157,6 +157,18 @@ describe("a dedicated server whose games end", () => {
     expect(server()).toMatchObject({ status: "idle" });
   });
 
+  it("is released when the game it is busy with ends before an unused game beside it", async () => {
+    const ds = dedicated();
+    const token = await claimed();
+    const game = await create(ds);
+    // A game created for an allocation whose commit then failed runs beside it, unused, and ends last.
+    await create(ds);
+    await run("commit", SID, token, SERVER, game, "ws://g");
+    await time.advance(GAME_MS);
+    expect(server()).toMatchObject({ status: "idle", session: "" });
+    expect(idlePool()).toEqual([SERVER]);
+  });
+
   it("keeps asking while its claim lasts, however late the commit, then releases", async () => {
     const ds = dedicated();
     const token = await claimed();
