@@ -24,10 +24,12 @@ describe("unreachable-servers-rested", () => {
     expect(askedAgain(() => {})).toEqual(["unreachable-servers-rested"]);
   });
 
-  it("stays quiet once the server's own command succeeded, or when the failed allocation's rollback met a Redis failure", () => {
-    expect(
-      askedAgain((tape) => tape.event({ kind: "redis", client: "ds1", command: "EVALSHA", script: "fixed:register_server", keys: [], args: [], outcome: "ok", reply: null, error: null, reads: [], writes: [], readsAll: false })),
-    ).toEqual([]);
+  it("stays quiet once Redis applied a command of the server's own (its reply lost or not), or when the failed allocation's rollback met a Redis failure", () => {
+    const heartbeat = (outcome: "ok" | "lost-after" | "lost-before") => (tape: Tape) =>
+      tape.event({ kind: "redis", client: "ds1", command: "EVALSHA", script: "fixed:register_server", keys: [], args: [], outcome, reply: null, error: null, reads: [], writes: [], readsAll: false });
+    expect(askedAgain(heartbeat("ok"))).toEqual([]);
+    expect(askedAgain(heartbeat("lost-after"))).toEqual([]);
+    expect(askedAgain(heartbeat("lost-before"))).toEqual(["unreachable-servers-rested"]);
     expect(askedAgain((tape, failed) => tape.redis(failed, "lost-before", "fixed:rollback"))).toEqual([]);
   });
 });

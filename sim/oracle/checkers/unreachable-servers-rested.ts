@@ -21,7 +21,9 @@ function playersOf(body: string): string[] {
 }
 export default {
   name: "unreachable-servers-rested",
-  meaning: "a dedicated server a create call could not reach gets no other create call before it proves alive (a Redis command of its own succeeds)",
+  meaning:
+    "a dedicated server a create call could not reach gets no other create call before it proves alive (Redis applies a command of its own, " +
+    "its reply lost or not)",
   rank: 56,
   create: (run) => {
     const world = run.options.world;
@@ -34,7 +36,8 @@ export default {
         if (happened === null) return;
         const event = happened.event;
         if (event.kind === "redis") {
-          if (unreached.size > 0 && event.outcome === "ok") unreached.delete(event.client);
+          // Applied is alive, whether or not its reply came back: its heartbeat lists it again either way.
+          if (unreached.size > 0 && (event.outcome === "ok" || event.outcome === "lost-after")) unreached.delete(event.client);
           return;
         }
         if (event.kind !== "http-request" || event.server === null || !world.servers.has(event.server)) return;
