@@ -66,6 +66,8 @@ export class DedicatedServer {
   private created = 0;
   private registered = false;
   private beating = false;
+  /** Stopped for good: a registration still on its way when it stopped must not start a heartbeat after it. */
+  private stopped = false;
   private heartbeatTimer: TimerHandle | null = null;
 
   private readonly options: DedicatedServerOptions;
@@ -107,11 +109,12 @@ export class DedicatedServer {
    */
   keepAlive(): void {
     const { variant, heartbeat } = this.options;
-    if (!heartbeat || !REGISTRY_LAYOUTS[variant].renew || this.heartbeatTimer) return;
+    if (this.stopped || !heartbeat || !REGISTRY_LAYOUTS[variant].renew || this.heartbeatTimer) return;
     this.heartbeatTimer = heartbeat.timers.every(heartbeat.intervalMs, "registration", () => void this.beat());
   }
 
   stop(): void {
+    this.stopped = true;
     this.heartbeatTimer?.cancel();
     this.heartbeatTimer = null;
   }

@@ -169,6 +169,21 @@ describe("a dedicated server whose games end", () => {
     expect(idlePool()).toEqual([SERVER]);
   });
 
+  it("starts no heartbeat once stopped, though its registration lands after (a process that died while registering)", () => {
+    const ds = new DedicatedServer({
+      variant: "fixed",
+      id: SERVER,
+      address: ADDRESS,
+      random: new SeededRandom("game"),
+      redis: port,
+      logger,
+      heartbeat: { timers: time, intervalMs: 1_000 },
+    });
+    ds.stop();
+    ds.keepAlive();
+    expect(time.labels()).toEqual([]);
+  });
+
   it("keeps asking while its claim lasts, however late the commit, then releases", async () => {
     const ds = dedicated();
     const token = await claimed();
