@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { DedicatedServer, PENDING_RELEASE_RETRY_MS, RELEASE_ATTEMPTS, RELEASE_RETRY_MS } from "../../src/dedicated/index.ts";
+import { DedicatedServer, PENDING_RELEASE_RETRY_MS, RELEASE_ATTEMPTS, RELEASE_RETRY_MS, type DedicatedServerOptions } from "../../src/dedicated/index.ts";
 import { finishFixedGame, Keys } from "../../src/fixed/index.ts";
 import { ScriptRunner } from "../../src/fixed/scripts.ts";
 import type { RedisArg, RedisPort, RedisReply } from "../../src/ports/index.ts";
@@ -112,7 +112,8 @@ describe("release_server", () => {
 describe("a dedicated server whose games end", () => {
   let logger: RecordingLogger;
 
-  function dedicated(games = true): DedicatedServer {
+  /** ds1 on the test's Redis and clock, its games ending after GAME_MS unless `games` is false. */
+  function dedicated(games = true, overrides: Partial<DedicatedServerOptions> = {}): DedicatedServer {
     return new DedicatedServer({
       variant: "fixed",
       id: SERVER,
@@ -121,6 +122,7 @@ describe("a dedicated server whose games end", () => {
       redis: port,
       logger,
       ...(games ? { games: { lengthMs: GAME_MS, timers: time } } : {}),
+      ...overrides,
     });
   }
 
@@ -170,15 +172,7 @@ describe("a dedicated server whose games end", () => {
   });
 
   it("starts no heartbeat once stopped, though its registration lands after (a process that died while registering)", () => {
-    const ds = new DedicatedServer({
-      variant: "fixed",
-      id: SERVER,
-      address: ADDRESS,
-      random: new SeededRandom("game"),
-      redis: port,
-      logger,
-      heartbeat: { timers: time, intervalMs: 1_000 },
-    });
+    const ds = dedicated(false, { heartbeat: { timers: time, intervalMs: 1_000 } });
     ds.stop();
     ds.keepAlive();
     expect(time.labels()).toEqual([]);
@@ -212,15 +206,7 @@ describe("a dedicated server whose games end", () => {
 
   it("gives up after its attempts when Redis keeps failing", async () => {
     const failing = { ...port, runScript: () => Promise.reject(new Error("Connection is closed.")) };
-    const ds = new DedicatedServer({
-      variant: "fixed",
-      id: SERVER,
-      address: ADDRESS,
-      random: new SeededRandom("game"),
-      redis: failing,
-      logger,
-      games: { lengthMs: GAME_MS, timers: time },
-    });
+    const ds = dedicated(true, { redis: failing });
     await create(ds);
     await time.advance(GAME_MS + RELEASE_RETRY_MS * RELEASE_ATTEMPTS);
     expect(logger.events()).toContain("dedicated_server_release_gave_up");
