@@ -44,8 +44,8 @@ export class Observations {
   private lastLookAt = 0;
   /** How many of the world's foreign writes the causal record has been told of. */
   private foreignWritesSeen = 0;
-  /** Player -> the last step at which a foreign writer wrote a key naming it. */
-  private readonly tampered = new Map<string, number>();
+  /** Players a foreign writer wrote a key of, or of a session they were in. */
+  private readonly spoiledPlayers = new Set<string>();
 
   constructor(
     private readonly players: ReadonlyMap<string, Player>,
@@ -59,7 +59,7 @@ export class Observations {
   sawStep(point: CheckPoint, happened: Happened): void {
     this.current = happened;
     const foreign = this.world?.foreignWrites();
-    while (foreign !== undefined && this.foreignWritesSeen < foreign.length) this.sawForeignWrite(point, (foreign[this.foreignWritesSeen++] as { keys: readonly string[] }).keys);
+    while (foreign !== undefined && this.foreignWritesSeen < foreign.length) this.sawForeignWrite((foreign[this.foreignWritesSeen++] as { keys: readonly string[] }).keys);
     this.steps.record(happened, point.at, this.idleServers === 0);
     const event = happened.event;
     if (event.kind !== "frame-out" && event.kind !== "frame-in") return;
@@ -78,18 +78,18 @@ export class Observations {
     if (episode) this.readySteps.set(episode, happened.id);
   }
 
-  private sawForeignWrite(point: CheckPoint, keys: readonly string[]): void {
+  private sawForeignWrite(keys: readonly string[]): void {
     this.steps.taint(keys);
     // Every layout names a player's own keys by its id; a session's record speaks for its members.
-    for (const id of this.players.keys()) if (keys.some((key) => key.includes(id))) this.tampered.set(id, point.step);
+    for (const id of this.players.keys()) if (keys.some((key) => key.includes(id))) this.spoiledPlayers.add(id);
     for (const session of this.sessions.values()) {
-      if (keys.includes(session.key)) for (const member of session.members) this.tampered.set(member, point.step);
+      if (keys.includes(session.key)) for (const member of session.members) this.spoiledPlayers.add(member);
     }
   }
 
-  /** A foreign writer wrote a key naming this player, or its session's, at or after step `since`. */
-  tamperedSince(player: string, since: number): boolean {
-    return (this.tampered.get(player) ?? -1) >= since;
+  /** A foreign writer wrote a key naming this player, or a session's it was in, so far in the run. */
+  spoiled(player: string): boolean {
+    return this.spoiledPlayers.has(player);
   }
 
   sawView(point: CheckPoint, view: ServerView): void {

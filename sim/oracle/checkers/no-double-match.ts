@@ -35,7 +35,7 @@ export default {
       const sessions = new Set(player.matches.filter((match) => (match.round ?? 0) === round).map((match) => match.session));
       if (sessions.size <= 1) return;
       // Its record spoiled by a foreign writer, the server could no longer know the player had a game.
-      if (run.observed.tamperedSince(player.id, 0)) return;
+      if (run.observed.spoiled(player.id)) return;
       run.report(point, `matches:${player.id}`, {
         kind: "told of two games",
         message: `player ${player.id} received match_found for ${sessions.size} sessions: ${[...sessions].join(", ")}`,

@@ -45,7 +45,7 @@ export default {
             if (!run.players.has(waiting) || arrival === undefined || arrival >= latestArrival || passedOver(view, waiting, now)) continue;
             // A foreign writer spoiled one of their records: the server could not know their places any more,
             // nor the oracle tell them from the line it saw.
-            if (run.observed.tamperedSince(waiting, 0) || run.observed.tamperedSince(latest.player, 0)) continue;
+            if (run.observed.spoiled(waiting) || run.observed.spoiled(latest.player)) continue;
             run.report(point, `passed:${waiting}`, {
               message: `player ${waiting} (in line since step ${arrival}) was left waiting in ${queue} while ${latest.player} (in line since step ${latestArrival}) was taken into a session`,
               players: [waiting, latest.player],

@@ -48,7 +48,7 @@ export default {
           if (!queued && loading === undefined) continue;
           if (view.servers.find((server) => server.id === game.server)?.status !== "busy" || !committed(run, game)) continue;
           // A foreign writer spoiled its record or its session's: the server could no longer know of the game.
-          if (run.observed.tamperedSince(id, 0)) continue;
+          if (run.observed.spoiled(id)) continue;
           run.report(point, `untold:${id}:${game.session}`, {
             kind: `${queued ? "queued" : "loading"} while its untold game runs`,
             message: `player ${id} is ${queued ? "queued again" : `loading session ${loading?.id}`} while game ${game.session} on ${game.server}, created for it at ${(game.createdAt / 1000).toFixed(1)} s, still runs and it was never told of it`,
