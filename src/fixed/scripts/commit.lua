@@ -20,8 +20,8 @@ for _, pid in ipairs(members(s)) do
     discard_corrupt(pid, rec, true)
     return { 'stale' }
   end
-  rec = member_of(pid, sid)
-  if rec and rec.state == 'allocating' then
+  -- What is left naming this session is a member allocating in it (member_of, from the record read above).
+  if pst == 'ok' and rec.session == sid then
     told[#told + 1] = { pid, rec }
   end
 end
