@@ -15,19 +15,17 @@ for _, sid in ipairs(redis.call('ZRANGEBYSCORE', K_DEADLINES, '-inf', '(' .. int
     end
     -- Whoever is still listed is released; an unreadable list strands nobody who later sends ready.
     for _, pid in ipairs(members(s)) do
-      local rec = member_of(pid, sid)
+      local rec = member_or_drop(pid, sid)
       if rec then
         requeue(pid, rec, TEXT_SESSION_LOST)
         requeued = requeued + 1
-      else
-        discard_stray(pid, sid)
       end
     end
   elseif s.status == 'loading' then
     expired = expired + 1
     end_session(sid, s, 'expired')
     for _, pid in ipairs(members(s)) do
-      local rec = member_of(pid, sid)
+      local rec = member_or_drop(pid, sid)
       if rec then
         if s['ready:' .. pid] == '1' then
           requeue(pid, rec, TEXT_TIMED_OUT)
@@ -38,8 +36,6 @@ for _, sid in ipairs(redis.call('ZRANGEBYSCORE', K_DEADLINES, '-inf', '(' .. int
           notify_error(pid, rec, TEXT_LOADING_TIMED_OUT)
           removed = removed + 1
         end
-      else
-        discard_stray(pid, sid)
       end
     end
   elseif s.status == 'allocating' then

@@ -163,26 +163,30 @@ local function drop_corrupt(pid, rec, tell)
   end
 end
 
--- A member of an ended session whose record names the session but is corrupt, or in a state no live member
--- is in (every script moves a session's members with it: only a foreign writer leaves one so): no transition
--- will reach it any more, so it goes now.
-local function discard_stray(pid, sid)
+-- For a session that has ended: the member's record when it still belongs to it live (as member_of), read
+-- once. A record that names the session but is corrupt, or in a state no live member is in (every script moves
+-- a session's members with it: only a foreign writer leaves one so), will meet no transition any more: it goes
+-- now, its connection told to start over.
+local function member_or_drop(pid, sid)
   local rec, st = load_player(pid)
-  if st ~= 'missing' and rec.session == sid and (st == 'corrupt' or not LIVE[rec.state]) then
-    drop_corrupt(pid, rec, true)
+  if st == 'missing' or rec.session ~= sid then
+    return nil
   end
+  if st == 'ok' and LIVE[rec.state] then
+    return rec
+  end
+  drop_corrupt(pid, rec, true)
+  return nil
 end
 
 -- Every member whose record still points at this (ended) session goes back to the queue, told `text`.
 local function requeue_members(sid, s, text)
   local n = 0
   for _, pid in ipairs(members(s)) do
-    local rec = member_of(pid, sid)
+    local rec = member_or_drop(pid, sid)
     if rec then
       requeue(pid, rec, text)
       n = n + 1
-    else
-      discard_stray(pid, sid)
     end
   end
   return n
@@ -204,12 +208,10 @@ local function cancel_session(sid, leaver, text)
   local n = 0
   for _, pid in ipairs(members(s)) do
     if pid ~= leaver then
-      local rec = member_of(pid, sid)
+      local rec = member_or_drop(pid, sid)
       if rec then
         requeue(pid, rec, text)
         n = n + 1
-      else
-        discard_stray(pid, sid)
       end
     end
   end
