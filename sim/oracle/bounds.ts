@@ -1,5 +1,5 @@
 import type { MatchConfig } from "../../src/config/config.ts";
-import type { RequeueReason } from "../variants/kit.ts";
+import type { OperatorStats, RequeueReason } from "../variants/kit.ts";
 import type { WorldFacts } from "./world-facts.ts";
 
 /** Limits the oracle judges by, derived from the run's config and faults. */
@@ -50,4 +50,6 @@ export interface OracleOptions {
   earlyTimeoutToleranceMs?: number;
   /** What a re-queue error's text claims, in the variant's words (absent: every re-queue needs some explanation). */
   reasons?: (text: string) => RequeueReason | null;
+  /** The oracle's own count of what the variant's stats command reports (absent: the variant has none). */
+  operatorCounts?: OperatorStats["counted"];
 }

@@ -1,3 +1,5 @@
+import type { OperatorCounts } from "../variants/kit.ts";
+
 /** A game a dedicated server created, as the server itself recorded it. */
 export interface CreatedGame {
   /** The dedicated server's id and where it is reached (`host:port`). */
@@ -41,6 +43,12 @@ export interface ForeignWrite {
   keys: readonly string[];
 }
 
+/** What the variant's stats command reported for one instance once the run was over, or why it could not. */
+export interface OperatorReport {
+  instance: string;
+  reported: OperatorCounts | string;
+}
+
 /**
  * What only a simulated world knows and a real run cannot tell: the dedicated servers it runs and the games they
  * created, the instances it interrupted, and the clock its Redis keeps. Checkers that need it judge only runs
@@ -57,6 +65,8 @@ export interface WorldFacts {
   interruptions(): readonly Interruption[];
   /** Every foreign write so far, in the order they struck. */
   foreignWrites(): readonly ForeignWrite[];
+  /** The operator's stats, read for each instance slot's last incarnation once the run is over (empty before). */
+  operatorReports(): readonly OperatorReport[];
   /** Redis's clock (TIME, ms since the epoch) at a time of the run. */
   redisTime(at: number): number;
   /** How long a game on this server lasts once created (absent: games never end). */

@@ -3,6 +3,7 @@ import type { ProbeCatalog } from "../../src/probes/catalog.ts";
 import type { ScriptCases } from "../redis/conformance/script-cases/case.ts";
 import type { SimulatedRedis } from "../redis/contract.ts";
 import type { Rng } from "../random/rng.ts";
+import type { ReadOnlyRedis } from "../oracle/checker.ts";
 import type { Violation } from "../oracle/invariants.ts";
 import type { KeyspaceSource, ServerView } from "../oracle/server-view.ts";
 import type { TraceGraph } from "../report/trace-graph.ts";
@@ -30,6 +31,17 @@ export type RequeueReason = "no-server" | "allocation-failed" | "member-left" | 
 
 /** A foreign writer's access to Redis: commands straight to the engine, outside any connection or step. */
 export type ForeignRedis = Pick<SimulatedRedis, "execute">;
+
+/** An operator's counts, by flat name (`servers.live`): what a variant's stats command reports. */
+export type OperatorCounts = Readonly<Record<string, number>>;
+
+/** A variant's stats command for operators, and the oracle's own count of the same things. */
+export interface OperatorStats {
+  /** What the command reports for one instance, run as an operator runs it; a reply it cannot parse, in words. */
+  reported(redis: ForeignRedis, instance: string): OperatorCounts | string;
+  /** The same counts by the oracle's reading of the layout, at Redis time `now` (ms). */
+  counted(redis: ReadOnlyRedis, instance: string, now: number): OperatorCounts;
+}
 
 /**
  * What the harness knows of one server variant, in one place: how to read its Redis into the oracle's terms,
@@ -61,6 +73,8 @@ export interface VariantKit {
   probes: ProbeCatalog;
   /** Every Lua script of the variant, with its generator of pre-states and inputs for the conformance suite. */
   scriptCases: readonly ScriptCases[];
+  /** The variant's stats command, when it has one (fixed): the world runs it once the run is over. */
+  operatorStats?: OperatorStats;
   /** Which seed defect a failure is, when the variant has them (legacy) and this one is recognised. */
   seedDefect?(facts: CauseFacts): SeedDefect | null;
 }

@@ -5,7 +5,7 @@ import { FAULT_KINDS, stallMs } from "../faults/registry.ts";
 import { ChoiceSites } from "../faults/choices.ts";
 import { boundsFor, Oracle } from "../oracle/oracle.ts";
 import type { ServerView } from "../oracle/server-view.ts";
-import type { WorldFacts } from "../oracle/world-facts.ts";
+import type { OperatorReport, WorldFacts } from "../oracle/world-facts.ts";
 import type { Player } from "../players/player.ts";
 import { rosterStream } from "../players/roster.ts";
 import { Rng } from "../random/rng.ts";
@@ -75,6 +75,7 @@ export class World {
   /** Counted only in runs that offer faults as choices, whose strikes seek new moments. */
   private readonly moments: Moments | null;
   private readonly choices: ChoiceSites;
+  private readonly operatorReports: OperatorReport[] = [];
 
   constructor(private readonly request: RunRequest) {
     const { options, variant, seed } = request;
@@ -121,7 +122,12 @@ export class World {
       this.cluster.players,
       this.config,
       boundsFor(this.config, stallMs(options)),
-      { world: this.facts(), reasons: KITS[variant].requeueReason, earlyTimeoutToleranceMs: KITS[variant].earlyTimeoutToleranceMs },
+      {
+        world: this.facts(),
+        reasons: KITS[variant].requeueReason,
+        earlyTimeoutToleranceMs: KITS[variant].earlyTimeoutToleranceMs,
+        ...(KITS[variant].operatorStats === undefined ? {} : { operatorCounts: KITS[variant].operatorStats.counted }),
+      },
       { checkers: request.checkers, redis: readOnly(this.redis) },
     );
     const lateMs = this.config.loadingTimeoutMs + this.config.allocationTimeoutMs + Math.max(this.config.staleSweepMs, this.config.matchTickMs);
@@ -178,6 +184,18 @@ export class World {
     this.redisTouched = true;
   };
 
+  /**
+   * An operator runs the stats command once the world is still: for each instance slot's last incarnation, its
+   * reply as the variant's own parser reads it. Straight to the engine, outside any step: it only reads.
+   */
+  private readOperatorStats(): void {
+    const stats = KITS[this.request.variant].operatorStats;
+    if (stats === undefined || this.request.bare) return;
+    for (const instance of this.cluster.instances.values()) {
+      this.operatorReports.push({ instance: instance.id, reported: stats.reported(this.redis, instance.id) });
+    }
+  }
+
   /** What the oracle may know of this world beyond Redis and the clients. */
   private facts(): WorldFacts {
     const cluster = this.cluster;
@@ -189,6 +207,7 @@ export class World {
       games: () => cluster.games,
       interruptions: () => cluster.interruptions,
       foreignWrites: () => cluster.foreignWrites,
+      operatorReports: () => this.operatorReports,
       redisTime: (at) => EPOCH + at,
       gameLengthOn: (address) => cluster.servers.get(address)?.gameLengthMs ?? undefined,
       freeServers: () => cluster.freeServers(),
@@ -280,6 +299,7 @@ export class World {
 
     for (const instance of this.cluster.instances.values()) if (instance.alive) await instance.server.stop();
     if (!(await driver.runUntil(this.steps.now + DRAIN_MS, undefined, inFlight))) return finish("incomplete", "step budget ran out while draining");
+    this.readOperatorStats();
     this.oracle.atEnd(Math.max(0, driver.index - 1), this.now(), this.currentView());
     return finish(this.oracle.violations.length > 0 ? "fail" : "pass", null);
   }

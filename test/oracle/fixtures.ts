@@ -2,7 +2,7 @@ import { DEFAULT_CONFIG, type MatchConfig } from "../../src/config/config.ts";
 import { Rng } from "../../sim/random/rng.ts";
 import { boundsFor, Oracle } from "../../sim/oracle/oracle.ts";
 import { emptyView, type ServerView } from "../../sim/oracle/server-view.ts";
-import type { CreatedGame, ForeignWrite, Interruption, WorldFacts } from "../../sim/oracle/world-facts.ts";
+import type { CreatedGame, ForeignWrite, Interruption, OperatorReport, WorldFacts } from "../../sim/oracle/world-facts.ts";
 import type { Behaviour } from "../../sim/players/behaviour.ts";
 import type { SimConnection } from "../../sim/world/sim-connection.ts";
 import { Player, type ClientView } from "../../sim/players/player.ts";
@@ -54,6 +54,8 @@ export interface WorldBuild {
   freeServers?: number;
   /** Servers whose process is down, with when it died (default none). */
   downServers?: Record<string, number>;
+  /** What the stats command reported once the run was over (default nothing read). */
+  operatorReports?: OperatorReport[];
 }
 
 /** A simulated world's facts as a test states them: its servers (ds1 at ds1.sim:7000...), games and interruptions. */
@@ -80,6 +82,7 @@ export function worldFacts(build: WorldBuild = {}): WorldFacts {
     games: () => games,
     interruptions: () => build.interruptions ?? [],
     foreignWrites: () => build.foreignWrites ?? [],
+    operatorReports: () => build.operatorReports ?? [],
     redisTime: (at) => at,
     gameLengthOn: () => build.gameLengthMs,
     freeServers: () => build.freeServers ?? 0,

@@ -31,6 +31,7 @@ describe("registries that are folders", () => {
       "unreachable-servers-rested",
       "servers-released",
       "dead-servers-reaped",
+      "operator-stats",
       "no-crash",
       "eventual-match",
     ]);

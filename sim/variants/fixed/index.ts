@@ -5,6 +5,7 @@ import { FixedText } from "../../../src/fixed/messages.ts";
 import type { RequeueReason } from "../kit.ts";
 import type { VariantKit } from "../kit.ts";
 import { corruptFixed } from "./corruptions.ts";
+import { countedStats, reportedStats } from "./operator-stats.ts";
 import { fixedCases } from "./script-cases.ts";
 import { readFixedView } from "./view.ts";
 
@@ -30,4 +31,5 @@ export const fixedKit: VariantKit = {
   // Deadlines are Redis TIME in ms, and the sweep takes only those already past.
   earlyTimeoutToleranceMs: 0,
   scriptCases: fixedCases,
+  operatorStats: { reported: reportedStats, counted: countedStats },
 };
