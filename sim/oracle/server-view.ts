@@ -20,6 +20,11 @@ export interface ServerSlotView {
    */
   status: string;
   key: string;
+  /**
+   * Until when (Redis TIME, ms) its registration lasts unrenewed, null when it is not registered at all, for a
+   * variant whose servers register with an expiry (fixed); absent where the variant has no such thing.
+   */
+  registeredUntil?: number | null;
 }
 
 export interface ServerView {

@@ -26,6 +26,7 @@ describe("registries that are folders", () => {
       "queue-order",
       "prompt-answers",
       "single-allocation",
+      "claims-live-servers",
       "failed-requests-stay-failed",
       "announced-games",
       "unreachable-servers-rested",

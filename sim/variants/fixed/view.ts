@@ -29,6 +29,12 @@ function idlePool(redis: KeyspaceSource): Set<string> {
   return new Set(value?.type === "zset" ? value.value.map(([id]) => id) : []);
 }
 
+/** Server id -> registration expiry (Redis TIME, ms). */
+function registrations(redis: KeyspaceSource): Map<string, number> {
+  const value = redis.inspect(Keys.liveServers);
+  return new Map(value?.type === "zset" ? value.value : []);
+}
+
 /** Reads the fixed layout of docs/fixed-server.md through the server's own key helpers. */
 export function readFixedView(redis: KeyspaceSource, _config: MatchConfig): ServerView {
   const view = emptyView();
@@ -36,6 +42,7 @@ export function readFixedView(redis: KeyspaceSource, _config: MatchConfig): Serv
   view.ownerLiveUntil = liveUntil;
   let instances: Map<string, number> | null = null;
   let pool: Set<string> | null = null;
+  let registered: Map<string, number> | null = null;
   for (const key of redis.keys()) {
     if (key.startsWith(KeyPrefix.queue)) {
       const value = redis.inspect(key);
@@ -72,11 +79,13 @@ export function readFixedView(redis: KeyspaceSource, _config: MatchConfig): Serv
       const id = key.slice(KeyPrefix.server.length);
       // An idle server out of the pool is parked: no claim can take it until its next heartbeat lists it again.
       pool ??= idlePool(redis);
+      registered ??= registrations(redis);
       view.servers.push({
         id,
         key,
         address: readable ? address : "",
         status: readable ? (status === "idle" && !pool.has(id) ? "parked" : status) : "unreadable",
+        registeredUntil: registered.get(id) ?? null,
       });
     }
   }
