@@ -37,6 +37,10 @@ export class Observations {
   /** The step whose frame brought each loading episode its outcome, and the one that delivered its ready. */
   private readonly outcomeSteps = new WeakMap<LoadingEpisode, number>();
   private readonly readySteps = new WeakMap<LoadingEpisode, number>();
+  /** The connection each episode's outcome came on, to tell whether a close that followed ended that one. */
+  private readonly outcomeConnections = new WeakMap<LoadingEpisode, string>();
+  /** Episodes whose outcome the server sent as it closed that connection: the same work did both. */
+  private readonly closedWithOutcome = new WeakSet<LoadingEpisode>();
   /** Idle dedicated servers (the world's own, when it says which) in the last view; -1 before any view. */
   private idleServers = -1;
   private lastView: ServerView | null = null;
@@ -62,12 +66,31 @@ export class Observations {
     while (foreign !== undefined && this.foreignWritesSeen < foreign.length) this.sawForeignWrite((foreign[this.foreignWritesSeen++] as { keys: readonly string[] }).keys);
     this.steps.record(happened, point.at, this.idleServers === 0);
     const event = happened.event;
-    if (event.kind !== "frame-out" && event.kind !== "frame-in") return;
+    if (event.kind !== "frame-out" && event.kind !== "frame-in" && event.kind !== "close") return;
     const player = this.players.get(event.player);
     if (!player) return;
+    if (event.kind === "close") {
+      const episode = player.lastEpisode;
+      const answered = episode === undefined ? undefined : this.outcomeSteps.get(episode);
+      const closer = this.steps.causeOf(happened.id);
+      if (
+        episode !== undefined &&
+        answered !== undefined &&
+        event.by === "server" &&
+        this.outcomeConnections.get(episode) === event.connection &&
+        closer !== undefined &&
+        this.steps.causeOf(answered) === closer
+      ) {
+        this.closedWithOutcome.add(episode);
+      }
+      return;
+    }
     if (event.kind === "frame-out") {
       const episode = player.lastEpisode;
-      if (episode && episode.outcome?.at === point.at && !this.outcomeSteps.has(episode)) this.outcomeSteps.set(episode, happened.id);
+      if (episode && episode.outcome?.at === point.at && !this.outcomeSteps.has(episode)) {
+        this.outcomeSteps.set(episode, happened.id);
+        this.outcomeConnections.set(episode, event.connection);
+      }
       return;
     }
     const frame = clientFrame(event);
@@ -121,6 +144,15 @@ export class Observations {
   /** The step that delivered an episode's outcome, when the world reported it. */
   outcomeStep(episode: LoadingEpisode): number | undefined {
     return this.outcomeSteps.get(episode);
+  }
+
+  /**
+   * The server closed the connection an episode's outcome came on in the same work that sent the outcome (an
+   * enqueue it could not vouch for, answered "Internal server error" and closed): the outcome was that
+   * connection's last word, not necessarily the session's.
+   */
+  closedWith(episode: LoadingEpisode): boolean {
+    return this.closedWithOutcome.has(episode);
   }
 
   /**

@@ -9,6 +9,8 @@ export interface MemberEpisode {
   episode: LoadingEpisode | undefined;
   /** Every episode it had of the session: a ready sent before a reconnect counts for the server as much. */
   all: LoadingEpisode[];
+  /** When its ready counted, from whichever of its episodes it was sent in; null when none did. */
+  readyAt: number | null;
 }
 
 /** One loading session as the members lived it, judged by its deadline. */
@@ -64,7 +66,9 @@ export function readyGroup(run: CheckRun, session: string, first: SessionSightin
     .filter((player) => player !== undefined)
     .map((player) => {
       const all = player.episodes.filter((episode) => episode.session === session);
-      return { player, episode: all.at(-1), all };
+      // The first of its episodes whose ready counted: the server keeps a ready across a takeover.
+      const times = all.map((episode) => readyCounted(run, episode, deadline)).filter((at) => at !== null);
+      return { player, episode: all.at(-1), all, readyAt: times.length > 0 ? Math.min(...times) : null };
     });
   const vanished = members.some(({ episode }) => {
     if (!episode || episode.disconnectedAt === null || episode.readyDeliveredAt !== null) return false;
@@ -74,14 +78,7 @@ export function readyGroup(run: CheckRun, session: string, first: SessionSightin
   const present = members.filter(({ player, episode }) =>
     episode ? episode.disconnectedAt === null || episode.disconnectedAt > deadline : player.connected,
   );
-  // A member's ready counted from the first of its episodes whose ready did: the server keeps it across a takeover.
-  const counted = new Map(
-    members.map(({ player, all }) => {
-      const times = all.map((episode) => readyCounted(run, episode, deadline)).filter((at) => at !== null);
-      return [player, times.length > 0 ? Math.min(...times) : null];
-    }),
-  );
-  const allReady = present.length > 0 && present.every(({ player }) => counted.get(player) !== null);
+  const allReady = present.length > 0 && present.every(({ readyAt }) => readyAt !== null);
   return {
     session,
     first,
@@ -90,8 +87,8 @@ export function readyGroup(run: CheckRun, session: string, first: SessionSightin
     vanished,
     present,
     allReady,
-    wholeReady: members.length > 0 && [...counted.values()].every((at) => at !== null),
-    readyAt: Math.max(...[...counted.values()].map((at) => at ?? Number.NEGATIVE_INFINITY)),
+    wholeReady: members.length > 0 && members.every(({ readyAt }) => readyAt !== null),
+    readyAt: Math.max(...members.map(({ readyAt }) => readyAt ?? Number.NEGATIVE_INFINITY)),
     connected: present.filter(({ player, episode }) => (episode ? episode.disconnectedAt === null : player.connected)),
   };
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { encodeClientFrame } from "../../src/protocol/index.ts";
 import { config, queued, server, session, view } from "./fixtures.ts";
 import { FixedText, Tape, type TapeConnection } from "./tape.ts";
 
@@ -140,6 +141,47 @@ describe("ready-respected: a re-queued ready group is owed a reason the world co
     tape.requeue("b", FixedText.allocationFailed, expiry);
     settle(tape);
     expect(tape.invariants()).toEqual([]);
+  });
+});
+
+describe("ready-respected: an answer the server closed the connection with ended that connection, not the session", () => {
+  const OTHER = "9e9e9e9e-0000-4000-8000-00000000000a";
+
+  /**
+   * a and b ready at 1 s; the allocation commits GAME at 2 s and tells a. At 3 s b's second enqueue, held past its
+   * deadline, is answered "Internal server error", and (`closes`) its connection closed in the same work. At 5 s
+   * b, on a new connection when it was closed, enqueues and is told `told` (null: nothing).
+   */
+  function refusedWithClose(closes: boolean, told: string | null): string[] {
+    const tape = loadingPair(true, { games: [{ session: GAME, players: ["a", "b"] }, { session: OTHER, players: ["b", "c"] }] });
+    const claim = readyPair(tape);
+    tape.at = 2_000;
+    tape.view = view((v) => server(v, "ds1", "busy"));
+    const commit = tape.redis(tape.httpExchange(claim), "ok", "fixed:commit");
+    tape.tell("a", { type: "match_found", session_id: GAME, server_address: ADDRESS }, commit);
+    tape.at = 3_000;
+    tape.refuse("b", FixedText.internal, tape.timer("enqueue deadline"), closes);
+    tape.at = 5_000;
+    if (closes) tape.reconnect("b", "i2");
+    const text = encodeClientFrame({ type: "enqueue", player_id: "b", game_mode: "Normal_1v1" });
+    const enqueue = tape.redis(tape.event({ kind: "frame-in", connection: "c-b", instance: "i2", player: "b", text, dropped: false }), "ok", "fixed:enqueue");
+    if (told !== null) tape.tell("b", { type: "match_found", session_id: told, server_address: `ws://ds1.sim:7000/game?session_id=${told}` }, enqueue);
+    tape.at = 90_000;
+    tape.end();
+    return tape.invariants().filter((invariant) => invariant === "ready-respected");
+  }
+
+  it("stays quiet when the member, back on a new connection, is told the game its session was announced as", () => {
+    expect(refusedWithClose(true, GAME)).toEqual([]);
+  });
+
+  it("fires when the member is told nothing of that game afterwards, or another game", () => {
+    expect(refusedWithClose(true, null)).toEqual(["ready-respected"]);
+    expect(refusedWithClose(true, OTHER)).toEqual(["ready-respected"]);
+  });
+
+  it("fires for the same refusal on a connection the server kept open, even if the game follows on it", () => {
+    expect(refusedWithClose(false, GAME)).toEqual(["ready-respected"]);
   });
 });
 

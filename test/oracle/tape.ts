@@ -99,6 +99,30 @@ export class Tape {
     return this.event({ kind: "frame-out", connection: `c-${id}`, instance: "i1", player: id, text, dropped: false }, delivered);
   }
 
+  /**
+   * The server answers a player with an error and closes that connection in the same work, as it does an enqueue
+   * it cannot vouch for; `closes` false sends the error alone.
+   */
+  refuse(id: string, text: string, cause: number, closes = true): number {
+    const player = this.player(id);
+    const open = player.connection as TapeConnection;
+    const frame = encodeServerMessage({ type: "error", message: text });
+    player.received(open, frame);
+    const sent = this.event({ kind: "frame-out", connection: `c-${id}`, instance: open.instanceId, player: id, text: frame, dropped: false }, cause);
+    if (!closes) return sent;
+    open.clientOpen = false;
+    open.serverClosedAt = this.at;
+    player.closedByServer(open);
+    return this.event({ kind: "close", connection: `c-${id}`, instance: open.instanceId, player: id, by: "server", result: "closed" }, cause);
+  }
+
+  /** The player opens a new connection, to `instance`: what the server tells it from now on comes there. */
+  reconnect(id: string, instance: string): void {
+    const player = this.player(id);
+    player.connection = connection(instance);
+    player.connections.push(player.connection);
+  }
+
   requeue(id: string, text: string, cause: number): number {
     return this.tell(id, { type: "error", message: text }, cause);
   }

@@ -42,6 +42,15 @@ function foreignOutcome(run: CheckRun, episode: LoadingEpisode | undefined): boo
   return step !== undefined && (run.observed.steps.path(step).trouble & Trouble.foreign) !== 0;
 }
 
+/**
+ * The member was told, at or after `since`, the game its session was announced as: one some member's episode of
+ * the session ended in. A member back on a new connection is told its game there (the takeover path of enqueue).
+ */
+function toldSessionGame(group: ReadyGroup, player: Player, since: number): boolean {
+  const games = new Set(group.members.flatMap(({ all }) => all.flatMap((each) => (each.outcome?.kind === "matched" ? [each.outcome.text] : []))));
+  return player.matches.some((match) => match.at >= since && games.has(match.session));
+}
+
 /** The instance this episode's connection reached had lost its subscriptions at some time in [from, to]. */
 function deafened(run: CheckRun, episode: LoadingEpisode | undefined, from: number, to: number): boolean {
   const instance = episode?.connection?.instanceId;
@@ -80,7 +89,7 @@ export default {
         }
         if (group.vanished || !group.allReady) continue;
         const readiness = group.present
-          .map(({ player: member, episode: e }) => `${member.id} at ${((e?.readyDeliveredAt ?? 0) / 1000).toFixed(3)} s`)
+          .map(({ player: member, readyAt }) => `${member.id} at ${((readyAt ?? 0) / 1000).toFixed(3)} s`)
           .join(", ");
         const players = group.present.map(({ player: member }) => member.id);
         for (const { player, episode } of group.connected) {
@@ -97,6 +106,9 @@ export default {
             continue;
           }
           if (!outcome && !player.connected) continue;
+          // The server closed the connection with this answer, so it ended the connection, not the session: what
+          // the member heard of the session next, on another connection, is its answer.
+          if (outcome && episode && run.observed.closedWith(episode) && toldSessionGame(group, player, outcome.at)) continue;
           // Refused because its own record was a foreign writer's: the server could no longer tell where it stood.
           if (outcome && foreignOutcome(run, episode)) continue;
           // The answer was published while the member's instance was deaf: lost to a fault, not withheld.
