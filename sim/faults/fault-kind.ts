@@ -73,6 +73,12 @@ export interface FaultWorld {
   cutRedis(outageMs: number): string;
   /** The dedicated servers' ids. */
   readonly servers: readonly string[];
+  /** A dedicated server's process is up. */
+  serverUp(id: string): boolean;
+  /** A request to this dedicated server is on its way (sent, not yet arrived): an allocation's create call. */
+  requestOnItsWay(id: string): boolean;
+  /** The step that ran last wrote this dedicated server's record (a claim, a commit, a release). */
+  touchedServer(id: string): boolean;
   /** A dedicated server's process dies, or (`revive`) a new one starts in its place. Says what happened. */
   serverProcess(id: string, change: "die" | "revive"): string;
   /** The instance's subscriptions drop with their connection and come back `gapMs` later; messages meanwhile are lost. */

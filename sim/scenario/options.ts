@@ -43,7 +43,7 @@ export interface WorldOptions {
   faults: FaultRates;
   events: FaultEvents;
   /**
-   * Faults as choices: per fault kind (`crash`, `pause`, `network-drop`, `lost-command`, `lost-reply`), the
+   * Faults as choices: per fault kind (`crash`, `pause`, `network-drop`, `lost-command`, `lost-reply`, `server-death`...), the
    * probability that a run enables it; an enabled kind is offered at every step where it can strike
    * (sim/faults/choices.ts). Absent or 0: never.
    */

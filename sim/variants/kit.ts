@@ -67,6 +67,8 @@ export interface VariantKit {
    * so reports do not follow it.
    */
   sharedKey(key: string, config: MatchConfig): boolean;
+  /** The key of a dedicated server's record, by the server's id. */
+  serverKey(id: string): string;
   /** A lock key: taking one is a step worth telling, holding one past its owner a violation. */
   lockKey(key: string): boolean;
   /** Every probe a run of this variant can hit (its match server's and its dedicated servers'), registered up front. */

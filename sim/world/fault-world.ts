@@ -8,6 +8,7 @@ import type { Rng } from "../random/rng.ts";
 import type { RedisArg, SimulatedRedis } from "../redis/index.ts";
 import type { WorldOptions } from "../scenario/options.ts";
 import type { PendingSteps } from "../scheduler/pending-steps.ts";
+import type { StepEvent } from "../trace/events.ts";
 import { KITS } from "../variants/index.ts";
 import type { Cluster } from "./cluster.ts";
 import { EPOCH } from "./context.ts";
@@ -27,6 +28,8 @@ export interface FaultWorldParts {
   commandExecuted(): void;
   /** The lane of the step that ran last, null before the first. */
   lastLane(): string | null;
+  /** What the step that ran last did, null before the first. */
+  lastEvent(): StepEvent | null;
 }
 
 /** How long clients take to reconnect to a restarted Redis, ms: its start-up and their back-off. */
@@ -122,6 +125,12 @@ export function faultWorld(parts: FaultWorldParts): FaultWorld {
     },
     cutRedis: (outageMs) => `${breakConnections(outageMs)} connections broken; clients reconnect after ${outageMs} ms`,
     servers: [...cluster.serverConnections.keys()],
+    serverUp: (id) => [...cluster.servers.values()].some((each) => each.id === id && each.alive),
+    requestOnItsWay: (id) => steps.nextOn(`ds:${id}`, "http-request"),
+    touchedServer: (id) => {
+      const event = parts.lastEvent();
+      return event?.kind === "redis" && event.writes.includes(KITS[parts.variant].serverKey(id));
+    },
     serverProcess: (id, change) => {
       const server = [...cluster.servers.values()].find((each) => each.id === id);
       if (!server) return "no such server";

@@ -67,7 +67,8 @@ export class SimHttp implements HttpPort {
             body,
             outcome,
           });
-          if (unreachable) {
+          // A server that died while the request was on its way refuses it as one dead when it was sent does.
+          if (unreachable || !server!.alive) {
             settle(() => reject(new Error(`connect ECONNREFUSED ${address}`)));
             return event("unreachable");
           }

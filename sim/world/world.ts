@@ -144,6 +144,7 @@ export class World {
       clientRedis,
       commandExecuted: this.commandExecuted,
       lastLane: () => this.lastStep?.lane ?? null,
+      lastEvent: () => this.lastStep?.event ?? null,
     });
     for (const kind of FAULT_KINDS) kind.plan(faults);
     for (const kind of FAULT_KINDS) if (kind.offer && choices.enable(kind.name, options.choices?.[kind.name] ?? 0)) kind.offer(faults);

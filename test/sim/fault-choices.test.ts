@@ -66,6 +66,31 @@ describe("faults as choices", () => {
     }
     expect(late).toBeGreaterThan(5);
   });
+
+  it("kill a dedicated server right after a step of its own, one that wrote its record, or while a request to it is on its way; a request arriving after the death is refused", async () => {
+    const contention = findScenario("server-contention")!.options;
+    const moments = new Map<string, number>();
+    for (let seed = 0; seed < 100; seed++) {
+      const trace = await runOnce({ scenario: "server-contention", server: "fixed", seed, strategy: "preempt", options: { ...contention, choices: { "server-death": 1 } } });
+      for (const step of chosen(trace)) {
+        expect(step.event.fault).toBe("server-death");
+        const server = step.event.target;
+        const before = trace.steps[step.i - 1] as TraceStep;
+        // What was sent to it before it died and arrives after: no game is created by a dead process.
+        const revived = trace.steps.find((later) => later.i > step.i && later.event.kind === "fault" && later.event.fault === "server-return" && later.event.target === server);
+        const arrivals = trace.steps.filter(
+          (later) => later.i > step.i && (revived === undefined || later.i < revived.i) && later.event.kind === "http-request" && later.event.server === server,
+        );
+        for (const arrival of arrivals) expect(arrival.event.kind === "http-request" && arrival.event.outcome).toBe("unreachable");
+        const moment =
+          before.lane === `ds:${server}` ? "own step" : before.event.kind === "redis" && before.event.writes.includes(`{mm}:server:${server}`) ? "record written" : "request on its way";
+        if (moment === "request on its way") expect(arrivals.length).toBeGreaterThan(0);
+        moments.set(moment, (moments.get(moment) ?? 0) + 1);
+      }
+      expect(trace.verdict, JSON.stringify(trace.violations.slice(0, 2))).toBe("pass");
+    }
+    expect([...moments.keys()].sort()).toEqual(["own step", "record written", "request on its way"]);
+  });
 });
 
 describe("runs that keep going", () => {

@@ -1,9 +1,14 @@
-import { fewerEvents } from "../smaller-worlds.ts";
+import { fewerEvents, withoutChoice } from "../smaller-worlds.ts";
 import type { FaultKind } from "../fault-kind.ts";
 
 /** Shortest and longest time before a dead dedicated server's replacement process starts, in ms. */
 const RESTART_MIN_MS = 5_000;
 const RESTART_MAX_MS = 20_000;
+/**
+ * The shortest restart of a death by choice, in ms: a supervisor that starts the replacement at once, which then
+ * registers while what the dead process was part of (an allocation's create call) is still in flight.
+ */
+const QUICK_RESTART_MS = 500;
 
 /** A dedicated server process dies, idle or with a game; half of the time a new one takes its place later. */
 export default {
@@ -21,7 +26,26 @@ export default {
       });
     }
   },
-  smaller: (options) => fewerEvents(options, "serverDeaths"),
+  offer(world) {
+    // Right after a step of the server's own (a heartbeat, a request it handled), one that wrote its record (a
+    // claim, a commit), or while a request to it is on its way: a death there leaves a create call unanswered, a
+    // claim held for a server that is gone, or a created game unannounced. Half the time a replacement starts
+    // after a delay drawn log-uniformly from an immediate restart to a slow one.
+    for (const id of world.servers) {
+      world.offer(
+        { fault: "server-death", target: id, note: "" },
+        () => world.serverUp(id) && (world.momentFor(id) || world.touchedServer(id) || world.requestOnItsWay(id)),
+        () => {
+          if (world.choiceRng.chance(0.5)) {
+            const after = Math.round(Math.exp(Math.log(QUICK_RESTART_MS) + world.choiceRng.float() * (Math.log(RESTART_MAX_MS) - Math.log(QUICK_RESTART_MS))));
+            world.schedule(after, { fault: "server-return", target: id, note: "" }, () => world.serverProcess(id, "revive"));
+          }
+          return world.serverProcess(id, "die");
+        },
+      );
+    }
+  },
+  smaller: (options) => [...fewerEvents(options, "serverDeaths"), ...withoutChoice(options, "server-death")],
   stallMs: () => 0,
   losesInstances: () => false,
 } satisfies FaultKind;

@@ -24,6 +24,7 @@ export const fixedKit: VariantKit = {
   readView: readFixedView,
   corrupt: corruptFixed,
   sharedKey: (key) => SHARED.has(key) || key.startsWith(KeyPrefix.queue) || key.startsWith(KeyPrefix.conns),
+  serverKey: (id) => Keys.server(id),
   // The fixed server holds no locks: every transition is one atomic script.
   lockKey: () => false,
   probes: { ...FIXED_PROBES, ...FIXED_SERVER_PROBES },

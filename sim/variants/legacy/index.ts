@@ -1,4 +1,4 @@
-import { LOCK_PREFIX, queueKey } from "../../../src/legacy/keys.ts";
+import { DEDICATED_SERVER_PREFIX, LOCK_PREFIX, queueKey } from "../../../src/legacy/keys.ts";
 import { DEDICATED_PROBES } from "../../../src/dedicated/probes.ts";
 import { LEGACY_PROBES } from "../../../src/legacy/probes.ts";
 import { ErrorText } from "../../../src/protocol/index.ts";
@@ -21,6 +21,7 @@ export const legacyKit: VariantKit = {
   readView: readLegacyView,
   corrupt: corruptLegacy,
   sharedKey: (key, config) => key.startsWith(queueKey(config, "")),
+  serverKey: (id) => `${DEDICATED_SERVER_PREFIX}${id}`,
   lockKey: (key) => key.startsWith(LOCK_PREFIX),
   probes: { ...LEGACY_PROBES, ...LEGACY_SERVER_PROBES },
   requeueReason: (text) => REASONS.get(text) ?? null,
