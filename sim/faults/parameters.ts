@@ -14,7 +14,7 @@ export interface FaultRates {
   serverError: number;
   /** A dedicated server answers 200 with a body that is not the contract. */
   serverMalformed: number;
-  /** A dedicated server cannot be reached. */
+  /** A dedicated server cannot be reached: the call is refused, or (half the time) meets silence until it times out. */
   serverUnreachable: number;
   /** A SUBSCRIBE (or PSUBSCRIBE) is lost on its way: the caller sees a connection error and is not subscribed. */
   subscribeFail?: number;

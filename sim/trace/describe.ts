@@ -85,7 +85,7 @@ export function stepDetail(event: StepEvent): string {
     case "close":
       return event.result;
     case "http-request":
-      return event.outcome === "unreachable" ? "unreachable" : event.body;
+      return event.outcome === "unreachable" ? "unreachable" : event.outcome === "silent" ? "no answer" : event.body;
     case "http-reply":
       if (event.late) return "too late: already timed out";
       return event.fault === null ? event.body : `fault ${event.fault}: ${event.body}`;

@@ -106,8 +106,11 @@ export interface HttpRequestEvent {
   address: string;
   url: string;
   body: string;
-  /** What the server did with it: handled it, or a fault answered in its place. */
-  outcome: "handled" | "unreachable" | "5xx" | "malformed";
+  /**
+   * What the server did with it: handled it, or a fault answered in its place: refused (`unreachable`), nothing
+   * at all until the caller's timeout (`silent`), a 500 or a body out of contract.
+   */
+  outcome: "handled" | "unreachable" | "silent" | "5xx" | "malformed";
 }
 
 export interface HttpReplyEvent {

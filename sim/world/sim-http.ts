@@ -26,7 +26,11 @@ export class SimHttp implements HttpPort {
     // Not new URL(): a server may build a URL from a garbage address, and must meet an unreachable host, not a throw.
     const address = /^http:\/\/([^/]+)\//.exec(url)?.[1] ?? "";
     const server = this.servers.get(address);
-    const unreachable = !server || rng.chance(faults.serverUnreachable) || !server.alive;
+    const cutOff = server !== undefined && rng.chance(faults.serverUnreachable);
+    const unreachable = !server || cutOff || !server.alive;
+    // A host cut off from the network refuses nothing: half the time the call meets silence until its timeout, as
+    // a partition or a host gone does; else it is refused, as a firewall rejects.
+    const silent = cutOff && rng.chance(0.5);
     const failure = unreachable ? null : rng.chance(faults.serverError) ? "5xx" : rng.chance(faults.serverMalformed) ? "malformed" : null;
     const slowMs = rng.chance(faults.serverSlow) ? rng.int(1_000, 8_000) : 0;
     const instance = this.owner;
@@ -67,6 +71,7 @@ export class SimHttp implements HttpPort {
             body,
             outcome,
           });
+          if (silent) return event("silent");
           // A server that died while the request was on its way refuses it as one dead when it was sent does.
           if (unreachable || !server!.alive) {
             settle(() => reject(new Error(`connect ECONNREFUSED ${address}`)));

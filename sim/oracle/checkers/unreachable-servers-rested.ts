@@ -2,7 +2,7 @@ import type { Checker } from "../checker.ts";
 import { Trouble } from "../step-evidence.ts";
 
 /**
- * A dedicated server a create call could not reach may be dead: it costs one failed allocation, not one per claim
+ * A dedicated server a create call could not reach (refused, or no answer until the call timed out) may be dead: it costs one failed allocation, not one per claim
  * until its registration expires (docs/fixed-server.md, rollback's `park`). So no second create call goes to it
  * before it shows it is alive: a Redis command of its own that succeeded (its heartbeat, or a fresh registration).
  * The failed call's own allocation is excused when it could not finish its rollback (a failed command on its
@@ -42,7 +42,7 @@ export default {
         }
         if (event.kind !== "http-request" || event.server === null || !world.servers.has(event.server)) return;
         const earlier = unreached.get(event.server);
-        if (event.outcome === "unreachable") unreached.set(event.server, { step: happened.id, at: point.at, instance: event.instance, players: playersOf(event.body) });
+        if (event.outcome === "unreachable" || event.outcome === "silent") unreached.set(event.server, { step: happened.id, at: point.at, instance: event.instance, players: playersOf(event.body) });
         if (earlier === undefined) return;
         const steps = run.observed.steps;
         const failedOnItsWay = (steps.troubleOf(steps.originOf(earlier.step)) & Trouble.redis) !== 0;
