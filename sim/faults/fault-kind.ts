@@ -75,8 +75,8 @@ export interface FaultWorld {
   readonly servers: readonly string[];
   /** A dedicated server's process is up. */
   serverUp(id: string): boolean;
-  /** A request to this dedicated server is on its way (sent, not yet arrived): an allocation's create call. */
-  requestOnItsWay(id: string): boolean;
+  /** A call to this dedicated server (an allocation's create) waits for its answer: sent, and neither answered nor timed out. */
+  callWaiting(id: string): boolean;
   /** The step that ran last wrote this dedicated server's record (a claim, a commit, a release). */
   touchedServer(id: string): boolean;
   /** A dedicated server's process dies, or (`revive`) a new one starts in its place. Says what happened. */

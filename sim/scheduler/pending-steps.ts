@@ -198,15 +198,6 @@ export class PendingSteps {
     return ready;
   }
 
-  /** Whether some channel's next step is of `kind` and runs on `lane` (a request on its way to a server). */
-  nextOn(lane: string, kind: StepKind): boolean {
-    for (const queue of this.sources.values()) {
-      const head = queue[0];
-      if (head !== undefined && head.kind === kind && head.lane === lane) return true;
-    }
-    return false;
-  }
-
   /** Whether a step of `source` is pending. */
   pendingOn(source: string): boolean {
     return this.sources.has(source);

@@ -126,7 +126,7 @@ export function faultWorld(parts: FaultWorldParts): FaultWorld {
     cutRedis: (outageMs) => `${breakConnections(outageMs)} connections broken; clients reconnect after ${outageMs} ms`,
     servers: [...cluster.serverConnections.keys()],
     serverUp: (id) => [...cluster.servers.values()].some((each) => each.id === id && each.alive),
-    requestOnItsWay: (id) => steps.nextOn(`ds:${id}`, "http-request"),
+    callWaiting: (id) => [...cluster.servers.values()].some((each) => each.id === id && each.callWaiting),
     touchedServer: (id) => {
       const event = parts.lastEvent();
       return event?.kind === "redis" && event.writes.includes(KITS[parts.variant].serverKey(id));

@@ -3,6 +3,7 @@ import type { HttpResponse, Logger, Probes, Timers } from "../../src/ports/index
 import type { Variant } from "../../src/server/match-server.ts";
 import type { CreatedGame } from "../oracle/world-facts.ts";
 import type { Rng } from "../random/rng.ts";
+import type { Step } from "../scheduler/step.ts";
 import type { SimRedisPort } from "./sim-redis-port.ts";
 
 const REGISTER_ATTEMPTS = 10;
@@ -28,8 +29,21 @@ export class SimDedicatedServer {
   alive = true;
   /** When the process last died (ms since the run began), while no new one has started; null while up. */
   downSince: number | null = null;
+  /** The timeouts of the calls sent to it: a call waits for its answer while its timeout has neither run nor been cancelled. */
+  private readonly calls: Step[] = [];
   private server: DedicatedServer;
   private readonly make: () => DedicatedServer;
+
+  /** A call to it was sent, to end at `timeout` unless answered first. */
+  called(timeout: Step): void {
+    this.calls.push(timeout);
+  }
+
+  /** Some call to it waits for its answer: on its way, unanswered, or its reply on its way back. */
+  get callWaiting(): boolean {
+    while (this.calls.length > 0 && ((this.calls[0] as Step).cancelled || (this.calls[0] as Step).event !== null)) this.calls.shift();
+    return this.calls.length > 0;
+  }
 
   constructor(
     readonly id: string,

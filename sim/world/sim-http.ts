@@ -51,6 +51,7 @@ export class SimHttp implements HttpPort {
           return { kind: "http-timeout", instance, url, timeoutMs: options.timeoutMs };
         },
       );
+      server?.called(timeout);
       const reply = (response: HttpResponse, fault: HttpReplyEvent["fault"]) =>
         steps.add(
           { lane: this.lane, source, owner: this.owner, kind: "http-reply", readyAt: steps.now + hopLatency(this.context, 0) + slowMs },

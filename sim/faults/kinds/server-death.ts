@@ -28,13 +28,14 @@ export default {
   },
   offer(world) {
     // Right after a step of the server's own (a heartbeat, a request it handled), one that wrote its record (a
-    // claim, a commit), or while a request to it is on its way: a death there leaves a create call unanswered, a
-    // claim held for a server that is gone, or a created game unannounced. Half the time a replacement starts
-    // after a delay drawn log-uniformly from an immediate restart to a slow one.
+    // claim, a commit), or while a create call to it waits for its answer: a death there leaves the call
+    // unanswered, a claim held for a server that is gone, or a created game unannounced. Half the time a
+    // replacement starts after a delay drawn log-uniformly from an immediate restart to a slow one, which may
+    // register afresh while an allocation still holds the server claimed.
     for (const id of world.servers) {
       world.offer(
         { fault: "server-death", target: id, note: "" },
-        () => world.serverUp(id) && (world.momentFor(id) || world.touchedServer(id) || world.requestOnItsWay(id)),
+        () => world.serverUp(id) && (world.momentFor(id) || world.touchedServer(id) || world.callWaiting(id)),
         () => {
           if (world.choiceRng.chance(0.5)) {
             const after = Math.round(Math.exp(Math.log(QUICK_RESTART_MS) + world.choiceRng.float() * (Math.log(RESTART_MAX_MS) - Math.log(QUICK_RESTART_MS))));
