@@ -9,11 +9,11 @@ export function printGuided(out: Output, report: GuidedReport, runs: number): vo
   const kinds = Object.entries(report.byKind)
     .map(([kind, count]) => `${kind} ${count}`)
     .join(", ");
-  out.line(`guided: ${paint.strong(`${report.mutants} of ${runs}`)} runs were mutants (${kinds}); corpus ${report.corpus} run(s), ${report.pairs} probe pairs and ${report.readsFrom} reads-from pairs seen`);
+  out.line(`guided: ${paint.strong(`${report.mutants} of ${runs}`)} runs were mutants (${kinds}); corpus ${report.corpus} run(s), ${report.pairs} probe pairs seen`);
   const named = report.newProbes.slice(0, NAMED).join(", ");
   const more = report.newProbes.length > NAMED ? `, and ${report.newProbes.length - NAMED} more` : "";
   out.line(
     `  mutants reached first: ${paint.strong(String(report.newProbes.length))} probe(s)${named === "" ? "" : ` (${named}${more})`}, ` +
-      `${paint.strong(String(report.newPairs))} probe pair(s), ${paint.strong(String(report.newReadsFrom))} reads-from pair(s)`,
+      `${paint.strong(String(report.newPairs))} probe pair(s)`,
   );
 }

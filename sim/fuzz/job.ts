@@ -69,6 +69,4 @@ export interface FuzzOutcome {
   trace: Trace | null;
   /** Only for jobs that ask (`record`). */
   recording: Recording | null;
-  /** Only for jobs that ask (`record`): the run's reads-from pairs, each with the step it first showed at. */
-  readsFrom: Record<string, number> | null;
 }

@@ -4,7 +4,6 @@ import { withChoices, withCoincidence } from "../scenario/options.ts";
 import { resolveScenario } from "../scenario/resolve.ts";
 import { signaturesOf, type Signature } from "../signature/signature.ts";
 import type { Trace } from "../trace/trace.ts";
-import { readsFrom } from "./guided/reads-from.ts";
 import type { FoundBug, FuzzJob, FuzzOutcome, Recording } from "./job.ts";
 
 export async function runJob(job: FuzzJob): Promise<FuzzOutcome> {
@@ -39,7 +38,6 @@ export async function runJob(job: FuzzJob): Promise<FuzzOutcome> {
     coverage: trace.coverage,
     trace: trace.verdict === "fail" ? trace : null,
     recording: record === true ? recordingOf(trace) : null,
-    readsFrom: record === true ? Object.fromEntries(readsFrom(trace.steps)) : null,
   };
 }
 

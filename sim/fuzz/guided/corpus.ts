@@ -12,10 +12,8 @@ export interface CorpusEntry {
   scenario: string;
   seed: number;
   recording: Recording;
-  /** New probes, new pairs of probes and new reads-from pairs it was the first run to show. */
+  /** New probes and new pairs of probes it was the first run to hit. */
   found: number;
-  /** Where in its run (step indices, one per decision) it showed a reads-from pair first: where mutants re-decide. */
-  moments: number[];
   /** Mutants made from it so far. */
   picked: number;
   /** Steps its run took: what each of its mutants will cost, about. */
@@ -26,27 +24,22 @@ export interface CorpusEntry {
 export interface Novelty {
   probes: string[];
   pairs: number;
-  /** New reads-from pairs (reads-from.ts), and the steps where the run showed them. */
-  readsFrom: number;
-  moments: number[];
 }
 
 /**
  * Guided fuzzing's corpus (after greybox concurrency fuzzing, RFF): the runs that hit a probe, or a pair of
- * probes in one run, or a reads-from pair, that no earlier run did. Pairs matter because most bugs need two things
- * to happen in one run (a rollback and a retry, a crash and a takeover), each of which alone is routine; a
- * reads-from pair is one interleaving of two of them on one key, which probes cannot tell from the other.
+ * probes in one run, that no earlier run did. Pairs matter because most bugs need two things to happen in one
+ * run (a rollback and a retry, a crash and a takeover), each of which alone is routine.
  */
 export class Corpus {
   readonly entries: CorpusEntry[] = [];
   private readonly probes = new Set<string>();
   private readonly pairs = new Set<string>();
-  private readonly interleavings = new Set<string>();
   /** Decisions kept over all entries. */
   private steps = 0;
 
-  /** What a run's hits and reads-from pairs add to what the session has seen (and remembers them). */
-  learn(hits: Readonly<Record<string, number>>, readsFrom: Readonly<Record<string, number>> = {}): Novelty {
+  /** What a run's hits add to what the session has seen (and remembers them). */
+  learn(hits: Readonly<Record<string, number>>): Novelty {
     const hit = Object.keys(hits)
       .filter((probe) => (hits[probe] ?? 0) > 0)
       .sort();
@@ -61,20 +54,13 @@ export class Corpus {
         pairs++;
       }
     }
-    const moments: number[] = [];
-    for (const [pair, at] of Object.entries(readsFrom)) {
-      if (this.interleavings.has(pair)) continue;
-      this.interleavings.add(pair);
-      moments.push(at);
-    }
-    moments.sort((a, b) => a - b);
-    return { probes, pairs, readsFrom: moments.length, moments };
+    return { probes, pairs };
   }
 
   /** Keeps a run that brought something new. */
   add(scenario: string, seed: number, recording: Recording, novelty: Novelty): void {
-    const found = novelty.probes.length + novelty.pairs + novelty.readsFrom;
-    const entry: CorpusEntry = { scenario, seed, recording, found, moments: novelty.moments, picked: 0, steps: recording.decisions.length };
+    const found = novelty.probes.length + novelty.pairs;
+    const entry: CorpusEntry = { scenario, seed, recording, found, picked: 0, steps: recording.decisions.length };
     this.entries.push(entry);
     this.steps += entry.steps;
     while (this.entries.length > 1 && (this.entries.length > CORPUS_LIMIT || this.steps > CORPUS_STEPS_LIMIT)) {
@@ -99,10 +85,6 @@ export class Corpus {
 
   get pairCount(): number {
     return this.pairs.size;
-  }
-
-  get readsFromCount(): number {
-    return this.interleavings.size;
   }
 }
 

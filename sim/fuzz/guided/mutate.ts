@@ -9,13 +9,10 @@ export const MUTATION_KINDS: readonly MutationKind[] = ["suffix", "move-fault", 
 
 /** How far a moved fault goes, in steps either way: near enough to land in the same handlers' round trips. */
 const MOVE_REACH = 40;
-/** How far before a reads-from pair's step a suffix may be re-decided from: back into the handlers that met there. */
-const MOMENT_REACH = 12;
 
 /**
  * A corpus entry changed in one way, drawn from `rng`: its decisions re-decided from a point on (the strategy,
- * on a stream salted with `salt`, takes over there; half the time a little before a step where the run showed an
- * interleaving no run had before, so that the handlers that met there meet in another order), a fault that struck by choice moved a few steps, a fault
+ * on a stream salted with `salt`, takes over there), a fault that struck by choice moved a few steps, a fault
  * added at a point, or one player given another behaviour. Every mutant is run leniently: where its list no
  * longer fits its world, the strategy decides.
  */
@@ -24,11 +21,8 @@ export function mutate(entry: CorpusEntry, rng: Rng, salt: string): Mutant {
   const kinds = MUTATION_KINDS.filter((kind) => (kind !== "move-fault" || faultsAt.length > 0) && (kind !== "behaviour" || options.players.length > 0));
   const kind = rng.pick(kinds);
   switch (kind) {
-    case "suffix": {
-      const last = Math.max(0, decisions.length - 1);
-      const near = entry.moments.length > 0 && rng.chance(0.5) ? Math.max(0, rng.pick(entry.moments) - rng.int(0, MOMENT_REACH)) : rng.int(0, last);
-      return { kind, options, decisions: decisions.slice(0, Math.min(near, last)), salt };
-    }
+    case "suffix":
+      return { kind, options, decisions: decisions.slice(0, rng.int(0, Math.max(0, decisions.length - 1))), salt };
     case "move-fault": {
       const from = rng.pick(faultsAt);
       const rest = decisions.filter((_, i) => i !== from);

@@ -39,9 +39,6 @@ export interface GuidedReport {
   newPairs: number;
   /** Pairs of probes hit in one run by any run of the campaign. */
   pairs: number;
-  /** Reads-from pairs a mutant showed first, and those any run of the campaign showed. */
-  newReadsFrom: number;
-  readsFrom: number;
 }
 
 /** What a mutant's job keeps of the campaign's settings. */
@@ -61,7 +58,6 @@ export class GuidedSession {
   private readonly byKind = Object.fromEntries(MUTATION_KINDS.map((kind) => [kind, 0])) as Record<MutationKind, number>;
   private readonly newProbes: string[] = [];
   private newPairs = 0;
-  private newReadsFrom = 0;
   /** What fresh runs and mutants found so far, decayed by round. */
   private readonly yields = { fresh: { found: 0, steps: 0 }, mutant: { found: 0, steps: 0 } };
 
@@ -111,18 +107,17 @@ export class GuidedSession {
       y.steps *= MEMORY;
     }
     for (const outcome of outcomes) {
-      const novelty = this.corpus.learn(outcome.coverage, outcome.readsFrom ?? {});
+      const novelty = this.corpus.learn(outcome.coverage);
       const y = outcome.job.mutant === undefined ? this.yields.fresh : this.yields.mutant;
-      y.found += novelty.probes.length + novelty.pairs + novelty.readsFrom;
+      y.found += novelty.probes.length + novelty.pairs;
       y.steps += outcome.steps;
       if (outcome.job.mutant !== undefined) {
         this.mutants++;
         this.byKind[outcome.job.mutant.kind]++;
         this.newProbes.push(...novelty.probes);
         this.newPairs += novelty.pairs;
-        this.newReadsFrom += novelty.readsFrom;
       }
-      if ((novelty.probes.length > 0 || novelty.pairs > 0 || novelty.readsFrom > 0) && outcome.recording !== null) {
+      if ((novelty.probes.length > 0 || novelty.pairs > 0) && outcome.recording !== null) {
         this.corpus.add(outcome.job.scenario, outcome.job.seed, outcome.recording, novelty);
       }
     }
@@ -136,8 +131,6 @@ export class GuidedSession {
       newProbes: [...this.newProbes],
       newPairs: this.newPairs,
       pairs: this.corpus.pairCount,
-      newReadsFrom: this.newReadsFrom,
-      readsFrom: this.corpus.readsFromCount,
     };
   }
 }
