@@ -109,6 +109,26 @@ describe("release_server", () => {
   });
 });
 
+describe("a dedicated server that starts again", () => {
+  it("ends the game its previous process hosted: a player who comes back is not told a game on a process that is gone (redis-restart seed 381)", async () => {
+    await busy();
+    expect(await run("register_server", SERVER, ADDRESS, 3_600_000, "1")).toEqual(["idle"]);
+    expect(server()).toEqual({ address: ADDRESS, status: "idle", session: "" });
+    const session = redis.engine.inspect(Keys.session(SID));
+    expect(session?.type === "hash" ? session.value.status : null).toBe("over");
+    expect(await run("resync", PLAYER_B, "i1/b")).toEqual(["over"]);
+    expect(await run("enqueue", PLAYER_A, MODE, "i1/a2", "i1")).toEqual(["queued", "after_game"]);
+  });
+
+  it("leaves a session alone that its previous process no longer hosted", async () => {
+    await busy();
+    expect(await finishFixedGame(port, SERVER, GAME)).toBe("released");
+    const ended = redis.engine.inspect(Keys.session(SID));
+    expect(await run("register_server", SERVER, ADDRESS, 3_600_000, "1")).toEqual(["idle"]);
+    expect(redis.engine.inspect(Keys.session(SID))).toEqual(ended);
+  });
+});
+
 describe("a dedicated server whose games end", () => {
   let logger: RecordingLogger;
 

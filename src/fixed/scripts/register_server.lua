@@ -29,6 +29,14 @@ if srv and srv.status == 'claimed' then
 end
 -- A process that starts hosts no game: a busy record is a previous incarnation's, whose game died with it.
 redis.call('HSET', key, 'address', address, 'status', 'idle', 'session', '')
+-- That game is over for its players too, as release_server says of one that ended: a player who comes back is
+-- not told a game on a process that is gone.
+if srv and srv.status == 'busy' and present(srv.session) then
+  local s = read_hash(K_SESSION .. srv.session)
+  if s and s.status == 'matched' and s.server == id then
+    redis.call('HSET', K_SESSION .. srv.session, 'status', 'over')
+  end
+end
 if not redis.call('ZSCORE', K_SERVERS_IDLE, id) then
   redis.call('ZADD', K_SERVERS_IDLE, int(redis.call('INCR', K_SEQ)), id)
 end
