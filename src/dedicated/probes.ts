@@ -21,7 +21,7 @@ export const DEDICATED_PROBES: ProbeCatalog = {
   "ds.dedicated_server_release_failed": optional("a release that could not reach Redis, retried (games never end in a simulated world)"),
   "ds.dedicated_server_release_gave_up": optional("a release given up on (games never end in a simulated world)"),
   "ds.register_server.idle": must("a fresh registration put the server in the idle pool"),
-  "ds.register_server.kept.claimed": must("a fresh registration found the server claimed and kept the claim"),
+  "ds.register_server.idle.ended": must("a fresh registration found the server claimed by an allocation, whose call went to the previous process, and ended it"),
   "ds.register_server.renewed.idle": must("a heartbeat renewed an idle server"),
   "ds.register_server.renewed.claimed": must("a heartbeat renewed a claimed server"),
   "ds.register_server.renewed.busy": must("a heartbeat renewed a busy server"),

@@ -12,7 +12,7 @@ async function runRegistration(redis: RedisPort, id: string, address: string, tt
 
 /**
  * A dedicated server's fresh registration in the fixed layout (at its start, or once it found its registration
- * gone): idle and in the pool for `ttlMs`, unless an allocation holds it claimed. Rejects on a Redis error or an
+ * gone): idle and in the pool for `ttlMs`; an allocation that held it claimed is ended. Rejects on a Redis error or an
  * unreadable reply: the caller retries on its next heartbeat.
  */
 export async function registerFixedDedicatedServer(redis: RedisPort, id: string, address: string, ttlMs: number): Promise<void> {

@@ -35,8 +35,7 @@ export interface ExpiryOutcome {
 export type PresenceOutcome = { kind: "ok"; purged: number } | { kind: "fenced" };
 
 export type ServerRegistration =
-  | { kind: "idle" }
-  | { kind: "kept"; status: "claimed" }
+  | { kind: "idle"; ended: boolean }
   | { kind: "renewed"; status: ServerStatus }
   | { kind: "fenced" };
 
@@ -142,9 +141,9 @@ export function parseServerRegistration(reply: RedisReply): Result<ServerRegistr
   if (!words.ok) return err(`register_server: ${words.error}`);
   const [status, detail] = words.value;
   const single = words.value.length === 1;
-  if (status === "idle" && single) return ok({ kind: "idle" });
+  if (status === "idle" && single) return ok({ kind: "idle", ended: false });
+  if (status === "idle" && detail === "ended" && words.value.length === 2) return ok({ kind: "idle", ended: true });
   if (status === "fenced" && single) return ok({ kind: "fenced" });
-  if (status === "kept" && detail === "claimed") return ok({ kind: "kept", status: detail });
   const known = SERVER_STATUSES.find((each) => each === detail);
   if (status === "renewed" && known) return ok({ kind: "renewed", status: known });
   return shapeError("register_server", words.value);

@@ -469,11 +469,16 @@ describe("presence", () => {
 });
 
 describe("register_server", () => {
-  it("keeps a claimed or busy server as it is", async () => {
+  it("ends the allocation that held the server claimed: its create call went to the previous process", async () => {
     const token = await allocatingPair();
     await run("claim_server", SID, token, "attempt");
-    expect(await run("register_server", "ds1", "10.0.0.1:7000", 3_600_000, "1")).toEqual(["kept", "claimed"]);
-    expect(zset(Keys.idleServers)).toEqual([]);
+    expect(await run("register_server", "ds1", "10.0.0.1:7000", 3_600_000, "1")).toEqual(["idle", "ended"]);
+    expect(hash(Keys.server("ds1"))).toMatchObject({ status: "idle", session: "" });
+    expect(zset(Keys.idleServers)).toEqual(["ds1"]);
+    expect(hash(Keys.session(SID))).toMatchObject({ status: "cancelled" });
+    // The allocation's late commit finds it over, and announces nothing.
+    expect(await run("commit", SID, token, "ds1", "9e9e9e9e-0000-4000-8000-000000000009", "ws://g")).toEqual(["stale"]);
+    expect(hash(Keys.server("ds1"))).toMatchObject({ status: "idle" });
   });
 
   it("replaces a key of the wrong type", async () => {

@@ -76,13 +76,19 @@ describe("register_server", () => {
     expect(await register()).toEqual(["idle"]);
   });
 
-  it("keeps a claimed server claimed at a fresh registration, and frees a busy one (a new process hosts nothing)", async () => {
+  it("frees a claimed server at a fresh registration, ending its allocation, and a busy one (a new process hosts nothing)", async () => {
     await register();
     const token = await allocating();
     await run("claim_server", SID, token, "attempt");
-    expect(await register()).toEqual(["kept", "claimed"]);
-    expect(zset(Keys.idleServers)).toEqual([]);
-    await run("commit", SID, token, "ds1", "9e9e9e9e-0000-4000-8000-000000000009", "ws://g");
+    expect(await register()).toEqual(["idle", "ended"]);
+    expect(zset(Keys.idleServers)).toEqual(["ds1"]);
+    // Its members went back to the queue; matched again, they get the server and a game on the new process.
+    const next = "5e5e5e5e-0000-4000-8000-000000000002";
+    await run("match", MODE, 2, 60_000, 100, next);
+    await run("ready", PLAYER_A, next, "i1/a", 60_000);
+    const again = ((await run("ready", PLAYER_B, next, "i1/b", 60_000)) as string[])[1] as string;
+    expect(await run("claim_server", next, again, "attempt")).toEqual(["claimed", "ds1", expect.any(String), 0]);
+    expect(await run("commit", next, again, "ds1", "9e9e9e9e-0000-4000-8000-000000000009", "ws://g")).toEqual(["matched", 2]);
     expect(await register("ds1", "0")).toEqual(["renewed", "busy"]);
     expect(await register()).toEqual(["idle"]);
     expect(hash(Keys.server("ds1"))).toMatchObject({ status: "idle", session: "" });

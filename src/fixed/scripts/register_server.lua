@@ -1,6 +1,6 @@
 -- ARGV: server id, address, ttl ms, fresh ('1' when the server process starts, or found its registration gone;
 -- '0' for its heartbeat). The registration lives `ttl` ms unless renewed; the reaper ends what an expired one held.
--- Replies: idle | kept claimed | fenced | renewed <status>.
+-- Replies: idle | idle ended (an allocation held it: ended) | fenced | renewed <status>.
 local id, address, ttl, fresh = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4]
 local key = K_SERVER .. id
 local srv, wrong = read_hash(key)
@@ -23,9 +23,18 @@ if wrong then
   srv = nil
 end
 redis.call('ZADD', K_SERVERS_LIVE, int(NOW + ttl), id)
-if srv and srv.status == 'claimed' then
-  -- An allocation in flight holds it: its commit, its rollback or its deadline moves it on.
-  return { 'kept', 'claimed' }
+-- An allocation that holds it claimed sent its create call to the previous process: whatever game that made died
+-- with it, so the allocation ends here as the reaper ends one (members back in the queue, told it failed), and its
+-- late commit or rollback finds it over. Keeping the claim let a late reply commit a game that is gone, and left
+-- the new process listed busy for good (swarm seed 850).
+local ended = false
+if srv and srv.status == 'claimed' and present(srv.session) then
+  local s, st = load_session(srv.session)
+  if st == 'ok' and s.status == 'allocating' and s.server == id then
+    end_session(srv.session, s, 'cancelled')
+    requeue_members(srv.session, s, TEXT_ALLOCATION_FAILED)
+    ended = true
+  end
 end
 -- A process that starts hosts no game: a busy record is a previous incarnation's, whose game died with it.
 redis.call('HSET', key, 'address', address, 'status', 'idle', 'session', '')
@@ -39,5 +48,8 @@ if srv and srv.status == 'busy' and present(srv.session) then
 end
 if not redis.call('ZSCORE', K_SERVERS_IDLE, id) then
   redis.call('ZADD', K_SERVERS_IDLE, int(redis.call('INCR', K_SEQ)), id)
+end
+if ended then
+  return { 'idle', 'ended' }
 end
 return { 'idle' }
