@@ -297,6 +297,25 @@ describe("prompt-answers", () => {
     }
   });
 
+  it("takes the claimed server's replacement registering as the group's answer, and not any other work outside the members' frames", () => {
+    for (const origin of ["server-return", "crash"] as const) {
+      // ds1, claimed for the pair, died at 2 s; its replacement's fresh registration ends the allocation.
+      const tape = loadingPair(true, { downServers: { ds1: 2_000 } });
+      readyPair(tape);
+      tape.at = 3_000;
+      const fault =
+        origin === "server-return"
+          ? tape.event({ kind: "fault", fault: "server-return", target: "ds1", note: "", effect: "ds1 started again" })
+          : tape.timer("presence");
+      const registration = tape.redis(fault, "ok", "fixed:register_server", { writes: ["{mm}:server:ds1", "{mm}:session:S1"] });
+      tape.requeue("a", FixedText.allocationFailed, registration);
+      tape.requeue("b", FixedText.allocationFailed, registration);
+      settle(tape);
+      const prompt = tape.invariants().filter((name) => name === "prompt-answers");
+      expect([origin, prompt]).toEqual([origin, origin === "server-return" ? [] : ["prompt-answers", "prompt-answers"]]);
+    }
+  });
+
   /** The create call of the pair's allocation fails (a garbled reply, or no reply within the request timeout). */
   function failedCreate(tape: Tape, how: "garbled" | "timed out"): number {
     const claim = readyPair(tape);

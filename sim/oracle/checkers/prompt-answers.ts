@@ -23,10 +23,12 @@ const TICKS_TO_PLACE = 2;
 function judgeAnswer(run: CheckRun, world: WorldFacts, point: CheckPoint, group: ReadyGroup): void {
   const members = new Set(group.members.map(({ player }) => player.id));
   // A member's frame: its ready, or one its connection handled just before (a connection's handlers run one
-  // after the other, so the ready's commands continue the previous handler's chain).
+  // after the other, so the ready's commands continue the previous handler's chain). Or the claimed server's
+  // replacement process registering: its fresh registration ends the allocation its predecessor was part of,
+  // and that is the group's answer (docs/fixed-server.md, register_server).
   const fromMember = (origin: number): boolean => {
     const event = run.observed.steps.originEvent(origin);
-    return event?.kind === "frame-in" && members.has(event.player);
+    return (event?.kind === "frame-in" && members.has(event.player)) || (event?.kind === "fault" && event.fault === "server-return");
   };
   for (const { player, episode } of group.connected) {
     const outcome = episode?.outcome;
@@ -77,7 +79,7 @@ function duePlayers(run: CheckRun, view: ServerView, redisNow: number): string[]
 export default {
   name: "prompt-answers",
   meaning:
-    "a ready group is answered by the work its members' frames set going within the dedicated server's request timeout, even when that " +
+    "a ready group is answered by the work its members' frames set going (or its claimed server's replacement registering) within the dedicated server's request timeout, even when that " +
     "server failed (a fault holding the match server's work back may stretch that to the allocation deadline and a sweep; a foreign " +
     "writer's damage, to the sweep that meets it), and a queued player whose turn has come (enough players of its mode queued with " +
     `and before it) is taken into a session within ${TICKS_TO_PLACE} match ticks unless a fault held the ticks back`,
