@@ -9,10 +9,10 @@ function create(tape: Tape, cause: number, outcome: HttpRequestEvent["outcome"])
 }
 
 /** A create call cannot reach ds1 at 1 s; `between` happens; another goes to ds1 at 10 s. */
-function askedAgain(between: (tape: Tape, failed: number) => void): string[] {
+function askedAgain(between: (tape: Tape, failed: number) => void, outcome: HttpRequestEvent["outcome"] = "unreachable"): string[] {
   const tape = new Tape(["a", "b"]);
   tape.at = 1_000;
-  const failed = create(tape, tape.redis(tape.ready("b", "s"), "ok", "fixed:claim_server"), "unreachable");
+  const failed = create(tape, tape.redis(tape.ready("b", "s"), "ok", "fixed:claim_server"), outcome);
   between(tape, failed);
   tape.at = 10_000;
   create(tape, tape.redis(tape.ready("a", "s2"), "ok", "fixed:claim_server"), "handled");
@@ -31,5 +31,15 @@ describe("unreachable-servers-rested", () => {
     expect(askedAgain(heartbeat("lost-after"))).toEqual([]);
     expect(askedAgain(heartbeat("lost-before"))).toEqual(["unreachable-servers-rested"]);
     expect(askedAgain((tape, failed) => tape.redis(failed, "lost-before", "fixed:rollback"))).toEqual([]);
+  });
+
+  it("stays quiet when a member left while the call still waited for its answer (the leave gave the server back), not after the call ended", () => {
+    const leaves = (at: number) => (tape: Tape) => {
+      (tape.player("a").connection as { serverClosedAt: number | null }).serverClosedAt = at;
+    };
+    // Silence until the request timeout (5 s after 1 s): a leave at 3 s ended the session before the rollback could park the server.
+    expect(askedAgain(leaves(3_000), "silent")).toEqual([]);
+    expect(askedAgain(leaves(8_000), "silent")).toEqual(["unreachable-servers-rested"]);
+    expect(askedAgain(() => {}, "silent")).toEqual(["unreachable-servers-rested"]);
   });
 });

@@ -7,7 +7,8 @@ import { Trouble } from "../step-evidence.ts";
  * before it shows it is alive: a Redis command of its own that succeeded (its heartbeat, or a fresh registration).
  * The failed call's own allocation is excused when it could not finish its rollback (a failed command on its
  * chain, or its instance crashed or paused before the allocation deadline: the sweep then ends the session and gives
- * the server back as any expiry does), or when one of its players left while it ran (the leave gave the server back).
+ * the server back as any expiry does), or when one of its players left while it ran, the call included (the leave
+ * gave the server back).
  */
 
 /** The players a create call asked a game for, from its body. */
@@ -52,7 +53,9 @@ export default {
         const left = earlier.players.some((id) =>
           run.players.get(id)?.connections.some((connection) => {
             const closed = connection.serverClosedAt ?? null;
-            return closed !== null && closed >= since && closed <= earlier.at;
+            // While the call still waited (at most its timeout): the leave ended the session before the rollback
+            // that would have parked the server.
+            return closed !== null && closed >= since && closed <= earlier.at + run.config.allocationRequestTimeoutMs;
           }),
         );
         if (failedOnItsWay || held || left) return;
