@@ -35,7 +35,7 @@ export interface ExpiryOutcome {
 export type PresenceOutcome = { kind: "ok"; purged: number } | { kind: "fenced" };
 
 export type ServerRegistration =
-  | { kind: "idle"; ended: boolean }
+  | { kind: "idle" }
   | { kind: "renewed"; status: ServerStatus }
   | { kind: "fenced" };
 
@@ -141,8 +141,8 @@ export function parseServerRegistration(reply: RedisReply): Result<ServerRegistr
   if (!words.ok) return err(`register_server: ${words.error}`);
   const [status, detail] = words.value;
   const single = words.value.length === 1;
-  if (status === "idle" && single) return ok({ kind: "idle", ended: false });
-  if (status === "idle" && detail === "ended" && words.value.length === 2) return ok({ kind: "idle", ended: true });
+  // `idle ended`: an allocation that held the server claimed was ended on the way (the probe counts it).
+  if (status === "idle" && (single || (detail === "ended" && words.value.length === 2))) return ok({ kind: "idle" });
   if (status === "fenced" && single) return ok({ kind: "fenced" });
   const known = SERVER_STATUSES.find((each) => each === detail);
   if (status === "renewed" && known) return ok({ kind: "renewed", status: known });

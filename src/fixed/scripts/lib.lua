@@ -192,6 +192,23 @@ local function requeue_members(sid, s, text)
   return n
 end
 
+-- The allocation that holds server `id` claimed (`srv`, the server's record) ends: its create call went to a
+-- process that is gone (the registration lapsed, or a new process registered). The session is cancelled, its
+-- members go back to the queue told the allocation failed, and its late commit or rollback finds it over.
+-- Returns whether there was one.
+local function end_claiming_allocation(id, srv)
+  if not srv or srv.status ~= 'claimed' or not present(srv.session) then
+    return false
+  end
+  local s, st = load_session(srv.session)
+  if st ~= 'ok' or s.status ~= 'allocating' or s.server ~= id then
+    return false
+  end
+  end_session(srv.session, s, 'cancelled')
+  requeue_members(srv.session, s, TEXT_ALLOCATION_FAILED)
+  return true
+end
+
 -- A dedicated server whose heartbeat renewed its registration within its TTL.
 local function server_live(id)
   local expiry = tonumber(redis.call('ZSCORE', K_SERVERS_LIVE, id))

@@ -11,13 +11,8 @@ for _, id in ipairs(redis.call('ZRANGEBYSCORE', K_SERVERS_LIVE, '-inf', '(' .. i
   redis.call('DEL', K_SERVER .. id)
   redis.call('ZREM', K_SERVERS_IDLE, id)
   redis.call('ZREM', K_SERVERS_LIVE, id)
-  if srv and srv.status == 'claimed' and present(srv.session) then
-    local s, st = load_session(srv.session)
-    if st == 'ok' and s.status == 'allocating' and s.server == id then
-      end_session(srv.session, s, 'cancelled')
-      requeue_members(srv.session, s, TEXT_ALLOCATION_FAILED)
-      reply[2] = reply[2] + 1
-    end
+  if end_claiming_allocation(id, srv) then
+    reply[2] = reply[2] + 1
   end
   reply[#reply + 1] = id
 end

@@ -24,18 +24,9 @@ if wrong then
 end
 redis.call('ZADD', K_SERVERS_LIVE, int(NOW + ttl), id)
 -- An allocation that holds it claimed sent its create call to the previous process: whatever game that made died
--- with it, so the allocation ends here as the reaper ends one (members back in the queue, told it failed), and its
--- late commit or rollback finds it over. Keeping the claim let a late reply commit a game that is gone, and left
--- the new process listed busy for good (swarm seed 850).
-local ended = false
-if srv and srv.status == 'claimed' and present(srv.session) then
-  local s, st = load_session(srv.session)
-  if st == 'ok' and s.status == 'allocating' and s.server == id then
-    end_session(srv.session, s, 'cancelled')
-    requeue_members(srv.session, s, TEXT_ALLOCATION_FAILED)
-    ended = true
-  end
-end
+-- with it, so the allocation ends here as the reaper ends one. Keeping the claim let a late reply commit a game
+-- that is gone, and left the new process listed busy for good (swarm seed 850).
+local ended = end_claiming_allocation(id, srv)
 -- A process that starts hosts no game: a busy record is a previous incarnation's, whose game died with it.
 redis.call('HSET', key, 'address', address, 'status', 'idle', 'session', '')
 -- That game is over for its players too, as release_server says of one that ended: a player who comes back is
