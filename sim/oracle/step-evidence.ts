@@ -118,6 +118,11 @@ export class StepEvidence {
     for (const key of keys) this.tainted.add(key);
   }
 
+  /** A foreign writer wrote this key at some time so far. */
+  foreignWritten(key: string): boolean {
+    return this.tainted.has(key);
+  }
+
   private readsTainted(event: StepEvent): number {
     if (event.kind !== "redis" || this.tainted.size === 0) return 0;
     // A footprint lists a key read and written among its writes only: the script read it first all the same.

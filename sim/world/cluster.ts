@@ -68,6 +68,8 @@ export class Cluster {
   readonly instances = new Map<string, SimInstance>();
   /** By address. */
   readonly servers = new Map<string, SimDedicatedServer>();
+  /** The same dedicated servers by id (`ds1`): a replacement process lives in the same object. */
+  readonly serversById = new Map<string, SimDedicatedServer>();
   /** Each dedicated server's Redis connection, by server id. */
   readonly serverConnections = new Map<string, SimRedisPort>();
   readonly players: Player[] = [];
@@ -134,6 +136,7 @@ export class Cluster {
       const now = () => context.steps.now - EPOCH;
       const server = new SimDedicatedServer(id, address, variant, now, serverRng, port, timers, this.setup.probes, length, ledger);
       this.servers.set(address, server);
+      this.serversById.set(id, server);
       // A server that could not register after its retries is a server that never came up: legal world state.
       server.register().catch(() => {});
     }

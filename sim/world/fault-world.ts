@@ -125,14 +125,14 @@ export function faultWorld(parts: FaultWorldParts): FaultWorld {
     },
     cutRedis: (outageMs) => `${breakConnections(outageMs)} connections broken; clients reconnect after ${outageMs} ms`,
     servers: [...cluster.serverConnections.keys()],
-    serverUp: (id) => [...cluster.servers.values()].some((each) => each.id === id && each.alive),
-    callWaiting: (id) => [...cluster.servers.values()].some((each) => each.id === id && each.callWaiting),
+    serverUp: (id) => cluster.serversById.get(id)?.alive === true,
+    callWaiting: (id) => cluster.serversById.get(id)?.callWaiting === true,
     touchedServer: (id) => {
       const event = parts.lastEvent();
       return event?.kind === "redis" && event.writes.includes(KITS[parts.variant].serverKey(id));
     },
     serverProcess: (id, change) => {
-      const server = [...cluster.servers.values()].find((each) => each.id === id);
+      const server = cluster.serversById.get(id);
       if (!server) return "no such server";
       if (change === "die") {
         if (!server.alive) return "already down";

@@ -201,7 +201,6 @@ export class World {
   private facts(): WorldFacts {
     const cluster = this.cluster;
     const servers = new Map([...cluster.servers.values()].map((server) => [server.id, server.address]));
-    const processes = new Map([...cluster.servers.values()].map((server) => [server.id, server]));
     return {
       servers,
       game: (session) => cluster.game(session),
@@ -212,7 +211,7 @@ export class World {
       redisTime: (at) => EPOCH + at,
       gameLengthOn: (address) => cluster.servers.get(address)?.gameLengthMs ?? undefined,
       freeServers: () => cluster.freeServers(),
-      serverDownSince: (id) => processes.get(id)?.downSince ?? null,
+      serverDownSince: (id) => cluster.serversById.get(id)?.downSince ?? null,
       serverRegistrationTtlMs: REGISTRATION_TTL_MS,
     };
   }

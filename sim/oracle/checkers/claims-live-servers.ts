@@ -15,14 +15,13 @@ export default {
     if (world === undefined) return {};
     /** Each server's status in the last view. */
     const before = new Map<string, string>();
-    const foreignWritten = (key: string) => world.foreignWrites().some((write) => write.keys.includes(key));
     return {
       afterStep(point, view) {
         for (const server of view.servers) {
           const was = before.get(server.id);
           before.set(server.id, server.status);
           const claimed = server.status === "claimed" && was !== undefined && was !== "claimed";
-          if (!claimed || server.registeredUntil === undefined || foreignWritten(server.key)) continue;
+          if (!claimed || server.registeredUntil === undefined || run.observed.steps.foreignWritten(server.key)) continue;
           const now = world.redisTime(point.at);
           if (server.registeredUntil !== null && server.registeredUntil >= now) continue;
           const lapse = server.registeredUntil === null ? "it was not registered at all" : `its registration had lapsed ${now - server.registeredUntil} ms before`;
