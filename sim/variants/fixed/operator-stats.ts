@@ -2,8 +2,8 @@ import { Keys, PLAYER_STATES, SERVER_STATUSES } from "../../../src/fixed/keys.ts
 import { SCRIPTS } from "../../../src/fixed/scripts.ts";
 import { parseStats, type Stats } from "../../../src/fixed/session.ts";
 import type { ReadOnlyRedis } from "../../oracle/checker.ts";
-import type { KeyValue } from "../../redis/contract.ts";
 import type { ForeignRedis, OperatorCounts } from "../kit.ts";
+import { fieldsOf, scores } from "./view.ts";
 
 /** Every count the stats command reports, by one flat name (`players.queued`, `servers.expired`, ...). */
 function flatten(stats: Stats): OperatorCounts {
@@ -25,13 +25,6 @@ export function reportedStats(redis: ForeignRedis, instance: string): OperatorCo
   return stats.ok ? flatten(stats.value) : stats.error;
 }
 
-const entries = (value: KeyValue | null | undefined, type: KeyValue["type"]) => (value?.type === type ? value.value : null);
-
-function hashField(redis: ReadOnlyRedis, key: string, field: string): string | undefined {
-  const hash = entries(redis.inspect(key), "hash") as Record<string, string> | null;
-  return hash?.[field];
-}
-
 /**
  * The same counts by the oracle's own reading of the layout (docs/fixed-server.md), at Redis time `now`: the
  * players of the instance's connections by their records' states, the sessions with a deadline by status, the
@@ -40,26 +33,27 @@ function hashField(redis: ReadOnlyRedis, key: string, field: string): string | u
  */
 export function countedStats(redis: ReadOnlyRedis, instance: string, now: number): OperatorCounts {
   const players = Object.fromEntries(PLAYER_STATES.map((state) => [state, 0])) as Stats["players"];
-  for (const player of (entries(redis.inspect(Keys.conns(instance)), "set") as string[] | null) ?? []) {
-    const state = hashField(redis, Keys.player(player), "state");
+  const conns = redis.inspect(Keys.conns(instance));
+  for (const player of conns?.type === "set" ? conns.value : []) {
+    const state = fieldsOf(redis, Keys.player(player))("state");
     if (state !== undefined && state in players) players[state as keyof Stats["players"]]++;
   }
   const sessions: Stats["sessions"] = { loading: 0, allocating: 0 };
-  for (const [session] of (entries(redis.inspect(Keys.deadlines), "zset") as Array<[string, number]> | null) ?? []) {
-    const status = hashField(redis, Keys.session(session), "status");
+  for (const session of scores(redis, Keys.deadlines).keys()) {
+    const status = fieldsOf(redis, Keys.session(session))("status");
     if (status === "loading" || status === "allocating") sessions[status]++;
   }
   const servers: Stats["servers"] = { live: 0, idle: 0, claimed: 0, busy: 0, expired: 0 };
-  for (const [server, expiry] of (entries(redis.inspect(Keys.liveServers), "zset") as Array<[string, number]> | null) ?? []) {
+  for (const [server, expiry] of scores(redis, Keys.liveServers)) {
     if (expiry < now) {
       servers.expired++;
       continue;
     }
     servers.live++;
-    const status = hashField(redis, Keys.server(server), "status");
+    const status = fieldsOf(redis, Keys.server(server))("status");
     const known = SERVER_STATUSES.find((each) => each === status);
     if (known !== undefined) servers[known]++;
   }
-  const presences = (entries(redis.inspect(Keys.instances), "zset") as Array<[string, number]> | null) ?? [];
-  return flatten({ players, sessions, servers, instances: presences.filter(([, expiry]) => expiry >= now).length });
+  const instances = [...scores(redis, Keys.instances).values()].filter((expiry) => expiry >= now).length;
+  return flatten({ players, sessions, servers, instances });
 }

@@ -10,16 +10,16 @@ type Fields = (field: string) => string | undefined;
  * A hash key's fields, read in place when the source can, else from one copy of the hash (the oracle reads
  * after every step, mostly sessions long over). A key that is not a hash has no fields.
  */
-function fieldsOf(redis: KeyspaceSource, key: string): Fields {
+export function fieldsOf(redis: Pick<KeyspaceSource, "inspect" | "field">, key: string): Fields {
   if (redis.field) return (name) => redis.field?.(key, name) ?? undefined;
   const value = redis.inspect(key);
   const hash: Record<string, string> = value?.type === "hash" ? value.value : {};
   return (name) => hash[name];
 }
 
-/** Instance id -> presence expiry (Redis TIME, ms). */
-function presences(redis: KeyspaceSource): Map<string, number> {
-  const value = redis.inspect(Keys.instances);
+/** A sorted set's members with their scores (none for a key that is not one): presences and registrations by expiry. */
+export function scores(redis: Pick<KeyspaceSource, "inspect">, key: string): Map<string, number> {
+  const value = redis.inspect(key);
   return new Map(value?.type === "zset" ? value.value : []);
 }
 
@@ -27,12 +27,6 @@ function presences(redis: KeyspaceSource): Map<string, number> {
 function idlePool(redis: KeyspaceSource): Set<string> {
   const value = redis.inspect(Keys.idleServers);
   return new Set(value?.type === "zset" ? value.value.map(([id]) => id) : []);
-}
-
-/** Server id -> registration expiry (Redis TIME, ms). */
-function registrations(redis: KeyspaceSource): Map<string, number> {
-  const value = redis.inspect(Keys.liveServers);
-  return new Map(value?.type === "zset" ? value.value : []);
 }
 
 /** Reads the fixed layout of docs/fixed-server.md through the server's own key helpers. */
@@ -52,7 +46,7 @@ export function readFixedView(redis: KeyspaceSource, _config: MatchConfig): Serv
         const queues = view.queued.get(player);
         if (queues) queues.push(key);
         else view.queued.set(player, [key]);
-        instances ??= presences(redis);
+        instances ??= scores(redis, Keys.instances);
         const owner = fieldsOf(redis, Keys.player(player))("instance");
         const expiry = owner === undefined ? undefined : instances.get(owner);
         if (expiry !== undefined) liveUntil.set(player, expiry);
@@ -79,7 +73,7 @@ export function readFixedView(redis: KeyspaceSource, _config: MatchConfig): Serv
       const id = key.slice(KeyPrefix.server.length);
       // An idle server out of the pool is parked: no claim can take it until its next heartbeat lists it again.
       pool ??= idlePool(redis);
-      registered ??= registrations(redis);
+      registered ??= scores(redis, Keys.liveServers);
       view.servers.push({
         id,
         key,
