@@ -100,34 +100,39 @@ const LEAVE_IN_FLIGHT_MS = 10_000;
  * Some member other than `player` left the session by `by`, as the server could know it: the server learned one
  * of its connections was gone (a close, a heartbeat timeout, the server closing it) and that connection had not
  * been taken over by another of the member's (its leave then still owned the record), or the instance one of its
- * connections reached was lost: crashed before `by` (that incarnation never comes back, and the survivors reap its
- * records once its presence lapses), or paused, or cut off from Redis long enough that its presence may have lapsed,
- * into the session's life (reaped meanwhile, or fenced when it renews).
+ * connections reached was lost (instanceLost).
  */
 export function memberLeft(run: CheckRun, group: ReadyGroup, player: Player, by: number): boolean {
-  const world = run.options.world;
-  // Cut off from Redis this long, an instance may miss its presence's expiry: its last renewal may have come up to
-  // an interval before the cut, and its next after it up to an interval later.
-  const lapseMs = run.config.instanceTtlMs - 2 * run.config.presenceIntervalMs;
   const since = group.first.at - run.bounds.stallMs - LEAVE_IN_FLIGHT_MS;
   return group.members.some(({ player: member }) =>
     member !== player &&
     member.connections.some((connection) => {
       const closed = connection.serverClosedAt ?? null;
       if (closed !== null && closed >= since && closed <= by && !member.replaced.has(connection)) return true;
-      const instance = connection.instanceId;
-      return (
-        world !== undefined &&
-        instance !== undefined &&
-        world.interruptions().some(
-          (each) =>
-            each.instance === instance &&
-            (each.kind !== "deaf" || (each.cutOff === true && each.until !== null && each.until - each.from >= lapseMs)) &&
-            each.from <= by &&
-            (each.kind === "crash" || each.until === null || each.until + run.config.presenceIntervalMs >= group.first.at),
-        )
-      );
+      return connection.instanceId !== undefined && instanceLost(run, group, connection.instanceId, by);
     }),
+  );
+}
+
+/**
+ * The instance was lost to the session by `by`, as the server could know it: crashed before then (that incarnation
+ * never comes back, and the survivors reap its records once its presence lapses), or paused, or cut off from Redis
+ * long enough that its presence may have lapsed, into the session's life (reaped meanwhile, or fenced when it renews).
+ */
+export function instanceLost(run: CheckRun, group: ReadyGroup, instance: string, by: number): boolean {
+  const world = run.options.world;
+  // Cut off from Redis this long, an instance may miss its presence's expiry: its last renewal may have come up to
+  // an interval before the cut, and its next after it up to an interval later.
+  const lapseMs = run.config.instanceTtlMs - 2 * run.config.presenceIntervalMs;
+  return (
+    world !== undefined &&
+    world.interruptions().some(
+      (each) =>
+        each.instance === instance &&
+        (each.kind !== "deaf" || (each.cutOff === true && each.until !== null && each.until - each.from >= lapseMs)) &&
+        each.from <= by &&
+        (each.kind === "crash" || each.until === null || each.until + run.config.presenceIntervalMs >= group.first.at),
+    )
   );
 }
 

@@ -150,10 +150,12 @@ describe("ready-respected: an answer the server closed the connection with ended
   /**
    * a and b ready at 1 s; the allocation commits GAME at 2 s and tells a. At 3 s b's second enqueue, held past its
    * deadline, is answered "Internal server error", and (`closes`) its connection closed in the same work. At 5 s
-   * b, on a new connection when it was closed, enqueues and is told `told` (null: nothing).
+   * b, on a new connection when it was closed, enqueues and is told `told` (null: nothing). `paused`: b's instance
+   * i1 was paused from 2.5 s to 3 s, so the answer came from an instance the others may have reaped meanwhile.
    */
-  function refusedWithClose(closes: boolean, told: string | null): string[] {
+  function refusedWithClose(closes: boolean, told: string | null, paused = false): string[] {
     const tape = loadingPair(true, { games: [{ session: GAME, players: ["a", "b"] }, { session: OTHER, players: ["b", "c"] }] });
+    if (paused) tape.interruptions.push({ kind: "pause", slot: "i1", instance: "i1", from: 2_500, until: 3_000 });
     const claim = readyPair(tape);
     tape.at = 2_000;
     tape.view = view((v) => server(v, "ds1", "busy"));
@@ -182,6 +184,11 @@ describe("ready-respected: an answer the server closed the connection with ended
 
   it("fires for the same refusal on a connection the server kept open, even if the game follows on it", () => {
     expect(refusedWithClose(false, GAME)).toEqual(["ready-respected"]);
+  });
+
+  it("stays quiet when the closing answer came from the member's instance lost to the session meanwhile (paused: reaped, then fenced), not from one kept open", () => {
+    expect(refusedWithClose(true, null, true)).toEqual([]);
+    expect(refusedWithClose(false, null, true)).toEqual(["ready-respected"]);
   });
 });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { HttpRequestEvent } from "../../sim/trace/events.ts";
+import { session, view } from "./fixtures.ts";
 import { Tape } from "./tape.ts";
 
 /** A create call from i1 to ds1 for a and b, made by `cause`. */
@@ -8,9 +9,10 @@ function create(tape: Tape, cause: number, outcome: HttpRequestEvent["outcome"])
   return tape.event({ kind: "http-request", instance: "i1", server: "ds1", address: "ds1.sim:7000", url: "http://ds1.sim:7000/session/create", body, outcome }, cause);
 }
 
-/** A create call cannot reach ds1 at 1 s; `between` happens; another goes to ds1 at 10 s. */
+/** A create call for session s:1 cannot reach ds1 at 1 s; `between` happens; another goes to ds1 at 10 s. */
 function askedAgain(between: (tape: Tape, failed: number) => void, outcome: HttpRequestEvent["outcome"] = "unreachable"): string[] {
   const tape = new Tape(["a", "b"]);
+  tape.view = view((v) => session(v, "s:1", ["a", "b"], ["a", "b"]));
   tape.at = 1_000;
   const failed = create(tape, tape.redis(tape.ready("b", "s"), "ok", "fixed:claim_server"), outcome);
   between(tape, failed);
@@ -33,13 +35,16 @@ describe("unreachable-servers-rested", () => {
     expect(askedAgain((tape, failed) => tape.redis(failed, "lost-before", "fixed:rollback"))).toEqual([]);
   });
 
-  it("stays quiet when a member left while the call still waited for its answer (the leave gave the server back), not after the call ended", () => {
-    const leaves = (at: number) => (tape: Tape) => {
-      (tape.player("a").connection as { serverClosedAt: number | null }).serverClosedAt = at;
+  it("stays quiet when a step outside the call's chain ended its session while the call waited (whatever ended it gave the server back), not when the call's own rollback did", () => {
+    const endsAt = (at: number, own: boolean) => (tape: Tape, failed: number) => {
+      tape.at = at;
+      tape.view = view(() => {});
+      if (own) tape.redis(failed, "ok", "fixed:rollback");
+      else tape.redis(tape.timer("sweep"), "ok", "fixed:leave");
     };
     // Silence until the request timeout (5 s after 1 s): a leave at 3 s ended the session before the rollback could park the server.
-    expect(askedAgain(leaves(3_000), "silent")).toEqual([]);
-    expect(askedAgain(leaves(8_000), "silent")).toEqual(["unreachable-servers-rested"]);
+    expect(askedAgain(endsAt(3_000, false), "silent")).toEqual([]);
+    expect(askedAgain(endsAt(6_000, true), "silent")).toEqual(["unreachable-servers-rested"]);
     expect(askedAgain(() => {}, "silent")).toEqual(["unreachable-servers-rested"]);
   });
 });

@@ -1,6 +1,6 @@
 import type { LoadingEpisode, Player } from "../../players/player.ts";
 import type { Checker, CheckRun } from "../checker.ts";
-import { groupDisturbed, memberLeft, readyGroup, type ReadyGroup } from "../ready-groups.ts";
+import { groupDisturbed, instanceLost, memberLeft, readyGroup, type ReadyGroup } from "../ready-groups.ts";
 import { Trouble } from "../step-evidence.ts";
 
 /**
@@ -109,6 +109,10 @@ export default {
           // The server closed the connection with this answer, so it ended the connection, not the session: what
           // the member heard of the session next, on another connection, is its answer.
           if (outcome && episode && run.observed.closedWith(episode) && toldSessionGame(group, player, outcome.at)) continue;
+          // Closed by an instance lost to the session meanwhile (reaped while paused, fenced when it came back): the
+          // member went with it, as any member of a lost instance does.
+          const instance = episode?.connection?.instanceId;
+          if (outcome && episode && instance !== undefined && run.observed.closedWith(episode) && instanceLost(run, group, instance, outcome.at)) continue;
           // Refused because its own record was a foreign writer's: the server could no longer tell where it stood.
           if (outcome && foreignOutcome(run, episode)) continue;
           // The answer was published while the member's instance was deaf: lost to a fault, not withheld.

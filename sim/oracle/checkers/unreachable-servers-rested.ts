@@ -7,18 +7,28 @@ import { Trouble } from "../step-evidence.ts";
  * before it shows it is alive: a Redis command of its own that succeeded (its heartbeat, or a fresh registration).
  * The failed call's own allocation is excused when it could not finish its rollback (a failed command on its
  * chain, or its instance crashed or paused before the allocation deadline: the sweep then ends the session and gives
- * the server back as any expiry does), or when one of its players left while it ran, the call included (the leave
- * gave the server back).
+ * the server back as any expiry does), or when another step ended its session before its own rollback could (a
+ * member's leave, a restarted instance purging its previous incarnation's players, the sweep): whatever ends a
+ * claiming session gives its server back, and the rollback then finds it stale.
  */
 
-/** The players a create call asked a game for, from its body. */
-function playersOf(body: string): string[] {
+/** The session a create call asked a game for: its idempotency key, from its body. */
+function sessionOf(body: string): string | null {
   try {
-    const players = (JSON.parse(body) as { players?: unknown }).players;
-    return Array.isArray(players) ? players.filter((each) => typeof each === "string") : [];
+    const key = (JSON.parse(body) as { idempotency_key?: unknown }).idempotency_key;
+    return typeof key === "string" ? key : null;
   } catch {
-    return [];
+    return null;
   }
+}
+
+interface Unreached {
+  step: number;
+  at: number;
+  instance: string;
+  session: string | null;
+  /** Its session ended by a step outside the call's own chain while it was still open. */
+  endedElsewhere: boolean;
 }
 export default {
   name: "unreachable-servers-rested",
@@ -30,11 +40,19 @@ export default {
     const world = run.options.world;
     if (world === undefined) return {};
     /** Server id -> the step and time of the create call that could not reach it, until it proves alive. */
-    const unreached = new Map<string, { step: number; at: number; instance: string; players: string[] }>();
+    const unreached = new Map<string, Unreached>();
+    /** Open calls' sessions until they end: session id -> the calls waiting on it. */
+    const open = new Map<string, Unreached>();
     return {
-      afterStep(point) {
+      afterStep(point, view) {
         const happened = run.observed.current;
         if (happened === null) return;
+        const steps = run.observed.steps;
+        for (const [session, call] of open) {
+          if (view.sessions.has(session)) continue;
+          call.endedElsewhere = steps.originOf(happened.id) !== steps.originOf(call.step);
+          open.delete(session);
+        }
         const event = happened.event;
         if (event.kind === "redis") {
           // Applied is alive, whether or not its reply came back: its heartbeat lists it again either way.
@@ -43,22 +61,17 @@ export default {
         }
         if (event.kind !== "http-request" || event.server === null || !world.servers.has(event.server)) return;
         const earlier = unreached.get(event.server);
-        if (event.outcome === "unreachable" || event.outcome === "silent") unreached.set(event.server, { step: happened.id, at: point.at, instance: event.instance, players: playersOf(event.body) });
+        if (event.outcome === "unreachable" || event.outcome === "silent") {
+          const call: Unreached = { step: happened.id, at: point.at, instance: event.instance, session: sessionOf(event.body), endedElsewhere: false };
+          unreached.set(event.server, call);
+          if (call.session !== null && view.sessions.has(call.session)) open.set(call.session, call);
+          else call.endedElsewhere = true;
+        }
         if (earlier === undefined) return;
-        const steps = run.observed.steps;
         const failedOnItsWay = (steps.troubleOf(steps.originOf(earlier.step)) & Trouble.redis) !== 0;
         const deadline = earlier.at + run.config.allocationTimeoutMs + run.config.matchTickMs;
         const held = world.interruptions().some((each) => each.instance === earlier.instance && each.kind !== "deaf" && each.from <= deadline && (each.until ?? deadline) >= earlier.at);
-        const since = steps.timeOf(steps.originOf(earlier.step)) ?? earlier.at;
-        const left = earlier.players.some((id) =>
-          run.players.get(id)?.connections.some((connection) => {
-            const closed = connection.serverClosedAt ?? null;
-            // While the call still waited (at most its timeout): the leave ended the session before the rollback
-            // that would have parked the server.
-            return closed !== null && closed >= since && closed <= earlier.at + run.config.allocationRequestTimeoutMs;
-          }),
-        );
-        if (failedOnItsWay || held || left) return;
+        if (failedOnItsWay || held || earlier.endedElsewhere) return;
         run.report(point, `again:${event.server}:${earlier.step}`, {
           kind: "unreachable server asked again",
           message: `a create call could not reach ${event.server} at ${(earlier.at / 1000).toFixed(1)} s, and ${event.instance} sent it another at ${(point.at / 1000).toFixed(1)} s before it showed any sign of life`,
