@@ -21,6 +21,11 @@ export interface LossyConnection {
   commandReady(): boolean;
   /** The next command this connection runs is lost before Redis applies it, or applied with its reply lost. */
   loseNext(outcome: "lost-before" | "lost-after"): void;
+  /**
+   * For `durationMs` from now, each command this connection runs is lost with probability `chance`, before Redis
+   * applies it or after, even odds: a lossy network path. Says what it did.
+   */
+  lossyFor(durationMs: number, chance: number): string;
 }
 
 /** What the world offers a fault kind to plan and strike with. */

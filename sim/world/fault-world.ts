@@ -41,6 +41,7 @@ function lossy(port: SimRedisPort, steps: PendingSteps, windowMs: number): Lossy
     client: port.client,
     commandReady: () => !port.losesNext() && steps.headReady(port.source, windowMs),
     loseNext: (outcome) => port.loseNext(outcome),
+    lossyFor: (durationMs, chance) => port.lossyFor(durationMs, chance),
   };
 }
 

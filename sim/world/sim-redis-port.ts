@@ -4,6 +4,7 @@ import type { RedisEvent, RedisOutcome } from "../trace/events.ts";
 import { runCachedScript } from "../../src/adapters/cached-script.ts";
 import { MAX_RETRIES_ERROR } from "../../src/adapters/redis-retry.ts";
 import { offlineQueueGivesUp } from "./offline-queue.ts";
+import { Rng } from "../random/rng.ts";
 import { hopLatency, type SimContext } from "./context.ts";
 
 export const CONNECTION_LOST = "Connection is closed.";
@@ -26,6 +27,13 @@ export class SimRedisPort implements RedisPort {
   private offlineUntil = 0;
   /** A fault chose to lose the next command this connection runs, or its reply. */
   private nextLoss: "lost-before" | "lost-after" | null = null;
+  /**
+   * A lossy stretch: until when, with what chance per command, drawn from a stream of this connection's own (its
+   * commands run in the order sent, so the draws follow them whatever other lanes do in between).
+   */
+  private lossy: { until: number; chance: number; rng: Rng } | null = null;
+  /** Lossy stretches so far: each draws from a stream of its own. */
+  private stretches = 0;
   /** Told when the subscriptions are back after a loss (see RedisPort.onResubscribed). */
   private readonly resubscribed: Array<() => void> = [];
 
@@ -47,6 +55,25 @@ export class SimRedisPort implements RedisPort {
   /** The next command this connection runs is lost before Redis applies it, or applied with its reply lost. */
   loseNext(outcome: "lost-before" | "lost-after"): void {
     this.nextLoss = outcome;
+  }
+
+  /** See LossyConnection.lossyFor. */
+  lossyFor(durationMs: number, chance: number): string {
+    const until = this.context.steps.now + durationMs;
+    this.lossy = { until, chance, rng: new Rng(`lossy:${this.client}:${this.stretches++}`) };
+    return `${this.client} loses ${Math.round(chance * 100)}% of its commands or replies for ${durationMs} ms`;
+  }
+
+  /** The lossy stretch's verdict on a command running now: lost before, after, or not at all. */
+  private lossyLoss(): "lost-before" | "lost-after" | null {
+    const lossy = this.lossy;
+    if (lossy === null) return null;
+    if (this.context.steps.now > lossy.until) {
+      this.lossy = null;
+      return null;
+    }
+    if (!lossy.rng.chance(lossy.chance)) return null;
+    return lossy.rng.chance(0.5) ? "lost-before" : "lost-after";
   }
 
   /** A loss is in store for the next command. */
@@ -212,7 +239,7 @@ export class SimRedisPort implements RedisPort {
             reject(new Error(MAX_RETRIES_ERROR));
             return this.event(command, script, keys, args, "lost-before", null, MAX_RETRIES_ERROR);
           }
-          const chosen = this.nextLoss;
+          const chosen = this.nextLoss ?? this.lossyLoss();
           this.nextLoss = null;
           if (rng.chance(faults.redisFailBefore) || chosen === "lost-before" || generation !== this.generation) {
             reject(new Error(CONNECTION_LOST));

@@ -43,6 +43,30 @@ describe("faults as choices", () => {
     expect(outcomes).toEqual(new Set(["lost-command:lost-before", "lost-reply:lost-after"]));
   });
 
+  it("turn a connection lossy for a while: several of its commands lost in a row, none after the stretch, and each run replays identically", async () => {
+    let stretches = 0;
+    let lostInStretch = 0;
+    for (let seed = 0; seed < 30; seed++) {
+      const trace = await run({ ...base, choices: { "flaky-link": 1 } }, seed, "fixed");
+      for (const step of chosen(trace)) {
+        expect(step.event.fault).toBe("flaky-link");
+        const match = /^(\S+) loses (\d+)% of its commands or replies for (\d+) ms$/.exec(step.event.effect);
+        if (match === null) continue;
+        stretches++;
+        const [, client, , duration] = match;
+        const until = step.t + Number(duration);
+        const commands = trace.steps.filter((later) => later.i > step.i && later.event.kind === "redis" && later.event.client === client);
+        const lost = (each: TraceStep) => each.event.kind === "redis" && (each.event.outcome === "lost-before" || each.event.outcome === "lost-after");
+        lostInStretch += commands.filter((each) => each.t <= until && lost(each)).length;
+        // Past the stretch nothing is lost on this connection: no other fault was enabled.
+        expect(commands.filter((each) => each.t > until && lost(each))).toEqual([]);
+      }
+      if (seed < 3) expect((await rerun(trace)).hash).toBe(trace.hash);
+    }
+    expect(stretches).toBeGreaterThanOrEqual(5);
+    expect(lostInStretch).toBeGreaterThan(stretches);
+  });
+
   it("change nothing in a run that enables none: draws come from streams of their own", async () => {
     for (let seed = 0; seed < 5; seed++) {
       const off = await run({ ...base, choices: {} }, seed);
