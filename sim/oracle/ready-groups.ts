@@ -1,6 +1,7 @@
 import type { LoadingEpisode, Player } from "../players/player.ts";
 import type { CheckRun } from "./checker.ts";
 import type { SessionSighting } from "./observations.ts";
+import { Trouble } from "./step-evidence.ts";
 import { interruptedBetween } from "./world-facts.ts";
 
 export interface MemberEpisode {
@@ -46,9 +47,17 @@ export function readyCounted(run: CheckRun, episode: LoadingEpisode | undefined,
   if (episode === undefined || delivered === null) return null;
   const applied = run.observed.readyAppliedAt(episode);
   if (applied !== undefined) return applied <= deadline ? applied : null;
+  // Its handler ran and gave up: every command it sent was lost or refused, so the ready never reached Redis.
+  if (readyLostOnItsWay(run, episode)) return null;
   // The instance the frame reached crashed before any command of its handler was applied: the ready died with it.
   if (lostWithItsInstance(run, episode, delivered)) return null;
   return delivered <= deadline - run.bounds.readyGraceMs ? delivered : null;
+}
+
+/** The ready's handler met a failed Redis command and none of its commands was applied (see readyCounted). */
+function readyLostOnItsWay(run: CheckRun, episode: LoadingEpisode): boolean {
+  const step = run.observed.readyStep(episode);
+  return step !== undefined && (run.observed.steps.troubleOf(run.observed.steps.originOf(step)) & Trouble.redis) !== 0;
 }
 
 /** The instance that received the episode's ready crashed after it arrived, by the world's account. */

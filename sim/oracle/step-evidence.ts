@@ -1,5 +1,5 @@
 import type { StepEvent, StepKind } from "../trace/events.ts";
-import { isScriptCacheMiss } from "../trace/facts.ts";
+import { appliedByRedis, isScriptCacheMiss } from "../trace/facts.ts";
 
 /** A step as the world ran it: its id, the step whose code made it, and what it did. */
 export interface Happened {
@@ -147,7 +147,7 @@ export class StepEvidence {
       this.originTrouble.set(origin, (this.originTrouble.get(origin) ?? 0) | trouble);
       if (this.originEvents.get(origin)?.kind === "timer") this.lastTimerTroubleAt = at;
     }
-    if (event.kind === "redis" && (event.outcome === "ok" || event.outcome === "lost-after") && !this.originApplied.has(origin)) {
+    if (appliedByRedis(event) && !this.originApplied.has(origin)) {
       this.originApplied.set(origin, at);
     }
   }

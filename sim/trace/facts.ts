@@ -25,6 +25,14 @@ export function isScriptCacheMiss(event: StepEvent): boolean {
   return event.kind === "redis" && event.command === "EVALSHA" && event.outcome === "error" && (event.error ?? "").startsWith("NOSCRIPT");
 }
 
+/**
+ * Redis ran the command to the end, whether or not its reply came back: a reply lost after an error reply (a cold
+ * script cache's NOSCRIPT) was no application.
+ */
+export function appliedByRedis(event: StepEvent): boolean {
+  return event.kind === "redis" && (event.outcome === "ok" || (event.outcome === "lost-after" && event.error === null));
+}
+
 /** The frame a player sent, through the protocol's own parser; null when it is not a valid frame. */
 export function clientFrame(event: StepEvent): ClientFrame | null {
   if (event.kind !== "frame-in") return null;

@@ -246,6 +246,33 @@ describe("ready-respected: the deadline is judged exactly where the world says w
     expect(readyOnACrashingInstance(false)).toContain("ready-respected");
   });
 
+  /**
+   * b's ready reaches i1 at 5 s on a lossy link: its first EVALSHA is lost on the way, the second meets a cold
+   * script cache and that refusal's reply is lost, the third (`last`) is lost on the way, or applied with its reply
+   * lost; the handler then gives up. The sweep times both out.
+   */
+  function readyOnALossyLink(last: "lost-before" | "lost-after"): string[] {
+    const tape = loadingPair(true);
+    tape.at = 1_000;
+    tape.redis(tape.ready("a", S1));
+    tape.at = 5_000;
+    const frame = tape.ready("b", S1);
+    const attempt = (outcome: "lost-before" | "lost-after", error: string | null, cause: number) =>
+      tape.event({ kind: "redis", client: "i1", command: "EVALSHA", script: "fixed:ready", keys: [], args: [], outcome, reply: null, error, reads: [], writes: [], readsAll: false }, cause);
+    attempt(last, null, attempt("lost-after", "NOSCRIPT No matching script. Please use EVAL.", attempt("lost-before", null, frame)));
+    tape.at = config.loadingTimeoutMs + 500;
+    const expiry = tape.redis(tape.timer("sweep"), "ok", "fixed:expire_due");
+    tape.requeue("a", FixedText.timedOut, expiry);
+    tape.tell("b", { type: "error", message: FixedText.loadingTimedOut }, expiry);
+    settle(tape);
+    return tape.invariants();
+  }
+
+  it("counts no ready whose every command was lost or refused (a lost NOSCRIPT reply is no application), and counts one Redis applied though its reply was lost", () => {
+    expect(readyOnALossyLink("lost-before")).not.toContain("ready-respected");
+    expect(readyOnALossyLink("lost-after")).toContain("ready-respected");
+  });
+
   it("applies the grace where the ready's script never ran for the world to see", () => {
     expect(lateReady(config.loadingTimeoutMs - 1_000, null)).not.toContain("ready-respected");
     expect(lateReady(config.loadingTimeoutMs - 10_000, null)).toContain("ready-respected");
