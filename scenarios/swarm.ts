@@ -14,11 +14,12 @@ const MIX: Array<[Behaviour, number]> = [
   ["enqueues-twice", 24],
   ["malformed-frames", 5],
   ["unknown-mode", 5],
+  ["floods", 3],
 ];
 
 export default {
   name: "swarm",
-  summary: "212 players of every behaviour over three instances and two game modes, with every fault at a low rate.",
+  summary: "215 players of every behaviour over three instances and two game modes, with every fault at a low rate.",
   provokes: "Everything at once, as production would: the scenario the fixed server must survive every night.",
   defects: [],
   breaks: [],

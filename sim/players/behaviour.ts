@@ -11,6 +11,7 @@ export const BEHAVIOURS = [
   "enqueues-twice",
   "malformed-frames",
   "unknown-mode",
+  "floods",
 ] as const;
 
 export type Behaviour = (typeof BEHAVIOURS)[number];

@@ -1,4 +1,4 @@
-import { encodeClientFrame, ErrorText, parseServerMessage, type ServerMessage } from "../../src/protocol/index.ts";
+import { encodeClientFrame, ErrorText, MAX_FRAME_BYTES, parseServerMessage, type ServerMessage } from "../../src/protocol/index.ts";
 import type { Rng } from "../random/rng.ts";
 import { isWilling, loadingTime, type Behaviour } from "./behaviour.ts";
 
@@ -12,6 +12,13 @@ export type ClientView =
 
 /** A well-formed session id no server ever made. */
 const NO_SUCH_SESSION = "00000000-0000-4000-8000-000000000000";
+/** A player id a flooding client claims besides its own, on the connection it bound to its own. */
+const SOMEONE_ELSE = "00000000-0000-4000-8000-0000000000ff";
+/**
+ * Enqueues a flooding client sends at once: over two seconds' worth at the servers' default rate limit (20 frames
+ * a second), so it is warned, refused, and closed, and more than a connection's bound of requests in flight.
+ */
+const FLOOD_FRAMES = 50;
 
 /** One loading session as this client lived it: the facts ready-respected judges. */
 export interface LoadingEpisode {
@@ -206,6 +213,16 @@ export class Player {
         ];
       case "unknown-mode":
         return [encodeClientFrame({ type: "enqueue", player_id: this.id, game_mode: "Ranked_5v5" })];
+      case "floods":
+        // A buggy or hostile client, on its first connection: another player's enqueue on the connection bound to
+        // its own, a frame over the size limit, then a burst. Later connections enqueue as anyone does.
+        if (this.connections.length > 1) return [this.enqueueFrame()];
+        return [
+          this.enqueueFrame(),
+          encodeClientFrame({ type: "enqueue", player_id: SOMEONE_ELSE, game_mode: this.mode }),
+          JSON.stringify({ type: "loading_complete", loading_session_id: NO_SUCH_SESSION, padding: "x".repeat(MAX_FRAME_BYTES) }),
+          ...Array.from({ length: FLOOD_FRAMES }, () => this.enqueueFrame()),
+        ];
       case "enqueues-twice":
         return [this.enqueueFrame(), this.enqueueFrame()];
       default:
