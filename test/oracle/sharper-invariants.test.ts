@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { encodeClientFrame } from "../../src/protocol/index.ts";
+import type { RedisOutcome } from "../../sim/trace/events.ts";
 import { config, queued, server, session, view } from "./fixtures.ts";
 import { FixedText, Tape, type TapeConnection } from "./tape.ts";
 
@@ -221,17 +222,21 @@ describe("ready-respected: the deadline is judged exactly where the world says w
     expect(lateReady(config.loadingTimeoutMs - 300, 301)).not.toContain("ready-respected");
   });
 
-  /** b's ready reaches i1, whose EVALSHA meets a cold script cache; then i1 crashes or (`crashes` false) the script never shows. */
-  function readyOnACrashingInstance(crashes: boolean): string[] {
+  const NOSCRIPT = "NOSCRIPT No matching script. Please use EVAL.";
+
+  /**
+   * b's ready reaches i1 at 5 s and its handler's EVALSHAs come out as `attempts` say, one after the other; then
+   * (`crashes`) i1 crashes; the sweep times both out.
+   */
+  function readyAttempts(attempts: Array<{ outcome: RedisOutcome; error: string | null }>, crashes = false): string[] {
     const tape = loadingPair(true);
     tape.at = 1_000;
     tape.redis(tape.ready("a", S1));
     tape.at = 5_000;
-    const frame = tape.ready("b", S1);
-    tape.event(
-      { kind: "redis", client: "i1", command: "EVALSHA", script: "fixed:ready", keys: [], args: [], outcome: "error", reply: null, error: "NOSCRIPT No matching script. Please use EVAL.", reads: [], writes: [], readsAll: false },
-      frame,
-    );
+    let cause = tape.ready("b", S1);
+    for (const { outcome, error } of attempts) {
+      cause = tape.event({ kind: "redis", client: "i1", command: "EVALSHA", script: "fixed:ready", keys: [], args: [], outcome, reply: null, error, reads: [], writes: [], readsAll: false }, cause);
+    }
     if (crashes) tape.interruptions.push({ kind: "crash", slot: "i1", instance: "i1", from: 5_001, until: null });
     tape.at = config.loadingTimeoutMs + 500;
     const expiry = tape.redis(tape.timer("sweep"), "ok", "fixed:expire_due");
@@ -242,35 +247,19 @@ describe("ready-respected: the deadline is judged exactly where the world says w
   }
 
   it("counts no ready whose instance crashed before its script ran: a cold script cache's refusal is not the script running", () => {
-    expect(readyOnACrashingInstance(true)).not.toContain("ready-respected");
-    expect(readyOnACrashingInstance(false)).toContain("ready-respected");
+    expect(readyAttempts([{ outcome: "error", error: NOSCRIPT }], true)).not.toContain("ready-respected");
+    expect(readyAttempts([{ outcome: "error", error: NOSCRIPT }])).toContain("ready-respected");
   });
 
-  /**
-   * b's ready reaches i1 at 5 s on a lossy link: its first EVALSHA is lost on the way, the second meets a cold
-   * script cache and that refusal's reply is lost, the third (`last`) is lost on the way, or applied with its reply
-   * lost; the handler then gives up. The sweep times both out.
-   */
-  function readyOnALossyLink(last: "lost-before" | "lost-after"): string[] {
-    const tape = loadingPair(true);
-    tape.at = 1_000;
-    tape.redis(tape.ready("a", S1));
-    tape.at = 5_000;
-    const frame = tape.ready("b", S1);
-    const attempt = (outcome: "lost-before" | "lost-after", error: string | null, cause: number) =>
-      tape.event({ kind: "redis", client: "i1", command: "EVALSHA", script: "fixed:ready", keys: [], args: [], outcome, reply: null, error, reads: [], writes: [], readsAll: false }, cause);
-    attempt(last, null, attempt("lost-after", "NOSCRIPT No matching script. Please use EVAL.", attempt("lost-before", null, frame)));
-    tape.at = config.loadingTimeoutMs + 500;
-    const expiry = tape.redis(tape.timer("sweep"), "ok", "fixed:expire_due");
-    tape.requeue("a", FixedText.timedOut, expiry);
-    tape.tell("b", { type: "error", message: FixedText.loadingTimedOut }, expiry);
-    settle(tape);
-    return tape.invariants();
-  }
-
   it("counts no ready whose every command was lost or refused (a lost NOSCRIPT reply is no application), and counts one Redis applied though its reply was lost", () => {
-    expect(readyOnALossyLink("lost-before")).not.toContain("ready-respected");
-    expect(readyOnALossyLink("lost-after")).toContain("ready-respected");
+    // A lossy link: lost on the way, a cold cache's refusal whose reply is lost, then the last try.
+    const lossy = (last: RedisOutcome) => [
+      { outcome: "lost-before" as const, error: null },
+      { outcome: "lost-after" as const, error: NOSCRIPT },
+      { outcome: last, error: null },
+    ];
+    expect(readyAttempts(lossy("lost-before"))).not.toContain("ready-respected");
+    expect(readyAttempts(lossy("lost-after"))).toContain("ready-respected");
   });
 
   it("applies the grace where the ready's script never ran for the world to see", () => {
