@@ -59,6 +59,7 @@ export function drawSwarmWorld(seed: number): WorldOptions {
       pauses: rng.int(0, 1),
       disconnects: rng.int(0, 2),
       corruptions: rng.int(0, 2),
+      subscriptionLosses: rng.int(0, 1),
       maxSkewMs: rate(0, 5_000, 30_000),
       redisRestarts: rng.int(0, 1),
       redisOutages: rng.int(0, 1),
