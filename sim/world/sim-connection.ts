@@ -111,7 +111,7 @@ export class SimConnection implements PlayerConnection {
   private closeServerSide(): CloseEvent["result"] {
     if (!this.serverOpen) return "already closed";
     this.serverOpen = false;
-    this.serverClosedAt = this.context.steps.now - EPOCH;
+    this.serverClosedAt ??= this.context.steps.now - EPOCH;
     this.events?.onClose();
     return "closed";
   }
@@ -137,6 +137,8 @@ export class SimConnection implements PlayerConnection {
   private serverClose(): void {
     if (!this.serverOpen || this.serverClosing) return;
     this.serverClosing = true;
+    // The server knows the socket is gone from its own close call on, whenever the close frame reaches the wire.
+    this.serverClosedAt = this.context.steps.now - EPOCH;
     this.context.steps.add(
       {
         lane: this.serverLane,
