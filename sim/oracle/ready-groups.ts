@@ -49,6 +49,10 @@ export function readyCounted(run: CheckRun, episode: LoadingEpisode | undefined,
   if (applied !== undefined) return applied <= deadline ? applied : null;
   // Its handler ran and gave up: every command it sent was lost or refused, so the ready never reached Redis.
   if (readyLostOnItsWay(run, episode)) return null;
+  // The world saw it arrive, and the server closed the connection that carried it before any of its commands was
+  // applied: the handlers of a closed connection run nothing but its leave, so none ever will be.
+  const closed = (episode.readyConnection ?? episode.connection)?.serverClosedAt ?? null;
+  if (run.observed.readyStep(episode) !== undefined && closed !== null && closed >= delivered) return null;
   // The instance the frame reached crashed before any command of its handler was applied: the ready died with it.
   if (lostWithItsInstance(run, episode, delivered)) return null;
   return delivered <= deadline - run.bounds.readyGraceMs ? delivered : null;

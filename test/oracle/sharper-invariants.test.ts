@@ -191,6 +191,56 @@ describe("ready-respected: an answer the server closed the connection with ended
     expect(refusedWithClose(true, null, true)).toEqual([]);
     expect(refusedWithClose(false, null, true)).toEqual(["ready-respected"]);
   });
+
+  /**
+   * a and b ready at 1 s, their allocation still on its way; at 3 s b's enqueue from a new connection is answered
+   * "Internal server error" and closed by work that met a command lost with its reply (`troubled`) or not.
+   */
+  function refusedAfterTrouble(troubled: boolean): string[] {
+    const tape = loadingPair(true);
+    readyPair(tape);
+    tape.at = 3_000;
+    const text = encodeClientFrame({ type: "enqueue", player_id: "b", game_mode: "Normal_1v1" });
+    const enqueue = tape.event({ kind: "frame-in", connection: "c-b", instance: "i1", player: "b", text, dropped: false });
+    tape.refuse("b", FixedText.internal, troubled ? tape.redis(enqueue, "lost-after", "fixed:enqueue") : tape.timer("enqueue deadline"));
+    tape.at = 90_000;
+    tape.end();
+    return tape.invariants().filter((invariant) => invariant === "ready-respected");
+  }
+
+  it("stays quiet when the work that closed the connection with its answer met a failed Redis command, not when nothing failed", () => {
+    expect(refusedAfterTrouble(true)).toEqual([]);
+    expect(refusedAfterTrouble(false)).toEqual(["ready-respected"]);
+  });
+});
+
+describe("ready-respected: a ready whose connection the server closed before any of its commands ran never counts", () => {
+  /** b's ready reaches i1 at 5 s and runs nothing; at 6 s (`closedAt`) the server closes b's connection, or never; the sweep times both out. */
+  function readyThenClosed(closedAt: number | null): string[] {
+    const tape = loadingPair(true);
+    tape.at = 1_000;
+    tape.redis(tape.ready("a", S1));
+    tape.at = 5_000;
+    tape.ready("b", S1);
+    if (closedAt !== null) {
+      tape.at = closedAt;
+      const connection = tape.player("b").connection as TapeConnection;
+      connection.serverClosedAt = closedAt;
+    }
+    tape.at = config.loadingTimeoutMs + 500;
+    const expiry = tape.redis(tape.timer("sweep"), "ok", "fixed:expire_due");
+    tape.requeue("a", FixedText.timedOut, expiry);
+    tape.tell("b", { type: "error", message: FixedText.loadingTimedOut }, expiry);
+    tape.at = 90_000;
+    tape.end();
+    return tape.invariants().filter((invariant) => invariant === "ready-respected");
+  }
+
+  it("stays quiet when the server closed it after the ready arrived, and fires when the connection stayed open or closed before", () => {
+    expect(readyThenClosed(6_000)).toEqual([]);
+    expect(readyThenClosed(null)).toContain("ready-respected");
+    expect(readyThenClosed(4_000)).toContain("ready-respected");
+  });
 });
 
 describe("ready-respected: the deadline is judged exactly where the world says when a ready reached Redis", () => {

@@ -51,6 +51,19 @@ function toldSessionGame(group: ReadyGroup, player: Player, since: number): bool
   return player.matches.some((match) => match.at >= since && games.has(match.session));
 }
 
+/**
+ * The server closed the member's connection with its answer for a cause the world confirms: the instance was lost to
+ * the session meanwhile (reaped while paused, fenced when it came back: the member went with it, as any member of a
+ * lost instance does), or the work that answered met a failed Redis command and could not vouch for where the
+ * member stood (an enqueue whose every reply was lost).
+ */
+function closedForCause(run: CheckRun, group: ReadyGroup, episode: LoadingEpisode, at: number): boolean {
+  const instance = episode.connection?.instanceId;
+  if (instance !== undefined && instanceLost(run, group, instance, at)) return true;
+  const step = run.observed.outcomeStep(episode);
+  return step !== undefined && (run.observed.steps.path(step).trouble & Trouble.redis) !== 0;
+}
+
 /** The instance this episode's connection reached had lost its subscriptions at some time in [from, to]. */
 function deafened(run: CheckRun, episode: LoadingEpisode | undefined, from: number, to: number): boolean {
   const instance = episode?.connection?.instanceId;
@@ -109,10 +122,7 @@ export default {
           // The server closed the connection with this answer, so it ended the connection, not the session: what
           // the member heard of the session next, on another connection, is its answer.
           if (outcome && episode && run.observed.closedWith(episode) && toldSessionGame(group, player, outcome.at)) continue;
-          // Closed by an instance lost to the session meanwhile (reaped while paused, fenced when it came back): the
-          // member went with it, as any member of a lost instance does.
-          const instance = episode?.connection?.instanceId;
-          if (outcome && episode && instance !== undefined && run.observed.closedWith(episode) && instanceLost(run, group, instance, outcome.at)) continue;
+          if (outcome && episode && run.observed.closedWith(episode) && closedForCause(run, group, episode, outcome.at)) continue;
           // Refused because its own record was a foreign writer's: the server could no longer tell where it stood.
           if (outcome && foreignOutcome(run, episode)) continue;
           // The answer was published while the member's instance was deaf: lost to a fault, not withheld.
