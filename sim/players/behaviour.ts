@@ -37,7 +37,8 @@ export function isWilling(behaviour: Behaviour): boolean {
 
 /** How long a behaviour takes to load, in ms, or null when it never sends loading_complete. */
 export function loadingTime(behaviour: Behaviour, draw: (min: number, max: number) => number): number | null {
-  if (behaviour === "never-loads") return null;
+  // A flooding client is no game client: what it sends after its enqueue is its burst, never a loading_complete.
+  if (behaviour === "never-loads" || behaviour === "floods") return null;
   // Up to just past the default 60 s loading deadline: coincidence seeking then lands some readies on the
   // deadline's instant itself (a sweep of the creating instance fires there), where `now <= deadline` decides.
   if (behaviour === "slow-loader") return draw(40_000, 61_000);
