@@ -52,10 +52,9 @@ class Engine implements SimulatedRedis {
   execute(command: string, args: readonly RedisArg[]): RedisReply {
     this.footprint = null;
     const strings = args.map((arg) => (typeof arg === "string" ? arg : String(arg)));
-    const name = command.toLowerCase();
-    const spec = COMMANDS.get(name);
+    const spec = commandSpec(command);
     if (spec === undefined) throw unknownCommand(command, strings);
-    if (!arityMatches(spec, strings.length)) wrongArity(name);
+    if (!arityMatches(spec, strings.length)) wrongArity(command.toLowerCase());
     const writing = changesKeyspace(spec);
     if (writing) this.keyspace.changing();
     if (!this.tracking) return toClientReply(spec.run(this.context, strings));
@@ -127,7 +126,7 @@ class Engine implements SimulatedRedis {
 
 const specByName = new Map<string, CommandSpec | undefined>();
 
-/** A command's spec by any spelling of its name: scripts name commands in upper case on every call. */
+/** A command's spec by any spelling of its name: clients and scripts name commands in upper case on every call. */
 function commandSpec(name: string): CommandSpec | undefined {
   if (specByName.has(name)) return specByName.get(name);
   const spec = COMMANDS.get(name.toLowerCase());

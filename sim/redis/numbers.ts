@@ -114,9 +114,24 @@ function mayStartNumeral(code: number): boolean {
   );
 }
 
+/** The infinities as range bounds spell them (`-inf`, `+inf`), as the full grammar below reads them; else null. */
+function plainInfinity(text: string): number | null {
+  switch (text) {
+    case "inf":
+    case "+inf":
+      return Infinity;
+    case "-inf":
+      return -Infinity;
+    default:
+      return null;
+  }
+}
+
 /** C strtod on a string; null when it reads nothing (its end pointer stays at the start). */
 export function strtod(text: string): Strtod | null {
   if (isPlainDecimal(text)) return { value: Number(text), end: text.length, outOfRange: false };
+  const infinity = plainInfinity(text);
+  if (infinity !== null) return { value: infinity, end: text.length, outOfRange: false };
   if (text.length === 0 || !mayStartNumeral(text.charCodeAt(0))) return null;
   const match = STRTOD.exec(text);
   if (match === null) return null;

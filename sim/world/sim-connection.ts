@@ -25,6 +25,12 @@ export class SimConnection implements PlayerConnection {
   private serverClosing = false;
   private events: ConnectionEvents | null = null;
   readonly serverSocket: ClientSocket;
+  /**
+   * The FIFO sources of each direction, named once: every frame is a step looked up by its source, and a name
+   * built anew for each would be hashed anew.
+   */
+  private readonly toServer: string;
+  private readonly toClient: string;
 
   constructor(
     private readonly context: SimContext,
@@ -38,6 +44,8 @@ export class SimConnection implements PlayerConnection {
     private readonly serverLane: string,
     private readonly onDelivered: (connection: SimConnection, text: string) => void,
   ) {
+    this.toServer = `c2s:${id}`;
+    this.toClient = `s2c:${id}`;
     this.serverSocket = {
       send: (text) => this.serverSend(text),
       ping: () => {
@@ -60,7 +68,7 @@ export class SimConnection implements PlayerConnection {
     this.context.steps.add(
       {
         lane: this.clientLane,
-        source: `c2s:${this.id}`,
+        source: this.toServer,
         owner: this.instanceId,
         kind: "frame-in",
         readyAt: this.context.steps.now + this.latency(),
@@ -85,7 +93,7 @@ export class SimConnection implements PlayerConnection {
     this.context.steps.add(
       {
         lane: this.clientLane,
-        source: `c2s:${this.id}`,
+        source: this.toServer,
         owner: this.instanceId,
         kind: "close",
         readyAt: this.context.steps.now + this.latency(),
@@ -121,7 +129,7 @@ export class SimConnection implements PlayerConnection {
     this.context.steps.add(
       {
         lane: this.serverLane,
-        source: `s2c:${this.id}`,
+        source: this.toClient,
         owner: null,
         kind: "frame-out",
         readyAt: this.context.steps.now + this.latency(),
@@ -142,7 +150,7 @@ export class SimConnection implements PlayerConnection {
     this.context.steps.add(
       {
         lane: this.serverLane,
-        source: `s2c:${this.id}`,
+        source: this.toClient,
         owner: null,
         kind: "close",
         readyAt: this.context.steps.now + this.latency(),
@@ -165,7 +173,7 @@ export class SimConnection implements PlayerConnection {
     this.context.steps.add(
       {
         lane: this.clientLane,
-        source: `s2c:${this.id}`,
+        source: this.toClient,
         owner: null,
         kind: "close",
         readyAt: this.context.steps.now + 1,

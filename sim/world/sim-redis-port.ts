@@ -45,12 +45,17 @@ export class SimRedisPort implements RedisPort {
     private readonly owner: string | null,
     private readonly lane: string,
     private readonly onExecuted: () => void,
-  ) {}
-
-  /** The FIFO channel this connection's commands are steps of. */
-  get source(): string {
-    return `redis:${this.client}`;
+  ) {
+    this.source = `redis:${client}`;
+    this.pushSource = `push:${client}`;
   }
+
+  /**
+   * The FIFO channel this connection's commands are steps of, and the one its pushes are: named once, as every
+   * command is a step looked up by its source, and a name built anew for each would be hashed anew.
+   */
+  readonly source: string;
+  private readonly pushSource: string;
 
   /** The next command this connection runs is lost before Redis applies it, or applied with its reply lost. */
   loseNext(outcome: "lost-before" | "lost-after"): void {
@@ -149,7 +154,7 @@ export class SimRedisPort implements RedisPort {
     this.context.steps.add(
       {
         lane: this.lane,
-        source: `push:${this.client}`,
+        source: this.pushSource,
         owner: this.owner,
         kind: "deliver",
         readyAt: this.context.steps.now + hopLatency(this.context, this.context.faults.messageDelay),

@@ -24,7 +24,7 @@ function script(ctx: CommandContext, [subcommand, ...args]: string[]) {
 }
 
 export const scriptingCommands: CommandTable = {
-  eval: { arity: -3, noScript: true, run: (ctx, [body, ...rest]) => ctx.scripting.eval(body as string, rest) },
-  evalsha: { arity: -3, noScript: true, run: (ctx, [sha, ...rest]) => ctx.scripting.evalSha(sha as string, rest) },
+  eval: { arity: -3, noScript: true, run: (ctx, args) => ctx.scripting.eval(args) },
+  evalsha: { arity: -3, noScript: true, run: (ctx, args) => ctx.scripting.evalSha(args) },
   script: { arity: -2, noScript: true, run: script },
 };

@@ -55,28 +55,29 @@ export class Scripting {
     this.loaded.clear();
   }
 
-  eval(body: string, rest: string[]): RedisReply {
-    return this.run(this.load(body), rest);
+  /**
+   * EVAL's and EVALSHA's arguments are taken whole (`body numkeys key... arg...`), read in place: a script call
+   * is the commonest command, and splitting them off by destructuring copied them twice more.
+   */
+  eval(args: readonly string[]): RedisReply {
+    return this.run(this.load(args[0] as string), args);
   }
 
-  evalSha(sha: string, rest: string[]): RedisReply {
-    const id = sha.toLowerCase();
+  evalSha(args: readonly string[]): RedisReply {
+    const id = (args[0] as string).toLowerCase();
     if (!this.loaded.has(id)) fail(ERR.noScript);
-    return this.run(id, rest);
+    return this.run(id, args);
   }
 
-  private run(sha: string, rest: string[]): RedisReply {
-    const [keys, argv] = splitKeys(rest);
+  /** Runs a loaded script on `numkeys key... arg...`, from args[1] on, with Redis's checks on numkeys. */
+  private run(sha: string, args: readonly string[]): RedisReply {
+    const numkeys = parseInteger(args[1] as string);
+    if (numkeys > args.length - 2) fail("ERR Number of keys can't be greater than number of args");
+    if (numkeys < 0) fail("ERR Number of keys can't be negative");
+    const keys = args.slice(2, 2 + numkeys);
+    const argv = args.slice(2 + numkeys);
     const chunk = this.loaded.get(sha);
     if (chunk) return compiledScripts().run(sha, chunk, keys, argv, this.host);
     return sharedLuaRuntime().run(sha, keys, argv, this.host);
   }
-}
-
-/** `numkeys key... arg...` with Redis's checks on numkeys. */
-function splitKeys([numkeysText, ...rest]: string[]): [string[], string[]] {
-  const numkeys = parseInteger(numkeysText as string);
-  if (numkeys > rest.length) fail("ERR Number of keys can't be greater than number of args");
-  if (numkeys < 0) fail("ERR Number of keys can't be negative");
-  return [rest.slice(0, numkeys), rest.slice(numkeys)];
 }
