@@ -43,6 +43,20 @@ describe("no-double-match", () => {
     expect(clean.invariants()).toContain("no-double-match");
   });
 
+  it("counts a game as a place while it runs: queued while its game runs fires, queued once the world says it ended does not", () => {
+    const queuedAt = (at: number, endedAt: number | null) => {
+      const a = player("a", { state: "matched", session: "g1", address: "ws://ds1.sim:7000/game?session_id=g1" });
+      a.matches.push({ session: "g1", address: "ws://ds1.sim:7000/game?session_id=g1", at: 1_000 });
+      const world = worldFacts({ games: [{ session: "g1", players: ["a"], createdAt: 500, endedAt }] });
+      const oracle = new Oracle([a], config, boundsFor(config, 0), { world });
+      oracle.afterStep(1, at, view((v) => queued(v, "a")));
+      return invariantsOf(oracle);
+    };
+    expect(queuedAt(5_000, null)).toEqual(["no-double-match"]);
+    expect(queuedAt(5_000, 6_000)).toEqual(["no-double-match"]);
+    expect(queuedAt(5_000, 4_000)).toEqual([]);
+  });
+
   it("counts games per request to play: a second game after the player asked to play again is its new game", () => {
     const a = player("a", { state: "matched", session: "g2", address: "ws://ds2.sim:7002/game" });
     a.matches.push({ session: "g1", address: "ws://ds1.sim:7001/game", at: 1, round: 0 }, { session: "g2", address: "ws://ds2.sim:7002/game", at: 2, round: 1 });

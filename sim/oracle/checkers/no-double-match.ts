@@ -1,19 +1,29 @@
-import type { Checker } from "../checker.ts";
+import type { Checker, CheckRun } from "../checker.ts";
 import { placementsOf } from "../server-view.ts";
+
+/**
+ * The world says the game is over (its server's game-over, or its process died with it): its players are in no
+ * game, whatever their clients last heard, and a request to play that reaches the server now (one sent before the
+ * game, held up on the way) may rightly queue them.
+ */
+function gameOver(run: CheckRun, session: string | undefined, at: number): boolean {
+  if (session === undefined) return false;
+  return run.options.world?.games().some((game) => game.session === session && game.endedAt !== null && game.endedAt <= at) ?? false;
+}
 
 /** A player is in one place at a time, and is told of one game for each time it asks to play. */
 export default {
   name: "no-double-match",
   meaning:
-    "a player is never placed twice at once nor told match_found for two sessions (unless a foreign writer spoiled its record, " +
-    "which may hide the game it has)",
+    "a player is never placed twice at once (a game counts while it runs) nor told match_found for two sessions (unless a " +
+    "foreign writer spoiled its record, which may hide the game it has)",
   rank: 10,
   create: (run) => ({
     afterStep(point, view) {
       for (const [id, places] of placementsOf(view)) {
         const player = run.players.get(id);
         if (!player) continue;
-        const inGame = player.view.state === "matched" ? 1 : 0;
+        const inGame = player.view.state === "matched" && !gameOver(run, player.matches.at(-1)?.session, point.at) ? 1 : 0;
         if (places.length + inGame <= 1) continue;
         const game = inGame ? [`game ${player.matches.at(-1)?.session ?? ""}`] : [];
         const queues = view.queued.get(player.id)?.length ?? 0;
