@@ -48,6 +48,8 @@ export class Observations {
   private lastLookAt = 0;
   /** How many of the world's foreign writes the causal record has been told of. */
   private foreignWritesSeen = 0;
+  /** `session member` -> when a view first showed its ready recorded (ms since the run began). */
+  private readonly readyRecorded = new Map<string, number>();
   /** Players a foreign writer wrote a key of, or of a session they were in. */
   private readonly spoiledPlayers = new Set<string>();
 
@@ -124,7 +126,18 @@ export class Observations {
     if (view !== this.lastView) {
       this.lastView = view;
       this.idleServers = view.servers.filter((server) => server.status === "idle" && this.isWorldServer(server.id)).length;
+      for (const session of view.sessions.values()) {
+        for (const member of session.ready) {
+          const pair = `${session.id} ${member}`;
+          if (!this.readyRecorded.has(pair)) this.readyRecorded.set(pair, point.at);
+        }
+      }
     }
+  }
+
+  /** When a view first showed the member's ready recorded in the session; undefined while none has. */
+  readyRecordedAt(session: string, member: string): number | undefined {
+    return this.readyRecorded.get(`${session} ${member}`);
   }
 
   /** A server record of the world's own dedicated servers (every record, when the world does not say). */

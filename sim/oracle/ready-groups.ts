@@ -42,15 +42,17 @@ export interface ReadyGroup {
  * run, or a ready whose handler waited behind another), the ready must have reached the server the grace before
  * the deadline.
  */
-export function readyCounted(run: CheckRun, episode: LoadingEpisode | undefined, deadline: number): number | null {
+export function readyCounted(run: CheckRun, member: string, episode: LoadingEpisode | undefined, deadline: number): number | null {
   const delivered = episode?.readyDeliveredAt ?? null;
   if (episode === undefined || delivered === null) return null;
-  const applied = run.observed.readyAppliedAt(episode);
+  // A handler that waited behind another runs on that one's chain: where the frame's own chain shows no script
+  // applied, the views say when the ready was first recorded.
+  const applied = run.observed.readyAppliedAt(episode) ?? run.observed.readyRecordedAt(episode.session, member);
   if (applied !== undefined) return applied <= deadline ? applied : null;
   // Its handler ran and gave up: every command it sent was lost or refused, so the ready never reached Redis.
   if (readyLostOnItsWay(run, episode)) return null;
-  // The world saw it arrive, and the server closed the connection that carried it before any of its commands was
-  // applied: the handlers of a closed connection run nothing but its leave, so none ever will be.
+  // The world saw it arrive, and the server closed the connection that carried it before it was recorded: the
+  // handlers of a closed connection run nothing but its leave.
   const closed = (episode.readyConnection ?? episode.connection)?.serverClosedAt ?? null;
   if (run.observed.readyStep(episode) !== undefined && closed !== null && closed >= delivered) return null;
   // The instance the frame reached crashed before any command of its handler was applied: the ready died with it.
@@ -80,7 +82,7 @@ export function readyGroup(run: CheckRun, session: string, first: SessionSightin
     .map((player) => {
       const all = player.episodes.filter((episode) => episode.session === session);
       // The first of its episodes whose ready counted: the server keeps a ready across a takeover.
-      const times = all.map((episode) => readyCounted(run, episode, deadline)).filter((at) => at !== null);
+      const times = all.map((episode) => readyCounted(run, player.id, episode, deadline)).filter((at) => at !== null);
       return { player, episode: all.at(-1), all, readyAt: times.length > 0 ? Math.min(...times) : null };
     });
   const vanished = members.some(({ episode }) => {

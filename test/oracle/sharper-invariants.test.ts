@@ -214,6 +214,32 @@ describe("ready-respected: an answer the server closed the connection with ended
   });
 });
 
+describe("ready-respected: an allocation ended by its dedicated server's replacement registering afresh", () => {
+  /** a and b ready at 1 s, their server called; at 3 s `by` sends both "allocation failed". */
+  function endedBy(replacement: boolean): string[] {
+    const tape = loadingPair(true);
+    readyPair(tape);
+    tape.at = 3_000;
+    let cause: number;
+    if (replacement) {
+      const death = tape.event({ kind: "fault", fault: "server-death", target: "ds1", note: "by choice", effect: "ds1 died with its game" });
+      const back = tape.event({ kind: "fault", fault: "server-return", target: "ds1", note: "", effect: "ds1 started again" }, death);
+      cause = tape.event({ kind: "redis", client: "ds1", command: "EVALSHA", script: "fixed:register_server", keys: [], args: [], outcome: "ok", reply: null, error: null, reads: [], writes: [], readsAll: false }, back);
+    } else {
+      cause = tape.redis(tape.timer("sweep"), "ok", "fixed:expire_due");
+    }
+    tape.requeue("a", FixedText.allocationFailed, cause);
+    tape.requeue("b", FixedText.allocationFailed, cause);
+    settle(tape);
+    return tape.invariants().filter((invariant) => invariant === "ready-respected");
+  }
+
+  it("takes the process's death as the failure the message names, and fires for the same message from work nothing failed on", () => {
+    expect(endedBy(true)).toEqual([]);
+    expect(endedBy(false)).toContain("ready-respected");
+  });
+});
+
 describe("ready-respected: a ready whose connection the server closed before any of its commands ran never counts", () => {
   /** b's ready reaches i1 at 5 s and runs nothing; at 6 s (`closedAt`) the server closes b's connection, or never; the sweep times both out. */
   function readyThenClosed(closedAt: number | null): string[] {
@@ -278,12 +304,17 @@ describe("ready-respected: the deadline is judged exactly where the world says w
    * b's ready reaches i1 at 5 s and its handler's EVALSHAs come out as `attempts` say, one after the other; then
    * (`crashes`) i1 crashes; the sweep times both out.
    */
-  function readyAttempts(attempts: Array<{ outcome: RedisOutcome; error: string | null }>, crashes = false): string[] {
+  function readyAttempts(attempts: Array<{ outcome: RedisOutcome; error: string | null }>, crashes = false, recorded = false): string[] {
     const tape = loadingPair(true);
     tape.at = 1_000;
     tape.redis(tape.ready("a", S1));
     tape.at = 5_000;
     let cause = tape.ready("b", S1);
+    if (recorded) {
+      // Its script ran on the chain of a handler it waited behind: the frame's own chain shows nothing.
+      tape.view = view((v) => (session(v, S1, ["a", "b"], ["a", "b"]), server(v, "ds1", "idle")));
+      tape.timer("another handler's chain");
+    }
     for (const { outcome, error } of attempts) {
       cause = tape.event({ kind: "redis", client: "i1", command: "EVALSHA", script: "fixed:ready", keys: [], args: [], outcome, reply: null, error, reads: [], writes: [], readsAll: false }, cause);
     }
@@ -299,6 +330,11 @@ describe("ready-respected: the deadline is judged exactly where the world says w
   it("counts no ready whose instance crashed before its script ran: a cold script cache's refusal is not the script running", () => {
     expect(readyAttempts([{ outcome: "error", error: NOSCRIPT }], true)).not.toContain("ready-respected");
     expect(readyAttempts([{ outcome: "error", error: NOSCRIPT }])).toContain("ready-respected");
+  });
+
+  it("counts a ready the views showed recorded though the frame's own chain ran no script, even if its instance crashed after", () => {
+    expect(readyAttempts([], true, true)).toContain("ready-respected");
+    expect(readyAttempts([], true, false)).not.toContain("ready-respected");
   });
 
   it("counts no ready whose every command was lost or refused (a lost NOSCRIPT reply is no application), and counts one Redis applied though its reply was lost", () => {

@@ -23,7 +23,10 @@ function unexplained(run: CheckRun, group: ReadyGroup, player: Player, episode: 
   // A foreign writer's record read on the way counts as a member gone: the server can no longer tell it is there.
   const foreign = (path.trouble & Trouble.foreign) !== 0;
   const left = foreign || memberLeft(run, group, player, outcome.at);
-  const failed = foreign || (path.trouble & (Trouble.http | Trouble.redis)) !== 0 || groupDisturbed(run, group, outcome.at);
+  // Sent by a dedicated server's replacement registering afresh: the process the allocation called had died.
+  const origin = run.observed.steps.originEvent(path.origin);
+  const serverDied = origin?.kind === "fault" && (origin.fault === "server-return" || origin.fault === "server-death");
+  const failed = foreign || serverDied || (path.trouble & (Trouble.http | Trouble.redis)) !== 0 || groupDisturbed(run, group, outcome.at);
   switch (reason) {
     case "no-server":
       return path.noIdleServer ? null : "yet a dedicated server was idle at every step of the work that sent it";
