@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { findScenario } from "../../scenarios/index.ts";
 
 const ROOT = join(import.meta.dirname, "../..");
 
@@ -119,7 +120,7 @@ describe("the sim command line", () => {
     const shrink = sim("shrink", path, "--signature", crash.signature, "--out", shrunkDir, "--json");
     expect(shrink.code).toBe(1);
     const shrunk = lastJson(shrink.stdout);
-    expect(shrunk).toMatchObject({ defect: 4, playersBefore: 5 });
+    expect(shrunk).toMatchObject({ defect: 4, playersBefore: findScenario("malformed-input")!.options.players.length });
     expect(shrunk.playersAfter).toBeLessThanOrEqual(2);
     expect(shrunk.shrunk.startsWith(shrunkDir)).toBe(true);
     const page = readFileSync(shrunk.timeline, "utf8");
