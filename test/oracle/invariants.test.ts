@@ -377,6 +377,14 @@ describe("single-allocation", () => {
     died.matchReceived(1, 1, a);
     died.matchReceived(2, 2, b);
     expect(died.violations).toEqual([]);
+    // The dead game's news reaching its player only after the second game began (its instance was paused).
+    const [late, second] = pair();
+    const held = new Oracle([late, second], config, boundsFor(config, 0), {
+      world: worldFacts({ games: [{ session: "g1", players: ["a"], endedAt: 0, ...at7001 }, { session: "g2", players: ["b"], createdAt: 1, ...at7001 }] }),
+    });
+    held.matchReceived(1, 2, second);
+    held.matchReceived(2, 20, late);
+    expect(held.violations).toEqual([]);
     const [c, d] = pair();
     const alive = new Oracle([c, d], config, boundsFor(config, 0), {
       world: worldFacts({ games: [{ session: "g1", players: ["c"], ...at7001 }, { session: "g2", players: ["d"], createdAt: 1, ...at7001 }] }),

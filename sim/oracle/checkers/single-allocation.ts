@@ -48,12 +48,16 @@ export default {
         game.announced = Math.min(game.announced, point.at);
         onServer.set(last.session, game);
         games.set(server, onServer);
-        // A game its server saw end (its length ran out, or its process died) before this one was created ran alone.
+        // Two games ran apart when the world saw either end (its length ran out, or its process died) before the
+        // other was created, whichever was announced last (a message held up by a paused instance comes late).
         const world = run.options.world;
-        const createdAt = world?.game(last.session)?.createdAt ?? game.from;
+        const created = world?.game(last.session);
+        const createdAt = created?.createdAt ?? game.from;
         const ended = (id: string) => {
-          const endedAt = world?.game(id)?.endedAt ?? null;
-          return endedAt !== null && endedAt <= createdAt;
+          const other = world?.game(id);
+          const otherEnded = other?.endedAt ?? null;
+          const thisEnded = created?.endedAt ?? null;
+          return (otherEnded !== null && otherEnded <= createdAt) || (other !== undefined && thisEnded !== null && thisEnded <= other.createdAt);
         };
         const together = overlapping(onServer, last.session, world?.gameLengthOn(server) ?? run.options.gameLengthMs, ended);
         if (together.size <= 1) return;
