@@ -1,4 +1,4 @@
-import { encodeClientFrame, ErrorText, MAX_FRAME_BYTES, parseServerMessage, type ServerMessage } from "../../src/protocol/index.ts";
+import { encodeClientFrame, ErrorText, FRAME_REFUSALS, MAX_FRAME_BYTES, parseServerMessage, type ServerMessage } from "../../src/protocol/index.ts";
 import type { Rng } from "../random/rng.ts";
 import { isWilling, loadingTime, type Behaviour } from "./behaviour.ts";
 
@@ -334,7 +334,7 @@ export class Player {
 
   private onError(text: string): void {
     this.errors.push(text);
-    if (text === ErrorText.alreadyInQueue) return;
+    if (FRAME_REFUSALS.has(text)) return;
     if (text === ErrorText.replaced) {
       // Not an outcome: this connection is being closed because another one of ours now holds our place.
       this.noteDisconnect();

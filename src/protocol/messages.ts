@@ -19,4 +19,20 @@ export const ErrorText = {
   timedOut: "Matchmaking timed out. You have been returned to the queue.",
   /** The fixed server's word to a connection whose player enqueued from another one: this connection is over. */
   replaced: "Another connection took over this player",
+  /** The fixed server's refusals of one frame: an enqueue for another player, a frame over the rate or in-flight bound. */
+  connectionBound: "Connection already bound to another player",
+  tooManyFrames: "Too many messages: slow down",
+  tooManyRequests: "Too many requests waiting for an answer",
 } as const;
+
+/**
+ * Errors that refuse the one frame they answer and change nothing else: a client keeps its state (queued, loading)
+ * through them.
+ */
+export const FRAME_REFUSALS: ReadonlySet<string> = new Set([
+  ErrorText.invalidFormat,
+  ErrorText.alreadyInQueue,
+  ErrorText.connectionBound,
+  ErrorText.tooManyFrames,
+  ErrorText.tooManyRequests,
+]);

@@ -34,6 +34,22 @@ describe("the player program's view of itself", () => {
     expect(player.episodes[0]?.outcome?.kind).toBe("timed-out");
   });
 
+  it("keeps its state through the refusal of one frame of its own (another player's enqueue, a frame too many), but not through an internal error", () => {
+    for (const refusal of [ErrorText.connectionBound, ErrorText.tooManyFrames, ErrorText.tooManyRequests, ErrorText.invalidFormat, ErrorText.alreadyInQueue]) {
+      const { player, connection } = connectedPlayer();
+      player.received(connection, JSON.stringify({ type: "queued" }));
+      player.received(connection, JSON.stringify({ type: "error", message: refusal }));
+      expect([refusal, player.view.state]).toEqual([refusal, "queued"]);
+      player.received(connection, JSON.stringify({ type: "start_loading", loading_session_id: "s1" }));
+      player.received(connection, JSON.stringify({ type: "error", message: refusal }));
+      expect([refusal, player.view.state, player.episodes[0]?.outcome]).toEqual([refusal, "loading", null]);
+    }
+    const { player, connection } = connectedPlayer();
+    player.received(connection, JSON.stringify({ type: "start_loading", loading_session_id: "s1" }));
+    player.received(connection, JSON.stringify({ type: "error", message: ErrorText.internal }));
+    expect(player.episodes[0]?.outcome?.kind).toBe("refused");
+  });
+
   it("reads being replaced by another connection as the end of this connection, not an outcome", () => {
     const { player, connection } = connectedPlayer();
     player.received(connection, JSON.stringify({ type: "start_loading", loading_session_id: "s1" }));
