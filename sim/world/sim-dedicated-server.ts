@@ -106,18 +106,22 @@ export class SimDedicatedServer {
   }
 
   /**
-   * Registers like a real server's start-up would: a lost command is retried, a bounded number of times; then
-   * the heartbeat keeps the registration alive where it expires (fixed).
+   * Registers like a real server's start-up would (src/bin/dedicated-server.ts): a lost command is retried, a
+   * bounded number of times; then, registered or not, the heartbeat keeps the registration alive where it expires
+   * (fixed), and registers once Redis answers again.
    */
   async register(): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.server.register();
-        this.server.keepAlive();
-        return;
-      } catch (error) {
-        if (attempt >= REGISTER_ATTEMPTS) throw error;
+    try {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await this.server.register();
+          return;
+        } catch (error) {
+          if (attempt >= REGISTER_ATTEMPTS) throw error;
+        }
       }
+    } finally {
+      this.server.keepAlive();
     }
   }
 

@@ -1,0 +1,19 @@
+import { describe, expect, it } from "vitest";
+import { runOnce } from "../../sim/run/run-once.ts";
+import { drawSwarmWorld } from "../../sim/scenario/swarm-world.ts";
+import type { RedisEvent } from "../../sim/trace/events.ts";
+
+describe("a simulated dedicated server's start-up", () => {
+  it("keeps its heartbeat when every registration attempt failed, and registers once Redis answers, as the real binary does", async () => {
+    // swarm-world 460: ds1 starts again inside a lossy stretch of its Redis connection, and loses every attempt.
+    const trace = await runOnce({ scenario: "swarm-world", server: "fixed", seed: 460, strategy: "preempt", options: drawSwarmWorld(460) });
+    const registrations = trace.steps.filter(
+      (step): step is typeof step & { event: RedisEvent } => step.event.kind === "redis" && step.event.client === "ds1" && step.event.script === "fixed:register_server",
+    );
+    const failedRun = registrations.findIndex((_, i) => registrations.slice(i, i + 10).length === 10 && registrations.slice(i, i + 10).every((step) => step.event.outcome !== "ok"));
+    expect(failedRun).toBeGreaterThanOrEqual(0);
+    const after = registrations.slice(failedRun + 10);
+    expect(after.some((step) => step.event.outcome === "ok")).toBe(true);
+    expect(trace.violations.map((violation) => violation.invariant)).not.toContain("eventual-match");
+  });
+});
