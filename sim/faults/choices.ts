@@ -70,7 +70,7 @@ export class ChoiceSites {
     const armedAt = Array.from({ length: strikes }, () =>
       this.rng.float() < 0.5 ? from + this.rng.int(0, activeMs) : from + activeMs + this.rng.int(0, lateMs),
     ).sort((a, b) => a - b);
-    const chance = Math.exp(Math.log(LEAST_CHANCE) + this.rng.float() * (Math.log(MOST_CHANCE) - Math.log(LEAST_CHANCE)));
+    const chance = this.rng.logUniform(LEAST_CHANCE, MOST_CHANCE);
     this.kinds.set(kind, { armedAt, everywhere: false, chance, struck: 0 });
     return true;
   }

@@ -82,6 +82,11 @@ export class Rng {
     return this.next();
   }
 
+  /** Log-uniform in [min, max): as likely between 1 and 2 as between 10 and 20. */
+  logUniform(min: number, max: number): number {
+    return Math.exp(Math.log(min) + this.next() * (Math.log(max) - Math.log(min)));
+  }
+
   /** Uniform integer in [min, max]. */
   int(min: number, max: number): number {
     return min + Math.floor(this.next() * (max - min + 1));

@@ -1,3 +1,4 @@
+import { offerOnConnections } from "../connection-offers.ts";
 import type { FaultKind } from "../fault-kind.ts";
 import { withoutChoice } from "../smaller-worlds.ts";
 
@@ -20,20 +21,11 @@ export default {
   rank: 85,
   plan() {},
   offer(world) {
-    for (const target of world.connectionTargets) {
-      world.offer(
-        { fault: "flaky-link", target, note: "" },
-        () => world.connection(target)?.commandReady() === true,
-        () => {
-          const connection = world.connection(target);
-          if (!connection) return "no connection";
-          const rng = world.choiceRng;
-          const durationMs = Math.round(Math.exp(Math.log(SHORTEST_MS) + rng.float() * (Math.log(LONGEST_MS) - Math.log(SHORTEST_MS))));
-          const chance = LEAST_LOSS + rng.float() * (MOST_LOSS - LEAST_LOSS);
-          return connection.lossyFor(durationMs, chance);
-        },
-      );
-    }
+    offerOnConnections(world, "flaky-link", (connection) => {
+      const durationMs = Math.round(world.choiceRng.logUniform(SHORTEST_MS, LONGEST_MS));
+      const chance = LEAST_LOSS + world.choiceRng.float() * (MOST_LOSS - LEAST_LOSS);
+      return connection.lossyFor(durationMs, chance);
+    });
   },
   smaller: (options) => withoutChoice(options, "flaky-link"),
   stallMs: () => 0,

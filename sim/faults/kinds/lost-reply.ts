@@ -1,3 +1,4 @@
+import { offerOnConnections } from "../connection-offers.ts";
 import type { FaultKind } from "../fault-kind.ts";
 import { withoutChoice } from "../smaller-worlds.ts";
 
@@ -8,18 +9,10 @@ export default {
   rank: 80,
   plan() {},
   offer(world) {
-    for (const target of world.connectionTargets) {
-      world.offer(
-        { fault: "lost-reply", target, note: "" },
-        () => world.connection(target)?.commandReady() === true,
-        () => {
-          const connection = world.connection(target);
-          if (!connection) return "no connection";
-          connection.loseNext("lost-after");
-          return `the reply to the next command of ${connection.client} is lost`;
-        },
-      );
-    }
+    offerOnConnections(world, "lost-reply", (connection) => {
+      connection.loseNext("lost-after");
+      return `the reply to the next command of ${connection.client} is lost`;
+    });
   },
   smaller: (options) => withoutChoice(options, "lost-reply"),
   stallMs: () => 0,

@@ -38,7 +38,7 @@ export default {
         () => world.serverUp(id) && (world.momentFor(id) || world.touchedServer(id) || world.callWaiting(id)),
         () => {
           if (world.choiceRng.chance(0.5)) {
-            const after = Math.round(Math.exp(Math.log(QUICK_RESTART_MS) + world.choiceRng.float() * (Math.log(RESTART_MAX_MS) - Math.log(QUICK_RESTART_MS))));
+            const after = Math.round(world.choiceRng.logUniform(QUICK_RESTART_MS, RESTART_MAX_MS));
             world.schedule(after, { fault: "server-return", target: id, note: "" }, () => world.serverProcess(id, "revive"));
           }
           return world.serverProcess(id, "die");
