@@ -137,7 +137,7 @@ export class Cluster {
       const server = new SimDedicatedServer(id, address, variant, now, serverRng, port, timers, this.setup.probes, length, ledger);
       this.servers.set(address, server);
       this.serversById.set(id, server);
-      // A server that could not register after its retries is a server that never came up: legal world state.
+      // A server that could not register after its retries keeps heartbeating, and registers once Redis answers.
       server.register().catch(() => {});
     }
   }

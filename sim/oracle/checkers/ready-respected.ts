@@ -123,9 +123,9 @@ export default {
           }
           if (!outcome && !player.connected) continue;
           // The server closed the connection with this answer, so it ended the connection, not the session: what
-          // the member heard of the session next, on another connection, is its answer.
-          if (outcome && episode && run.observed.closedWith(episode) && toldSessionGame(group, player, outcome.at)) continue;
-          if (outcome && episode && run.observed.closedWith(episode) && closedForCause(run, group, episode, outcome.at)) continue;
+          // the member heard of the session next, on another connection, is its answer; or the close had a cause
+          // the world confirms (closedForCause).
+          if (outcome && episode && run.observed.closedWith(episode) && (toldSessionGame(group, player, outcome.at) || closedForCause(run, group, episode, outcome.at))) continue;
           // Refused because its own record was a foreign writer's: the server could no longer tell where it stood.
           if (outcome && foreignOutcome(run, episode)) continue;
           // The answer was published while the member's instance was deaf: lost to a fault, not withheld.

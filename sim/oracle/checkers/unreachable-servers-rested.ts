@@ -41,7 +41,7 @@ export default {
     if (world === undefined) return {};
     /** Server id -> the step and time of the create call that could not reach it, until it proves alive. */
     const unreached = new Map<string, Unreached>();
-    /** Open calls' sessions until they end: session id -> the calls waiting on it. */
+    /** The sessions of failed calls still waiting, until each ends: session id -> its call. */
     const open = new Map<string, Unreached>();
     return {
       afterStep(point, view) {
