@@ -22,7 +22,7 @@ export const BASE: WorldOptions = {
   faults: NO_FAULTS,
   events: NO_EVENTS,
   // Each kind of fault a run may strike by choice, at the moment of its choosing, is enabled in a fifth of runs.
-  choices: { crash: 0.2, pause: 0.2, "network-drop": 0.2, "lost-command": 0.2, "lost-reply": 0.2, "server-death": 0.2, "flaky-link": 0.2 },
+  choices: { crash: 0.2, pause: 0.2, "network-drop": 0.2, "lost-command": 0.2, "lost-reply": 0.2, "server-death": 0.2, "flaky-link": 0.2, "server-partition": 0.2 },
   activeMs: 20_000,
   // Two rounds of every 5 s job (match tick, sweep, presence) on the quiet world; a world that loses an
   // instance settles longer, for the reaping (World.reapingMs).

@@ -86,6 +86,13 @@ export interface FaultWorld {
   touchedServer(id: string): boolean;
   /** A dedicated server's process dies, or (`revive`) a new one starts in its place. Says what happened. */
   serverProcess(id: string, change: "die" | "revive"): string;
+  /** A dedicated server's host is cut off from the network now. */
+  serverCutOff(id: string): boolean;
+  /**
+   * A dedicated server's host is cut off from the network for `durationMs`: calls to it meet silence, its replies
+   * are lost, and its Redis connection breaks and comes back when the partition heals. Says what happened.
+   */
+  cutOffServer(id: string, durationMs: number): string;
   /** The instance's subscriptions drop with their connection and come back `gapMs` later; messages meanwhile are lost. */
   loseSubscriptions(instance: FaultableInstance, gapMs: number): void;
 }

@@ -40,6 +40,12 @@ export interface WorldOptions {
    * itself, as the real one does with `--game-ms`. Absent: games never end, and a server hosts one game for good.
    */
   gameMs?: { min: number; max: number };
+  /**
+   * How often each dedicated server renews its registration, which lapses after three of these unrenewed
+   * (absent: 15 s). The real server's default is 5 s: a shorter registration leaves a dead server listed for
+   * less time, so more of that time falls inside some allocation's call to it.
+   */
+  serverHeartbeatMs?: number;
   faults: FaultRates;
   events: FaultEvents;
   /**

@@ -69,6 +69,8 @@ export function drawSwarmWorld(seed: number): WorldOptions {
     activeMs: rate(20_000, 30_000),
     maxSteps: 60_000,
     pctHorizon: rate(30, 300),
+    // Drawn last, so that every draw above stays what it was in the worlds before this option.
+    serverHeartbeatMs: rate(5_000, 15_000),
   };
   const problem = optionsProblem(options);
   if (problem !== null) broken(`the swarm world of seed ${seed} is not a valid world: ${problem}`);

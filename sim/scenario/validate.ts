@@ -25,6 +25,9 @@ export function optionsProblem(options: unknown): string | null {
       return "options.gameMs is not { min, max } with 1 <= min <= max";
     }
   }
+  if (options.serverHeartbeatMs !== undefined && !(isCount(options.serverHeartbeatMs) && options.serverHeartbeatMs >= 1)) {
+    return "options.serverHeartbeatMs is not a whole number of milliseconds of at least 1";
+  }
   if ((options.instances as number) < 1) return "options.instances must be at least 1";
   if ((options.maxSteps as number) < 1) return "options.maxSteps must be at least 1";
   if ((options.maxSettleMs as number) < (options.settleMs as number)) return "options.maxSettleMs is less than options.settleMs";

@@ -146,6 +146,16 @@ export function faultWorld(parts: FaultWorldParts): FaultWorld {
       server.revive();
       return `${id} started again`;
     },
+    serverCutOff: (id) => cluster.serversById.get(id)?.cutOff === true,
+    cutOffServer: (id, durationMs) => {
+      const server = cluster.serversById.get(id);
+      const port = cluster.serverConnections.get(id);
+      if (!server || !port) return "no such server";
+      server.cutOffUntil = steps.now - EPOCH + durationMs;
+      parts.clientRedis.disconnect(port.client);
+      port.connectionLost(durationMs);
+      return `${id} cut off from the network for ${durationMs} ms`;
+    },
     connectionTargets: [...cluster.instances.keys(), ...cluster.serverConnections.keys()],
     connection: (target) => {
       const instance = cluster.instances.get(target);

@@ -1,6 +1,7 @@
 import type { MatchConfig } from "../../src/config/config.ts";
-import { losesInstances } from "../faults/registry.ts";
-import { holdsNoSession, type ServerView } from "../oracle/server-view.ts";
+import { losesInstances, stallMs } from "../faults/registry.ts";
+import { boundsFor } from "../oracle/bounds.ts";
+import { holdsNoSession, placesOf, type ServerView } from "../oracle/server-view.ts";
 import type { Player } from "../players/player.ts";
 import type { PendingSteps } from "../scheduler/pending-steps.ts";
 import type { WorldOptions } from "../scenario/options.ts";
@@ -22,7 +23,16 @@ export class PhasePolicy {
     private readonly faultRates: boolean,
     /** Dedicated server processes up and hosting no game, by the world's account (see WorldFacts.freeServers). */
     private readonly freeServers: () => number,
-  ) {}
+    /** Some dedicated server's release is still under way (see Cluster.serversReleasing). */
+    private readonly serversReleasing: () => boolean,
+  ) {
+    this.heldWaitMs = boundsFor(config, stallMs(options)).sessionLifetimeMs;
+  }
+
+  /** The longest the world waits for the server to free a player gone but held (see waitingForHeld), ms. */
+  private readonly heldWaitMs: number;
+  /** Since when (virtual ms) the world has been waiting for that, null while no such player is held. */
+  private heldSince: number | null = null;
 
   /**
    * Nothing is left for the server to do: no client waits on an answer, and either every server is taken
@@ -32,13 +42,19 @@ export class PhasePolicy {
    * does not list (its registration lost with Redis's data, or its game just over) registers again soon.
    */
   quiet(): boolean {
+    // A release still retrying decides whether its server is offered again: the end checks judge that server.
+    if (this.serversReleasing()) return false;
     if (this.players.some((player) => player.connected && player.view.state === "awaiting")) return false;
     const view = this.view();
     // A client gone without a word is still held by the server until its heartbeat timeout: then its leave runs.
     if (this.players.some((player) => player.connections.some((connection) => !connection.clientOpen && connection.heldByServer === true))) return false;
     // Loading a session Redis no longer holds live, a client waits for whatever sweep meets it, servers or not.
     if (this.players.some((player) => player.connected && player.view.state === "loading" && !view.sessions.has(player.view.session))) return false;
-    if (!view.servers.some(holdsNoSession) && this.freeServers() === 0) return true;
+    // Every server taken ends the wait, unless what is left in flight will end on its own: an allocation holding
+    // a server (its commit or its session's deadline decides that server's fate), or a player gone but still held
+    // (its leave, the reaper, or the session's deadline when a spoiled record hid it from both). The end checks
+    // judge what those came to, not a moment before.
+    if (!view.servers.some(holdsNoSession) && this.freeServers() === 0 && !allocating(view) && !this.waitingForHeld(view)) return true;
     if (view.sessions.size > 0) return false;
     if (this.players.some((player) => player.connected && player.view.state === "loading")) return false;
     return this.config.gameModes.every(
@@ -46,6 +62,19 @@ export class PhasePolicy {
         this.players.filter((player) => player.mode === mode.name && player.willing && player.view.state !== "matched").length <
         mode.requiredPlayers,
     );
+  }
+
+  /**
+   * Some player with no open connection is still queued or in a session, and has been for less than a session's
+   * whole lifetime: by then every sweep that could free it has run, and a server that still holds it never will.
+   */
+  private waitingForHeld(view: ServerView): boolean {
+    if (!this.players.some((player) => !player.connected && placesOf(view, player.id).length > 0)) {
+      this.heldSince = null;
+      return false;
+    }
+    this.heldSince ??= this.steps.now;
+    return this.steps.now - this.heldSince < this.heldWaitMs;
   }
 
   /**
@@ -73,6 +102,12 @@ export class PhasePolicy {
     if (!losesInstances(this.options)) return 0;
     return this.config.instanceTtlMs + 2 * this.config.presenceIntervalMs;
   }
+}
+
+/** Some live session is allocating a server. */
+function allocating(view: ServerView): boolean {
+  for (const session of view.sessions.values()) if (session.status === "allocating") return true;
+  return false;
 }
 
 const IN_FLIGHT: ReadonlySet<StepKind> = new Set<StepKind>(["redis", "deliver", "frame-in", "frame-out", "close", "http-request", "http-reply", "http-timeout"]);

@@ -10,10 +10,16 @@ const REGISTER_ATTEMPTS = 10;
 
 /**
  * Every heartbeat is two steps (the timer, the script) on every server of a world that may have sixty: slower
- * than a real server's, with the same three heartbeats to a registration's lifetime.
+ * by default than a real server's (src/dedicated's 5 s), with the same three heartbeats to a registration's
+ * lifetime. A world may set its own (WorldOptions.serverHeartbeatMs).
  */
-const HEARTBEAT_MS = 15_000;
-export const REGISTRATION_TTL_MS = 3 * HEARTBEAT_MS;
+export const DEFAULT_SIM_SERVER_HEARTBEAT_MS = 15_000;
+const HEARTBEATS_PER_REGISTRATION = 3;
+
+/** How long a simulated server's registration lasts unrenewed, for a heartbeat of `heartbeatMs`. */
+export function registrationTtlMs(heartbeatMs: number): number {
+  return HEARTBEATS_PER_REGISTRATION * heartbeatMs;
+}
 
 /** What a dedicated server shares with the world: every game any server created, in creation order and by id. */
 export interface GameLedger {
@@ -29,6 +35,8 @@ export class SimDedicatedServer {
   alive = true;
   /** When the process last died (ms since the run began), while no new one has started; null while up. */
   downSince: number | null = null;
+  /** Until when (ms since the run began) its host is cut off from the network: up, but nothing reaches it or leaves it. */
+  cutOffUntil = 0;
   /** The timeouts of the calls sent to it: a call waits for its answer while its timeout has neither run nor been cancelled. */
   private readonly calls: Step[] = [];
   private server: DedicatedServer;
@@ -57,6 +65,7 @@ export class SimDedicatedServer {
     /** How long its games last, or null when they never end. */
     readonly gameLengthMs: number | null,
     private readonly ledger: GameLedger,
+    heartbeatMs: number,
   ) {
     // The real server logs `game_over` when a game's length has run out (the moment its release begins), and
     // `dedicated_server_released` once Redis took the release.
@@ -76,15 +85,28 @@ export class SimDedicatedServer {
         random: { uuid: () => rng.uuid(), token: () => rng.token() },
         redis,
         logger,
-        registrationTtlMs: REGISTRATION_TTL_MS,
-        heartbeat: { timers, intervalMs: HEARTBEAT_MS },
+        registrationTtlMs: registrationTtlMs(heartbeatMs),
+        heartbeat: { timers, intervalMs: heartbeatMs },
         ...(gameLengthMs === null ? {} : { games: { lengthMs: gameLengthMs, timers } }),
         ...(probes ? { probes } : {}),
       });
     this.server = this.make();
   }
 
-  /** Up, and hosting no game that has not ended. */
+  /** Up, with the release of a game that is over still under way (retrying, or waiting for a commit to land). */
+  get releasing(): boolean {
+    return this.alive && this.server.releasesUnderWay > 0;
+  }
+
+  /** Its host is cut off from the network now (see cutOffUntil). */
+  get cutOff(): boolean {
+    return this.now() < this.cutOffUntil;
+  }
+
+  /**
+   * Up, and hosting no game that has not ended. A server cut off from the network counts: the partition heals,
+   * and the world must not call itself settled while the server's release or registration is still to come.
+   */
   get free(): boolean {
     return this.alive && this.games.every((game) => game.endedAt !== null);
   }

@@ -27,10 +27,12 @@ export class SimHttp implements HttpPort {
     const address = /^http:\/\/([^/]+)\//.exec(url)?.[1] ?? "";
     const server = this.servers.get(address);
     const cutOff = server !== undefined && rng.chance(faults.serverUnreachable);
-    const unreachable = !server || cutOff || !server.alive;
+    // A host on the far side of a partition (the server-partition fault) answers nothing, refusals included.
+    const partitioned = server?.cutOff === true;
+    const unreachable = !server || cutOff || partitioned || !server.alive;
     // A host cut off from the network refuses nothing: half the time the call meets silence until its timeout, as
     // a partition or a host gone does; else it is refused, as a firewall rejects.
-    const silent = cutOff && rng.chance(0.5);
+    const silent = partitioned || (cutOff && rng.chance(0.5));
     const failure = unreachable ? null : rng.chance(faults.serverError) ? "5xx" : rng.chance(faults.serverMalformed) ? "malformed" : null;
     const slowMs = rng.chance(faults.serverSlow) ? rng.int(1_000, 8_000) : 0;
     const instance = this.owner;
@@ -72,7 +74,7 @@ export class SimHttp implements HttpPort {
             body,
             outcome,
           });
-          if (silent) return event("silent");
+          if (silent || server?.cutOff) return event("silent");
           // A server that died while the request was on its way refuses it as one dead when it was sent does.
           if (unreachable || !server!.alive) {
             settle(() => reject(new Error(`connect ECONNREFUSED ${address}`)));
@@ -82,7 +84,8 @@ export class SimHttp implements HttpPort {
             reply(FAULT_REPLIES[failure], failure);
             return event(failure);
           }
-          void server!.handle(body, options.headers ?? {}).then((response) => reply(response, null));
+          // A reply the server sends once a partition has cut its host off is lost on the way: the call times out.
+          void server!.handle(body, options.headers ?? {}).then((response) => server!.cutOff || reply(response, null));
           return event("handled");
         },
       );

@@ -22,7 +22,7 @@ import type { TraceStep } from "../trace/trace.ts";
 import { readOnly } from "./read-only-redis.ts";
 import { ProbeCounter } from "../coverage/probe-counter.ts";
 import { Cluster } from "./cluster.ts";
-import { REGISTRATION_TTL_MS } from "./sim-dedicated-server.ts";
+import { DEFAULT_SIM_SERVER_HEARTBEAT_MS, registrationTtlMs } from "./sim-dedicated-server.ts";
 import { faultWorld } from "./fault-world.ts";
 import { Moments } from "./moments.ts";
 import { EPOCH, type SimContext } from "./context.ts";
@@ -160,7 +160,7 @@ export class World {
       },
       request.profile,
     );
-    this.phases = new PhasePolicy(options, this.config, this.steps, this.cluster.players, () => this.currentView(), Object.values(options.faults).some((rate) => rate > 0), () => this.cluster.freeServers());
+    this.phases = new PhasePolicy(options, this.config, this.steps, this.cluster.players, () => this.currentView(), Object.values(options.faults).some((rate) => rate > 0), () => this.cluster.freeServers(), () => this.cluster.serversReleasing());
     request.explorer?.attach({
       steps: this.steps,
       sharedStreams: new Map([
@@ -212,7 +212,7 @@ export class World {
       gameLengthOn: (address) => cluster.servers.get(address)?.gameLengthMs ?? undefined,
       freeServers: () => cluster.freeServers(),
       serverDownSince: (id) => cluster.serversById.get(id)?.downSince ?? null,
-      serverRegistrationTtlMs: REGISTRATION_TTL_MS,
+      serverRegistrationTtlMs: registrationTtlMs(this.request.options.serverHeartbeatMs ?? DEFAULT_SIM_SERVER_HEARTBEAT_MS),
     };
   }
 

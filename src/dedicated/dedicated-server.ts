@@ -63,6 +63,8 @@ export class DedicatedServer {
    * each is released once the server hosts none: the one it is busy with releases it, the others are stale.
    */
   private readonly over: string[] = [];
+  /** Games whose release is under way: asked, or waiting to ask again. */
+  private readonly releasing = new Set<string>();
   private created = 0;
   private registered = false;
   private beating = false;
@@ -86,6 +88,11 @@ export class DedicatedServer {
 
   get isRegistered(): boolean {
     return this.registered;
+  }
+
+  /** Releases under way: games over whose release has neither landed nor been given up. */
+  get releasesUnderWay(): number {
+    return this.releasing.size;
   }
 
   /** Games that are not over; without a game length, every game it ever created. */
@@ -193,7 +200,12 @@ export class DedicatedServer {
       this.running.delete(session);
       this.over.push(session);
       this.options.logger.log("info", "game_over", { id: this.options.id, session_id: session, still_running: this.running.size });
-      if (this.running.size === 0) for (const ended of this.over.splice(0)) void this.release(ended, 1);
+      if (this.running.size === 0) {
+        for (const ended of this.over.splice(0)) {
+          this.releasing.add(ended);
+          void this.release(ended, 1);
+        }
+      }
     });
   }
 
@@ -201,7 +213,10 @@ export class DedicatedServer {
   private async release(session: string, attempt: number): Promise<void> {
     const { variant, redis, id, address, logger, games } = this.options;
     // A game that started since is the server's now: it must not be marked idle under it.
-    if (this.running.size > 0 || !games) return;
+    if (this.running.size > 0 || !games) {
+      this.releasing.delete(session);
+      return;
+    }
     let outcome: string;
     try {
       outcome = await REGISTRY_LAYOUTS[variant].finishGame(redis, id, address, session);
@@ -210,6 +225,7 @@ export class DedicatedServer {
       outcome = "failed";
     }
     if (outcome === "released" || outcome === "stale") {
+      this.releasing.delete(session);
       logger.log("info", "dedicated_server_released", { id, session_id: session, result: outcome });
       return;
     }
@@ -221,6 +237,7 @@ export class DedicatedServer {
       return;
     }
     if (attempt >= RELEASE_ATTEMPTS) {
+      this.releasing.delete(session);
       logger.log("error", "dedicated_server_release_gave_up", { id, session_id: session, result: outcome });
       return;
     }

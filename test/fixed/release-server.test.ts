@@ -205,9 +205,12 @@ describe("a dedicated server whose games end", () => {
     await time.advance(GAME_MS + RELEASE_RETRY_MS * RELEASE_ATTEMPTS * 4);
     expect(logger.events()).not.toContain("dedicated_server_release_gave_up");
     expect(server()).toMatchObject({ status: "claimed" });
+    // Under way all along, so a simulated world does not call itself settled before it lands.
+    expect(ds.releasesUnderWay).toBe(1);
     await run("commit", SID, token, SERVER, game, "ws://g");
     await time.advance(PENDING_RELEASE_RETRY_MS);
     expect(server()).toMatchObject({ status: "idle" });
+    expect(ds.releasesUnderWay).toBe(0);
     expect(time.labels()).toEqual([]);
   });
 
@@ -228,8 +231,11 @@ describe("a dedicated server whose games end", () => {
     const failing = { ...port, runScript: () => Promise.reject(new Error("Connection is closed.")) };
     const ds = dedicated(true, { redis: failing });
     await create(ds);
-    await time.advance(GAME_MS + RELEASE_RETRY_MS * RELEASE_ATTEMPTS);
+    await time.advance(GAME_MS + RELEASE_RETRY_MS);
+    expect(ds.releasesUnderWay).toBe(1);
+    await time.advance(RELEASE_RETRY_MS * RELEASE_ATTEMPTS);
     expect(logger.events()).toContain("dedicated_server_release_gave_up");
+    expect(ds.releasesUnderWay).toBe(0);
     expect(time.labels()).toEqual([]);
   });
 

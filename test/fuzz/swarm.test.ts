@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { BEHAVIOURS } from "../../sim/players/behaviour.ts";
-import { drawSwarmWorld } from "../../sim/scenario/swarm-world.ts";
+import { runOnce } from "../../sim/run/run-once.ts";
+import { drawSwarmWorld, SWARM_WORLD } from "../../sim/scenario/swarm-world.ts";
 import { optionsProblem } from "../../sim/scenario/validate.ts";
 
 const ROOT = join(import.meta.dirname, "../..");
@@ -37,6 +38,16 @@ describe("swarm worlds", () => {
     expect(seen((w) => w.events.serverDeaths)).toBe(3);
     expect(seen((w) => w.choices)).toBe(3);
     expect(seen((w) => w.timeGridMs)).toBe(4);
+    expect(seen((w) => w.serverHeartbeatMs)).toBe(2);
+  });
+
+  it("renew a dedicated server's registration at the drawn heartbeat, which lapses after three of them", async () => {
+    const seed = worlds.findIndex((world) => world.serverHeartbeatMs === 5_000);
+    const trace = await runOnce({ scenario: SWARM_WORLD, server: "fixed", seed, strategy: "preempt", options: worlds[seed]! });
+    const registrations = trace.steps.filter((step) => step.event.kind === "redis" && step.event.script === "fixed:register_server");
+    expect(registrations.length).toBeGreaterThan(0);
+    for (const step of registrations) expect(step.event.kind === "redis" && step.event.args[2]).toBe(15_000);
+    expect(optionsProblem({ ...worlds[seed], serverHeartbeatMs: 0 })).toMatch(/serverHeartbeatMs/);
   });
 });
 

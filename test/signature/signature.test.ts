@@ -41,7 +41,7 @@ describe("a violation's signature", () => {
   });
 
   it("names an instance that died after the command that ended a loading session and before its handler re-queued the players", async () => {
-    const lost = of(await legacy("instance-crash", 923), (message) => message.startsWith("player ac9b5e8b") && message.includes("loading session"));
+    const lost = of(await legacy("instance-crash", 421), (message) => message.startsWith("player ed4a3977") && message.includes("loading session"));
     expect(lost.map((signature) => signature.summary)).toEqual([expect.stringMatching(/^after crash after timer sweep > DEL ok: no-lost-player/)]);
   });
 

@@ -126,6 +126,38 @@ describe("faults as choices", () => {
     }
     expect([...moments.keys()].sort()).toEqual(["call waiting", "own step", "record written"]);
   });
+  it("cut a dedicated server's host off the network for a while: calls meet silence, its Redis commands fail, and it carries on once the partition heals", async () => {
+    let partitions = 0;
+    let silenced = 0;
+    let healed = 0;
+    for (let seed = 0; seed < 40; seed++) {
+      const trace = await run({ ...base, choices: { "server-partition": 1 } }, seed, "fixed");
+      for (const step of chosen(trace)) {
+        expect(step.event.fault).toBe("server-partition");
+        const match = /^(\S+) cut off from the network for (\d+) ms$/.exec(step.event.effect);
+        expect(match).not.toBeNull();
+        partitions++;
+        const [, server, duration] = match as RegExpExecArray;
+        const until = step.t + Number(duration);
+        const within = trace.steps.filter((later) => later.i > step.i && later.t < until);
+        for (const each of within) {
+          // Nothing reaches it: no call is handled or refused, and no command of its own is applied.
+          if (each.event.kind === "http-request" && each.event.server === server) {
+            expect(each.event.outcome).toBe("silent");
+            silenced++;
+          }
+          if (each.event.kind === "redis" && each.event.client === server) expect(each.event.outcome).toBe("lost-before");
+        }
+        const after = trace.steps.filter((later) => later.t > until && later.event.kind === "redis" && later.event.client === server);
+        if (after.some((each) => each.event.kind === "redis" && each.event.outcome === "ok")) healed++;
+      }
+      expect(trace.verdict, JSON.stringify(trace.violations.slice(0, 2))).toBe("pass");
+      if (seed < 3) expect((await rerun(trace)).hash).toBe(trace.hash);
+    }
+    expect(partitions).toBeGreaterThanOrEqual(5);
+    expect(silenced).toBeGreaterThan(0);
+    expect(healed).toBeGreaterThan(0);
+  });
 });
 
 describe("runs that keep going", () => {
@@ -146,4 +178,6 @@ describe("runs that keep going", () => {
       if (seed === 0) expect(endChecked).toBe(true);
     }
   });
+
 });
+

@@ -16,9 +16,9 @@ function loadingPlayer(id: string, loading: string): Player {
   return player;
 }
 
-function quiet(players: Player[], current: ServerView): boolean {
+function quiet(players: Player[], current: ServerView, releasing = false): boolean {
   const options = findScenario("happy-path")!.options;
-  return new PhasePolicy(options, config, new PendingSteps(0), players, () => current, false, () => 0).quiet();
+  return new PhasePolicy(options, config, new PendingSteps(0), players, () => current, false, () => 0, () => releasing).quiet();
 }
 
 describe("the settle phase's quiet", () => {
@@ -43,4 +43,37 @@ describe("the settle phase's quiet", () => {
     expect(quiet([loadingPlayer("a", "s1")], busy(true))).toBe(true);
     expect(quiet([loadingPlayer("a", "s1")], busy(false))).toBe(false);
   });
+
+  it("waits while a dedicated server's release is under way (a partition made it retry), and ends once it is not", () => {
+    const settled = view((v) => server(v, "ds1", "busy"));
+    expect(quiet([], settled, true)).toBe(false);
+    expect(quiet([], settled, false)).toBe(true);
+  });
+
+  it("does not end on every server taken while an allocation holds one: its commit or its deadline decides that server", () => {
+    const taken = (status: string) =>
+      view((v) => {
+        server(v, "ds1", "claimed");
+        session(v, "s1", ["a", "b"]);
+        (v.sessions.get("s1") as { status: string }).status = status;
+      });
+    expect(quiet([loadingPlayer("a", "s1")], taken("allocating"))).toBe(false);
+    expect(quiet([loadingPlayer("a", "s1")], taken("loading"))).toBe(true);
+  });
+
+  it("waits while a player gone from every connection is still held by the server, and not once it is held nowhere", () => {
+    const gone = loadingPlayer("a", "s1");
+    gone.view = { state: "idle" };
+    gone.connection = { clientOpen: false, heldByServer: false, serverClosedAt: null, instanceId: "i1", clientSend: () => {}, clientClose: () => {}, clientDrop: () => {} };
+    gone.connections.push(gone.connection);
+    expect(gone.connected).toBe(false);
+    const holding = (held: boolean) =>
+      view((v) => {
+        server(v, "ds1", "busy");
+        if (held) session(v, "s1", ["a", "b"]);
+      });
+    expect(quiet([gone], holding(true))).toBe(false);
+    expect(quiet([gone], holding(false))).toBe(true);
+  });
 });
+

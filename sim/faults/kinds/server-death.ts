@@ -1,5 +1,6 @@
 import { fewerEvents, withoutChoice } from "../smaller-worlds.ts";
 import type { FaultKind } from "../fault-kind.ts";
+import { atServerMoment } from "../server-moments.ts";
 
 /** Shortest and longest time before a dead dedicated server's replacement process starts, in ms. */
 const RESTART_MIN_MS = 5_000;
@@ -27,15 +28,12 @@ export default {
     }
   },
   offer(world) {
-    // Right after a step of the server's own (a heartbeat, a request it handled), one that wrote its record (a
-    // claim, a commit), or while a create call to it waits for its answer: a death there leaves the call
-    // unanswered, a claim held for a server that is gone, or a created game unannounced. Half the time a
-    // replacement starts after a delay drawn log-uniformly from an immediate restart to a slow one, which may
-    // register afresh while an allocation still holds the server claimed.
+    // Half the time a replacement starts after a delay drawn log-uniformly from an immediate restart to a slow
+    // one, which may register afresh while an allocation still holds the server claimed.
     for (const id of world.servers) {
       world.offer(
         { fault: "server-death", target: id, note: "" },
-        () => world.serverUp(id) && (world.momentFor(id) || world.touchedServer(id) || world.callWaiting(id)),
+        () => world.serverUp(id) && atServerMoment(world, id),
         () => {
           if (world.choiceRng.chance(0.5)) {
             const after = Math.round(world.choiceRng.logUniform(QUICK_RESTART_MS, RESTART_MAX_MS));
