@@ -63,8 +63,14 @@ export class DedicatedServer {
    * each is released once the server hosts none: the one it is busy with releases it, the others are stale.
    */
   private readonly over: string[] = [];
-  /** Games whose release is under way: asked, or waiting to ask again. */
+  /** Games whose release is under way: asked, waiting to ask again, or left to the heartbeat (`stranded`). */
   private readonly releasing = new Set<string>();
+  /**
+   * Games whose release ran out of quick retries (Redis out of reach all along). The heartbeat asks again once it
+   * reaches Redis: it renews the registration as it stands, busy included, so a release given up for good would
+   * leave the server busy for as long as the process lives, offered to nobody.
+   */
+  private readonly stranded: string[] = [];
   private created = 0;
   private registered = false;
   private beating = false;
@@ -137,13 +143,18 @@ export class DedicatedServer {
     const { variant, redis, id, address, logger, metrics } = this.options;
     try {
       if (this.registered) {
-        if (await REGISTRY_LAYOUTS[variant].renew?.(redis, id, address, this.ttlMs)) return;
+        if (await REGISTRY_LAYOUTS[variant].renew?.(redis, id, address, this.ttlMs)) {
+          this.resumeStranded();
+          return;
+        }
         this.registered = false;
         metrics?.increment("registrations_lost_total");
         logger.log("warn", "dedicated_server_registration_lost", { id, games_running: this.gamesRunning });
       }
       if (this.gamesRunning > 0) return;
       await this.register();
+      // A fresh registration puts the server in the pool idle: the releases left over have nothing to do.
+      for (const session of this.stranded.splice(0)) this.releasing.delete(session);
     } catch (error) {
       logger.log("warn", "dedicated_server_heartbeat_failed", { id, error: errorText(error) });
     } finally {
@@ -209,6 +220,12 @@ export class DedicatedServer {
     });
   }
 
+  /** Asks again for the releases that ran out of quick retries, now that a heartbeat reached Redis. */
+  private resumeStranded(): void {
+    if (this.running.size > 0) return;
+    for (const session of this.stranded.splice(0)) void this.release(session, 1);
+  }
+
   /** Back to idle in the registry. Retried while a commit may still be on its way, or Redis failed. */
   private async release(session: string, attempt: number): Promise<void> {
     const { variant, redis, id, address, logger, games } = this.options;
@@ -237,7 +254,7 @@ export class DedicatedServer {
       return;
     }
     if (attempt >= RELEASE_ATTEMPTS) {
-      this.releasing.delete(session);
+      this.stranded.push(session);
       logger.log("error", "dedicated_server_release_gave_up", { id, session_id: session, result: outcome });
       return;
     }

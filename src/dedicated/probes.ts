@@ -19,7 +19,9 @@ export const DEDICATED_PROBES: ProbeCatalog = {
   "ds.game_over": must("a game ended (simulated worlds draw each game's length; real runs take --game-ms)"),
   "ds.dedicated_server_released": must("a game's server released after the game"),
   "ds.dedicated_server_release_failed": must("a release that could not reach Redis, retried"),
-  "ds.dedicated_server_release_gave_up": optional("a release given up on: every one of its attempts failed in a row, Redis out of reach for the whole retry span"),
+  "ds.dedicated_server_release_gave_up": optional(
+    "a release's quick retries all failed in a row (Redis out of reach for the whole retry span), so it is left to the heartbeat, which asks again once it reaches Redis",
+  ),
   "ds.register_server.idle": must("a fresh registration put the server in the idle pool"),
   "ds.register_server.idle.ended": must("a fresh registration found the server claimed by an allocation, whose call went to the previous process, and ended it"),
   "ds.register_server.renewed.idle": must("a heartbeat renewed an idle server"),

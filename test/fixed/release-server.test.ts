@@ -227,7 +227,7 @@ describe("a dedicated server whose games end", () => {
     expect(time.labels()).toEqual([]);
   });
 
-  it("gives up after its attempts when Redis keeps failing", async () => {
+  it("stops its quick retries after its attempts when Redis keeps failing, and leaves the release to the heartbeat", async () => {
     const failing = { ...port, runScript: () => Promise.reject(new Error("Connection is closed.")) };
     const ds = dedicated(true, { redis: failing });
     await create(ds);
@@ -235,8 +235,34 @@ describe("a dedicated server whose games end", () => {
     expect(ds.releasesUnderWay).toBe(1);
     await time.advance(RELEASE_RETRY_MS * RELEASE_ATTEMPTS);
     expect(logger.events()).toContain("dedicated_server_release_gave_up");
-    expect(ds.releasesUnderWay).toBe(0);
+    // Still under way, with no timer of its own: the next heartbeat that reaches Redis asks again.
+    expect(ds.releasesUnderWay).toBe(1);
     expect(time.labels()).toEqual([]);
+  });
+
+  it("releases once Redis answers again after its quick retries ran out, while its heartbeat kept it registered busy", async () => {
+    // A Redis failover or a lossy link longer than the retries, at the moment a game ends: the heartbeat renews
+    // the registration afterwards, so a release given up for good would leave the server busy, offered to nobody.
+    let down = false;
+    const flaky: RedisPort = Object.assign(Object.create(port) as RedisPort, {
+      runScript: (...args: Parameters<RedisPort["runScript"]>) => (down ? Promise.reject(new Error("Connection is closed.")) : port.runScript(...args)),
+    });
+    const ds = dedicated(true, { redis: flaky, registrationTtlMs: 60_000, heartbeat: { timers: time, intervalMs: 5_000 } });
+    await ds.register();
+    ds.keepAlive();
+    const token = await claimed();
+    const game = await create(ds);
+    await run("commit", SID, token, SERVER, game, "ws://g");
+    down = true;
+    await time.advance(GAME_MS + RELEASE_RETRY_MS * (RELEASE_ATTEMPTS + 1));
+    expect(logger.events()).toContain("dedicated_server_release_gave_up");
+    expect(server()).toMatchObject({ status: "busy" });
+    down = false;
+    await time.advance(5_000);
+    expect(server()).toMatchObject({ status: "idle", session: "" });
+    expect(idlePool()).toEqual([SERVER]);
+    expect(ds.releasesUnderWay).toBe(0);
+    ds.stop();
   });
 
   it("never ends a game without a game length", async () => {
