@@ -33,7 +33,9 @@ interface Enabled {
  * over the active phase, and comes at one of the next points where the kind's options are available (for a
  * crash: right after a step of an instance whose handler waits on Redis), each such point taken with the run's
  * chance. Arming by time spreads strikes over the run; choosing among points puts them between the steps of a
- * handler. All draws come from streams of their own, so a run that enables nothing is the run it was without.
+ * handler. A world that goes quiet before a strike's time has it armed at once (`armNow`): most worlds are busy
+ * early, and a strike left for a later time was lost in most runs that enabled it. All draws come from streams
+ * of their own, so a run that enables nothing is the run it was without.
  */
 export class ChoiceSites {
   /** Enabling, arming, and the strikes' own parameters. */
@@ -89,6 +91,32 @@ export class ChoiceSites {
       if (kind.struck < kind.armedAt.length && pending !== undefined && (last === null || pending > last)) last = pending;
     }
     return last;
+  }
+
+  /**
+   * Strikes armed for later than now but no later than `by` are armed now instead: they come at the next points
+   * where they are available. Says whether any was.
+   */
+  armNow(by: number): boolean {
+    let moved = false;
+    for (const kind of this.kinds.values()) {
+      for (let i = kind.struck; i < kind.armedAt.length; i++) {
+        if ((kind.armedAt[i] as number) > this.steps.now && (kind.armedAt[i] as number) <= by) {
+          kind.armedAt[i] = this.steps.now;
+          moved = true;
+        }
+      }
+    }
+    return moved;
+  }
+
+  /** Some strike armed no later than `by` has not struck. */
+  pendingBy(by: number): boolean {
+    for (const kind of this.kinds.values()) {
+      const next = kind.armedAt[kind.struck];
+      if (next !== undefined && next <= by) return true;
+    }
+    return false;
   }
 
   /** Every enabled kind has struck its all. */

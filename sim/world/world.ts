@@ -255,18 +255,24 @@ export class World {
   }
 
   /**
-   * Faults by choice armed after the active phase strike while what it started meets its deadlines and sweeps,
-   * until they have all struck or the world is quiet (a strike into a quiet world meets nothing but routine);
-   * the world then gets a whole settle phase after the last of them. Says whether any time passed, or that the
-   * step budget ran out.
+   * Faults by choice the active phase did not meet strike now. Those armed within it come at the next points
+   * where they are available, once the world went quiet early. Those armed after it strike while what it started
+   * meets its deadlines and sweeps, until they have all struck or the world is quiet (a strike into a world quiet
+   * that late meets nothing but routine). The world then gets a whole settle phase after the last of them. Says
+   * whether any time passed, or that the step budget ran out.
    */
-  private async strikeLate(): Promise<"struck" | "nothing" | "budget"> {
+  private async strikeLate(activeEnd: number): Promise<"struck" | "nothing" | "budget"> {
+    // A world that went quiet before the active phase's end has met only some of the strikes armed within it:
+    // most worlds are busy early in the phase. The rest come now, at the next points where they are available
+    // (a crash with players in their games, a lost heartbeat), rather than not at all.
+    const early = this.steps.now < activeEnd && this.choices.armNow(activeEnd);
+    if (early && !(await this.driver.runUntil(this.steps.now + LATE_STRIKE_GRACE_MS, () => !this.choices.pendingBy(activeEnd)))) return "budget";
     const last = this.choices.lastArming();
     const waits = last !== null && last > this.steps.now && !this.phases.quiet();
     const over = () => this.choices.spent() || this.phases.quiet();
     if (waits && !(await this.driver.runUntil(last + LATE_STRIKE_GRACE_MS, over))) return "budget";
     this.steps.withdrawOptions();
-    return waits ? "struck" : "nothing";
+    return waits || early ? "struck" : "nothing";
   }
 
   async run(): Promise<RunResult> {
@@ -286,7 +292,7 @@ export class World {
       return finish("incomplete", "step budget ran out in the active phase");
     }
     this.enterSettlePhase();
-    const late = await this.strikeLate();
+    const late = await this.strikeLate(activeEnd);
     if (late === "budget") return finish("incomplete", "step budget ran out while faults by choice struck");
     const settleFrom = late === "struck" ? this.steps.now : Math.min(this.steps.now, activeEnd);
     const settleMin = settleFrom + Math.max(options.settleMs, this.phases.reapingMs());
