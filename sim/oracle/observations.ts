@@ -52,6 +52,10 @@ export class Observations {
   private readonly readyRecorded = new Map<string, number>();
   /** Players a foreign writer wrote a key of, or of a session they were in. */
   private readonly spoiledPlayers = new Set<string>();
+  /** Instance id -> until when (Redis TIME) the last view showed its presence lasting. */
+  private presence: ReadonlyMap<string, number> = new Map();
+  /** Instance id -> when (ms since the run began) a view first showed its presence lapsed, or gone after it lapsed. */
+  private readonly lapsed = new Map<string, number>();
 
   constructor(
     private readonly players: ReadonlyMap<string, Player>,
@@ -118,6 +122,7 @@ export class Observations {
   }
 
   sawView(point: CheckPoint, view: ServerView): void {
+    if (view.instancesLiveUntil !== undefined && this.world !== undefined) this.seePresence(point.at, view.instancesLiveUntil, this.world.redisTime(point.at));
     for (const session of view.sessions.values()) {
       if (!this.sessions.has(session.id)) this.sessions.set(session.id, { at: point.at, since: this.lastLookAt, members: session.members, key: session.key });
     }
@@ -133,6 +138,22 @@ export class Observations {
         }
       }
     }
+  }
+
+  /**
+   * Notes the instances whose presence lapsed by `redisNow`: still listed with an expiry past, or gone from the list
+   * (reaped) after one. The server presumes such an instance dead, whatever the instance itself is doing.
+   */
+  private seePresence(at: number, live: ReadonlyMap<string, number>, redisNow: number): void {
+    for (const [id, until] of this.presence) {
+      if (until < redisNow && !this.lapsed.has(id) && (live.get(id) ?? until) <= until) this.lapsed.set(id, at);
+    }
+    this.presence = live;
+  }
+
+  /** When the server could first know this instance's presence lapsed (ms since the run began); undefined if never. */
+  presenceLapsedAt(instance: string): number | undefined {
+    return this.lapsed.get(instance);
   }
 
   /** When a view first showed the member's ready recorded in the session; undefined while none has. */

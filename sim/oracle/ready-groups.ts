@@ -133,8 +133,12 @@ export function memberLeft(run: CheckRun, group: ReadyGroup, player: Player, by:
  * The instance was lost to the session by `by`, as the server could know it: crashed before then (that incarnation
  * never comes back, and the survivors reap its records once its presence lapses), or paused, or cut off from Redis
  * long enough that its presence may have lapsed, into the session's life (reaped meanwhile, or fenced when it renews).
+ * Or its presence did lapse in that time, whatever made it (renewals lost on a lossy link): the survivors then
+ * purge its players as if they had left.
  */
 export function instanceLost(run: CheckRun, group: ReadyGroup, instance: string, by: number): boolean {
+  const lapsed = run.observed.presenceLapsedAt(instance);
+  if (lapsed !== undefined && lapsed <= by && lapsed + run.config.presenceIntervalMs >= group.first.at) return true;
   const world = run.options.world;
   // Cut off from Redis this long, an instance may miss its presence's expiry: its last renewal may have come up to
   // an interval before the cut, and its next after it up to an interval later.

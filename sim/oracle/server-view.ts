@@ -43,6 +43,11 @@ export interface ServerView {
    * wait for the instance to renew or be reaped). Absent: no queued player is ever passed over.
    */
   ownerLiveUntil?: Map<string, number>;
+  /**
+   * Instance id -> until when (Redis TIME, ms) its presence lasts, for a variant whose surviving instances reap
+   * one whose presence lapsed, purging its players as if they had left (fixed). Absent: none is presumed dead.
+   */
+  instancesLiveUntil?: Map<string, number>;
 }
 
 /** The server holds no session: idle, in the pool or parked out of it until its next heartbeat. */

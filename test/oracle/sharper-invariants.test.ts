@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { encodeClientFrame } from "../../src/protocol/index.ts";
 import type { RedisOutcome } from "../../sim/trace/events.ts";
+import type { ServerView } from "../../sim/oracle/server-view.ts";
 import { config, queued, server, session, view } from "./fixtures.ts";
 import { FixedText, Tape, type TapeConnection } from "./tape.ts";
 
@@ -110,6 +111,40 @@ describe("ready-respected: a re-queued ready group is owed a reason the world co
       tape.view = view((v) => queued(v, "b"));
       tape.end();
       expect([spoiled, tape.invariants()]).toEqual([spoiled, spoiled ? [] : ["ready-respected", "ready-respected"]]);
+    }
+  });
+
+  it("takes a member whose instance's presence lapsed, for whatever reason (renewals lost on a lossy link), as gone, not one whose presence held", () => {
+    // server-contention seed 584: i1 lost its presence renewals on a flaky link and was reaped, alive all along.
+    for (const lapses of [true, false]) {
+      const tape = loadingPair(true);
+      tape.at = 1_000;
+      tape.redis(tape.ready("a", S1));
+      tape.redis(tape.ready("b", S1));
+      tape.at = 15_000;
+      const presence = (until: number) => (v: ServerView) => {
+        session(v, S1, ["a", "b"], ["a", "b"]);
+        v.instancesLiveUntil = new Map([["i1", until]]);
+      };
+      tape.view = view(presence(lapses ? 14_000 : 60_000));
+      tape.timer("presence");
+      tape.at = 15_500;
+      tape.view = view((v) => {
+        presence(60_000)(v);
+        if (lapses) v.instancesLiveUntil = new Map();
+      });
+      const reap = tape.redis(tape.timer("sweep"), "ok", "fixed:reap_instances");
+      tape.requeue("a", FixedText.peerDisconnected, reap);
+      // i1, fenced when it next renews, closes the connections it still holds: b's among them.
+      tape.at = 20_000;
+      const b = tape.player("b");
+      b.dropNetwork();
+      (b.connection as TapeConnection).serverClosedAt = 20_000;
+      tape.event({ kind: "close", connection: "c-b", instance: "i1", player: "b", by: "server", result: "closed" });
+      tape.at = 90_000;
+      tape.view = view((v) => queued(v, "a"));
+      tape.end();
+      expect([lapses, tape.invariants().includes("ready-respected")]).toEqual([lapses, !lapses]);
     }
   });
 
@@ -464,6 +499,23 @@ describe("prompt-answers", () => {
       cutOff.requeue("b", FixedText.allocationFailed, expiry);
       settle(cutOff);
       expect([how, cutOff.invariants()]).toEqual([how, []]);
+    }
+  });
+
+  it("takes the reaper ending the allocation while the create call met silence as the group's answer, not while the call was answered", () => {
+    for (const outcome of ["silent", "handled"] as const) {
+      // complete-vs-stale seed 299: ds1's host was cut off; its registration lapsed while the pair's create call
+      // waited, and the sweep's reaper ended the allocation before the call timed out.
+      const tape = loadingPair(true);
+      const claim = readyPair(tape);
+      tape.event({ kind: "http-request", instance: "i1", server: "ds1", address: "ds1.sim:7000", url: "http://ds1.sim:7000/session/create", body: "{}", outcome }, claim);
+      tape.at += 750;
+      const reap = tape.redis(tape.timer("sweep"), "ok", "fixed:reap_servers", { writes: ["{mm}:server:ds1", "{mm}:session:S1"] });
+      tape.requeue("a", FixedText.allocationFailed, reap);
+      tape.requeue("b", FixedText.allocationFailed, reap);
+      settle(tape);
+      const prompt = tape.invariants().filter((name) => name === "prompt-answers");
+      expect([outcome, prompt]).toEqual([outcome, outcome === "silent" ? [] : ["prompt-answers", "prompt-answers"]]);
     }
   });
 

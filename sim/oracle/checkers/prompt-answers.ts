@@ -40,14 +40,19 @@ function judgeAnswer(run: CheckRun, world: WorldFacts, point: CheckPoint, group:
     if ((path.trouble & Trouble.foreign) !== 0) continue;
     // A dedicated server that failed (refused, garbled, timed out) is the allocation's own to answer, by rolling
     // back at once: only what holds the server's work back may leave the answer to the allocation deadline.
-    const heldBack = ((path.trouble | readyChainsTrouble(run, group)) & ~Trouble.http) !== 0;
+    const chains = readyChainsTrouble(run, group);
+    const heldBack = ((path.trouble | chains) & ~Trouble.http) !== 0;
     const disturbed = heldBack || interruptedBetween(world, group.readyAt, outcome.at) || memberLeft(run, group, player, outcome.at);
     const waited = outcome.at - group.readyAt;
     const { allocationRequestTimeoutMs, allocationTimeoutMs, matchTickMs } = run.config;
     const bound = disturbed
       ? allocationTimeoutMs + matchTickMs + run.bounds.stallMs + DISTURBED_SLACK_MS
       : allocationRequestTimeoutMs + ANSWER_SLACK_MS;
-    if (waited <= bound && (disturbed || fromMember(path.origin))) continue;
+    // Or, once that server failed to answer, periodic work that ended the allocation before its rollback could:
+    // the reaper, when the server's registration lapsed while the call waited (docs/fixed-server.md,
+    // reap_servers). Within the same bound, so a sweep that answers by the allocation deadline still fires.
+    const endedByPeriodicWork = (chains & Trouble.http) !== 0 && run.observed.steps.originEvent(path.origin)?.kind === "timer";
+    if (waited <= bound && (disturbed || fromMember(path.origin) || endedByPeriodicWork)) continue;
     const why = waited > bound ? `${(waited / 1000).toFixed(3)} s after the group was ready, more than ${(bound / 1000).toFixed(1)} s` : "from work none of its members' frames set going (nothing delayed or failed them)";
     run.report(point, `answer:${group.session}:${player.id}`, {
       message: `loading session ${group.session} was ready at ${(group.readyAt / 1000).toFixed(3)} s, and ${player.id}'s answer ("${outcome.kind === "matched" ? "match_found" : outcome.text}") came ${why}${disturbed ? "" : " with no fault to explain it"}`,
@@ -79,7 +84,7 @@ function duePlayers(run: CheckRun, view: ServerView, redisNow: number): string[]
 export default {
   name: "prompt-answers",
   meaning:
-    "a ready group is answered by the work its members' frames set going (or its claimed server's replacement registering) within the dedicated server's request timeout, even when that " +
+    "a ready group is answered by the work its members' frames set going (or its claimed server's replacement registering, or, once that server failed to answer, periodic work such as the reaper) within the dedicated server's request timeout, even when that " +
     "server failed (a fault holding the match server's work back may stretch that to the allocation deadline and a sweep; a foreign " +
     "writer's damage, to the sweep that meets it), and a queued player whose turn has come (enough players of its mode queued with " +
     `and before it) is taken into a session within ${TICKS_TO_PLACE} match ticks unless a fault held the ticks back`,

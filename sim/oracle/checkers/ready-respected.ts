@@ -81,7 +81,7 @@ export default {
   name: "ready-respected",
   meaning:
     "a loading session whose members all sent loading_complete in time ends in match_found, or in an explicit error and re-queue " +
-    "whose reason the world confirms (no idle server, a dedicated server or command that failed, a member who left, a crash or pause, " +
+    "whose reason the world confirms (no idle server, a dedicated server or command that failed, a member who left or whose instance the server presumed dead, a crash or pause, " +
     "a foreign writer's record read on the way); " +
     "in time is the design's now <= deadline, applied exactly when the world says when the ready reached Redis, else with a grace",
   rank: 40,

@@ -45,7 +45,8 @@ export function readFixedView(redis: KeyspaceSource, _config: MatchConfig): Serv
   const view = emptyView();
   const liveUntil = new Map<string, number>();
   view.ownerLiveUntil = liveUntil;
-  let instances: Map<string, number> | null = null;
+  const instances = scores(redis, Keys.instances);
+  view.instancesLiveUntil = instances;
   let pool: Set<string> | null = null;
   let registered: Map<string, number> | null = null;
   for (const key of redis.keys()) {
@@ -57,7 +58,6 @@ export function readFixedView(redis: KeyspaceSource, _config: MatchConfig): Serv
         const queues = view.queued.get(player);
         if (queues) queues.push(key);
         else view.queued.set(player, [key]);
-        instances ??= scores(redis, Keys.instances);
         const owner = fieldsOf(redis, Keys.player(player))("instance");
         const expiry = owner === undefined ? undefined : instances.get(owner);
         if (expiry !== undefined) liveUntil.set(player, expiry);
