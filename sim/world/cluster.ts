@@ -14,7 +14,7 @@ import { coincidentTime } from "./coincidence.ts";
 import { EPOCH, type SimContext } from "./context.ts";
 import { instanceId } from "./instance-ids.ts";
 import { SimConnection } from "./sim-connection.ts";
-import { DEFAULT_SIM_SERVER_HEARTBEAT_MS, SimDedicatedServer, type GameLedger } from "./sim-dedicated-server.ts";
+import { serverHeartbeatMs, SimDedicatedServer, type GameLedger } from "./sim-dedicated-server.ts";
 import { SimInstance } from "./sim-instance.ts";
 import { SimRedisPort } from "./sim-redis-port.ts";
 import { SimTimers } from "./sim-time.ts";
@@ -140,8 +140,7 @@ export class Cluster {
       const timers = new SimTimers(context.steps, id, `ds:${id}`);
       const length = lengths ? laterRng.int(lengths.min, lengths.max) : null;
       const now = () => context.steps.now - EPOCH;
-      const heartbeatMs = options.serverHeartbeatMs ?? DEFAULT_SIM_SERVER_HEARTBEAT_MS;
-      const server = new SimDedicatedServer(id, address, variant, now, serverRng, port, timers, this.setup.probes, length, ledger, heartbeatMs);
+      const server = new SimDedicatedServer(id, address, variant, now, serverRng, port, timers, this.setup.probes, length, ledger, serverHeartbeatMs(options));
       this.servers.set(address, server);
       this.serversById.set(id, server);
       // A server that could not register after its retries keeps heartbeating, and registers once Redis answers.

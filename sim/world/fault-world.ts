@@ -48,6 +48,11 @@ function lossy(port: SimRedisPort, steps: PendingSteps, windowMs: number): Lossy
 /** The world as fault kinds see it: what they may strike, and how, planned or by choice. */
 export function faultWorld(parts: FaultWorldParts): FaultWorld {
   const { options, steps, cluster, rng, choices } = parts;
+  /** One Redis connection breaks: Redis forgets the client, which reconnects `gapMs` later. */
+  const breakConnection = (port: SimRedisPort, gapMs: number): void => {
+    parts.clientRedis.disconnect(port.client);
+    port.connectionLost(gapMs);
+  };
   /**
    * Every Redis connection breaks and comes back `gapMs` later: each live instance is deaf meanwhile (what was
    * published to it, or on its way, is lost). Says how many connections broke.
@@ -58,10 +63,7 @@ export function faultWorld(parts: FaultWorldParts): FaultWorld {
       if (instance.alive) cluster.interruptions.push({ kind: "deaf", slot: instance.slot, instance: instance.id, from, until: from + gapMs, cutOff: true });
     }
     const ports = cluster.redisConnections();
-    for (const port of ports) {
-      parts.clientRedis.disconnect(port.client);
-      port.connectionLost(gapMs);
-    }
+    for (const port of ports) breakConnection(port, gapMs);
     return ports.length;
   };
   const laneOf = (target: string): string =>
@@ -152,8 +154,7 @@ export function faultWorld(parts: FaultWorldParts): FaultWorld {
       const port = cluster.serverConnections.get(id);
       if (!server || !port) return "no such server";
       server.cutOffUntil = steps.now - EPOCH + durationMs;
-      parts.clientRedis.disconnect(port.client);
-      port.connectionLost(durationMs);
+      breakConnection(port, durationMs);
       return `${id} cut off from the network for ${durationMs} ms`;
     },
     connectionTargets: [...cluster.instances.keys(), ...cluster.serverConnections.keys()],

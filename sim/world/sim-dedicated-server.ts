@@ -3,6 +3,7 @@ import type { HttpResponse, Logger, Probes, Timers } from "../../src/ports/index
 import type { Variant } from "../../src/server/match-server.ts";
 import type { CreatedGame } from "../oracle/world-facts.ts";
 import type { Rng } from "../random/rng.ts";
+import type { WorldOptions } from "../scenario/options.ts";
 import type { Step } from "../scheduler/step.ts";
 import type { SimRedisPort } from "./sim-redis-port.ts";
 
@@ -13,8 +14,13 @@ const REGISTER_ATTEMPTS = 10;
  * by default than a real server's (src/dedicated's 5 s), with the same three heartbeats to a registration's
  * lifetime. A world may set its own (WorldOptions.serverHeartbeatMs).
  */
-export const DEFAULT_SIM_SERVER_HEARTBEAT_MS = 15_000;
+const DEFAULT_HEARTBEAT_MS = 15_000;
 const HEARTBEATS_PER_REGISTRATION = 3;
+
+/** How often a world's dedicated servers renew their registration, ms. */
+export function serverHeartbeatMs(options: Pick<WorldOptions, "serverHeartbeatMs">): number {
+  return options.serverHeartbeatMs ?? DEFAULT_HEARTBEAT_MS;
+}
 
 /** How long a simulated server's registration lasts unrenewed, for a heartbeat of `heartbeatMs`. */
 export function registrationTtlMs(heartbeatMs: number): number {
@@ -93,7 +99,7 @@ export class SimDedicatedServer {
     this.server = this.make();
   }
 
-  /** Up, with the release of a game that is over still under way (retrying, or waiting for a commit to land). */
+  /** Up, with the release of a game that is over still under way (retrying, waiting for a commit, or left to the heartbeat). */
   get releasing(): boolean {
     return this.alive && this.server.releasesUnderWay > 0;
   }

@@ -22,7 +22,7 @@ import type { TraceStep } from "../trace/trace.ts";
 import { readOnly } from "./read-only-redis.ts";
 import { ProbeCounter } from "../coverage/probe-counter.ts";
 import { Cluster } from "./cluster.ts";
-import { DEFAULT_SIM_SERVER_HEARTBEAT_MS, registrationTtlMs } from "./sim-dedicated-server.ts";
+import { registrationTtlMs, serverHeartbeatMs } from "./sim-dedicated-server.ts";
 import { faultWorld } from "./fault-world.ts";
 import { Moments } from "./moments.ts";
 import { EPOCH, type SimContext } from "./context.ts";
@@ -212,7 +212,7 @@ export class World {
       gameLengthOn: (address) => cluster.servers.get(address)?.gameLengthMs ?? undefined,
       freeServers: () => cluster.freeServers(),
       serverDownSince: (id) => cluster.serversById.get(id)?.downSince ?? null,
-      serverRegistrationTtlMs: registrationTtlMs(this.request.options.serverHeartbeatMs ?? DEFAULT_SIM_SERVER_HEARTBEAT_MS),
+      serverRegistrationTtlMs: registrationTtlMs(serverHeartbeatMs(this.request.options)),
     };
   }
 

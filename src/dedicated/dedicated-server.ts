@@ -96,7 +96,7 @@ export class DedicatedServer {
     return this.registered;
   }
 
-  /** Releases under way: games over whose release has neither landed nor been given up. */
+  /** Releases under way: games over whose release has neither landed nor been dropped (by a game started since, or a fresh registration). */
   get releasesUnderWay(): number {
     return this.releasing.size;
   }
@@ -220,7 +220,10 @@ export class DedicatedServer {
     });
   }
 
-  /** Asks again for the releases that ran out of quick retries, now that a heartbeat reached Redis. */
+  /**
+   * Asks again for the releases that ran out of quick retries, now that a heartbeat reached Redis; while a game
+   * runs they wait for a later heartbeat, as the registry may still be busy with theirs.
+   */
   private resumeStranded(): void {
     if (this.running.size > 0) return;
     for (const session of this.stranded.splice(0)) void this.release(session, 1);
