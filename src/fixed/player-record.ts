@@ -19,7 +19,7 @@ export type ReadyOutcome =
 
 export type LeaveOutcome = { kind: "left"; state: PlayerState | "corrupt" } | { kind: "ignored" };
 
-export type ResyncOutcome = { kind: "told"; state: PlayerState } | { kind: "gone" } | { kind: "over" };
+export type ResyncOutcome = { kind: "told" | "repaired"; state: PlayerState } | { kind: "gone" } | { kind: "over" };
 
 function isState(text: string | undefined): text is PlayerState {
   return (PLAYER_STATES as readonly (string | undefined)[]).includes(text);
@@ -69,6 +69,6 @@ export function parseResync(reply: RedisReply): Result<ResyncOutcome, string> {
   const [status, state] = words.value;
   if (status === "gone" && words.value.length === 1) return ok({ kind: "gone" });
   if (status === "over" && words.value.length === 1) return ok({ kind: "over" });
-  if (status === "told" && isState(state) && words.value.length === 2) return ok({ kind: "told", state });
+  if ((status === "told" || status === "repaired") && isState(state) && words.value.length === 2) return ok({ kind: status, state });
   return shapeError("resync", words.value);
 }

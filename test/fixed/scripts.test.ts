@@ -222,6 +222,24 @@ describe("ready", () => {
     await run("claim_server", SID, token, "attempt");
     expect(await run("ready", PLAYER_B, SID, "i1/b", ALLOC_MS)).toEqual(["ignored", "allocating"]);
   });
+
+  it("puts a record its ended session disagrees with right: its game told again, or back to the queue", async () => {
+    const token = await allocatingPair();
+    await run("claim_server", SID, token, "attempt");
+    await run("commit", SID, token, "ds1", "9e9e9e9e-0000-4000-8000-000000000009", "ws://g");
+    redis.engine.execute("HSET", [Keys.player(PLAYER_A), "state", "loading"]);
+    published.length = 0;
+    expect(await run("ready", PLAYER_A, SID, "i1/a", ALLOC_MS)).toEqual(["ignored", "repaired"]);
+    expect(hash(Keys.player(PLAYER_A))?.state).toBe("in_game");
+    expect(messagesTo(PLAYER_A)).toEqual([{ type: "match_found", session_id: "9e9e9e9e-0000-4000-8000-000000000009", server_address: "ws://g" }]);
+
+    redis.engine.execute("HSET", [Keys.session(SID), "status", "over"]);
+    redis.engine.execute("HSET", [Keys.player(PLAYER_B), "state", "loading"]);
+    published.length = 0;
+    expect(await run("ready", PLAYER_B, SID, "i1/b", ALLOC_MS)).toEqual(["ignored", "repaired"]);
+    expect(hash(Keys.player(PLAYER_B))?.state).toBe("queued");
+    expect(messagesTo(PLAYER_B)).toEqual([{ type: "error", message: FixedText.sessionLost }]);
+  });
 });
 
 describe("claim_server, commit, rollback", () => {
@@ -376,6 +394,26 @@ describe("resync", () => {
     expect(await told(PLAYER_B, "i1/b", "in_game")).toEqual([
       { conn: "i1/b", player: PLAYER_B, message: { type: "match_found", session_id: "9e9e9e9e-0000-4000-8000-000000000009", server_address: "ws://g" } },
     ]);
+  });
+
+  it("believes a loading record only as far as its session agrees: a game begun is told, a session gone re-queues", async () => {
+    const token = await allocatingPair();
+    await run("claim_server", SID, token, "attempt");
+    await run("commit", SID, token, "ds1", "9e9e9e9e-0000-4000-8000-000000000009", "ws://g");
+    // A foreign writer sets a player of the game back to loading, as a lost match_found would leave its client.
+    redis.engine.execute("HSET", [Keys.player(PLAYER_A), "state", "allocating"]);
+    published.length = 0;
+    expect(await run("resync", PLAYER_A, "i1/a")).toEqual(["repaired", "in_game"]);
+    expect(hash(Keys.player(PLAYER_A))?.state).toBe("in_game");
+    expect(messagesTo(PLAYER_A)).toEqual([{ type: "match_found", session_id: "9e9e9e9e-0000-4000-8000-000000000009", server_address: "ws://g" }]);
+
+    // A record naming a session that ended: nothing would ever move it.
+    redis.engine.execute("HSET", [Keys.player(PLAYER_B), "state", "loading", "session", SID2]);
+    published.length = 0;
+    expect(await run("resync", PLAYER_B, "i1/b")).toEqual(["repaired", "queued"]);
+    expect(hash(Keys.player(PLAYER_B))?.state).toBe("queued");
+    expect(zset(Keys.queue(MODE))).toEqual([PLAYER_B]);
+    expect(messagesTo(PLAYER_B)).toEqual([{ type: "error", message: FixedText.sessionLost }]);
   });
 
   it("says gone, and tells nobody, for a connection that does not own its player's record", async () => {

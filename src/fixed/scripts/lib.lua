@@ -97,6 +97,16 @@ local function member_of(pid, sid)
   return nil
 end
 
+-- Whether session `s` lists the player among its members.
+local function lists(s, pid)
+  for _, m in ipairs(members(s)) do
+    if m == pid then
+      return true
+    end
+  end
+  return false
+end
+
 -- Published by the transition that makes it true, to the instance whose connection owns the record.
 local function notify(pid, rec, message, close)
   local payload = { conn = rec.conn, player = pid, message = message }
@@ -179,6 +189,21 @@ local function member_or_drop(pid, sid)
   return nil
 end
 
+-- A loading or allocating record whose session (`s`, nil when missing or corrupt) has ended or does not list
+-- it: every script moves a session's members with it, so only a foreign writer leaves one so. It is put right
+-- from the session: a game the session began with the player in it is the player's (record in_game, its
+-- match_found told again); otherwise the player goes back to the queue told its session was lost. Returns the
+-- record's state now.
+local function put_right(pid, rec, s)
+  if s and s.status == 'matched' and present(s.game_session) and present(s.address) and lists(s, pid) then
+    redis.call('HSET', K_PLAYER .. pid, 'state', 'in_game')
+    notify(pid, rec, { type = 'match_found', session_id = s.game_session, server_address = s.address })
+    return 'in_game'
+  end
+  requeue(pid, rec, TEXT_SESSION_LOST)
+  return 'queued'
+end
+
 -- Every member whose record still points at this (ended) session goes back to the queue, told `text`.
 local function requeue_members(sid, s, text)
   local n = 0
@@ -241,13 +266,8 @@ end
 local function discard_corrupt(pid, rec, tell)
   if present(rec.session) then
     local s, sst = load_session(rec.session)
-    if sst == 'ok' and LIVE[s.status] then
-      for _, m in ipairs(members(s)) do
-        if m == pid then
-          cancel_session(rec.session, pid, TEXT_PEER_DISCONNECTED)
-          break
-        end
-      end
+    if sst == 'ok' and LIVE[s.status] and lists(s, pid) then
+      cancel_session(rec.session, pid, TEXT_PEER_DISCONNECTED)
     end
   end
   drop_corrupt(pid, rec, tell)

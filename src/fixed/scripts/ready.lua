@@ -25,9 +25,8 @@ local function allocate_reply(token, list)
 end
 
 if sst ~= 'ok' or not LIVE[s.status] then
-  -- Sessions end by moving every member, so this record was left behind by corrupt data: repair it.
   if LIVE[rec.state] then
-    requeue(pid, rec, TEXT_SESSION_LOST)
+    put_right(pid, rec, sst == 'ok' and s or nil)
     return { 'ignored', 'repaired' }
   end
   return { 'ignored', 'session_ended' }
