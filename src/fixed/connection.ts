@@ -21,6 +21,8 @@ export interface ConnectionHost {
   allocate(request: AllocationRequest): void;
   /** A leave that could not reach Redis, to be retried until it does. */
   leaveFailed(player: string, conn: string): void;
+  /** A resync that could not reach Redis, to be run again until it does. */
+  resyncFailed(conn: string): void;
 }
 
 const ENQUEUE_ATTEMPTS = 3;
@@ -42,6 +44,11 @@ export class FixedConnection implements ConnectionEvents {
   private pending = 0;
   /** When the enqueue this connection still waits to see matched was accepted, and for which mode. */
   private waitingSince: { at: number; mode: string } | null = null;
+  /**
+   * The inbox brought this connection a message since its running enqueue began. Only an enqueue binds a record
+   * to a connection, so a message addressed to it proves one applied, and its client has heard where it stands.
+   */
+  private heardSinceEnqueue = false;
 
   constructor(
     private readonly host: ConnectionHost,
@@ -106,14 +113,25 @@ export class FixedConnection implements ConnectionEvents {
   resync(): void {
     const player = this.player;
     if (player === null) return;
-    this.serial("resync", async () => {
-      const { ctx } = this.host;
-      const outcome = parseResync(await ctx.scripts.retry("resync", Keys.player(player), [player, this.id]));
-      if (!outcome.ok) rejectReply(ctx, outcome.error, { conn: this.id });
-      else if (outcome.value.kind === "gone") this.close(CLOSE_SERVICE_RESTART, "state lost");
-      // Its game ended while the client may not have heard of it: it starts over, and is a new request.
-      else if (outcome.value.kind === "over") this.close(CLOSE_SERVICE_RESTART, "game over");
-    });
+    this.serial(
+      "resync",
+      async () => {
+        const { ctx } = this.host;
+        const outcome = parseResync(await ctx.scripts.retry("resync", Keys.player(player), [player, this.id]));
+        if (!outcome.ok) rejectReply(ctx, outcome.error, { conn: this.id });
+        else if (outcome.value.kind === "gone") this.close(CLOSE_SERVICE_RESTART, "state lost");
+        // Its game ended while the client may not have heard of it: it starts over, and is a new request.
+        else if (outcome.value.kind === "over") this.close(CLOSE_SERVICE_RESTART, "game over");
+      },
+      // What was lost stays lost until a resync gets through: nothing else would tell the client again.
+      () => this.host.resyncFailed(this.id),
+    );
+  }
+
+  /** A message the inbox routed to this connection's player. */
+  deliver(message: ServerMessage): void {
+    this.heardSinceEnqueue = true;
+    this.send(message);
   }
 
   /** Closes from the server's side; the leave follows. */
@@ -226,6 +244,12 @@ export class FixedConnection implements ConnectionEvents {
   }
 
   private failEnqueue(): void {
+    if (this.heardSinceEnqueue) {
+      // It applied, and the client was told its outcome: an error now would contradict that (a client told
+      // match_found, then this error, would ask again and could be placed in a second game once the first ended).
+      this.host.ctx.ports.logger.log("warn", "enqueue_failed_after_answer", { conn: this.id });
+      return;
+    }
     this.send({ type: "error", message: FixedText.internal });
     // The enqueue may or may not have applied: closing makes the outcome certain (the leave removes it).
     this.close(CLOSE_INTERNAL_ERROR, "internal error");
@@ -233,6 +257,7 @@ export class FixedConnection implements ConnectionEvents {
 
   private async enqueue(player: string, mode: string): Promise<void> {
     const { ctx } = this.host;
+    this.heardSinceEnqueue = false;
     if (!this.host.canEnqueue()) {
       ctx.ports.logger.log("warn", "enqueue_refused_unregistered", { conn: this.id });
       return this.failEnqueue();

@@ -26,6 +26,8 @@ export class FixedServer implements MatchServer, ConnectionHost {
   private readonly connections = new Map<string, FixedConnection>();
   /** Leaves that could not reach Redis, by connection id; retried with every presence renewal. */
   private readonly pendingLeaves = new Map<string, string>();
+  /** Connections whose resync could not reach Redis; run again with every presence renewal. */
+  private readonly owedResyncs = new Set<string>();
   private readonly timers: TimerHandle[] = [];
   /** Periodic jobs still running are not started again: under latency they would pile up. */
   private readonly running = new Set<string>();
@@ -107,16 +109,21 @@ export class FixedServer implements MatchServer, ConnectionHost {
     this.pendingLeaves.set(conn, player);
   }
 
+  resyncFailed(conn: string): void {
+    this.owedResyncs.add(conn);
+  }
+
   private deliver(payload: InboxPayload): boolean {
     const connection = this.connections.get(payload.conn);
     if (!connection || connection.boundPlayer !== payload.player) return false;
-    connection.send(payload.message);
+    connection.deliver(payload.message);
     if (payload.close) connection.close(CLOSE_SERVICE_RESTART, "replaced by another connection");
     return true;
   }
 
   private resync(): void {
     this.ctx.ports.logger.log("warn", "inbox_resubscribed", { instance: this.ctx.ports.instanceId, connections: this.connections.size });
+    this.owedResyncs.clear();
     for (const connection of [...this.connections.values()]) connection.resync();
   }
 
@@ -170,6 +177,15 @@ export class FixedServer implements MatchServer, ConnectionHost {
       } catch (error) {
         this.ctx.ports.logger.log("warn", "leave_retry_failed", { conn, error: errorText(error) });
       }
+    }
+    // Without a subscription a resync tells nobody; the resubscription resyncs every connection anyway.
+    if (!this.inbox.isSubscribed) return;
+    for (const conn of [...this.owedResyncs]) {
+      this.owedResyncs.delete(conn);
+      const connection = this.connections.get(conn);
+      if (connection === undefined) continue;
+      this.ctx.ports.logger.log("info", "resync_retried", { conn });
+      connection.resync();
     }
   }
 }

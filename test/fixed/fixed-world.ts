@@ -90,8 +90,18 @@ type Hold = { script: string; released: Promise<void> };
 export class FaultyRedisPort implements RedisPort {
   private readonly failures: Failure[] = [];
   private readonly holds: Hold[] = [];
+  private readonly resubscribedListeners: Array<() => void> = [];
   readonly scripts: string[] = [];
   constructor(private readonly inner: RedisPort) {}
+
+  onResubscribed(listener: () => void): void {
+    this.resubscribedListeners.push(listener);
+  }
+
+  /** As the client says after its connection dropped and came back: the subscriptions were restored. */
+  resubscribed(): void {
+    for (const listener of this.resubscribedListeners) listener();
+  }
 
   fail(script: string, when: "before" | "after", times = 1): void {
     this.failures.push({ match: (name) => name === `fixed:${script}`, when, times });

@@ -418,13 +418,42 @@ describe("connection lifecycle", () => {
     world = new FixedWorld();
     const i1 = await world.instance("i1");
     const a = i1.connect();
-    i1.redis.fail("enqueue", "after", 3);
+    i1.redis.fail("enqueue", "before", 3);
     a.enqueue(PLAYER_A);
     await world.flush();
     expect(a.socket.errors()).toEqual([FixedText.internal]);
     expect(a.socket.closed).toBe(true);
     expect(world.player(PLAYER_A)).toBeNull();
     expect(i1.metrics.count("handler_errors_total")).toBe(1);
+  });
+
+  it("an enqueue whose replies are all lost after its outcome reached the client keeps the connection, and says nothing against it", async () => {
+    world = new FixedWorld();
+    const i1 = await world.instance("i1");
+    const a = i1.connect();
+    i1.redis.fail("enqueue", "after", 3);
+    a.enqueue(PLAYER_A);
+    await world.flush();
+    expect(a.socket.messages()).toEqual([{ type: "queued" }]);
+    expect(a.socket.closed).toBe(false);
+    expect(world.player(PLAYER_A)?.state).toBe("queued");
+    expect(i1.logger.events()).toContain("enqueue_failed_after_answer");
+  });
+
+  it("a resync that cannot reach Redis is run again with the presence renewal", async () => {
+    world = new FixedWorld();
+    const i1 = await world.instance("i1");
+    const a = i1.connect();
+    a.enqueue(PLAYER_A);
+    await world.flush();
+    // Whatever was published while the subscription was down is lost; the resync that would tell it again fails.
+    i1.redis.fail("resync", "before", 3);
+    i1.redis.resubscribed();
+    await world.flush();
+    expect(a.socket.messages()).toEqual([{ type: "queued" }]);
+    await world.advance(world.config.presenceIntervalMs);
+    expect(a.socket.messages()).toEqual([{ type: "queued" }, { type: "queued" }]);
+    expect(i1.logger.events()).toContain("resync_retried");
   });
 
   it("an enqueue whose reply was lost once is retried without a spurious error", async () => {
