@@ -12,6 +12,7 @@ const SID = "5e5e5e5e-0000-4000-8000-000000000001";
 const SID2 = "5e5e5e5e-0000-4000-8000-000000000002";
 const LOADING_MS = 10_000;
 const ALLOC_MS = 5_000;
+const GAME = "9e9e9e9e-0000-4000-8000-000000000009";
 
 let time: ManualTime;
 let redis: ReturnType<typeof createTestRedis>;
@@ -52,6 +53,13 @@ async function allocatingPair(): Promise<string> {
   const reply = (await run("ready", PLAYER_B, SID, "i1/b", ALLOC_MS)) as string[];
   expect(reply.slice(0, 1)).toEqual(["allocate"]);
   return reply[1] as string;
+}
+
+/** Both players in the game session GAME on ds1 at ws://g. */
+async function inGamePair(): Promise<void> {
+  const token = await allocatingPair();
+  await run("claim_server", SID, token, "attempt");
+  expect(await run("commit", SID, token, "ds1", GAME, "ws://g")).toEqual(["matched", 2]);
 }
 
 beforeEach(async () => {
@@ -129,10 +137,10 @@ describe("enqueue", () => {
   it("tells a player in a game its match again, on whichever connection asks, and never queues it", async () => {
     const token = await allocatingPair();
     await run("claim_server", SID, token, "attempt");
-    await run("commit", SID, token, "ds1", "9e9e9e9e-0000-4000-8000-000000000009", "ws://x");
+    await run("commit", SID, token, "ds1", GAME, "ws://x");
     published.length = 0;
     expect(await run("enqueue", PLAYER_A, MODE, "i2/7", "i2")).toEqual(["in_game"]);
-    const found = { type: "match_found", session_id: "9e9e9e9e-0000-4000-8000-000000000009", server_address: "ws://x" };
+    const found = { type: "match_found", session_id: GAME, server_address: "ws://x" };
     expect(published.map((p) => p.payload)).toEqual([{ conn: "i2/7", player: PLAYER_A, message: found }]);
     expect(hash(Keys.player(PLAYER_A))).toMatchObject({ state: "in_game", conn: "i2/7", instance: "i2" });
     expect(await enqueue(PLAYER_A, "i1/a")).toEqual(["in_game"]);
@@ -142,7 +150,7 @@ describe("enqueue", () => {
   it("treats a player whose game record has expired as a new request to play", async () => {
     const token = await allocatingPair();
     await run("claim_server", SID, token, "attempt");
-    await run("commit", SID, token, "ds1", "9e9e9e9e-0000-4000-8000-000000000009", "ws://x");
+    await run("commit", SID, token, "ds1", GAME, "ws://x");
     redis.engine.execute("DEL", [Keys.session(SID)]);
     expect(await run("enqueue", PLAYER_A, MODE, "i2/7", "i2")).toEqual(["queued", "after_game"]);
     expect(zset(Keys.queue(MODE))).toEqual([PLAYER_A]);
@@ -224,14 +232,12 @@ describe("ready", () => {
   });
 
   it("puts a record its ended session disagrees with right: its game told again, or back to the queue", async () => {
-    const token = await allocatingPair();
-    await run("claim_server", SID, token, "attempt");
-    await run("commit", SID, token, "ds1", "9e9e9e9e-0000-4000-8000-000000000009", "ws://g");
+    await inGamePair();
     redis.engine.execute("HSET", [Keys.player(PLAYER_A), "state", "loading"]);
     published.length = 0;
     expect(await run("ready", PLAYER_A, SID, "i1/a", ALLOC_MS)).toEqual(["ignored", "repaired"]);
     expect(hash(Keys.player(PLAYER_A))?.state).toBe("in_game");
-    expect(messagesTo(PLAYER_A)).toEqual([{ type: "match_found", session_id: "9e9e9e9e-0000-4000-8000-000000000009", server_address: "ws://g" }]);
+    expect(messagesTo(PLAYER_A)).toEqual([{ type: "match_found", session_id: GAME, server_address: "ws://g" }]);
 
     redis.engine.execute("HSET", [Keys.session(SID), "status", "over"]);
     redis.engine.execute("HSET", [Keys.player(PLAYER_B), "state", "loading"]);
@@ -248,20 +254,20 @@ describe("claim_server, commit, rollback", () => {
     expect(await run("claim_server", SID, token, "attempt")).toEqual(["claimed", "ds1", "10.0.0.1:7000", 0]);
     expect(hash(Keys.server("ds1"))).toMatchObject({ status: "claimed", session: SID });
     expect(zset(Keys.idleServers)).toEqual([]);
-    expect(await run("commit", SID, token, "ds1", "9e9e9e9e-0000-4000-8000-000000000009", "ws://g")).toEqual(["matched", 2]);
+    expect(await run("commit", SID, token, "ds1", GAME, "ws://g")).toEqual(["matched", 2]);
     expect(hash(Keys.server("ds1"))).toMatchObject({ status: "busy", session: SID });
-    expect(hash(Keys.session(SID))).toMatchObject({ status: "matched", game_session: "9e9e9e9e-0000-4000-8000-000000000009" });
+    expect(hash(Keys.session(SID))).toMatchObject({ status: "matched", game_session: GAME });
     expect(hash(Keys.player(PLAYER_A))?.state).toBe("in_game");
     expect(zset(Keys.deadlines)).toEqual([]);
     for (const player of [PLAYER_A, PLAYER_B]) {
       expect(messagesTo(player).at(-1)).toEqual({
         type: "match_found",
-        session_id: "9e9e9e9e-0000-4000-8000-000000000009",
+        session_id: GAME,
         server_address: "ws://g",
       });
     }
     // A repeated commit (a lost reply) publishes nothing more.
-    expect(await run("commit", SID, token, "ds1", "9e9e9e9e-0000-4000-8000-000000000009", "ws://g")).toEqual(["already"]);
+    expect(await run("commit", SID, token, "ds1", GAME, "ws://g")).toEqual(["already"]);
     expect(messagesTo(PLAYER_A).filter((m) => (m as { type: string }).type === "match_found")).toHaveLength(1);
     expect(await run("rollback", SID, token, "x")).toEqual(["stale"]);
   });
@@ -354,9 +360,7 @@ describe("leave", () => {
   });
 
   it("detaches a player in a game without touching the game, and a reconnect still learns its match", async () => {
-    const token = await allocatingPair();
-    await run("claim_server", SID, token, "attempt");
-    await run("commit", SID, token, "ds1", "9e9e9e9e-0000-4000-8000-000000000009", "ws://g");
+    await inGamePair();
     expect(await run("leave", PLAYER_A, "i1/a")).toEqual(["left", "in_game"]);
     expect(hash(Keys.session(SID))?.status).toBe("matched");
     expect(hash(Keys.server("ds1"))?.status).toBe("busy");
@@ -370,7 +374,7 @@ describe("leave", () => {
     expect(published.at(-1)?.payload).toEqual({
       conn: "i2/3",
       player: PLAYER_A,
-      message: { type: "match_found", session_id: "9e9e9e9e-0000-4000-8000-000000000009", server_address: "ws://g" },
+      message: { type: "match_found", session_id: GAME, server_address: "ws://g" },
     });
     expect(redis.engine.execute("PTTL", [Keys.player(PLAYER_A)])).toBe(-1);
   });
@@ -390,22 +394,20 @@ describe("resync", () => {
       { conn: "i1/a", player: PLAYER_A, message: { type: "start_loading", loading_session_id: SID } },
     ]);
     await run("claim_server", SID, token, "attempt");
-    await run("commit", SID, token, "ds1", "9e9e9e9e-0000-4000-8000-000000000009", "ws://g");
+    await run("commit", SID, token, "ds1", GAME, "ws://g");
     expect(await told(PLAYER_B, "i1/b", "in_game")).toEqual([
-      { conn: "i1/b", player: PLAYER_B, message: { type: "match_found", session_id: "9e9e9e9e-0000-4000-8000-000000000009", server_address: "ws://g" } },
+      { conn: "i1/b", player: PLAYER_B, message: { type: "match_found", session_id: GAME, server_address: "ws://g" } },
     ]);
   });
 
   it("believes a loading record only as far as its session agrees: a game begun is told, a session gone re-queues", async () => {
-    const token = await allocatingPair();
-    await run("claim_server", SID, token, "attempt");
-    await run("commit", SID, token, "ds1", "9e9e9e9e-0000-4000-8000-000000000009", "ws://g");
+    await inGamePair();
     // A foreign writer sets a player of the game back to loading, as a lost match_found would leave its client.
     redis.engine.execute("HSET", [Keys.player(PLAYER_A), "state", "allocating"]);
     published.length = 0;
     expect(await run("resync", PLAYER_A, "i1/a")).toEqual(["repaired", "in_game"]);
     expect(hash(Keys.player(PLAYER_A))?.state).toBe("in_game");
-    expect(messagesTo(PLAYER_A)).toEqual([{ type: "match_found", session_id: "9e9e9e9e-0000-4000-8000-000000000009", server_address: "ws://g" }]);
+    expect(messagesTo(PLAYER_A)).toEqual([{ type: "match_found", session_id: GAME, server_address: "ws://g" }]);
 
     // A record naming a session that ended: nothing would ever move it.
     redis.engine.execute("HSET", [Keys.player(PLAYER_B), "state", "loading", "session", SID2]);
@@ -515,7 +517,7 @@ describe("register_server", () => {
     expect(zset(Keys.idleServers)).toEqual(["ds1"]);
     expect(hash(Keys.session(SID))).toMatchObject({ status: "cancelled" });
     // The allocation's late commit finds it over, and announces nothing.
-    expect(await run("commit", SID, token, "ds1", "9e9e9e9e-0000-4000-8000-000000000009", "ws://g")).toEqual(["stale"]);
+    expect(await run("commit", SID, token, "ds1", GAME, "ws://g")).toEqual(["stale"]);
     expect(hash(Keys.server("ds1"))).toMatchObject({ status: "idle" });
   });
 
