@@ -49,6 +49,8 @@ export class FixedConnection implements ConnectionEvents {
    * to a connection, so a message addressed to it proves one applied, and its client has heard where it stands.
    */
   private heardSinceEnqueue = false;
+  /** How many games this connection has told its client of, or knows a script told it of (on their way). */
+  private gamesTold = 0;
 
   constructor(
     private readonly host: ConnectionHost,
@@ -91,6 +93,7 @@ export class FixedConnection implements ConnectionEvents {
 
   send(message: ServerMessage): void {
     if (this.closed) return;
+    if (message.type === "match_found") this.gamesTold++;
     if (message.type === "match_found" && this.waitingSince !== null) {
       const { ports } = this.host.ctx;
       const { at, mode } = this.waitingSince;
@@ -190,9 +193,10 @@ export class FixedConnection implements ConnectionEvents {
     if (!this.admitRequest()) return;
     this.player = player;
     this.waitingSince ??= { at: this.host.ctx.ports.clock.now(), mode };
+    const gamesTold = this.gamesTold;
     this.serial(
       "enqueue",
-      () => this.enqueue(player, mode),
+      () => this.enqueue(player, mode, () => this.gamesTold > gamesTold),
       () => this.failEnqueue(),
     );
   }
@@ -255,7 +259,8 @@ export class FixedConnection implements ConnectionEvents {
     this.close(CLOSE_INTERNAL_ERROR, "internal error");
   }
 
-  private async enqueue(player: string, mode: string): Promise<void> {
+  /** `overtaken`: the client sent it before this connection told it of a game (a duplicate of the request it answered). */
+  private async enqueue(player: string, mode: string, overtaken: () => boolean): Promise<void> {
     const { ctx } = this.host;
     this.heardSinceEnqueue = false;
     if (!this.host.canEnqueue()) {
@@ -263,7 +268,7 @@ export class FixedConnection implements ConnectionEvents {
       return this.failEnqueue();
     }
     let late = false;
-    const work = this.enqueueAttempts(player, mode, () => late);
+    const work = this.enqueueAttempts(player, mode, overtaken, () => late);
     const first = await withinDeadline(ctx.ports.timers, ctx.config.enqueueTimeoutMs, "enqueue deadline", work);
     if (first.late) {
       late = true;
@@ -296,6 +301,7 @@ export class FixedConnection implements ConnectionEvents {
         return;
       case "in_game":
         // The script re-published the game's match_found to this connection.
+        this.gamesTold++;
         ctx.ports.logger.log("info", "enqueue_in_game", { conn: this.id });
         return;
       case "fenced":
@@ -307,12 +313,12 @@ export class FixedConnection implements ConnectionEvents {
   }
 
   /** Up to ENQUEUE_ATTEMPTS tries, none started once `late` says the client has been answered. */
-  private async enqueueAttempts(player: string, mode: string, late: () => boolean): Promise<{ reply: RedisReply; attempts: number }> {
+  private async enqueueAttempts(player: string, mode: string, overtaken: () => boolean, late: () => boolean): Promise<{ reply: RedisReply; attempts: number }> {
     const { ctx } = this.host;
-    const args = [player, mode, this.id, ctx.ports.instanceId];
     let lastError: unknown = new Error("enqueue abandoned");
     for (let attempts = 1; attempts <= ENQUEUE_ATTEMPTS && !late(); attempts++) {
       try {
+        const args = [player, mode, this.id, ctx.ports.instanceId, overtaken() ? "1" : "0"];
         return { reply: await ctx.scripts.run("enqueue", Keys.player(player), args), attempts };
       } catch (error) {
         lastError = error;

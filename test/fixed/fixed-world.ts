@@ -84,7 +84,7 @@ export interface Client {
 }
 
 type Failure = { match: (script: string) => boolean; when: "before" | "after"; times: number };
-type Hold = { script: string; released: Promise<void> };
+type Hold = { script: string; released: Promise<void>; skip: number };
 
 /** A RedisPort that can fail chosen scripts, before they apply or after (reply lost). */
 export class FaultyRedisPort implements RedisPort {
@@ -107,10 +107,13 @@ export class FaultyRedisPort implements RedisPort {
     this.failures.push({ match: (name) => name === `fixed:${script}`, when, times });
   }
 
-  /** The next call of `script` waits, as on a Redis that does not answer, until the returned function is called. */
-  hold(script: string): () => void {
+  /**
+   * A call of `script` (the next, or the one after `skip` more) waits, as on a Redis that does not answer, until
+   * the returned function is called.
+   */
+  hold(script: string, skip = 0): () => void {
     let release!: () => void;
-    this.holds.push({ script: `fixed:${script}`, released: new Promise<void>((resolve) => (release = resolve)) });
+    this.holds.push({ script: `fixed:${script}`, released: new Promise<void>((resolve) => (release = resolve)), skip });
     return release;
   }
 
@@ -121,7 +124,9 @@ export class FaultyRedisPort implements RedisPort {
   async runScript(script: LuaScript, keys: readonly string[], args: readonly RedisArg[]): Promise<RedisReply> {
     this.scripts.push(script.name);
     const hold = this.holds.findIndex((each) => each.script === script.name);
-    if (hold >= 0) await this.holds.splice(hold, 1)[0]?.released;
+    const held = this.holds[hold];
+    if (held !== undefined && held.skip > 0) held.skip--;
+    else if (held !== undefined) await this.holds.splice(hold, 1)[0]?.released;
     const failure = this.failures.find((f) => f.times > 0 && f.match(script.name));
     if (failure) failure.times--;
     if (failure?.when === "before") throw new Error(`injected failure before ${script.name}`);

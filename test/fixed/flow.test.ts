@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { FixedText, Keys, renewFixedDedicatedServer } from "../../src/fixed/index.ts";
+import { finishFixedGame, FixedText, Keys, renewFixedDedicatedServer } from "../../src/fixed/index.ts";
 import {
   createdReply,
   FixedWorld,
@@ -11,6 +11,7 @@ import {
   PLAYER_C,
   SERVER_ADDRESS,
 } from "./fixed-world.ts";
+import { settle } from "../support/manual-time.ts";
 
 let world: FixedWorld;
 
@@ -373,6 +374,32 @@ describe("takeover", () => {
     expect(a.socket.closed).toBe(false);
     expect(world.player(PLAYER_A)).toMatchObject({ state: "in_game", instance: "i2" });
     expect(world.queue()).toEqual([]);
+  });
+
+  it("an enqueue sent twice, the second held up until the game the first was told of ended, is no new request", async () => {
+    world = new FixedWorld();
+    await world.registerServer();
+    const i1 = await world.instance("i1");
+    world.http.reply(createdReply());
+    const { a, b, session } = await matchedPair(world, i1);
+    await bothReady(a, b, session);
+    const found = a.socket.messages().at(-1);
+    a.disconnect();
+    await world.flush();
+    const again = i1.connect();
+    const release = i1.redis.hold("enqueue", 1);
+    again.enqueue(PLAYER_A);
+    again.enqueue(PLAYER_A);
+    // Not flush: it would wait for the held copy.
+    for (let round = 0; round < 10; round++) await settle();
+    expect(again.socket.messages()).toEqual([found]);
+    // The game ends while the copy is on its way to Redis.
+    expect(await finishFixedGame(world.redis.port("dedicated"), "ds1", GAME_SESSION)).toBe("released");
+    release();
+    await world.flush();
+    expect(world.queue()).toEqual([]);
+    expect(world.player(PLAYER_A)?.state).toBe("in_game");
+    expect(again.socket.messages().filter((message) => message.type !== "error")).toEqual([found]);
   });
 });
 

@@ -155,6 +155,19 @@ describe("enqueue", () => {
     expect(await run("enqueue", PLAYER_A, MODE, "i2/7", "i2")).toEqual(["queued", "after_game"]);
     expect(zset(Keys.queue(MODE))).toEqual([PLAYER_A]);
   });
+
+  it("takes a request sent before its connection told it of a game that is now over as answered by that game", async () => {
+    await inGamePair();
+    await run("release_server", "ds1", GAME);
+    published.length = 0;
+    expect(await run("enqueue", PLAYER_A, MODE, "i1/a", "i1", "1")).toEqual(["already", "in_game"]);
+    expect(hash(Keys.player(PLAYER_A))?.state).toBe("in_game");
+    expect(zset(Keys.queue(MODE))).toEqual([]);
+    expect(published).toEqual([]);
+    // Sent after it: a new request to play.
+    expect(await run("enqueue", PLAYER_A, MODE, "i1/a", "i1", "0")).toEqual(["queued", "after_game"]);
+    expect(zset(Keys.queue(MODE))).toEqual([PLAYER_A]);
+  });
 });
 
 describe("match", () => {

@@ -1,6 +1,7 @@
--- ARGV: player, mode, conn, instance.
+-- ARGV: player, mode, conn, instance, overtaken ('1': the client sent this request before the connection told it
+-- of a game, so it is the request that game answered, sent twice, not a new one).
 -- Replies: fenced | already <state> | in_game | resumed <state> | queued <new|repaired|after_game>.
-local pid, mode, conn, instance = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+local pid, mode, conn, instance, overtaken = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5] == '1'
 -- An instance already reaped must not create records nobody would ever reap.
 if not redis.call('ZSCORE', K_INSTANCES, instance) then
   return { 'fenced' }
@@ -28,6 +29,9 @@ if st == 'ok' and rec.state == 'in_game' then
     notify(pid, { conn = conn, instance = instance },
       { type = 'match_found', session_id = game.game_session, server_address = game.address })
     return { 'in_game' }
+  elseif overtaken then
+    -- Its game came and went while this duplicate waited: answered already, by that game.
+    return { 'already', 'in_game' }
   else
     -- The game is over (its server said so, or its record expired): this is a new request to play.
     delete_player(pid, rec)
