@@ -5,7 +5,7 @@ import { Heartbeat } from "../connection/heartbeat.ts";
 import type { ClientSocket, ConnectionEvents, RedisReply } from "../ports/index.ts";
 import { encodeServerMessage, isUuid, parseClientFrame, type ServerMessage } from "../protocol/index.ts";
 import type { AllocationRequest } from "./allocation.ts";
-import { errorText, guarded, rejectReply, type FixedContext } from "./context.ts";
+import { errorText, guarded, rejectReply, spawnGuarded, type FixedContext } from "./context.ts";
 import { Keys } from "./keys.ts";
 import { FixedText, STATE_LOST_REASON } from "./messages.ts";
 import { parseEnqueue, parseLeave, parseReady, parseResync } from "./player-record.ts";
@@ -116,19 +116,27 @@ export class FixedConnection implements ConnectionEvents {
   resync(): void {
     const player = this.player;
     if (player === null) return;
-    this.serial(
-      "resync",
-      async () => {
-        const { ctx } = this.host;
-        const outcome = parseResync(await ctx.scripts.retry("resync", Keys.player(player), [player, this.id]));
-        if (!outcome.ok) rejectReply(ctx, outcome.error, { conn: this.id });
-        else if (outcome.value.kind === "gone") this.close(CLOSE_SERVICE_RESTART, "state lost");
-        // Its game ended while the client may not have heard of it: it starts over, and is a new request.
-        else if (outcome.value.kind === "over") this.close(CLOSE_SERVICE_RESTART, "game over");
-      },
-      // What was lost stays lost until a resync gets through: nothing else would tell the client again.
-      () => this.host.resyncFailed(this.id),
-    );
+    // What was lost stays lost until a resync gets through: nothing else would tell the client again.
+    this.serial("resync", () => this.tellAgain(player), () => this.host.resyncFailed(this.id));
+  }
+
+  /**
+   * A resync that failed, run again (at a presence round) beside this connection's handlers rather than after
+   * them: requests the client sent meanwhile are not held back behind it, and it only tells what Redis holds.
+   */
+  retryResync(): void {
+    const player = this.player;
+    if (player === null || this.closed) return;
+    spawnGuarded(this.host.ctx, "resync", () => this.tellAgain(player), () => this.host.resyncFailed(this.id));
+  }
+
+  private async tellAgain(player: string): Promise<void> {
+    const { ctx } = this.host;
+    const outcome = parseResync(await ctx.scripts.retry("resync", Keys.player(player), [player, this.id]));
+    if (!outcome.ok) rejectReply(ctx, outcome.error, { conn: this.id });
+    else if (outcome.value.kind === "gone") this.close(CLOSE_SERVICE_RESTART, "state lost");
+    // Its game ended while the client may not have heard of it: it starts over, and is a new request.
+    else if (outcome.value.kind === "over") this.close(CLOSE_SERVICE_RESTART, "game over");
   }
 
   /** A message the inbox routed to this connection's player. */

@@ -185,7 +185,7 @@ export class FixedServer implements MatchServer, ConnectionHost {
       const connection = this.connections.get(conn);
       if (connection === undefined) continue;
       this.ctx.ports.logger.log("info", "resync_retried", { conn });
-      connection.resync();
+      connection.retryResync();
     }
   }
 }
