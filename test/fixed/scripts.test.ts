@@ -156,6 +156,23 @@ describe("enqueue", () => {
     expect(zset(Keys.queue(MODE))).toEqual([PLAYER_A]);
   });
 
+  it("answers an enqueue on the connection of a loading record its session disagrees with: its game, or the queue", async () => {
+    await inGamePair();
+    redis.engine.execute("HSET", [Keys.player(PLAYER_A), "state", "loading"]);
+    published.length = 0;
+    expect(await enqueue(PLAYER_A, "i1/a")).toEqual(["in_game"]);
+    expect(hash(Keys.player(PLAYER_A))?.state).toBe("in_game");
+    expect(messagesTo(PLAYER_A)).toEqual([{ type: "match_found", session_id: GAME, server_address: "ws://g" }]);
+
+    // Its game over, the record set back to loading: back to the queue, not "already".
+    await run("release_server", "ds1", GAME);
+    redis.engine.execute("HSET", [Keys.player(PLAYER_B), "state", "loading"]);
+    published.length = 0;
+    expect(await enqueue(PLAYER_B, "i1/b")).toEqual(["queued", "repaired"]);
+    expect(zset(Keys.queue(MODE))).toEqual([PLAYER_B]);
+    expect(messagesTo(PLAYER_B)).toEqual([{ type: "error", message: FixedText.sessionLost }]);
+  });
+
   it("takes a request sent before its connection told it of a game that is now over as answered by that game", async () => {
     await inGamePair();
     await run("release_server", "ds1", GAME);

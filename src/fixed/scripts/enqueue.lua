@@ -41,6 +41,14 @@ if st == 'ok' and rec.state == 'in_game' then
 end
 if st == 'ok' then
   if rec.conn == conn then
+    -- Asked again while its record says loading: believed as far as its session agrees (put_right), or the
+    -- client, told "already", would wait for a session nothing will end.
+    if LIVE[rec.state] then
+      local disagrees, s = session_disagrees(pid, rec)
+      if disagrees then
+        return put_right(pid, rec, s) == 'in_game' and { 'in_game' } or { 'queued', 'repaired' }
+      end
+    end
     return { 'already', rec.state }
   end
   -- A reconnect (or a second tab, or a stale connection's late frame: the server cannot tell them apart):

@@ -189,6 +189,16 @@ local function member_or_drop(pid, sid)
   return nil
 end
 
+-- Whether a loading or allocating record's session disagrees with it (gone, corrupt, ended, or not listing the
+-- player), and the session as read (nil when missing or corrupt), for put_right.
+local function session_disagrees(pid, rec)
+  local s, sst = load_session(rec.session)
+  if sst ~= 'ok' then
+    return true, nil
+  end
+  return not (LIVE[s.status] and lists(s, pid)), s
+end
+
 -- A loading or allocating record whose session (`s`, nil when missing or corrupt) has ended or does not list
 -- it: every script moves a session's members with it, so only a foreign writer leaves one so. It is put right
 -- from the session: a game the session began with the player in it is the player's (record in_game, its

@@ -24,11 +24,8 @@ elseif rec.state == 'in_game' then
 else
   -- Believed as far as its session agrees (put_right): else it would send the client back to a loading screen
   -- nothing will end.
-  local s, sst = load_session(rec.session)
-  if sst ~= 'ok' then
-    s = nil
-  end
-  if not (s and LIVE[s.status] and lists(s, pid)) then
+  local disagrees, s = session_disagrees(pid, rec)
+  if disagrees then
     return { 'repaired', put_right(pid, rec, s) }
   end
   notify(pid, rec, { type = 'start_loading', loading_session_id = rec.session })
