@@ -57,6 +57,23 @@ describe("no-double-match", () => {
     expect(queuedAt(5_000, 4_000)).toEqual([]);
   });
 
+  it("does not count a running game as a place once a foreign writer spoiled the player's record; two queues still fire", () => {
+    const tape = new Tape(["a"], { games: [{ session: "g1", players: ["a"], createdAt: 500, endedAt: null }] });
+    const a = tape.player("a");
+    a.view = { state: "matched", session: "g1", address: "ws://ds1.sim:7000/game?session_id=g1" };
+    a.matches.push({ session: "g1", address: "ws://ds1.sim:7000/game?session_id=g1", at: 1_000 });
+    tape.foreignWrite(["{mm}:player:a"]);
+    tape.view = view((v) => queued(v, "a"));
+    tape.timer();
+    expect(tape.invariants()).not.toContain("no-double-match");
+    tape.view = view((v) => {
+      queued(v, "a");
+      queued(v, "a", "queue:Duo_2v2");
+    });
+    tape.timer();
+    expect(tape.invariants()).toContain("no-double-match");
+  });
+
   it("counts games per request to play: a second game after the player asked to play again is its new game", () => {
     const a = player("a", { state: "matched", session: "g2", address: "ws://ds2.sim:7002/game" });
     a.matches.push({ session: "g1", address: "ws://ds1.sim:7001/game", at: 1, round: 0 }, { session: "g2", address: "ws://ds2.sim:7002/game", at: 2, round: 1 });

@@ -23,7 +23,9 @@ export default {
       for (const [id, places] of placementsOf(view)) {
         const player = run.players.get(id);
         if (!player) continue;
-        const inGame = player.view.state === "matched" && !gameOver(run, player.matches.at(-1)?.session, point.at) ? 1 : 0;
+        // Its record or session spoiled by a foreign writer, the server could no longer know the game runs: only
+        // the places the server holds count then.
+        const inGame = player.view.state === "matched" && !gameOver(run, player.matches.at(-1)?.session, point.at) && !run.observed.spoiled(id) ? 1 : 0;
         if (places.length + inGame <= 1) continue;
         const game = inGame ? [`game ${player.matches.at(-1)?.session ?? ""}`] : [];
         const queues = view.queued.get(player.id)?.length ?? 0;
