@@ -93,12 +93,14 @@ export class FixedConnection implements ConnectionEvents {
 
   send(message: ServerMessage): void {
     if (this.closed) return;
-    if (message.type === "match_found") this.gamesTold++;
-    if (message.type === "match_found" && this.waitingSince !== null) {
-      const { ports } = this.host.ctx;
-      const { at, mode } = this.waitingSince;
-      ports.metrics.observe("enqueue_to_match_seconds", Math.max(0, ports.clock.now() - at) / 1000, { mode });
-      this.waitingSince = null;
+    if (message.type === "match_found") {
+      this.gamesTold++;
+      if (this.waitingSince !== null) {
+        const { ports } = this.host.ctx;
+        const { at, mode } = this.waitingSince;
+        ports.metrics.observe("enqueue_to_match_seconds", Math.max(0, ports.clock.now() - at) / 1000, { mode });
+        this.waitingSince = null;
+      }
     }
     try {
       this.socket.send(encodeServerMessage(message));

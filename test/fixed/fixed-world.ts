@@ -126,7 +126,10 @@ export class FaultyRedisPort implements RedisPort {
     const hold = this.holds.findIndex((each) => each.script === script.name);
     const held = this.holds[hold];
     if (held !== undefined && held.skip > 0) held.skip--;
-    else if (held !== undefined) await this.holds.splice(hold, 1)[0]?.released;
+    else if (held !== undefined) {
+      this.holds.splice(hold, 1);
+      await held.released;
+    }
     const failure = this.failures.find((f) => f.times > 0 && f.match(script.name));
     if (failure) failure.times--;
     if (failure?.when === "before") throw new Error(`injected failure before ${script.name}`);
