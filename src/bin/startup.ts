@@ -1,7 +1,7 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { IoRedisPort } from "../adapters/ioredis-port.ts";
-import type { Logger } from "../ports/index.ts";
+import type { Logger, RedisPort } from "../ports/index.ts";
 import { reconnectDelay } from "../adapters/redis-retry.ts";
 import { refuse, within } from "./cli.ts";
 
@@ -112,5 +112,32 @@ export async function connectRedis(
     connected.disconnect();
     refuse(program, unreachable);
   }
+  const evicting = await evictionProblem(connected, options.redis, (reason) => logger.log("warn", "redis_policy_unknown", { reason }));
+  if (evicting) {
+    connected.disconnect();
+    refuse(program, evicting);
+  }
   return connected;
+}
+
+/**
+ * Why this Redis cannot hold the servers' state, or null. Every key they write is state nothing rebuilds, and a
+ * `volatile-*` policy would evict live sessions too (they carry a TTL backstop), so any policy but `noeviction`
+ * is refused. A Redis that hides CONFIG (managed services rename it) is let through, with `unknown` told why.
+ */
+export async function evictionProblem(redis: Pick<RedisPort, "call">, url: string, unknown: (reason: string) => void): Promise<string | null> {
+  let reply: unknown;
+  try {
+    reply = await within(PING_LIMIT_MS, redis.call("CONFIG", "GET", "maxmemory-policy"), null);
+  } catch (error) {
+    unknown(error instanceof Error ? error.message : String(error));
+    return null;
+  }
+  const policy = Array.isArray(reply) && reply.length === 2 ? reply[1] : null;
+  if (typeof policy !== "string") {
+    unknown(reply === null ? "no answer to CONFIG GET maxmemory-policy" : `unexpected reply to CONFIG GET: ${JSON.stringify(reply)}`);
+    return null;
+  }
+  if (policy === "noeviction") return null;
+  return `Redis at ${url} evicts keys (maxmemory-policy ${policy}), which would lose players and sessions: set maxmemory-policy noeviction`;
 }

@@ -79,6 +79,24 @@ describe.skipIf(!realRedisAvailable)("the binaries on bad input and on SIGTERM",
     expect(await observer.call("KEYS", "*")).toEqual([]);
   });
 
+  it("refuses a Redis that evicts keys, in one line, and starts on one that does not", async () => {
+    await observer.call("CONFIG", "SET", "maxmemory-policy", "volatile-lru");
+    try {
+      for (const binary of ["match-server", "dedicated-server"] as const) {
+        const run = start(binary, binary === "match-server" ? ["serve", "--redis", redis.url, "--port", "0"] : ["--redis", redis.url, "--port", "0"]);
+        expect(await run.exitCode()).toBe(2);
+        expect(run.stderr).toBe(`${binary}: Redis at ${redis.url} evicts keys (maxmemory-policy volatile-lru), which would lose players and sessions: set maxmemory-policy noeviction\n`);
+      }
+      expect(await observer.call("KEYS", "*")).toEqual([]);
+    } finally {
+      await observer.call("CONFIG", "SET", "maxmemory-policy", "noeviction");
+    }
+    const server = start("match-server", ["serve", "--redis", redis.url, "--port", "0", "--instance-id", "noeviction"]);
+    await server.waitForLog("listening", 30_000);
+    expect(await server.stop()).toBe(0);
+    expect(server.stderr).toBe("");
+  });
+
   it("ends every process within 2 s of SIGTERM while Redis is gone, a client waiting on an enqueue", async () => {
     const server = start("match-server", ["serve", "--redis", redis.url, "--port", "0", "--instance-id", "sigterm"]);
     const dedicated = start("dedicated-server", ["--redis", redis.url, "--port", "0", "--id", "sigterm-ds"]);
