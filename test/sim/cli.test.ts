@@ -31,6 +31,11 @@ describe("the sim command line", () => {
     expect(lastJson(stdout).scenarios.map((s: { name: string }) => s.name)).toEqual([
       "happy-path", "cancel-vs-complete", "complete-vs-stale", "stale-sweep", "malformed-input", "server-contention", "instance-crash", "redis-restart", "plays-again", "swarm",
     ]);
+    const faults = lastJson(stdout).faults.map((kind: { name: string }) => kind.name);
+    expect(faults).toEqual(expect.arrayContaining(["crash", "pause", "lost-command", "lost-reply", "redis-restart", "server-death", "foreign-write"]));
+    const text = sim("list").stdout;
+    expect(text).toMatch(/^fault kinds$/m);
+    expect(text).toMatch(/^crash +an instance dies/m);
   });
 
   it("finds a legacy defect, exits 1, and its trace replays identically", () => {

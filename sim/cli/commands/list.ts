@@ -1,4 +1,5 @@
 import { SCENARIOS } from "../../../scenarios/index.ts";
+import { FAULT_KINDS } from "../../faults/registry.ts";
 import { ExitCode } from "../exit-codes.ts";
 import { Output, paint, table } from "../output.ts";
 
@@ -10,7 +11,12 @@ export function listCommand(flags: { json?: boolean }): number {
     scenario.summary,
   ]);
   for (const line of table(rows)) out.line(line);
+  // A scenario's options and a swarm world draw from these kinds: a user picks faults for a scenario file by name.
+  out.line("");
+  out.line(paint.strong("fault kinds"));
+  for (const line of table(FAULT_KINDS.map((kind) => [paint.name(kind.name), kind.summary]))) out.line(line);
   out.result({
+    faults: FAULT_KINDS.map((kind) => ({ name: kind.name, summary: kind.summary })),
     scenarios: SCENARIOS.map((scenario) => ({
       name: scenario.name,
       summary: scenario.summary,
