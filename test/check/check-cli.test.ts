@@ -1,8 +1,7 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { scratchDir } from "../support/scratch-dir.ts";
 import { SCENARIOS } from "../../scenarios/index.ts";
 
 const ROOT = join(import.meta.dirname, "../..");
@@ -30,7 +29,7 @@ describe("sim check on a tiny world", () => {
   });
 
   it("finds legacy's stale-sweep defect in the world of seed 7 without preemptions, exits 1, and the trace replays", () => {
-    const out = mkdtempSync(join(tmpdir(), "sim-check-"));
+    const out = scratchDir("sim-check-");
     const run = sim("check", "stale-sweep", "--server", "legacy", "--seed", "7", "--preemptions", "0", "--json", "--out", out, "--no-shrink");
     expect(run.code, run.stderr).toBe(1);
     const summary = lastJson(run.stdout);

@@ -1,8 +1,7 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { scratchDir } from "../support/scratch-dir.ts";
 import { BEHAVIOURS } from "../../sim/players/behaviour.ts";
 import { runOnce } from "../../sim/run/run-once.ts";
 import { drawSwarmWorld, SWARM_WORLD } from "../../sim/scenario/swarm-world.ts";
@@ -60,7 +59,7 @@ describe("sim fuzz --swarm", () => {
   });
 
   it("finds legacy defects whose traces carry the drawn world: replay is identical, the seed runs again", () => {
-    const out = mkdtempSync(join(tmpdir(), "sim-swarm-"));
+    const out = scratchDir("sim-swarm-");
     const fuzz = sim("fuzz", "--server", "legacy", "--swarm", "--seeds", "0..3", "--json", "--out", out, "--no-shrink");
     expect(fuzz.code).toBe(1);
     const bug = lastJson(fuzz.stdout).signatures[0];

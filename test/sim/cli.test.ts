@@ -1,8 +1,8 @@
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { scratchDir } from "../support/scratch-dir.ts";
 import { findScenario } from "../../scenarios/index.ts";
 
 const ROOT = join(import.meta.dirname, "../..");
@@ -39,7 +39,7 @@ describe("the sim command line", () => {
   });
 
   it("finds a legacy defect, exits 1, and its trace replays identically", () => {
-    const out = mkdtempSync(join(tmpdir(), "sim-cli-"));
+    const out = scratchDir("sim-cli-");
     const run = sim("run", "malformed-input", "--server", "legacy", "--runs", "5", "--json", "--out", out, "--no-shrink");
     expect(run.code).toBe(1);
     const summary = lastJson(run.stdout);
@@ -59,7 +59,7 @@ describe("the sim command line", () => {
   });
 
   it("runs a scenario with its coincidence overridden, and says so in the command that reproduces a failure", () => {
-    const out = mkdtempSync(join(tmpdir(), "sim-cli-"));
+    const out = scratchDir("sim-cli-");
     const run = sim("run", "stale-sweep", "--server", "legacy", "--runs", "50", "--coincidence", "0", "--json", "--out", out, "--no-shrink");
     expect(run.code).toBe(1);
     const summary = lastJson(run.stdout);
@@ -77,7 +77,7 @@ describe("the sim command line", () => {
   });
 
   it("answers bad usage and bad input with one line and exit 2", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "sim-bad-"));
+    const dir = scratchDir("sim-bad-");
     const truncated = join(dir, "truncated.json");
     writeFileSync(truncated, '{"format":"match-race-sim/trace@1","scen');
     const formatOne = join(dir, "format-one.json");
@@ -113,7 +113,7 @@ describe("the sim command line", () => {
   });
 
   it("shrinks a trace into --out with a fresh timeline, renders any trace's timeline, and refuses an unwritable --out in one line", () => {
-    const out = mkdtempSync(join(tmpdir(), "sim-report-"));
+    const out = scratchDir("sim-report-");
     const run = sim("run", "malformed-input", "--server", "legacy", "--runs", "1", "--json", "--out", out, "--no-shrink");
     const path = lastJson(run.stdout).violations[0].trace as string;
     expect(lastJson(run.stdout).violations).toContainEqual(expect.objectContaining({ invariant: "no-crash", defect: 4, signature: expect.stringMatching(/^[0-9a-f]{12}$/) }));
@@ -144,7 +144,7 @@ describe("the sim command line", () => {
   });
 
   it("says which format an old trace was recorded with", () => {
-    const dir = mkdtempSync(join(tmpdir(), "sim-old-"));
+    const dir = scratchDir("sim-old-");
     const old = join(dir, "old.json");
     writeFileSync(old, JSON.stringify({ format: "match-race-sim/trace@1", scenario: "happy-path" }));
     const { code, stderr } = sim("replay", old);
@@ -153,7 +153,7 @@ describe("the sim command line", () => {
   });
 
   it("runs a scenario from a file with a checker of its own, and its trace replays with that checker", () => {
-    const out = mkdtempSync(join(tmpdir(), "sim-file-"));
+    const out = scratchDir("sim-file-");
     const run = sim("run", "./test/sim/fixtures/crowded-queue.scenario.ts", "--runs", "3", "--json", "--out", out, "--no-shrink");
     expect(run.code).toBe(1);
     const summary = lastJson(run.stdout);
@@ -169,7 +169,7 @@ describe("the sim command line", () => {
   });
 
   it("says where a trace was recorded and where it runs, and names both when a replay diverges", () => {
-    const out = mkdtempSync(join(tmpdir(), "sim-rev-"));
+    const out = scratchDir("sim-rev-");
     const run = sim("run", "malformed-input", "--server", "legacy", "--runs", "1", "--json", "--out", out, "--no-shrink");
     const path = lastJson(run.stdout).violations[0].trace as string;
     const trace = JSON.parse(readFileSync(path, "utf8")) as { revision: { code: string; git: string | null }; decisions: number[] };
@@ -188,7 +188,7 @@ describe("the sim command line", () => {
   });
 
   it("groups a campaign's failures by signature, and with a baseline marks each bug new or known", () => {
-    const out = mkdtempSync(join(tmpdir(), "sim-fuzz-"));
+    const out = scratchDir("sim-fuzz-");
     const first = sim("fuzz", "--server", "legacy", "--scenario", "malformed-input", "--seeds", "0..5", "--no-shrink", "--json", "--out", out);
     expect(first.code).toBe(1);
     const campaign = lastJson(first.stdout);
@@ -214,7 +214,7 @@ describe("the sim command line", () => {
   });
 
   it("checks --out before the first run: one line, exit 2, even where a recursive mkdir would never return", () => {
-    const file = join(mkdtempSync(join(tmpdir(), "sim-out-")), "a-file");
+    const file = join(scratchDir("sim-out-"), "a-file");
     writeFileSync(file, "");
     for (const out of [file, join(file, "below"), "/proc/nope"]) {
       const { code, stderr } = sim("fuzz", "--scenario", "happy-path", "--seeds", "0..0", "--out", out);
@@ -225,7 +225,7 @@ describe("the sim command line", () => {
   });
 
   it("ends a campaign on SIGINT with the summary so far, its traces written, and exit 130", async () => {
-    const out = mkdtempSync(join(tmpdir(), "sim-int-"));
+    const out = scratchDir("sim-int-");
     const child = spawn(process.execPath, [join(ROOT, "bin/sim.mjs"), "fuzz", "--server", "legacy", "--scenario", "malformed-input", "--seeds", "0..1000000", "--no-shrink", "--json", "--out", out], {
       cwd: ROOT,
       env: { ...process.env, NO_COLOR: "1" },
