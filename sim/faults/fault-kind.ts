@@ -1,5 +1,6 @@
 import type { MatchConfig } from "../../src/config/config.ts";
 import type { Player } from "../players/player.ts";
+import type { KeyspaceSnapshot } from "../redis/index.ts";
 import type { Rng } from "../random/rng.ts";
 import type { WorldOptions } from "../scenario/options.ts";
 import type { FaultEvent } from "../trace/events.ts";
@@ -74,6 +75,13 @@ export interface FaultWorld {
   paused(instance: FaultableInstance): boolean;
   /** Redis restarts empty: every key and script gone, every connection broken (clients reconnect). Says what it lost. */
   restartRedis(): string;
+  /** Redis saves every key as it is now (an RDB snapshot), for a later `rollBackRedis`. */
+  saveRedis(): KeyspaceSnapshot;
+  /**
+   * Redis restarts from `snapshot`: every key as it was then (those whose expiry has passed since are gone), every
+   * later write lost, every script gone, every connection broken (clients reconnect). Says what it lost.
+   */
+  rollBackRedis(snapshot: KeyspaceSnapshot): string;
   /** Redis is unreachable for `outageMs`, its data kept: every connection breaks and reconnects. Says what happened. */
   cutRedis(outageMs: number): string;
   /** The dedicated servers' ids. */

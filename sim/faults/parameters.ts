@@ -48,6 +48,11 @@ export interface FaultEvents {
   maxSkewMs: number;
   /** Restarts of Redis that lose every key, every script and every connection (no persistence, a failover). */
   redisRestarts?: number;
+  /**
+   * Restarts of Redis from a snapshot some seconds old (RDB or AOF persistence, a failover to a lagging replica):
+   * every key as it was then, later writes lost, every script and connection gone.
+   */
+  redisRollbacks?: number;
   /** Times Redis is unreachable for a moment and comes back with its data (a partition, a failover that keeps it). */
   redisOutages?: number;
   /** Dedicated server processes that die (with or without a game); half of them are started again later. */

@@ -43,6 +43,15 @@ export interface ForeignWrite {
   keys: readonly string[];
 }
 
+/**
+ * Redis restarted at `at` from a snapshot saved at `savedAt` (both ms since the run began): every write in between
+ * was lost, acknowledged or not, and every key is as it was then.
+ */
+export interface RedisRollback {
+  at: number;
+  savedAt: number;
+}
+
 /** What the variant's stats command reported for one instance once the run was over, or why it could not. */
 export interface OperatorReport {
   instance: string;
@@ -65,6 +74,8 @@ export interface WorldFacts {
   interruptions(): readonly Interruption[];
   /** Every foreign write so far, in the order they struck. */
   foreignWrites(): readonly ForeignWrite[];
+  /** Every time Redis went back to an older snapshot so far, in the order they struck. */
+  redisRollbacks(): readonly RedisRollback[];
   /** The operator's stats, read for each instance slot's last incarnation once the run is over (empty before). */
   operatorReports(): readonly OperatorReport[];
   /** Redis's clock (TIME, ms since the epoch) at a time of the run. */

@@ -1,5 +1,6 @@
 import type { RedisArg, RedisReply } from "../../src/ports/index.ts";
 import type { Footprint } from "./footprint.ts";
+import type { KeyspaceSnapshot } from "./keyspace.ts";
 
 /**
  * A Redis error reply (`ERR ...`, `WRONGTYPE ...`, `NOSCRIPT ...`); the message is Redis's text. A reply, not a
@@ -70,6 +71,15 @@ export interface SimulatedRedis {
   version(): number;
   /** The keys the last `execute` touched, when the engine was made with `footprints`; else null. */
   lastFootprint(): Footprint | null;
+  /** Every key as it is now, kept apart from later writes: what an RDB save writes to disk. */
+  snapshot(): KeyspaceSnapshot;
+  /**
+   * Every key replaced by a snapshot's, as a Redis restarting from that RDB file loads it (keys whose expiry has
+   * passed since are not loaded); scripts, subscriptions and connections are the caller's. Says how many keys it holds.
+   */
+  restore(snapshot: KeyspaceSnapshot): number;
 }
+
+export type { KeyspaceSnapshot };
 
 export type { RedisArg, RedisReply };

@@ -4,6 +4,7 @@ import {
   RedisCommandError,
   type Delivery,
   type EngineOptions,
+  type KeyspaceSnapshot,
   type KeyValue,
   type RedisArg,
   type RedisReply,
@@ -101,6 +102,15 @@ class Engine implements SimulatedRedis {
 
   version(): number {
     return this.keyspace.version();
+  }
+
+  snapshot(): KeyspaceSnapshot {
+    return this.keyspace.save();
+  }
+
+  restore(snapshot: KeyspaceSnapshot): number {
+    this.footprint = null;
+    return this.keyspace.load(snapshot);
   }
 
   /** A command issued by redis.call / redis.pcall, with the errors Redis reports to scripts. */

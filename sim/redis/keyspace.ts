@@ -28,6 +28,42 @@ export interface Entry<T extends TypeName = TypeName> {
   live: boolean;
 }
 
+/** One key as a snapshot holds it. */
+interface SavedEntry {
+  readonly key: string;
+  readonly type: TypeName;
+  readonly value: ValueOf[TypeName];
+  readonly expiresAt: number;
+}
+
+/**
+ * The keyspace at one moment, as an RDB file holds it: every live key with its type, a copy of its value and its
+ * absolute expiry. Neither later writes nor the keyspaces it is loaded into change it, so it can be loaded again.
+ */
+export class KeyspaceSnapshot {
+  constructor(
+    /** When it was taken, ms since the epoch. */
+    readonly at: number,
+    readonly entries: readonly SavedEntry[],
+  ) {}
+}
+
+/** A copy of a key's value that no later write to the key reaches (strings are immutable). */
+function copyOf(entry: Pick<Entry, "type" | "value">): ValueOf[TypeName] {
+  switch (entry.type) {
+    case "string":
+      return entry.value;
+    case "set":
+      return (entry.value as MemberSet).copy();
+    case "hash":
+      return new Map(entry.value as Map<string, string>);
+    case "zset":
+      return (entry.value as SortedSet).copy();
+    case "list":
+      return (entry.value as string[]).slice();
+  }
+}
+
 /** Above this many deleted entries in the scan order, it is compacted. */
 const COMPACT_THRESHOLD = 1024;
 
@@ -131,6 +167,30 @@ export class Keyspace {
 
   get size(): number {
     return this.entries.size;
+  }
+
+  /** Every live key as it is now, in creation order: what BGSAVE writes. */
+  save(): KeyspaceSnapshot {
+    return new KeyspaceSnapshot(
+      this.now(),
+      this.live().map((entry) => ({ key: entry.key, type: entry.type, value: copyOf(entry), expiresAt: entry.expiresAt })),
+    );
+  }
+
+  /**
+   * Replaces every key with a snapshot's, as Redis loads an RDB file at start-up: a key whose expiry passed since
+   * the save is not loaded. Says how many keys were.
+   */
+  load(snapshot: KeyspaceSnapshot): number {
+    this.flush();
+    const now = this.now();
+    let loaded = 0;
+    for (const saved of snapshot.entries) {
+      if (saved.expiresAt !== Infinity && now > saved.expiresAt) continue;
+      this.create(saved.key, saved.type, copyOf(saved)).expiresAt = saved.expiresAt;
+      loaded++;
+    }
+    return loaded;
   }
 
   /**

@@ -10,8 +10,8 @@ import { KITS, type VariantKit } from "../variants/index.ts";
 /** The lane of an instance's own steps, before its id. */
 const INSTANCE_LANE = "instance:";
 
-/** Fault kinds whose strike writes every key at once. */
-const WIPES: ReadonlySet<string> = new Set(["redis-restart"]);
+/** Fault kinds whose strike writes every key at once (empties Redis, or puts back an older copy of it). */
+const WIPES: ReadonlySet<string> = new Set(["redis-restart", "redis-rollback"]);
 
 /** How many reads-from hops the slice follows back from the focus: enough for "who wrote what this read". */
 const READS_FROM_DEPTH = 2;

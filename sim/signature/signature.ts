@@ -54,8 +54,9 @@ function abnormal(event: StepEvent): boolean {
     case "redis":
       return isRefusedLock(event) || isRedisFailure(event);
     case "fault":
-      // A dropped connection is a departure, as a quit is: the server has to live with it.
-      return event.fault !== "restart" && event.fault !== "network-drop";
+      // A dropped connection is a departure, as a quit is: the server has to live with it. A snapshot changes
+      // nothing; the rollback it sets going, which restores it, is the fault.
+      return event.fault !== "restart" && event.fault !== "network-drop" && event.fault !== "redis-snapshot";
     case "http-request":
       return event.outcome !== "handled";
     case "http-reply":

@@ -6,7 +6,7 @@ import { drawSkew } from "../faults/kinds/clock-skew.ts";
 import { scheduleFault } from "../faults/schedule.ts";
 import { Player, type PlayerHost } from "../players/player.ts";
 import { drawRoster, type RosterEntry } from "../players/roster.ts";
-import type { CreatedGame, ForeignWrite, Interruption } from "../oracle/world-facts.ts";
+import type { CreatedGame, ForeignWrite, Interruption, RedisRollback } from "../oracle/world-facts.ts";
 import type { Rng } from "../random/rng.ts";
 import type { Delivery, SimulatedRedis } from "../redis/index.ts";
 import type { WorldOptions } from "../scenario/options.ts";
@@ -79,6 +79,8 @@ export class Cluster {
   readonly interruptions: Interruption[] = [];
   /** Every foreign write so far, in order: when, and the keys it wrote. */
   readonly foreignWrites: ForeignWrite[] = [];
+  /** Every rollback of Redis to an older snapshot so far, in order. */
+  readonly redisRollbacks: RedisRollback[] = [];
   private readonly gamesById = new Map<string, CreatedGame>();
   private readonly incarnations = new Map<string, number>();
   private readonly subscribers = new Map<string, SimRedisPort>();

@@ -1,6 +1,6 @@
 import type { MatchConfig } from "../../src/config/config.ts";
 import type { Variant } from "../../src/server/match-server.ts";
-import { broken } from "../assert.ts";
+import { assert, broken } from "../assert.ts";
 import type { ChoiceSites } from "../faults/choices.ts";
 import type { FaultWorld, LossyConnection } from "../faults/fault-kind.ts";
 import { scheduleFault } from "../faults/schedule.ts";
@@ -66,6 +66,16 @@ export function faultWorld(parts: FaultWorldParts): FaultWorld {
     for (const port of ports) breakConnection(port, gapMs);
     return ports.length;
   };
+  /**
+   * Redis comes back from a restart whose keyspace the caller has set: its scripts are gone and every client
+   * reconnects after its start-up and their back-off. Says after how long, in ms.
+   */
+  const restarted = (): number => {
+    parts.clientRedis.execute("SCRIPT", ["FLUSH"]);
+    const reconnectMs = rng.int(RECONNECT_MIN_MS, RECONNECT_MAX_MS);
+    breakConnections(reconnectMs);
+    return reconnectMs;
+  };
   const laneOf = (target: string): string =>
     cluster.instances.has(target) ? `instance:${target}` : cluster.serverConnections.has(target) ? `ds:${target}` : `player:${target}`;
   return {
@@ -121,10 +131,18 @@ export function faultWorld(parts: FaultWorldParts): FaultWorld {
       parts.commandExecuted();
       const lost = parts.clientRedis.keys().length;
       parts.clientRedis.execute("FLUSHALL", []);
-      parts.clientRedis.execute("SCRIPT", ["FLUSH"]);
-      const reconnectMs = rng.int(RECONNECT_MIN_MS, RECONNECT_MAX_MS);
-      breakConnections(reconnectMs);
-      return `${lost} keys and every script lost; clients reconnect after ${reconnectMs} ms`;
+      return `${lost} keys and every script lost; clients reconnect after ${restarted()} ms`;
+    },
+    saveRedis: () => parts.clientRedis.snapshot(),
+    rollBackRedis: (snapshot) => {
+      parts.commandExecuted();
+      const at = steps.now - EPOCH;
+      const savedAt = snapshot.at - EPOCH;
+      assert(savedAt <= at, `a rollback at ${at} ms restores a snapshot from the future (${savedAt} ms)`);
+      const replaced = parts.clientRedis.keys().length;
+      const loaded = parts.clientRedis.restore(snapshot);
+      cluster.redisRollbacks.push({ at, savedAt });
+      return `${replaced} keys replaced by the ${loaded} saved ${at - savedAt} ms earlier, later writes and every script lost; clients reconnect after ${restarted()} ms`;
     },
     cutRedis: (outageMs) => `${breakConnections(outageMs)} connections broken; clients reconnect after ${outageMs} ms`,
     servers: [...cluster.serverConnections.keys()],

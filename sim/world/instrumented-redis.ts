@@ -16,6 +16,8 @@ function aroundExecute(redis: SimulatedRedis, execute: SimulatedRedis["execute"]
     version: () => redis.version(),
     keys: () => redis.keys(),
     lastFootprint: () => redis.lastFootprint(),
+    snapshot: () => redis.snapshot(),
+    restore: (snapshot) => redis.restore(snapshot),
   };
 }
 

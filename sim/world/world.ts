@@ -207,6 +207,7 @@ export class World {
       games: () => cluster.games,
       interruptions: () => cluster.interruptions,
       foreignWrites: () => cluster.foreignWrites,
+      redisRollbacks: () => cluster.redisRollbacks,
       operatorReports: () => this.operatorReports,
       redisTime: (at) => EPOCH + at,
       gameLengthOn: (address) => cluster.servers.get(address)?.gameLengthMs ?? undefined,

@@ -2,7 +2,7 @@ import { DEFAULT_CONFIG, type MatchConfig } from "../../src/config/config.ts";
 import { Rng } from "../../sim/random/rng.ts";
 import { boundsFor, Oracle } from "../../sim/oracle/oracle.ts";
 import { emptyView, type ServerView } from "../../sim/oracle/server-view.ts";
-import type { CreatedGame, ForeignWrite, Interruption, OperatorReport, WorldFacts } from "../../sim/oracle/world-facts.ts";
+import type { CreatedGame, ForeignWrite, Interruption, OperatorReport, RedisRollback, WorldFacts } from "../../sim/oracle/world-facts.ts";
 import type { Behaviour } from "../../sim/players/behaviour.ts";
 import type { SimConnection } from "../../sim/world/sim-connection.ts";
 import { Player, type ClientView } from "../../sim/players/player.ts";
@@ -49,6 +49,7 @@ export interface WorldBuild {
   games?: Array<Partial<CreatedGame> & Pick<CreatedGame, "session" | "players">>;
   interruptions?: Interruption[];
   foreignWrites?: ForeignWrite[];
+  redisRollbacks?: RedisRollback[];
   gameLengthMs?: number;
   /** Servers up and free by the world's account (default none: the tests that judge eventual-match say). */
   freeServers?: number;
@@ -82,6 +83,7 @@ export function worldFacts(build: WorldBuild = {}): WorldFacts {
     games: () => games,
     interruptions: () => build.interruptions ?? [],
     foreignWrites: () => build.foreignWrites ?? [],
+    redisRollbacks: () => build.redisRollbacks ?? [],
     operatorReports: () => build.operatorReports ?? [],
     redisTime: (at) => at,
     gameLengthOn: () => build.gameLengthMs,

@@ -40,4 +40,11 @@ export class MemberSet {
   toArray(): string[] {
     return this.members.slice();
   }
+
+  /** A set no later change of this one reaches, its members in the same slots (SPOP picks by slot). */
+  copy(): MemberSet {
+    const copy = new MemberSet();
+    for (const member of this.members) copy.add(member);
+    return copy;
+  }
 }

@@ -111,6 +111,14 @@ export class SortedSet {
     return out;
   }
 
+  /** A sorted set no later change of this one reaches. */
+  copy(): SortedSet {
+    const copy = new SortedSet();
+    for (const [member, score] of this.scores) copy.scores.set(member, score);
+    for (const entry of this.ordered) copy.ordered.push({ ...entry });
+    return copy;
+  }
+
   private lowerBound(score: number, member: string): number {
     let low = 0;
     let high = this.ordered.length;
