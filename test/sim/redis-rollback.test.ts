@@ -1,9 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { findScenario } from "../../scenarios/index.ts";
+import { FAULT_KINDS } from "../../sim/faults/registry.ts";
 import type { Checker } from "../../sim/oracle/checker.ts";
 import type { RedisRollback } from "../../sim/oracle/world-facts.ts";
 import type { SimulatedRedis } from "../../sim/redis/index.ts";
 import { runOnce } from "../../sim/run/run-once.ts";
+import { optionsProblem } from "../../sim/scenario/validate.ts";
 import { signaturesOf } from "../../sim/signature/signature.ts";
 import type { FaultEvent } from "../../sim/trace/events.ts";
 import type { Trace, TraceStep } from "../../sim/trace/trace.ts";
@@ -80,5 +82,17 @@ describe("a Redis rollback in the simulation", () => {
   it("is planned only when asked for: a world without it has neither snapshot nor rollback", async () => {
     const trace = await runOnce({ scenario: scenario.name, server: "fixed", seed: 0, strategy: "preempt", options: scenario.options });
     expect(trace.steps.some((step) => step.event.kind === "fault" && (step.event.fault === "redis-snapshot" || step.event.fault === "redis-rollback"))).toBe(false);
+  });
+
+  it("is counted like every other event: a whole number, shrunk to none and then to one fewer", () => {
+    expect(optionsProblem(options)).toBeNull();
+    expect(optionsProblem({ ...options, events: { ...options.events, redisRollbacks: -1 } })).toMatch(/redisRollbacks/);
+    expect(optionsProblem({ ...options, events: { ...options.events, redisRollbacks: 1.5 } })).toMatch(/redisRollbacks/);
+    const kind = FAULT_KINDS.find((each) => each.name === "redis-rollback")!;
+    const two = { ...options, events: { ...options.events, redisRollbacks: 2 } };
+    expect(kind.smaller(two).map((world) => world.events.redisRollbacks)).toEqual([0, 1]);
+    expect(kind.smaller(scenario.options)).toEqual([]);
+    expect(kind.losesInstances(options)).toBe(true);
+    expect(kind.losesInstances(scenario.options)).toBe(false);
   });
 });
