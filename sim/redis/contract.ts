@@ -78,6 +78,12 @@ export interface SimulatedRedis {
    * passed since are not loaded); scripts, subscriptions and connections are the caller's. Says how many keys it holds.
    */
   restore(snapshot: KeyspaceSnapshot): number;
+  /**
+   * Redis's process starts again (a restart, or a replica promoted in its place): another run_id in INFO, every
+   * script forgotten. The keyspace is the caller's to set (FLUSHALL for one that comes back empty, `restore` for
+   * one loaded from a snapshot), and so are its clients' connections (`disconnect`).
+   */
+  restart(): void;
 }
 
 export type { KeyspaceSnapshot };

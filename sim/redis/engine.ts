@@ -11,6 +11,7 @@ import {
   type SimulatedRedis,
 } from "./contract.ts";
 import { attachRouter, DeliveryRouter } from "./delivery-router.ts";
+import { redisProcess, type RedisProcess } from "./commands/server.ts";
 import { Footprint } from "./footprint.ts";
 import { describe, Keyspace } from "./keyspace.ts";
 import { Scripting } from "./lua/scripting.ts";
@@ -33,6 +34,9 @@ class Engine implements SimulatedRedis {
   private readonly context: CommandContext;
   private readonly tracking: boolean;
   private footprint: Footprint | null = null;
+  private restarts = 0;
+  private process: RedisProcess;
+  private readonly scripting: Scripting;
 
   constructor(
     options: EngineOptions,
@@ -40,12 +44,14 @@ class Engine implements SimulatedRedis {
   ) {
     this.tracking = options.footprints === true;
     this.keyspace = new Keyspace(options.now);
-    const scripting = new Scripting({ call: (name, args) => this.fromScript(name, args), random: options.random }, options.lua);
+    this.process = redisProcess(this.restarts, options.now());
+    this.scripting = new Scripting({ call: (name, args) => this.fromScript(name, args), random: options.random }, options.lua);
     this.context = {
       keys: this.keyspace,
       now: options.now,
       random: options.random,
-      scripting,
+      process: () => this.process,
+      scripting: this.scripting,
       publish: (channel, message) => this.publish(channel, message),
     };
   }
@@ -106,6 +112,11 @@ class Engine implements SimulatedRedis {
 
   snapshot(): KeyspaceSnapshot {
     return this.keyspace.save();
+  }
+
+  restart(): void {
+    this.process = redisProcess(++this.restarts, this.context.now());
+    this.scripting.flush();
   }
 
   restore(snapshot: KeyspaceSnapshot): number {

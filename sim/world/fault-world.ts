@@ -67,11 +67,11 @@ export function faultWorld(parts: FaultWorldParts): FaultWorld {
     return ports.length;
   };
   /**
-   * Redis comes back from a restart whose keyspace the caller has set: its scripts are gone and every client
-   * reconnects after its start-up and their back-off. Says after how long, in ms.
+   * Redis comes back from a restart whose keyspace the caller has set: another process (a new run_id), its scripts
+   * gone, and every client reconnects after its start-up and their back-off. Says after how long, in ms.
    */
   const restarted = (): number => {
-    parts.clientRedis.execute("SCRIPT", ["FLUSH"]);
+    parts.clientRedis.restart();
     const reconnectMs = rng.int(RECONNECT_MIN_MS, RECONNECT_MAX_MS);
     breakConnections(reconnectMs);
     return reconnectMs;

@@ -18,12 +18,13 @@ function aroundExecute(redis: SimulatedRedis, execute: SimulatedRedis["execute"]
     lastFootprint: () => redis.lastFootprint(),
     snapshot: () => redis.snapshot(),
     restore: (snapshot) => redis.restore(snapshot),
+    restart: () => redis.restart(),
   };
 }
 
 /** The engine with every executed command reported, replies and error replies alike (the conformance suite). */
 export function recording(redis: SimulatedRedis, onCommand: CommandListener): SimulatedRedis {
-  return aroundExecute(redis, (command, args) => {
+  const recorded = aroundExecute(redis, (command, args) => {
     try {
       const reply = redis.execute(command, args);
       onCommand(command, args, { reply });
@@ -33,6 +34,15 @@ export function recording(redis: SimulatedRedis, onCommand: CommandListener): Si
       throw error;
     }
   });
+  return {
+    ...recorded,
+    // A replay cannot restart the real Redis: what it can replay of a restart is the scripts it forgets (the run_id
+    // stays each side's own, and the conformance suite compares it as such).
+    restart: () => {
+      redis.restart();
+      onCommand("SCRIPT", ["FLUSH"], { reply: "OK" });
+    },
+  };
 }
 
 /** The engine with the time spent executing commands added to a profile (the benchmark's breakdown). */

@@ -1,12 +1,15 @@
 import type { Keyspace } from "../keyspace.ts";
 import type { EngineReply } from "../reply.ts";
 import type { Scripting } from "../lua/scripting.ts";
+import type { RedisProcess } from "./server.ts";
 
-/** What a command may touch: the keyspace, the engine's clock and randomness, pub/sub and scripting. */
+/** What a command may touch: the keyspace, the engine's clock and randomness, pub/sub, scripting and its process. */
 export interface CommandContext {
   readonly keys: Keyspace;
   now(): number;
   random(): number;
+  /** The Redis process answering now (INFO's run_id). */
+  process(): RedisProcess;
   readonly scripting: Scripting;
   /** Delivers a message to every matching subscription; returns the number of receivers. */
   publish(channel: string, message: string): number;

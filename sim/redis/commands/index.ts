@@ -4,6 +4,7 @@ import { keyCommands } from "./keys.ts";
 import { listCommands } from "./lists.ts";
 import { pubsubCommands } from "./pubsub.ts";
 import { scriptingCommands } from "./scripting.ts";
+import { serverCommands } from "./server.ts";
 import { setCommands } from "./sets.ts";
 import { sortedSetCommands } from "./sorted-sets.ts";
 import { stringCommands } from "./strings.ts";
@@ -19,6 +20,7 @@ export const COMMANDS: ReadonlyMap<string, CommandSpec> = new Map(
     ...listCommands,
     ...scriptingCommands,
     ...pubsubCommands,
+    ...serverCommands,
   }),
 );
 
@@ -29,7 +31,7 @@ export const COMMANDS: ReadonlyMap<string, CommandSpec> = new Map(
  */
 const KEYSPACE_NEUTRAL = new Set(
   [
-    ...["exists", "type", "ttl", "pttl", "scan", "keys", "dbsize", "time", "ping", "echo"],
+    ...["exists", "type", "ttl", "pttl", "scan", "keys", "dbsize", "time", "ping", "echo", "info"],
     ...["get", "mget", "strlen"],
     ...["scard", "sismember", "smismember", "smembers", "srandmember"],
     ...["hget", "hmget", "hgetall", "hkeys", "hvals", "hlen", "hexists", "hstrlen"],

@@ -11,6 +11,7 @@ export const CONFORMANCE_SCRIPTS: readonly string[] = [
   "return redis.call('SET', KEYS[1], ARGV[1])",
   "return redis.call('TYPE', KEYS[1])",
   "return redis.call('PING')",
+  "return #string.match(redis.call('INFO', 'server'), '\\nrun_id:(%x+)')",
   "return redis.pcall('HGET', KEYS[1], ARGV[1])",
   "return redis.pcall('INCR', KEYS[1])",
   "local ok, e = pcall(redis.call, 'INCR', KEYS[1]) return {tostring(ok), e}",

@@ -46,6 +46,17 @@ export async function dumpKeyspace(run: Run): Promise<Dump> {
   return dump;
 }
 
+/**
+ * The dump with every string value that is this side's run_id written `<run_id>`: what a script stored of
+ * `INFO server` (the fixed server's `{mm}:epoch`) is each process's own, equal when each side stored its own.
+ */
+export function withRunIdNamed(dump: Dump, runId: string | null): Dump {
+  if (runId === null) return dump;
+  const named: Dump = {};
+  for (const [key, entry] of Object.entries(dump)) named[key] = entry.type === "string" && entry.value === runId ? { ...entry, value: "<run_id>" } : entry;
+  return named;
+}
+
 export interface DumpDifference {
   key: string;
   sim: KeyDump | null;

@@ -8,12 +8,12 @@ import { MATCH_SCRIPT } from "../../../src/legacy/scripts.ts";
 import { createSimulatedRedis, type SimulatedRedis } from "../index.ts";
 import type { LuaMode } from "../lua/scripting.ts";
 import { formatCommand, type Command, type Outcome } from "./command.ts";
-import type { CompareOptions } from "./compare.ts";
+import { runIdIn, type CompareOptions } from "./compare.ts";
 import { sequenceArbitrary } from "./generator.ts";
 import type { IoredisClient } from "./real-client.ts";
 import { executeOnSim, runSequence } from "./runner.ts";
 import { SERVER_SCRIPT_CASES, resolveTimes, type ScriptCase } from "./script-cases/index.ts";
-import { compareDumps, dumpKeyspace } from "./snapshot.ts";
+import { compareDumps, dumpKeyspace, withRunIdNamed } from "./snapshot.ts";
 import { recordCommands } from "./trace-commands.ts";
 
 /** One disagreement, with what it takes to reproduce it. */
@@ -90,6 +90,8 @@ function newPart(part: PartName): PartResult {
   return { part, commands: 0, dumps: 0, scripts: new Map(), mismatches: [], notes: [] };
 }
 
+const replyOf = (outcome: Outcome): unknown => ("reply" in outcome ? outcome.reply : null);
+
 const printable = (outcome: Outcome): unknown =>
   JSON.parse(JSON.stringify(outcome, (_key, value: unknown) => (value instanceof Error ? `Error(${value.message})` : value)));
 
@@ -116,8 +118,11 @@ async function compareRun(
     });
     return;
   }
-  const simDump = await dumpKeyspace((command) => executeOnSim(engine, command));
-  const realDump = await dumpKeyspace((command) => context.real.execute(command));
+  const info: Command = { name: "INFO", args: ["server"] };
+  const simRunId = runIdIn(replyOf(executeOnSim(engine, info)));
+  const realRunId = runIdIn(replyOf(await context.real.execute(info)));
+  const simDump = withRunIdNamed(await dumpKeyspace((command) => executeOnSim(engine, command)), simRunId);
+  const realDump = withRunIdNamed(await dumpKeyspace((command) => context.real.execute(command)), realRunId);
   result.dumps++;
   const difference = compareDumps(simDump, realDump, context.timestampToleranceMs);
   if (difference !== null) {

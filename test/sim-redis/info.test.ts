@@ -1,0 +1,93 @@
+import { describe, expect, it } from "vitest";
+import { findScenario } from "../../scenarios/index.ts";
+import { runOnce } from "../../sim/run/run-once.ts";
+import type { FaultEvent } from "../../sim/trace/events.ts";
+import { simRedis, T0 } from "./harness.ts";
+
+const runIdOf = (info: unknown): string | undefined => /\r\nrun_id:([0-9a-f]{40})\r\n/.exec(String(info))?.[1];
+
+describe("INFO on the simulated Redis", () => {
+  it("answers the server section in Redis's format, with a run_id, from a client and from a script", () => {
+    const { run, advance } = simRedis();
+    advance(90_500);
+    const info = run("INFO", "server") as string;
+    expect(info).toMatch(/^# Server\r\n(?:[a-z_]+:[^\r\n]*\r\n)+$/);
+    expect(info).toContain("\r\nredis_version:7.0.15\r\n");
+    expect(info).toContain(`\r\nserver_time_usec:${(T0 + 90_500) * 1000}\r\n`);
+    expect(info).toContain("\r\nuptime_in_seconds:90\r\n");
+    expect(runIdOf(info)).toMatch(/^[0-9a-f]{40}$/);
+    expect(run("INFO")).toBe(info);
+    expect(run("info", "SERVER")).toBe(info);
+    expect(run("EVAL", "return string.match(redis.call('INFO', 'server'), 'run_id:(%w+)')", 0)).toBe(runIdOf(info));
+  });
+
+  it("answers nothing for a section Redis does not have, and refuses one it has that is not modelled", () => {
+    const { run, error } = simRedis();
+    expect(run("INFO", "nosuch")).toBe("");
+    expect(error("INFO", "memory")).toMatch(/does not model INFO's memory section/);
+    expect(error("INFO", "server", "replication")).toMatch(/replication/);
+  });
+
+  it("changes its run_id when the process restarts, and only then: not on FLUSHALL nor SCRIPT FLUSH", () => {
+    const { engine, run, error } = simRedis();
+    const first = runIdOf(run("INFO", "server"));
+    const sha = run("SCRIPT", "LOAD", "return 1");
+    run("SET", "k", "v");
+    run("FLUSHALL");
+    run("SCRIPT", "FLUSH");
+    expect(runIdOf(run("INFO", "server"))).toBe(first);
+    run("SCRIPT", "LOAD", "return 1");
+    run("SET", "k", "v");
+    engine.restart();
+    const second = runIdOf(run("INFO", "server"));
+    expect(second).not.toBe(first);
+    // A restart forgets the scripts; the keyspace is the caller's (here kept, as a restart from a fresh snapshot).
+    expect(error("EVALSHA", sha as string, 0)).toMatch(/^NOSCRIPT/);
+    expect(run("GET", "k")).toBe("v");
+    expect(run("INFO", "server")).toContain("\r\nuptime_in_seconds:0\r\n");
+    engine.restart();
+    expect([first, second]).not.toContain(runIdOf(run("INFO", "server")));
+  });
+
+  it("draws its run_ids deterministically: two engines restarted alike name the same processes", () => {
+    const ids = () => {
+      const { engine, run } = simRedis("any seed");
+      const seen = [runIdOf(run("INFO"))];
+      for (let i = 0; i < 3; i++) {
+        engine.restart();
+        seen.push(runIdOf(run("INFO")));
+      }
+      return seen;
+    };
+    expect(ids()).toEqual(ids());
+    expect(new Set(ids()).size).toBe(4);
+  });
+});
+
+describe("the world's Redis process", () => {
+  const scenario = findScenario("redis-restart")!;
+
+  it("is another after a restart or a rollback, and the same after an outage", async () => {
+    for (const [fault, events] of [
+      ["redis-restart", { redisRestarts: 1, redisOutages: 0, redisRollbacks: 0 }],
+      ["redis-rollback", { redisRestarts: 0, redisOutages: 0, redisRollbacks: 1 }],
+      ["redis-outage", { redisRestarts: 0, redisOutages: 1, redisRollbacks: 0 }],
+    ] as const) {
+      const runIds: Array<string | undefined> = [];
+      const trace = await runOnce({
+        scenario: scenario.name,
+        server: "fixed",
+        seed: 3,
+        strategy: "preempt",
+        options: { ...scenario.options, choices: {}, events: { ...scenario.options.events, serverDeaths: 0, ...events } },
+        observe: (step, redis) => void (runIds[step] = runIdOf(redis.execute("INFO", ["server"]))),
+      });
+      const struck = trace.steps.filter((step) => step.event.kind === "fault" && (step.event as FaultEvent).fault === fault);
+      expect(struck, fault).toHaveLength(1);
+      const at = struck[0]!.i;
+      expect(new Set(runIds.slice(0, at)).size, fault).toBe(1);
+      expect(new Set(runIds.slice(at)).size, fault).toBe(1);
+      expect(runIds[at] !== runIds[at - 1], fault).toBe(fault !== "redis-outage");
+    }
+  });
+});
