@@ -17,6 +17,11 @@ export const KeyPrefix = {
 } as const;
 
 export const Keys = {
+  /**
+   * STRING: the run_id of the Redis process the slot's state was written under. Every script compares it with
+   * Redis's own (`INFO server`) first: another one means Redis restarted from older data (lib.lua).
+   */
+  epoch: `${HASH_TAG}:epoch`,
   /** HASH: `state`, `mode`, `session`, `conn`, `instance`, `seq`. */
   player: (playerId: string) => `${KeyPrefix.player}${playerId}`,
   /** ZSET of queued player ids scored by enqueue sequence. */
@@ -42,6 +47,9 @@ export const Keys = {
   /** INCR counter ordering the queue and the idle server pool. */
   seq: `${HASH_TAG}:seq`,
 } as const;
+
+/** Every key of the slot, as a KEYS pattern: what a script wipes when Redis went back in time. */
+export const SLOT_PATTERN = `${HASH_TAG}:*`;
 
 export type PlayerState = "queued" | "loading" | "allocating" | "in_game";
 export const PLAYER_STATES: readonly PlayerState[] = ["queued", "loading", "allocating", "in_game"];

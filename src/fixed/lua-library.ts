@@ -5,7 +5,8 @@
  *
  * The library is read as top-level units: a unit starts at a column-0 `local` (a function, a value, or a name
  * set by the `do` block after it) together with the comment lines above it, and runs to the next unit. A unit
- * that defines no name (`redis.replicate_commands()`) is always kept.
+ * that defines no name (`redis.replicate_commands()`, with the epoch check in the `do` block after it) is always
+ * kept, first, in every script.
  */
 interface LibraryUnit {
   name: string | null;

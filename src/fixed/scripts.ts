@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import type { LuaScript, RedisArg, RedisPort, RedisReply } from "../ports/index.ts";
-import { ENDED_SESSION_TTL_MS, KeyPrefix, Keys, LIVE_SESSION_TTL_GRACE_MS } from "./keys.ts";
+import { ENDED_SESSION_TTL_MS, KeyPrefix, Keys, LIVE_SESSION_TTL_GRACE_MS, SLOT_PATTERN } from "./keys.ts";
 import { linkLibrary } from "./lua-library.ts";
 import { FixedText } from "./messages.ts";
 
@@ -51,6 +51,8 @@ function prelude(): string {
     ["K_INSTANCES", luaString(Keys.instances)],
     ["K_FENCE", luaString(Keys.fence)],
     ["K_SEQ", luaString(Keys.seq)],
+    ["K_EPOCH", luaString(Keys.epoch)],
+    ["K_SLOT_PATTERN", luaString(SLOT_PATTERN)],
     ["ENDED_TTL_MS", String(ENDED_SESSION_TTL_MS)],
     ["LIVE_TTL_GRACE_MS", String(LIVE_SESSION_TTL_GRACE_MS)],
     ["TEXT_PEER_DISCONNECTED", luaString(FixedText.peerDisconnected)],
@@ -68,12 +70,20 @@ function readLua(name: string): string {
   return readFileSync(new URL(`./scripts/${name}.lua`, import.meta.url), "utf8");
 }
 
+/** The first command a script's text calls, as written (`redis.call('X'` or `redis.pcall('X'`). */
+function firstCommand(source: string): string | undefined {
+  return /redis\.p?call\('([A-Z]+)'/.exec(source)?.[1];
+}
+
 function loadScripts(): Record<ScriptName, LuaScript> {
   const library = readLua("lib");
   const scripts = {} as Record<ScriptName, LuaScript>;
   for (const name of SCRIPT_NAMES) {
     const body = readLua(name);
-    scripts[name] = { name: `fixed:${name}`, source: `${prelude()}${linkLibrary(library, body)}\n${body}` };
+    const source = `${prelude()}${linkLibrary(library, body)}\n${body}`;
+    // Whatever a script reads was written by this Redis process only if the epoch check (lib.lua) ran first.
+    if (firstCommand(source) !== "INFO") throw new Error(`fixed:${name} reads Redis before its epoch check`);
+    scripts[name] = { name: `fixed:${name}`, source };
   }
   return scripts;
 }

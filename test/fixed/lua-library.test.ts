@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { linkLibrary } from "../../src/fixed/lua-library.ts";
+import { SCRIPTS } from "../../src/fixed/scripts.ts";
 
 const LIBRARY = [
   "-- header",
@@ -45,5 +46,12 @@ describe("linking a script against the shared Lua library", () => {
     expect(linked).toContain("redis.replicate_commands()");
     expect(linked).not.toMatch(/local function/);
     expect(linked).not.toContain("local NOW");
+  });
+
+  it("keeps the epoch check of the real library in every fixed script, before any other command", () => {
+    for (const script of Object.values(SCRIPTS)) {
+      const commands = [...script.source.matchAll(/redis\.p?call\('([A-Z]+)'/g)].map((match) => match[1]);
+      expect(commands.slice(0, 4), script.name).toEqual(["INFO", "GET", "KEYS", "DEL"]);
+    }
   });
 });

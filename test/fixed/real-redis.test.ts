@@ -1,8 +1,12 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { IoRedisPort } from "../../src/adapters/ioredis-port.ts";
 import { FixedText, Keys, SCRIPTS } from "../../src/fixed/index.ts";
 import { ScriptRunner, type ScriptName } from "../../src/fixed/scripts.ts";
-import { startRealRedis, type RealRedis } from "../support/redis-server.ts";
+import { freePort, redisServerPath, startRealRedis, type RealRedis } from "../support/redis-server.ts";
 import { realRedisAvailable } from "../real/real-redis.ts";
 import { MODE, PLAYER_A, PLAYER_B } from "./fixed-world.ts";
 
@@ -96,4 +100,65 @@ describe.skipIf(!realRedisAvailable)("fixed scripts on a real Redis", () => {
     expect(await run("reap_instances", 100, "other")).toEqual(["reaped", "i1"]);
     expect(await run("register_instance", "i1", 1, "0")).toEqual(["fenced"]);
   });
+});
+
+/** A redis-server on `port` keeping its data in `dir`: it loads `dir`'s snapshot (dump.rdb) as it starts. */
+async function persistentRedis(binary: string, port: number, dir: string): Promise<ChildProcess> {
+  const child = spawn(binary, ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir], { stdio: ["ignore", "pipe", "pipe"] });
+  await new Promise<void>((resolve, reject) => {
+    let output = "";
+    child.stdout?.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes("Ready to accept connections")) resolve();
+    });
+    child.once("exit", (code) => reject(new Error(`redis-server exited (${code}): ${output.slice(-400)}`)));
+  });
+  return child;
+}
+
+async function crash(child: ChildProcess): Promise<void> {
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  child.kill("SIGKILL");
+  await exited;
+}
+
+const binary = redisServerPath();
+const runIdOf = (info: unknown): string | undefined => /\r\nrun_id:([0-9a-f]{40})\r\n/.exec(String(info))?.[1];
+
+/** What the simulation's rollback models, on redis-server itself: a crash, and a start from the last snapshot. */
+describe.skipIf(binary === null)("fixed scripts on a real Redis restarted from its snapshot", () => {
+  it("find the slot written under another run_id, wipe it, and answer as on an empty Redis", async () => {
+    const port = await freePort();
+    const dir = mkdtempSync(join(tmpdir(), "redis-rdb-"));
+    let child = await persistentRedis(binary as string, port, dir);
+    let client = IoRedisPort.connect(`redis://127.0.0.1:${port}`);
+    try {
+      const runner = new ScriptRunner(client);
+      const run = (name: ScriptName, ...args: Array<string | number>) => runner.run(name, Keys.deadlines, args);
+      expect(await run("register_instance", "i1", 60_000, "1")).toEqual(["ok", 0]);
+      expect(await run("enqueue", PLAYER_A, MODE, "i1/1", "i1")).toEqual(["queued", "new"]);
+      const before = runIdOf(await client.call("INFO", "server"));
+      expect(await client.call("GET", Keys.epoch)).toBe(before);
+      expect(await client.call("SAVE")).toBe("OK");
+      // Acknowledged after the snapshot, lost with the crash.
+      expect(await run("enqueue", PLAYER_B, MODE, "i1/2", "i1")).toEqual(["queued", "new"]);
+      await client.quit();
+      await crash(child);
+
+      child = await persistentRedis(binary as string, port, dir);
+      client = IoRedisPort.connect(`redis://127.0.0.1:${port}`);
+      const restarted = new ScriptRunner(client);
+      // The snapshot is back, A queued and B not, under the old epoch.
+      expect(await client.call("EXISTS", Keys.player(PLAYER_A), Keys.player(PLAYER_B))).toBe(1);
+      expect(await restarted.run("register_instance", Keys.instances, ["i1", 60_000, "0"])).toEqual(["fenced"]);
+      const after = runIdOf(await client.call("INFO", "server"));
+      expect(after).not.toBe(before);
+      expect(await client.call("KEYS", "{mm}:*")).toEqual([Keys.epoch]);
+      expect(await client.call("GET", Keys.epoch)).toBe(after);
+    } finally {
+      await client.quit();
+      await crash(child);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 20_000);
 });

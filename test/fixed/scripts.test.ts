@@ -557,3 +557,64 @@ describe("register_server", () => {
     expect(hash(Keys.server("ds2"))).toMatchObject({ status: "idle", address: "10.0.0.2:7000" });
   });
 });
+
+describe("the epoch every script checks first", () => {
+  const runId = (): string => /\r\nrun_id:([0-9a-f]{40})\r\n/.exec(redis.engine.execute("INFO", ["server"]) as string)?.[1] as string;
+  const slotKeys = (): string[] => redis.engine.keys().filter((key) => key.startsWith("{mm}:"));
+
+  it("was adopted by the first script: the run_id of the Redis that holds the slot", () => {
+    expect(redis.engine.inspect(Keys.epoch)).toEqual({ type: "string", value: runId() });
+  });
+
+  it("another run_id (Redis restarted from older data): every key of the slot goes, and the script answers as on an empty Redis", async () => {
+    await inGamePair();
+    await enqueue(PLAYER_C, "i1/c");
+    redis.engine.execute("SET", ["other:app", "kept"]);
+    // Every key as it was, under a new process: a restart from a snapshot taken just now loses nothing, yet the
+    // scripts cannot tell it from one that lost seconds of writes.
+    redis.engine.restart();
+    expect(slotKeys().length).toBeGreaterThan(5);
+    expect(await run("register_instance", "i1", 60_000, "0")).toEqual(["fenced"]);
+    expect(slotKeys()).toEqual([Keys.epoch]);
+    expect(redis.engine.inspect(Keys.epoch)).toEqual({ type: "string", value: runId() });
+    expect(redis.engine.inspect("other:app")).toEqual({ type: "string", value: "kept" });
+    // The rest of the recovery follows from an empty slot: every instance and dedicated server is fenced.
+    expect(await run("enqueue", PLAYER_A, MODE, "i2/a", "i2")).toEqual(["fenced"]);
+    expect(await run("register_server", "ds1", "10.0.0.1:7000", 3_600_000, "0")).toEqual(["fenced"]);
+    expect(await run("release_server", "ds1", GAME)).toEqual(["stale"]);
+    expect(published.filter((p) => p.payload.player === PLAYER_C)).toHaveLength(1);
+  });
+
+  it("is wiped past one DEL's slice of keys", async () => {
+    for (let i = 0; i < 2_500; i++) redis.engine.execute("SET", [`{mm}:filler:${i}`, "x"]);
+    redis.engine.restart();
+    expect(await run("stats", "i1")).toEqual(["stats", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    expect(slotKeys()).toEqual([Keys.epoch]);
+  });
+
+  it("the same run_id: nothing is wiped", async () => {
+    await loadingPair();
+    const before = slotKeys();
+    expect(await run("ready", PLAYER_A, SID, "i1/a", ALLOC_MS)).toEqual(["waiting"]);
+    expect(slotKeys()).toEqual(before);
+    expect(hash(Keys.player(PLAYER_A))?.state).toBe("loading");
+  });
+
+  it("missing (a Redis new, flushed, or holding data from before epochs): adopted, nothing wiped", async () => {
+    await loadingPair();
+    redis.engine.execute("DEL", [Keys.epoch]);
+    const before = slotKeys().filter((key) => key !== Keys.epoch);
+    expect(await run("ready", PLAYER_A, SID, "i1/a", ALLOC_MS)).toEqual(["waiting"]);
+    expect(slotKeys()).toEqual([...before, Keys.epoch].sort());
+    expect(redis.engine.inspect(Keys.epoch)).toEqual({ type: "string", value: runId() });
+  });
+
+  it("of the wrong type (a foreign writer's): taken for another process's, the slot wiped rather than every script failing", async () => {
+    await loadingPair();
+    redis.engine.execute("DEL", [Keys.epoch]);
+    redis.engine.execute("SADD", [Keys.epoch, "junk"]);
+    expect(await run("ready", PLAYER_A, SID, "i1/a", ALLOC_MS)).toEqual(["ignored", "not_owner"]);
+    expect(slotKeys()).toEqual([Keys.epoch]);
+    expect(redis.engine.inspect(Keys.epoch)).toEqual({ type: "string", value: runId() });
+  });
+});

@@ -18,7 +18,7 @@ const REASONS: ReadonlyMap<string, RequeueReason> = new Map<string, RequeueReaso
   [FixedText.timedOut, "timed-out"],
 ]);
 
-const SHARED: ReadonlySet<string> = new Set([Keys.deadlines, Keys.idleServers, Keys.instances, Keys.fence, Keys.seq]);
+const SHARED: ReadonlySet<string> = new Set([Keys.deadlines, Keys.idleServers, Keys.instances, Keys.fence, Keys.seq, Keys.epoch]);
 
 export const fixedKit: VariantKit = {
   readView: readFixedView,

@@ -10,7 +10,7 @@ import { concat, future, hset, index, maybe, past, plausible, when } from "../..
  * guards: s1's members mostly hold records that agree with it, its server is mostly claimed for it, and the
  * inputs mostly name s1, its token, its server and its members. Around it: players p1..p4 (connection cK,
  * instance i1/i2), a second session s2 drawn independently, servers ds1..ds3, instance presence, the
- * counters, then a few foreign writes that break the cross-references.
+ * counters, a few foreign writes that break the cross-references, then the epoch.
  */
 const MODE = "Normal_1v1";
 const mode = plausible(fc.constantFrom(MODE, MODE, MODE, "Ranked"), fc.constantFrom("", "x y"));
@@ -126,6 +126,19 @@ const presence = fc
   .tuple(fc.option(future, { freq: 6, nil: null }), fc.option(when, { nil: null }), fc.option(past, { nil: null }))
   .map((scores) => scores.flatMap((score, i) => (score === null ? [] : [{ name: "ZADD", args: [Keys.instances, score, `i${i + 1}`] }])));
 
+/**
+ * The epoch every script checks first (lib.lua). Mostly the Redis's own run_id, set by a script on each side (the
+ * run_ids differ, and the suite compares a stored run_id as each side's own), so the script goes on to its work;
+ * sometimes missing (adopted), another process's (the slot wiped), or a foreign writer's value of the wrong type.
+ */
+const OWN_RUN_ID = "return redis.call('SET', KEYS[1], string.match(redis.call('INFO', 'server'), '\\nrun_id:(%x+)'))";
+const epoch = fc.oneof(
+  { weight: 12, arbitrary: fc.constant<Command[]>([{ name: "EVAL", args: [OWN_RUN_ID, "1", Keys.epoch] }]) },
+  { weight: 2, arbitrary: fc.constant<Command[]>([]) },
+  { weight: 1, arbitrary: fc.constant<Command[]>([{ name: "SET", args: [Keys.epoch, "3f2a9c0d5e7b1a4c6d8e0f2a4b6c8d0e1f3a5b7c"] }]) },
+  { weight: 1, arbitrary: fc.constant<Command[]>([{ name: "SADD", args: [Keys.epoch, "junk"] }]) },
+);
+
 const counter = (key: string) =>
   fc.oneof(
     { weight: 6, arbitrary: fc.constant<Command[]>([]) },
@@ -172,6 +185,7 @@ function fixedState(session: Plan): fc.Arbitrary<Command[]> {
       counter(Keys.fence),
       counter(Keys.seq),
       fc.array(foreignWrite, { maxLength: 3 }),
+      epoch,
     )
     .map((parts) => parts.flat());
 }

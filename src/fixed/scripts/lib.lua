@@ -4,6 +4,36 @@
 
 redis.replicate_commands()
 
+-- Before anything reads the slot: was its state written by this Redis process? Redis's run_id is new with every
+-- start of its process and another on a promoted replica, so an epoch that differs means Redis restarted from
+-- older data (an RDB snapshot, an AOF not yet synced, a lagging replica): acknowledged writes may be lost, and
+-- what is left contradicts what clients were told (a game over is live again, a token is issued twice). How
+-- much was lost cannot be told, so everything counts as lost: every key of the slot goes, and the script goes on
+-- as on an empty Redis, whose recovery exists (instances and dedicated servers find their presence gone:
+-- `fenced`, and they start afresh). A missing epoch is a Redis that holds nothing of ours (new, flushed, or
+-- restarted empty), or data from before epochs: adopted as it is. An epoch of the wrong type is a foreign
+-- writer's, read with pcall so that it cannot fail every script for good: it does not match.
+do
+  local info = redis.call('INFO', 'server')
+  -- A plain find: a pattern match over the section costs several times more, on every script.
+  local at = string.find(info, '\nrun_id:', 1, true)
+  if not at then
+    error('INFO server names no run_id: cannot tell whether Redis restarted')
+  end
+  local run_id = string.sub(info, at + 8, at + 47)
+  local epoch = redis.pcall('GET', K_EPOCH)
+  if epoch ~= run_id then
+    if epoch then
+      local keys = redis.call('KEYS', K_SLOT_PATTERN)
+      -- In slices: unpack is bounded by Lua's C stack.
+      for i = 1, #keys, 1000 do
+        redis.call('DEL', unpack(keys, i, math.min(i + 999, #keys)))
+      end
+    end
+    redis.call('SET', K_EPOCH, run_id)
+  end
+end
+
 local function int(x)
   return string.format('%.0f', x)
 end
