@@ -1,9 +1,11 @@
 import redisRestart from "../scenarios/redis-restart.ts";
 
 /**
- * redis-restart's world with its restart one from a snapshot. Kept out of scenarios/ (and so out of `sim list`,
- * the determinism suite and CI) while the fixed server does not survive it:
- * `npx sim fuzz --scenario scenarios-extra/redis-rollback.ts`.
+ * redis-restart's world with its restart one from a snapshot: `npx sim fuzz --scenario
+ * scenarios-extra/redis-rollback.ts`. The fixed server survives it since its scripts check the epoch
+ * (docs/fixed-server.md). Kept out of scenarios/ (and so out of `sim list`, the determinism suite and CI) because
+ * the conformance suite replays every scenario's commands against a real Redis, and a rollback's restore is no
+ * command it can replay.
  */
 export default {
   name: "redis-rollback",

@@ -1,4 +1,5 @@
 import type { LoadingEpisode, Player } from "../players/player.ts";
+import type { StepEvent } from "../trace/events.ts";
 import { clientFrame } from "../trace/facts.ts";
 import type { CheckPoint } from "./checker.ts";
 import { QueueLines } from "./queue-lines.ts";
@@ -17,6 +18,14 @@ export interface SessionSighting {
   /** Its members then. */
   members: string[];
   key: string;
+}
+
+/**
+ * A server's command that reached Redis and read or wrote a key (a script, a command on a key), whatever its reply:
+ * not one lost on its way, nor one that touches no key (PUBLISH, SUBSCRIBE, an EVALSHA answered NOSCRIPT).
+ */
+function touchedKeys(event: StepEvent): boolean {
+  return event.kind === "redis" && event.outcome !== "lost-before" && (event.readsAll || event.reads.length > 0 || event.writes.length > 0);
 }
 
 /** Where the DS named in a match_found's address lives: `ws://host:port/...` -> `host:port`. */
@@ -48,6 +57,12 @@ export class Observations {
   private lastLookAt = 0;
   /** How many of the world's foreign writes the causal record has been told of. */
   private foreignWritesSeen = 0;
+  /** How many of the world's Redis rollbacks the oracle has seen strike. */
+  private rollbacksSeen = 0;
+  /** Redis holds what a rollback restored, and no server's command has touched a key since. */
+  private restored = false;
+  /** A rollback struck in the step just recorded: the next view rebases the places in line. */
+  private rolledBack = false;
   /** `session member` -> when a view first showed its ready recorded (ms since the run began). */
   private readonly readyRecorded = new Map<string, number>();
   /** Players a foreign writer wrote a key of, or of a session they were in. */
@@ -72,6 +87,14 @@ export class Observations {
     while (foreign !== undefined && this.foreignWritesSeen < foreign.length) this.sawForeignWrite((foreign[this.foreignWritesSeen++] as { keys: readonly string[] }).keys);
     this.steps.record(happened, point.at, this.idleServers === 0);
     const event = happened.event;
+    const rollbacks = this.world?.redisRollbacks().length ?? 0;
+    if (rollbacks > this.rollbacksSeen) {
+      this.rollbacksSeen = rollbacks;
+      this.restored = true;
+      this.rolledBack = true;
+    } else if (this.restored && touchedKeys(event)) {
+      this.restored = false;
+    }
     if (event.kind !== "frame-out" && event.kind !== "frame-in" && event.kind !== "close") return;
     const player = this.players.get(event.player);
     if (!player) return;
@@ -116,6 +139,16 @@ export class Observations {
     }
   }
 
+  /**
+   * Redis went back to an older snapshot (a rollback) and no server has run a command on its keys since: the view
+   * shows the keyspace as it was seconds ago, beside players and games that have moved on, and no server could
+   * have noticed yet. True from the rollback's step up to, not including, the step of the first command that read
+   * or wrote a key: that command was the server's chance, and what it left is judged.
+   */
+  redisRestored(): boolean {
+    return this.restored;
+  }
+
   /** A foreign writer wrote a key naming this player, or a session's it was in, so far in the run. */
   spoiled(player: string): boolean {
     return this.spoiledPlayers.has(player);
@@ -127,7 +160,9 @@ export class Observations {
       if (!this.sessions.has(session.id)) this.sessions.set(session.id, { at: point.at, since: this.lastLookAt, members: session.members, key: session.key });
     }
     this.lastLookAt = point.at;
-    this.lines.update(point, view);
+    if (this.rolledBack) this.lines.rebase(point, view);
+    else this.lines.update(point, view);
+    this.rolledBack = false;
     if (view !== this.lastView) {
       this.lastView = view;
       this.idleServers = view.servers.filter((server) => server.status === "idle" && this.isWorldServer(server.id)).length;

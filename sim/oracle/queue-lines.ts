@@ -50,9 +50,7 @@ export class QueueLines {
     if (view === this.lastView) return;
     this.before = this.lastView;
     this.lastView = view;
-    const next = new Map<string, string | null>();
-    for (const session of view.sessions.values()) for (const member of session.members) next.set(member, null);
-    for (const [player, queues] of view.queued) if (!next.has(player)) next.set(player, queues[0] ?? null);
+    const next = placesIn(view);
     for (const [player, place] of next) {
       const before = this.places.get(player);
       if (before !== place) this.moved = true;
@@ -74,4 +72,29 @@ export class QueueLines {
     }
     this.places = next;
   }
+
+  /**
+   * Redis went back to an older snapshot: the world moved the players, not the server. The places are the view's
+   * from now on and no move counts as a placement: a player still in line keeps its place, one new to it enters
+   * now, one gone has left it, and moves half made before the rollback are forgotten.
+   */
+  rebase(point: CheckPoint, view: ServerView): void {
+    this.placed = [];
+    this.moved = true;
+    this.before = this.lastView;
+    this.lastView = view;
+    const next = placesIn(view);
+    for (const player of next.keys()) if (!this.places.has(player)) this.arrivals.set(player, point.step);
+    for (const player of this.places.keys()) if (!next.has(player)) this.arrivals.delete(player);
+    this.departed.clear();
+    this.places = next;
+  }
+}
+
+/** Where the view holds each player: the queue key, or null in a session (a session's hold wins). */
+function placesIn(view: ServerView): Map<string, string | null> {
+  const places = new Map<string, string | null>();
+  for (const session of view.sessions.values()) for (const member of session.members) places.set(member, null);
+  for (const [player, queues] of view.queued) if (!places.has(player)) places.set(player, queues[0] ?? null);
+  return places;
 }

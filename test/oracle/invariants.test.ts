@@ -85,6 +85,29 @@ describe("no-double-match", () => {
     expect(invariantsOf(again)).toEqual(["no-double-match"]);
   });
 
+  it("does not judge what a Redis rollback restored before a server's command touched it; what that command leaves is judged", () => {
+    // a queued at 2 s, in a game since 5 s; Redis goes back at 8 s to its snapshot of 3 s, which has a queued.
+    const rolledBack = (wipes: boolean) => {
+      const tape = new Tape(["a"], { games: [{ session: "g1", players: ["a"], createdAt: 5_000, endedAt: null }] });
+      const a = tape.player("a");
+      a.view = { state: "matched", session: "g1", address: "ws://ds1.sim:7000/game?session_id=g1" };
+      a.matches.push({ session: "g1", address: "ws://ds1.sim:7000/game?session_id=g1", at: 5_000 });
+      tape.at = 8_000;
+      tape.view = view((v) => queued(v, "a"));
+      tape.rollback(3_000);
+      // Clients reconnect; a subscription and a publish touch no key.
+      tape.at = 8_500;
+      tape.event({ kind: "redis", client: "i1", command: "PUBLISH", script: null, keys: [], args: [], outcome: "ok", reply: 1, error: null, reads: [], writes: [], readsAll: false });
+      const quietUntilTouched = tape.invariants();
+      // The server's first script: the fixed server's wipes the slot; a server that trusts the restored keys keeps a queued.
+      if (wipes) tape.view = view(() => {});
+      tape.redis(tape.timer("presence"), "ok", "fixed:register_instance", { reads: ["{mm}:epoch"], writes: ["{mm}:instances"] });
+      return [quietUntilTouched, tape.invariants()];
+    };
+    expect(rolledBack(true)).toEqual([[], []]);
+    expect(rolledBack(false)).toEqual([[], ["no-double-match"]]);
+  });
+
   it("stays quiet for one place per player", () => {
     const oracle = oracleFor([player("a", { state: "queued" }), player("b", { state: "loading", session: "s1" })]);
     oracle.afterStep(1, 1, view((v) => (queued(v, "a"), session(v, "s1", ["b", "c"]))));

@@ -612,6 +612,29 @@ describe("queue-order", () => {
     expect(tape.invariants()).toEqual(["queue-order"]);
   });
 
+  it("takes no move a Redis rollback made for the server's (it restores whom it restores where), and judges the server's own moves after it", () => {
+    // a, b and c in line; the snapshot a rollback restores has c in a session, and b and a queued.
+    const tape = line(["a", "b", "c"]);
+    tape.at = 8_000;
+    tape.view = view((v) => {
+      session(v, S1, ["c"]);
+      queued(v, "a", QUEUE);
+      queued(v, "b", QUEUE);
+      v.ownerLiveUntil = new Map([["a", 1e12], ["b", 1e12]]);
+    });
+    tape.rollback(3_000);
+    expect(tape.invariants()).toEqual([]);
+    // A server that trusts what was restored then takes b before a, who came first: its own move, judged.
+    tape.view = view((v) => {
+      session(v, S1, ["c"]);
+      session(v, "s2", ["b"]);
+      queued(v, "a", QUEUE);
+      v.ownerLiveUntil = new Map([["a", 1e12]]);
+    });
+    tape.redis(tape.timer("tick:Normal_1v1"), "ok", "fixed:match", { reads: [QUEUE] });
+    expect(tape.invariants()).toEqual(["queue-order"]);
+  });
+
   it("passes over a player whose instance no longer counts as live, and fires when one is taken", () => {
     const passed = line(["a", "b", "c"]);
     passed.at = 5_000;

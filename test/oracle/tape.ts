@@ -2,7 +2,7 @@ import { encodeClientFrame, encodeServerMessage, type ServerMessage } from "../.
 import { FixedText } from "../../src/fixed/messages.ts";
 import { Oracle, boundsFor, type OracleOptions } from "../../sim/oracle/oracle.ts";
 import type { ServerView } from "../../sim/oracle/server-view.ts";
-import type { ForeignWrite, Interruption } from "../../sim/oracle/world-facts.ts";
+import type { ForeignWrite, Interruption, RedisRollback } from "../../sim/oracle/world-facts.ts";
 import { Player, type PlayerConnection } from "../../sim/players/player.ts";
 import { Rng } from "../../sim/random/rng.ts";
 import type { RedisOutcome, StepEvent } from "../../sim/trace/events.ts";
@@ -36,6 +36,7 @@ export class Tape {
   readonly players: Player[];
   readonly interruptions: Interruption[] = [];
   readonly foreignWrites: ForeignWrite[] = [];
+  readonly redisRollbacks: RedisRollback[] = [];
 
   constructor(ids: string[], build: WorldBuild = {}, options: OracleOptions = {}) {
     this.players = ids.map((id) => {
@@ -45,7 +46,7 @@ export class Tape {
       made.connections.push(made.connection);
       return made;
     });
-    const world = worldFacts({ ...build, interruptions: this.interruptions, foreignWrites: this.foreignWrites });
+    const world = worldFacts({ ...build, interruptions: this.interruptions, foreignWrites: this.foreignWrites, redisRollbacks: this.redisRollbacks });
     this.oracle = new Oracle(this.players, config, boundsFor(config, 0), { world, reasons: KITS.fixed.requeueReason, ...options });
   }
 
@@ -77,6 +78,12 @@ export class Tape {
   foreignWrite(keys: string[]): number {
     this.foreignWrites.push({ at: this.at, keys });
     return this.event({ kind: "fault", fault: "foreign-write", target: "", note: "", effect: `HSET ${keys.join(" ")}` });
+  }
+
+  /** Redis goes back to what it held at `savedAt`: a fault step of its own, showing the view set before it. */
+  rollback(savedAt: number): number {
+    this.redisRollbacks.push({ at: this.at, savedAt });
+    return this.event({ kind: "fault", fault: "redis-rollback", target: "", note: `${this.at - savedAt} ms`, effect: "keys replaced" });
   }
 
   timer(name = "sweep"): number {

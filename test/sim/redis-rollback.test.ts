@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import extra from "../../scenarios-extra/redis-rollback.ts";
 import { findScenario } from "../../scenarios/index.ts";
 import { FAULT_KINDS } from "../../sim/faults/registry.ts";
 import type { Checker } from "../../sim/oracle/checker.ts";
@@ -7,7 +8,7 @@ import type { SimulatedRedis } from "../../sim/redis/index.ts";
 import { runOnce } from "../../sim/run/run-once.ts";
 import { optionsProblem } from "../../sim/scenario/validate.ts";
 import { signaturesOf } from "../../sim/signature/signature.ts";
-import type { FaultEvent } from "../../sim/trace/events.ts";
+import type { FaultEvent, RedisEvent } from "../../sim/trace/events.ts";
 import type { Trace, TraceStep } from "../../sim/trace/trace.ts";
 
 const scenario = findScenario("redis-restart")!;
@@ -65,10 +66,49 @@ describe("a Redis rollback in the simulation", () => {
     }
   });
 
-  it("is the culprit of what it breaks: a game the rollback forgot is played again (seed 1), and the signature names the rollback, not its snapshot", async () => {
-    const trace = await runOnce(spec(1));
-    expect(trace.verdict).toBe("fail");
-    expect(signaturesOf(trace)[0]?.summary).toMatch(/^after world > fault redis-rollback: no-double-match/);
+  it("is met on the fixed server by its first script, which wipes what was restored: a game the rollback forgot is no longer played again (seed 1)", async () => {
+    for (const seed of [1, 2, 4]) {
+      const contents = contentsAfterEachStep();
+      const trace = await runOnce({ ...spec(seed), observe: contents.observe });
+      const rollback = faultStep(trace, "redis-rollback");
+      const first = trace.steps.find(
+        (step): step is TraceStep & { event: RedisEvent } =>
+          step.i > rollback.i && step.event.kind === "redis" && step.event.outcome !== "lost-before" && step.event.reads.length + step.event.writes.length > 0,
+      );
+      expect(first?.event.script, `seed ${seed}`).toMatch(/^fixed:/);
+      // It read the whole keyspace (KEYS, to wipe it) and left nothing of what was restored.
+      expect(first?.event.readsAll).toBe(true);
+      const restored = (JSON.parse(contents.after[rollback.i] as string) as Array<[string]>).map(([key]) => key);
+      const left = (JSON.parse(contents.after[first!.i] as string) as Array<[string]>).map(([key]) => key);
+      expect(restored.length).toBeGreaterThan(5);
+      expect(left.filter((key) => restored.includes(key) && key !== "{mm}:epoch" && !(first!.event.writes as readonly string[]).includes(key))).toEqual([]);
+      expect(trace.verdict, JSON.stringify(trace.violations.slice(0, 2))).toBe("pass");
+    }
+  });
+
+  it("no longer breaks the fixed server on the seeds of the extra scenario that broke it before the epoch check", async () => {
+    for (const seed of [0, 3, 9, 23, 25, 30, 52, 147]) {
+      const trace = await runOnce({ scenario: "redis-rollback", server: "fixed", seed, strategy: "preempt", options: extra.options });
+      expect(trace.steps.some((step) => step.event.kind === "fault" && step.event.fault === "redis-rollback"), `seed ${seed}`).toBe(true);
+      expect(trace.verdict, `seed ${seed}: ${JSON.stringify(trace.violations.slice(0, 2))}`).toBe("pass");
+    }
+  });
+
+  it("is the culprit of what is found at it: the signature names the rollback, not its snapshot", async () => {
+    const atRollback: Checker = {
+      name: "at-rollback",
+      meaning: "nothing is found while Redis holds what a rollback restored (a test's stand-in for a checker it breaks)",
+      rank: 1_000,
+      create: (run) => ({
+        afterStep(point) {
+          if (run.observed.redisRestored()) run.report(point, "restored", { message: "Redis holds what the rollback restored", players: [], keys: [] });
+        },
+      }),
+    };
+    const trace = await runOnce({ ...spec(1), checkers: [atRollback] });
+    const found = trace.violations.filter((violation) => violation.invariant === "at-rollback");
+    expect(found.map((violation) => violation.step)).toEqual([faultStep(trace, "redis-rollback").i]);
+    expect(signaturesOf(trace).find((signature) => signature.invariant === "at-rollback")?.summary).toMatch(/^after world > fault redis-rollback: at-rollback/);
   });
 
   it("is deterministic: the same seed gives a byte-identical trace, and its decisions replay it", async () => {
