@@ -2,6 +2,7 @@ import type { KeyValue } from "./contract.ts";
 import { MemberSet } from "./data/member-set.ts";
 import { SortedSet } from "./data/sorted-set.ts";
 import { ERR, fail } from "./errors.ts";
+import { formatDouble } from "./numbers.ts";
 import type { Footprint } from "./footprint.ts";
 
 export type TypeName = "string" | "set" | "hash" | "zset" | "list";
@@ -36,6 +37,31 @@ interface SavedEntry {
   readonly expiresAt: number;
 }
 
+/** A command as a client sends it. */
+export interface ClientCommand {
+  readonly command: string;
+  readonly args: readonly string[];
+}
+
+/** One plain write that creates `key` holding all of a saved value, in the value's own order. */
+function writeOf(saved: SavedEntry): ClientCommand {
+  const { key } = saved;
+  switch (saved.type) {
+    case "string":
+      return { command: "SET", args: [key, saved.value as string] };
+    case "set":
+      // Members in their slots' order: SPOP and SRANDMEMBER pick by slot.
+      return { command: "SADD", args: [key, ...(saved.value as MemberSet).toArray()] };
+    case "hash":
+      return { command: "HSET", args: [key, ...[...(saved.value as Map<string, string>)].flat()] };
+    case "zset":
+      // %.17g gives back the very double.
+      return { command: "ZADD", args: [key, ...(saved.value as SortedSet).pairs().flatMap(([member, score]) => [formatDouble(score), member])] };
+    case "list":
+      return { command: "RPUSH", args: [key, ...(saved.value as string[])] };
+  }
+}
+
 /**
  * The keyspace at one moment, as an RDB file holds it: every live key with its type, a copy of its value and its
  * absolute expiry. Neither later writes nor the keyspaces it is loaded into change it, so it can be loaded again.
@@ -46,6 +72,25 @@ export class KeyspaceSnapshot {
     readonly at: number,
     readonly entries: readonly SavedEntry[],
   ) {}
+
+  /**
+   * The commands that load the snapshot into an empty keyspace at `now` (ms since the epoch), as Redis loads an
+   * RDB file at start-up, so that a load is commands a client could send and a real Redis replay: each key
+   * created in the snapshot's order (KEYS and SCAN list keys in creation order) by one write of its whole value,
+   * then its expiry. A key whose expiry has passed is not loaded. Nor is one expiring at `now` itself, which
+   * Redis would load for that one millisecond: no command can write a key that expires at once.
+   */
+  loadAt(now: number): ClientCommand[] {
+    const commands: ClientCommand[] = [];
+    for (const saved of this.entries) {
+      if (saved.expiresAt <= now) continue;
+      commands.push(writeOf(saved));
+      // Relative, where an RDB file holds the absolute time: a replay on a real Redis reads another clock, on which
+      // the simulation's times are long past. The engine counts a PEXPIRE from the current whole millisecond.
+      if (saved.expiresAt !== Infinity) commands.push({ command: "PEXPIRE", args: [saved.key, String(saved.expiresAt - Math.floor(now))] });
+    }
+    return commands;
+  }
 }
 
 /** A copy of a key's value that no later write to the key reaches (strings are immutable). */
