@@ -71,17 +71,15 @@ export interface SimulatedRedis {
   version(): number;
   /** The keys the last `execute` touched, when the engine was made with `footprints`; else null. */
   lastFootprint(): Footprint | null;
-  /** Every key as it is now, kept apart from later writes: what an RDB save writes to disk. */
+  /**
+   * Every key as it is now, kept apart from later writes: what an RDB save writes to disk, loaded again by
+   * FLUSHALL and the snapshot's `loadAt` commands.
+   */
   snapshot(): KeyspaceSnapshot;
   /**
-   * Every key replaced by a snapshot's, as a Redis restarting from that RDB file loads it (keys whose expiry has
-   * passed since are not loaded); scripts, subscriptions and connections are the caller's. Says how many keys it holds.
-   */
-  restore(snapshot: KeyspaceSnapshot): number;
-  /**
    * Redis's process starts again (a restart, or a replica promoted in its place): another run_id in INFO, every
-   * script forgotten. The keyspace is the caller's to set (FLUSHALL for one that comes back empty, `restore` for
-   * one loaded from a snapshot), and so are its clients' connections (`disconnect`).
+   * script forgotten. The keyspace is the caller's to set (FLUSHALL for one that comes back empty, then a
+   * snapshot's `loadAt` commands for one loaded from disk), and so are its clients' connections (`disconnect`).
    */
   restart(): void;
 }

@@ -119,11 +119,6 @@ class Engine implements SimulatedRedis {
     this.scripting.flush();
   }
 
-  restore(snapshot: KeyspaceSnapshot): number {
-    this.footprint = null;
-    return this.keyspace.load(snapshot);
-  }
-
   /** A command issued by redis.call / redis.pcall, with the errors Redis reports to scripts. */
   private fromScript(command: string, args: string[]): EngineReply {
     const spec = commandSpec(command);

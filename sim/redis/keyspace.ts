@@ -223,22 +223,6 @@ export class Keyspace {
   }
 
   /**
-   * Replaces every key with a snapshot's, as Redis loads an RDB file at start-up: a key whose expiry passed since
-   * the save is not loaded. Says how many keys were.
-   */
-  load(snapshot: KeyspaceSnapshot): number {
-    this.flush();
-    const now = this.now();
-    let loaded = 0;
-    for (const saved of snapshot.entries) {
-      if (saved.expiresAt !== Infinity && now > saved.expiresAt) continue;
-      this.create(saved.key, saved.type, copyOf(saved)).expiresAt = saved.expiresAt;
-      loaded++;
-    }
-    return loaded;
-  }
-
-  /**
    * Up to `count` live entries with id > cursor, in id order, and the cursor to continue from (0 when the
    * end was reached).
    */

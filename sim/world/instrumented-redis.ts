@@ -17,7 +17,6 @@ function aroundExecute(redis: SimulatedRedis, execute: SimulatedRedis["execute"]
     keys: () => redis.keys(),
     lastFootprint: () => redis.lastFootprint(),
     snapshot: () => redis.snapshot(),
-    restore: (snapshot) => redis.restore(snapshot),
     restart: () => redis.restart(),
   };
 }
