@@ -35,6 +35,12 @@ export interface EngineOptions {
   lua?: "compiled" | "interpreted";
   /** Record the keys each command touches, for `lastFootprint` (the simulation's trace events). */
   footprints?: boolean;
+  /**
+   * What INFO's run_ids are derived from (absent: the simulation's own). Engines seeded apart never share a run_id,
+   * as two Redis processes never do: the conformance suite's engine replays runs whose snapshot loads write the
+   * simulation's run_ids (the fixed server's `{mm}:epoch`), which must not pass there for its own.
+   */
+  runIdSeed?: string;
   /** Called synchronously for every PUBLISH (from a client or from a script). */
   onPublish?(deliveries: readonly Delivery[]): void;
 }

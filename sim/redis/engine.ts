@@ -35,6 +35,7 @@ class Engine implements SimulatedRedis {
   private readonly tracking: boolean;
   private footprint: Footprint | null = null;
   private restarts = 0;
+  private readonly runIdSeed: string | undefined;
   private process: RedisProcess;
   private readonly scripting: Scripting;
 
@@ -44,7 +45,8 @@ class Engine implements SimulatedRedis {
   ) {
     this.tracking = options.footprints === true;
     this.keyspace = new Keyspace(options.now);
-    this.process = redisProcess(this.restarts, options.now());
+    this.runIdSeed = options.runIdSeed;
+    this.process = redisProcess(this.restarts, options.now(), this.runIdSeed);
     this.scripting = new Scripting({ call: (name, args) => this.fromScript(name, args), random: options.random }, options.lua);
     this.context = {
       keys: this.keyspace,
@@ -115,7 +117,7 @@ class Engine implements SimulatedRedis {
   }
 
   restart(): void {
-    this.process = redisProcess(++this.restarts, this.context.now());
+    this.process = redisProcess(++this.restarts, this.context.now(), this.runIdSeed);
     this.scripting.flush();
   }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { findScenario } from "../../scenarios/index.ts";
+import { createSimulatedRedis } from "../../sim/redis/index.ts";
 import { runOnce } from "../../sim/run/run-once.ts";
 import type { FaultEvent } from "../../sim/trace/events.ts";
 import { simRedis, T0 } from "./harness.ts";
@@ -61,6 +62,21 @@ describe("INFO on the simulated Redis", () => {
     };
     expect(ids()).toEqual(ids());
     expect(new Set(ids()).size).toBe(4);
+  });
+
+  it("draws them from its run_id seed: an engine seeded apart (the conformance suite's) names none of the simulation's processes", () => {
+    const ids = (runIdSeed?: string) => {
+      const engine = createSimulatedRedis({ now: () => T0, random: () => 0.5, ...(runIdSeed === undefined ? {} : { runIdSeed }) });
+      const seen = [runIdOf(engine.execute("INFO", []))];
+      for (let i = 0; i < 20; i++) {
+        engine.restart();
+        seen.push(runIdOf(engine.execute("INFO", [])));
+      }
+      return seen;
+    };
+    expect(ids()).toEqual(ids());
+    expect(ids("conformance")).toEqual(ids("conformance"));
+    expect(ids("conformance").filter((id) => ids().includes(id))).toEqual([]);
   });
 });
 

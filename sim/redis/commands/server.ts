@@ -10,13 +10,16 @@ export interface RedisProcess {
   readonly startedAt: number;
 }
 
+/** What the simulation's run_ids are derived from (EngineOptions.runIdSeed). */
+const SIMULATION_RUN_IDS = "simulated redis process";
+
 /**
  * The process after `restarts` restarts, started at `now`. Real Redis draws its run_id at random; here it follows
- * from the count, so a seed's trace stays byte-identical and the engine's random stream (SPOP, math.random)
- * is not drawn from.
+ * from the seed and the count, so a seed's trace stays byte-identical and the engine's random stream (SPOP,
+ * math.random) is not drawn from.
  */
-export function redisProcess(restarts: number, now: number): RedisProcess {
-  return { runId: createHash("sha1").update(`simulated redis process ${restarts}`).digest("hex"), startedAt: now };
+export function redisProcess(restarts: number, now: number, seed = SIMULATION_RUN_IDS): RedisProcess {
+  return { runId: createHash("sha1").update(`${seed} ${restarts}`).digest("hex"), startedAt: now };
 }
 
 /** The sections INFO names, as Redis 7.0 has them; of these only `server` is modelled. */

@@ -4,6 +4,7 @@ import seedrandom from "seedrandom";
 import type { LuaScript } from "../../../src/ports/index.ts";
 import type { Variant } from "../../../src/server/match-server.ts";
 import { SCENARIOS } from "../../../scenarios/index.ts";
+import type { Scenario } from "../../scenario/options.ts";
 import { MATCH_SCRIPT } from "../../../src/legacy/scripts.ts";
 import { createSimulatedRedis, type SimulatedRedis } from "../index.ts";
 import type { LuaMode } from "../lua/scripting.ts";
@@ -81,9 +82,13 @@ function compareOptions(context: SuiteContext): CompareOptions {
   return { timestampToleranceMs: context.timestampToleranceMs, randomPop };
 }
 
-/** Both sides read their own wall clock, as the scripts read TIME; randomness is seeded. */
+/**
+ * Both sides read their own wall clock, as the scripts read TIME; randomness is seeded. The engine's run_ids are
+ * its own, none of the recorded runs': as the real Redis's, they differ from every run_id a replayed rollback
+ * writes back, so the fixed server's scripts wipe the rolled-back state on both sides as they did in the run.
+ */
 function freshEngine(context: SuiteContext): SimulatedRedis {
-  return createSimulatedRedis({ now: () => Date.now(), random: seedrandom(`conformance:${context.seed}`), lua: context.lua });
+  return createSimulatedRedis({ now: () => Date.now(), random: seedrandom(`conformance:${context.seed}`), lua: context.lua, runIdSeed: "conformance" });
 }
 
 function newPart(part: PartName): PartResult {
@@ -190,10 +195,10 @@ export async function runScriptsPart(context: SuiteContext, casesPerScript: numb
   return result;
 }
 
-/** (c) The Redis commands of one run of every scenario, both servers, replayed on both sides. */
-export async function runReplayPart(context: SuiteContext, limit: number): Promise<PartResult> {
+/** (c) The Redis commands of one run of every scenario (or of those given), both servers, replayed on both sides. */
+export async function runReplayPart(context: SuiteContext, limit: number, scenarios: readonly Scenario[] = SCENARIOS): Promise<PartResult> {
   const result = newPart("replay");
-  for (const scenario of SCENARIOS) {
+  for (const scenario of scenarios) {
     for (const server of ["legacy", "fixed"] as Variant[]) {
       const recorded = await recordCommands(scenario, server, context.seed, limit, context.lua);
       for (const command of recorded.commands) {
