@@ -6,6 +6,7 @@ import instanceCrash from "./instance-crash.ts";
 import malformedInput from "./malformed-input.ts";
 import playsAgain from "./plays-again.ts";
 import redisRestart from "./redis-restart.ts";
+import redisRollback from "./redis-rollback.ts";
 import serverContention from "./server-contention.ts";
 import staleSweep from "./stale-sweep.ts";
 import swarm from "./swarm.ts";
@@ -20,6 +21,7 @@ export const SCENARIOS: readonly Scenario[] = [
   serverContention,
   instanceCrash,
   redisRestart,
+  redisRollback,
   playsAgain,
   swarm,
 ];

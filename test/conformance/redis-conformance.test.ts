@@ -7,7 +7,6 @@ import { IoredisClient } from "../../sim/redis/conformance/real-client.ts";
 import { SERVER_SCRIPT_CASES } from "../../sim/redis/conformance/script-cases/index.ts";
 import { runReplayPart, runScriptsPart } from "../../sim/redis/conformance/suite.ts";
 import { findScenario } from "../../scenarios/index.ts";
-import redisRollback from "../../scenarios-extra/redis-rollback.ts";
 import { SCRIPTS as FIXED_SCRIPTS } from "../../src/fixed/scripts.ts";
 import { LOADING_COMPLETE_SCRIPT, MATCH_SCRIPT, RELEASE_LOCK_SCRIPT } from "../../src/legacy/scripts.ts";
 import { redisServerPath, startRealRedis, type RealRedis as RealServer } from "../support/redis-server.ts";
@@ -89,7 +88,7 @@ describe.skipIf(!available)("simulated Redis vs real Redis 7", () => {
   // A restart replays as FLUSHALL and SCRIPT FLUSH, a rollback as FLUSHALL and the snapshot's load commands, which
   // write back the run's old `{mm}:epoch`: the fixed server's next script must wipe on both sides, as it did in the run.
   it("agrees on the replayed commands of runs whose Redis restarts and rolls back, data included", async () => {
-    const scenarios = [findScenario("redis-restart")!, { ...redisRollback, defects: [], breaks: [] }];
+    const scenarios = ["redis-restart", "redis-rollback"].map((name) => findScenario(name)!);
     for (const seed of [1, 2, 3]) {
       const result = await runReplayPart({ real, seed, timestampToleranceMs: 1_000 }, 3_000, scenarios);
       expect(result.mismatches, `seed ${seed}`).toEqual([]);

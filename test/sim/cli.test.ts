@@ -29,7 +29,7 @@ describe("the sim command line", () => {
     const { code, stdout } = sim("list", "--json");
     expect(code).toBe(0);
     expect(lastJson(stdout).scenarios.map((s: { name: string }) => s.name)).toEqual([
-      "happy-path", "cancel-vs-complete", "complete-vs-stale", "stale-sweep", "malformed-input", "server-contention", "instance-crash", "redis-restart", "plays-again", "swarm",
+      "happy-path", "cancel-vs-complete", "complete-vs-stale", "stale-sweep", "malformed-input", "server-contention", "instance-crash", "redis-restart", "redis-rollback", "plays-again", "swarm",
     ]);
     const faults = lastJson(stdout).faults.map((kind: { name: string }) => kind.name);
     expect(faults).toEqual(expect.arrayContaining(["crash", "pause", "lost-command", "lost-reply", "redis-restart", "server-death", "foreign-write"]));

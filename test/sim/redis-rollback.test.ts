@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import extra from "../../scenarios-extra/redis-rollback.ts";
 import { findScenario } from "../../scenarios/index.ts";
 import { FAULT_KINDS } from "../../sim/faults/registry.ts";
 import type { Checker } from "../../sim/oracle/checker.ts";
@@ -86,9 +85,10 @@ describe("a Redis rollback in the simulation", () => {
     }
   });
 
-  it("no longer breaks the fixed server on the seeds of the extra scenario that broke it before the epoch check", async () => {
+  it("no longer breaks the fixed server on the seeds of the redis-rollback scenario that broke it before the epoch check", async () => {
+    const rollbacks = findScenario("redis-rollback")!;
     for (const seed of [0, 3, 9, 23, 25, 30, 52, 147]) {
-      const trace = await runOnce({ scenario: "redis-rollback", server: "fixed", seed, strategy: "preempt", options: extra.options });
+      const trace = await runOnce({ scenario: rollbacks.name, server: "fixed", seed, strategy: "preempt", options: rollbacks.options });
       expect(trace.steps.some((step) => step.event.kind === "fault" && step.event.fault === "redis-rollback"), `seed ${seed}`).toBe(true);
       expect(trace.verdict, `seed ${seed}: ${JSON.stringify(trace.violations.slice(0, 2))}`).toBe("pass");
     }
