@@ -1,12 +1,9 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { IoRedisPort } from "../../src/adapters/ioredis-port.ts";
 import { FixedText, Keys, SCRIPTS } from "../../src/fixed/index.ts";
 import { ScriptRunner, type ScriptName } from "../../src/fixed/scripts.ts";
-import { freePort, redisServerPath, startRealRedis, type RealRedis } from "../support/redis-server.ts";
+import { redisServerPath, startRealRedis, type RealRedis } from "../support/redis-server.ts";
+import { RestartableRedis } from "../support/restartable-redis.ts";
 import { realRedisAvailable } from "../real/real-redis.ts";
 import { MODE, PLAYER_A, PLAYER_B } from "./fixed-world.ts";
 
@@ -102,36 +99,14 @@ describe.skipIf(!realRedisAvailable)("fixed scripts on a real Redis", () => {
   });
 });
 
-/** A redis-server on `port` keeping its data in `dir`: it loads `dir`'s snapshot (dump.rdb) as it starts. */
-async function persistentRedis(binary: string, port: number, dir: string): Promise<ChildProcess> {
-  const child = spawn(binary, ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir], { stdio: ["ignore", "pipe", "pipe"] });
-  await new Promise<void>((resolve, reject) => {
-    let output = "";
-    child.stdout?.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes("Ready to accept connections")) resolve();
-    });
-    child.once("exit", (code) => reject(new Error(`redis-server exited (${code}): ${output.slice(-400)}`)));
-  });
-  return child;
-}
-
-async function crash(child: ChildProcess): Promise<void> {
-  const exited = new Promise((resolve) => child.once("exit", resolve));
-  child.kill("SIGKILL");
-  await exited;
-}
-
 const binary = redisServerPath();
 const runIdOf = (info: unknown): string | undefined => /\r\nrun_id:([0-9a-f]{40})\r\n/.exec(String(info))?.[1];
 
 /** What the simulation's rollback models, on redis-server itself: a crash, and a start from the last snapshot. */
 describe.skipIf(binary === null)("fixed scripts on a real Redis restarted from its snapshot", () => {
   it("find the slot written under another run_id, wipe it, and answer as on an empty Redis", async () => {
-    const port = await freePort();
-    const dir = mkdtempSync(join(tmpdir(), "redis-rdb-"));
-    let child = await persistentRedis(binary as string, port, dir);
-    let client = IoRedisPort.connect(`redis://127.0.0.1:${port}`);
+    const redis = await RestartableRedis.start();
+    let client = IoRedisPort.connect(redis.url);
     try {
       const runner = new ScriptRunner(client);
       const run = (name: ScriptName, ...args: Array<string | number>) => runner.run(name, Keys.deadlines, args);
@@ -143,10 +118,10 @@ describe.skipIf(binary === null)("fixed scripts on a real Redis restarted from i
       // Acknowledged after the snapshot, lost with the crash.
       expect(await run("enqueue", PLAYER_B, MODE, "i1/2", "i1")).toEqual(["queued", "new"]);
       await client.quit();
-      await crash(child);
+      await redis.down("SIGKILL");
 
-      child = await persistentRedis(binary as string, port, dir);
-      client = IoRedisPort.connect(`redis://127.0.0.1:${port}`);
+      await redis.up();
+      client = IoRedisPort.connect(redis.url);
       const restarted = new ScriptRunner(client);
       // The snapshot is back, A queued and B not, under the old epoch.
       expect(await client.call("EXISTS", Keys.player(PLAYER_A), Keys.player(PLAYER_B))).toBe(1);
@@ -157,8 +132,7 @@ describe.skipIf(binary === null)("fixed scripts on a real Redis restarted from i
       expect(await client.call("GET", Keys.epoch)).toBe(after);
     } finally {
       await client.quit();
-      await crash(child);
-      rmSync(dir, { recursive: true, force: true });
+      await redis.stop();
     }
   }, 20_000);
 });

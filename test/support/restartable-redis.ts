@@ -5,8 +5,9 @@ import { join } from "node:path";
 import { freePort, redisServerPath } from "./redis-server.ts";
 
 /**
- * A loopback redis-server without persistence that can be stopped and started again on the same port, as a
- * Redis restart or failover looks to its clients: the same address, every key gone.
+ * A loopback redis-server that can be stopped and started again on the same port, as a Redis restart or failover
+ * looks to its clients: the same address, every key gone, unless a client SAVEd a snapshot before, which the next
+ * start loads (a restart from an older RDB file).
  */
 export class RestartableRedis {
   private child: ChildProcess | null = null;
