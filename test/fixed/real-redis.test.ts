@@ -4,6 +4,7 @@ import { FixedText, Keys, SCRIPTS } from "../../src/fixed/index.ts";
 import { ScriptRunner, type ScriptName } from "../../src/fixed/scripts.ts";
 import { redisServerPath, startRealRedis, type RealRedis } from "../support/redis-server.ts";
 import { RestartableRedis } from "../support/restartable-redis.ts";
+import { runIdIn } from "../../sim/redis/conformance/compare.ts";
 import { realRedisAvailable } from "../real/real-redis.ts";
 import { MODE, PLAYER_A, PLAYER_B } from "./fixed-world.ts";
 
@@ -100,7 +101,6 @@ describe.skipIf(!realRedisAvailable)("fixed scripts on a real Redis", () => {
 });
 
 const binary = redisServerPath();
-const runIdOf = (info: unknown): string | undefined => /\r\nrun_id:([0-9a-f]{40})\r\n/.exec(String(info))?.[1];
 
 /** What the simulation's rollback models, on redis-server itself: a crash, and a start from the last snapshot. */
 describe.skipIf(binary === null)("fixed scripts on a real Redis restarted from its snapshot", () => {
@@ -112,7 +112,8 @@ describe.skipIf(binary === null)("fixed scripts on a real Redis restarted from i
       const run = (name: ScriptName, ...args: Array<string | number>) => runner.run(name, Keys.deadlines, args);
       expect(await run("register_instance", "i1", 60_000, "1")).toEqual(["ok", 0]);
       expect(await run("enqueue", PLAYER_A, MODE, "i1/1", "i1")).toEqual(["queued", "new"]);
-      const before = runIdOf(await client.call("INFO", "server"));
+      const before = runIdIn(await client.call("INFO", "server"));
+      expect(before).toMatch(/^[0-9a-f]{40}$/);
       expect(await client.call("GET", Keys.epoch)).toBe(before);
       expect(await client.call("SAVE")).toBe("OK");
       // Acknowledged after the snapshot, lost with the crash.
@@ -126,7 +127,7 @@ describe.skipIf(binary === null)("fixed scripts on a real Redis restarted from i
       // The snapshot is back, A queued and B not, under the old epoch.
       expect(await client.call("EXISTS", Keys.player(PLAYER_A), Keys.player(PLAYER_B))).toBe(1);
       expect(await restarted.run("register_instance", Keys.instances, ["i1", 60_000, "0"])).toEqual(["fenced"]);
-      const after = runIdOf(await client.call("INFO", "server"));
+      const after = runIdIn(await client.call("INFO", "server"));
       expect(after).not.toBe(before);
       expect(await client.call("KEYS", "{mm}:*")).toEqual([Keys.epoch]);
       expect(await client.call("GET", Keys.epoch)).toBe(after);

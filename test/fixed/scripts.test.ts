@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { FixedText, Keys } from "../../src/fixed/index.ts";
 import { ScriptRunner, type ScriptName } from "../../src/fixed/scripts.ts";
 import type { RedisReply } from "../../src/ports/index.ts";
+import { runIdIn } from "../../sim/redis/conformance/compare.ts";
 import { ManualTime } from "../support/manual-time.ts";
 import { createTestRedis } from "../support/redis.ts";
 import { MODE, PLAYER_A, PLAYER_B, PLAYER_C } from "./fixed-world.ts";
@@ -559,7 +560,7 @@ describe("register_server", () => {
 });
 
 describe("the epoch every script checks first", () => {
-  const runId = (): string => /\r\nrun_id:([0-9a-f]{40})\r\n/.exec(redis.engine.execute("INFO", ["server"]) as string)?.[1] as string;
+  const runId = (): string => runIdIn(redis.engine.execute("INFO", ["server"])) as string;
   const slotKeys = (): string[] => redis.engine.keys().filter((key) => key.startsWith("{mm}:"));
 
   it("was adopted by the first script: the run_id of the Redis that holds the slot", () => {
