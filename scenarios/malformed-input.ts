@@ -5,7 +5,8 @@ export default {
   name: "malformed-input",
   summary:
     "A client that sends garbage frames and a non-UUID player id, one that asks for an unknown mode, one that floods " +
-    "(another player's enqueue, an oversized frame, a burst over the rate limit), and normal players.",
+    "(another player's enqueue, an oversized frame, a burst over the rate limit), and normal players; a foreign " +
+    "writer's garbage in Redis and a foreign publisher's on the servers' channels.",
   provokes:
     "Seed defect 4: the legacy server queues any string as a player id and later parses it with unwrap(); the " +
     "panic escapes the handler and takes the instance down.",
@@ -14,7 +15,7 @@ export default {
   options: {
     ...BASE,
     players: ["malformed-frames", "normal", "normal", "unknown-mode", "normal", "floods"],
-    events: { ...BASE.events, corruptions: 1 },
+    events: { ...BASE.events, corruptions: 1, garbagePublishes: 1 },
   },
   check: { players: ["malformed-frames", "normal", "unknown-mode"], instances: 1, servers: 1, options: { activeMs: 8_000, events: { ...BASE.events } } },
 } satisfies Scenario;

@@ -52,6 +52,8 @@ export interface FaultWorld {
   pause(instance: FaultableInstance, durationMs: number): void;
   /** A foreign writer puts garbage where the server reads, in the variant's layout; says what it wrote. */
   foreignWrite(): string;
+  /** A foreign publisher puts a payload that is not the contract on a channel the server listens on; says what. */
+  publishGarbage(): string;
   /**
    * Offers a fault as a choice: an option the world may strike at any step of the active phase while
    * `available` holds (see sim/faults/choices.ts for how often).

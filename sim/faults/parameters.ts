@@ -42,6 +42,8 @@ export interface FaultEvents {
   disconnects: number;
   /** Writes of garbage into the server's keys by a foreign writer. */
   corruptions: number;
+  /** Payloads that are not the contract published by a foreign publisher on the server's channels. */
+  garbagePublishes?: number;
   /** Instances whose subscriptions drop with their connection, to come back a moment later (what was published meanwhile is lost). */
   subscriptionLosses?: number;
   /** Largest clock skew of an instance, either way, in milliseconds. */

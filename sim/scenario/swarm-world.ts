@@ -72,6 +72,8 @@ export function drawSwarmWorld(seed: number): WorldOptions {
     // Drawn last, so that every draw above stays what it was in the worlds before this option.
     serverHeartbeatMs: rate(5_000, 15_000),
   };
+  // Fault kinds newer than the draws above come after all of them, for the same reason.
+  options.events = { ...options.events, redisRollbacks: rng.int(0, 1), garbagePublishes: rng.int(0, 1) };
   const problem = optionsProblem(options);
   if (problem !== null) broken(`the swarm world of seed ${seed} is not a valid world: ${problem}`);
   return options;

@@ -58,6 +58,13 @@ export interface VariantKit {
    * the world's dedicated servers' addresses, which a plausible record may name.
    */
   corrupt(redis: ForeignRedis, config: MatchConfig, rng: Rng, servers: readonly string[]): string;
+  /**
+   * Publishes one payload that is not the variant's contract on a channel its instances listen on (`instances`:
+   * the live instances' ids), and says what it published: text that is not JSON, JSON of another shape, or the
+   * contract's envelope around a message no server sends. Never a well-formed notification: the channels carry no
+   * sender, so a well-formed lie is indistinguishable from the truth to any server, and no design can refuse it.
+   */
+  publishGarbage(redis: ForeignRedis, rng: Rng, instances: readonly string[]): string;
   /** What a re-queue error's text claims, in this variant's words; null for a text that is not a re-queue. */
   requeueReason(text: string): RequeueReason | null;
   /** How long before its deadline this variant may time a session out: how coarse its deadlines are, in ms. */

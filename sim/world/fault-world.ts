@@ -120,6 +120,11 @@ export function faultWorld(parts: FaultWorldParts): FaultWorld {
       cluster.foreignWrites.push({ at: steps.now - EPOCH, keys });
       return what;
     },
+    publishGarbage: () => {
+      parts.commandExecuted();
+      const live = [...cluster.instances.values()].filter((instance) => instance.alive).map((instance) => instance.id);
+      return KITS[parts.variant].publishGarbage(parts.clientRedis, rng, live);
+    },
     offer: (spec, available, effect) => choices.offer(spec, available, effect),
     choiceRng: choices.rng,
     momentFor: (target) => options.faultOffers === "everywhere" || parts.lastLane() === laneOf(target),

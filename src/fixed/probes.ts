@@ -111,7 +111,7 @@ export const FIXED_PROBES: ProbeCatalog = {
   "fixed.resync_retried": must("a resync that could not reach Redis, run again at the next presence round"),
   "fixed.leave_retry_failed": must("a leave that could not reach Redis, retried at the next presence round"),
   "fixed.notification_dropped": must("a notification for a connection this instance no longer has"),
-  "fixed.notification_rejected": optional("an inbox payload that is not the contract (only a foreign publisher sends one)"),
+  "fixed.notification_rejected": must("an inbox payload that is not the contract (a foreign publisher's)"),
   "fixed.player_left": must("a leave applied (the script's status says from which state)"),
   "fixed.ready_ignored": must("a ready ignored (the script's status says why)"),
   "fixed.redis_reply_rejected": must("a reply or record read from Redis that was not the contract"),

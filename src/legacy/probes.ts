@@ -51,6 +51,6 @@ export const LEGACY_PROBES: ProbeCatalog = {
   "legacy.dedicated_server_found": must("an idle dedicated server found"),
   "legacy.no_idle_dedicated_server": must("every dedicated server busy"),
   "legacy.publish_failed": must("a notification's PUBLISH failed"),
-  "legacy.notification_unparseable": optional("a notification that is not a server message (only a foreign publisher sends one)"),
+  "legacy.notification_unparseable": must("a notification that is not a server message (a foreign publisher's)"),
   "legacy.notification_dropped": must("a notification for a player this instance does not hold"),
 };

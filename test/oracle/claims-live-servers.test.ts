@@ -40,4 +40,23 @@ describe("claims-live-servers", () => {
     expect(judged("claimed", undefined)).toEqual([]);
     expect(judged("claimed", 1_000, { foreignWrites: [{ at: 1_500, keys: ["{mm}:server:ds1"] }] })).toEqual([]);
   });
+
+  it("does not judge a claim a Redis rollback restored, whose registration lapsed since; a claim after a server's command is judged", () => {
+    // Redis goes back at 1 s to a snapshot in which ds1 was claimed while registered until 1.5 s; it lapsed since.
+    const oracle = new Oracle([], config, boundsFor(config, 0), { world: worldFacts({ redisRollbacks: [{ at: 1_000, savedAt: 500 }] }) });
+    const slot = (status: string): ServerSlotView => ({ id: "ds1", key: "{mm}:server:ds1", address: "ds1.sim:7000", status, registeredUntil: 1_500 });
+    const rollback = { id: 0, cause: null, event: { kind: "fault" as const, fault: "redis-rollback", target: "", note: "500 ms", effect: "keys replaced" } };
+    const script = (id: number) => ({
+      id,
+      cause: null,
+      event: { kind: "redis" as const, client: "i1", command: "EVALSHA", script: "fixed:claim_server", keys: [], args: [], outcome: "ok" as const, reply: null, error: null, reads: ["{mm}:epoch"], writes: ["{mm}:server:ds1"], readsAll: false },
+    });
+    oracle.afterStep(0, 1_000, view((v) => v.servers.push(slot("idle"))), rollback);
+    oracle.afterStep(1, 2_000, view((v) => v.servers.push(slot("claimed"))), timer(1));
+    const claims = () => oracle.violations.filter((violation) => violation.invariant === "claims-live-servers");
+    expect(claims()).toEqual([]);
+    oracle.afterStep(2, 3_000, view((v) => v.servers.push(slot("idle"))), script(2));
+    oracle.afterStep(3, 4_000, view((v) => v.servers.push(slot("claimed"))), script(3));
+    expect(claims().map((violation) => violation.step)).toEqual([3]);
+  });
 });

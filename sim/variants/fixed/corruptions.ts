@@ -65,3 +65,25 @@ export function corruptFixed(redis: ForeignRedis, config: MatchConfig, rng: Rng,
   redis.execute("ZADD", [Keys.idleServers, 0, junk]);
   return `HSET ${Keys.server(junk)} address ${address} status ${status} session ${session}; ZADD ${Keys.idleServers} 0 ${junk}`;
 }
+
+/** A payload on an instance's inbox that `parseInboxPayload` must reject, each of a different layer of it. */
+function inboxGarbage(rng: Rng): string {
+  const conn = `junk-${rng.int(0, 9999)}`;
+  switch (rng.int(0, 3)) {
+    case 0:
+      return `{"conn":"${conn}"`;
+    case 1:
+      return JSON.stringify([conn]);
+    case 2:
+      return JSON.stringify({ conn, player: conn, message: { type: "error", message: "junk" } });
+  }
+  return JSON.stringify({ conn, player: rng.uuid(), message: { type: "junk" } });
+}
+
+/** Garbage on a live instance's inbox (or, with none live, on the first slot's, where nobody listens). */
+export function publishFixedGarbage(redis: ForeignRedis, rng: Rng, instances: readonly string[]): string {
+  const channel = Keys.inbox(instances.length > 0 ? rng.pick(instances) : "i1");
+  const payload = inboxGarbage(rng);
+  redis.execute("PUBLISH", [channel, payload]);
+  return `PUBLISH ${channel} ${payload}`;
+}

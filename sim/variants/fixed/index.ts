@@ -4,7 +4,7 @@ import { FIXED_PROBES } from "../../../src/fixed/probes.ts";
 import { FixedText } from "../../../src/fixed/messages.ts";
 import type { RequeueReason } from "../kit.ts";
 import type { VariantKit } from "../kit.ts";
-import { corruptFixed } from "./corruptions.ts";
+import { corruptFixed, publishFixedGarbage } from "./corruptions.ts";
 import { countedStats, reportedStats } from "./operator-stats.ts";
 import { fixedCases } from "./script-cases.ts";
 import { readFixedView } from "./view.ts";
@@ -23,6 +23,7 @@ const SHARED: ReadonlySet<string> = new Set([Keys.deadlines, Keys.idleServers, K
 export const fixedKit: VariantKit = {
   readView: readFixedView,
   corrupt: corruptFixed,
+  publishGarbage: publishFixedGarbage,
   sharedKey: (key) => SHARED.has(key) || key.startsWith(KeyPrefix.queue) || key.startsWith(KeyPrefix.conns),
   serverKey: (id) => Keys.server(id),
   // The fixed server holds no locks: every transition is one atomic script.

@@ -1,5 +1,5 @@
 import type { MatchConfig } from "../../../src/config/config.ts";
-import { dedicatedServerKey, queueKey } from "../../../src/legacy/keys.ts";
+import { dedicatedServerKey, notificationChannel, queueKey } from "../../../src/legacy/keys.ts";
 import type { Rng } from "../../random/rng.ts";
 import type { ForeignRedis } from "../kit.ts";
 
@@ -25,4 +25,12 @@ export function corruptLegacy(redis: ForeignRedis, config: MatchConfig, rng: Rng
         : JSON.stringify({ address: rng.pick(servers), status: "busy" });
   redis.execute("SET", [server, value]);
   return `SET ${server} ${value}`;
+}
+
+/** A payload on a player's channel that is no server message: not JSON, or JSON of a type no server sends. */
+export function publishLegacyGarbage(redis: ForeignRedis, rng: Rng): string {
+  const channel = notificationChannel(`junk-${rng.int(0, 9999)}`);
+  const payload = rng.chance(0.5) ? "{not json" : JSON.stringify({ type: "junk" });
+  redis.execute("PUBLISH", [channel, payload]);
+  return `PUBLISH ${channel} ${payload}`;
 }

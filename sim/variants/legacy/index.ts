@@ -3,7 +3,7 @@ import { DEDICATED_PROBES } from "../../../src/dedicated/probes.ts";
 import { LEGACY_PROBES } from "../../../src/legacy/probes.ts";
 import { ErrorText } from "../../../src/protocol/index.ts";
 import type { RequeueReason, VariantKit } from "../kit.ts";
-import { corruptLegacy } from "./corruptions.ts";
+import { corruptLegacy, publishLegacyGarbage } from "./corruptions.ts";
 import { legacyCases } from "./script-cases.ts";
 import { legacySeedDefect } from "./seed-defects.ts";
 import { readLegacyView } from "./view.ts";
@@ -20,6 +20,7 @@ const REASONS: ReadonlyMap<string, RequeueReason> = new Map<string, RequeueReaso
 export const legacyKit: VariantKit = {
   readView: readLegacyView,
   corrupt: corruptLegacy,
+  publishGarbage: publishLegacyGarbage,
   sharedKey: (key, config) => key.startsWith(queueKey(config, "")),
   serverKey: (id) => `${DEDICATED_SERVER_PREFIX}${id}`,
   lockKey: (key) => key.startsWith(LOCK_PREFIX),
