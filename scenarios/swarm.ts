@@ -47,6 +47,7 @@ export default {
       serverMalformed: 0.01,
       serverUnreachable: 0.01,
       subscribeFail: 0.05,
+      serverRetried: 0.05,
     },
     events: { crashes: 1, pauses: 1, disconnects: 6, corruptions: 2, maxSkewMs: 2_000, redisRestarts: 1, redisOutages: 1, serverDeaths: 2, subscriptionLosses: 2 },
     activeMs: 60_000,

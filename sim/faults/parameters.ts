@@ -18,6 +18,11 @@ export interface FaultRates {
   serverUnreachable: number;
   /** A SUBSCRIBE (or PSUBSCRIBE) is lost on its way: the caller sees a connection error and is not subscribed. */
   subscribeFail?: number;
+  /**
+   * A dedicated server's reply to a create call is lost on the way back, and a retrying proxy in between sends the
+   * same request again (same body and Idempotency-Key) a moment later; the caller gets the retry's answer.
+   */
+  serverRetried?: number;
 }
 
 export const NO_FAULTS: FaultRates = {

@@ -108,9 +108,10 @@ export interface HttpRequestEvent {
   body: string;
   /**
    * What the server did with it: handled it, or a fault answered in its place: refused (`unreachable`), nothing
-   * at all until the caller's timeout (`silent`), a 500 or a body out of contract.
+   * at all until the caller's timeout (`silent`), a 500 or a body out of contract; or handled it with its reply lost,
+   * so that a proxy sends it again (`retried`: the retry is a request step of its own).
    */
-  outcome: "handled" | "unreachable" | "silent" | "5xx" | "malformed";
+  outcome: "handled" | "unreachable" | "silent" | "5xx" | "malformed" | "retried";
 }
 
 export interface HttpReplyEvent {

@@ -9,6 +9,16 @@ const FAULT_REPLIES: Record<"5xx" | "malformed", HttpResponse> = {
   malformed: { status: 200, body: '{"server_address":42,"session_id":"' },
 };
 
+/** What a proxy answers when the server it retries a request on is down. */
+const BAD_GATEWAY: HttpResponse = { status: 502, body: "Bad Gateway" };
+
+/**
+ * When a retrying proxy sends a request again after the reply was lost, in ms: its per-try timeout or back-off,
+ * short of any caller's own timeout.
+ */
+const MIN_PROXY_RETRY_MS = 50;
+const MAX_PROXY_RETRY_MS = 1_000;
+
 /** HTTP from one instance to the simulated dedicated servers: request, reply and timeout are steps. */
 export class SimHttp implements HttpPort {
   private sequence = 0;
@@ -35,6 +45,8 @@ export class SimHttp implements HttpPort {
     const silent = partitioned || (cutOff && rng.chance(0.5));
     const failure = unreachable ? null : rng.chance(faults.serverError) ? "5xx" : rng.chance(faults.serverMalformed) ? "malformed" : null;
     const slowMs = rng.chance(faults.serverSlow) ? rng.int(1_000, 8_000) : 0;
+    // Drawn only in worlds that have the fault, so that the network stream of the others stays what it was.
+    const retryMs = (faults.serverRetried ?? 0) > 0 && rng.chance(faults.serverRetried ?? 0) ? rng.int(MIN_PROXY_RETRY_MS, MAX_PROXY_RETRY_MS) : null;
     const instance = this.owner;
 
     return new Promise((resolve, reject) => {
@@ -62,18 +74,29 @@ export class SimHttp implements HttpPort {
             return { kind: "http-reply", instance, address, url, status: response.status, body: response.body, fault, late };
           },
         );
+      const event = (outcome: HttpRequestEvent["outcome"]): HttpRequestEvent => ({
+        kind: "http-request",
+        instance,
+        server: server?.id ?? null,
+        address,
+        url,
+        body,
+        outcome,
+      });
+      // The proxy's second try meets the server as it is by then: gone, cut off, or a new process.
+      const retry = (target: SimDedicatedServer, delayMs: number) =>
+        steps.add({ lane: `ds:${target.id}`, source: `${source}:retry`, owner: null, kind: "http-request", readyAt: steps.now + delayMs }, (): HttpRequestEvent => {
+          if (target.cutOff) return event("silent");
+          if (!target.alive) {
+            reply(BAD_GATEWAY, "5xx");
+            return event("5xx");
+          }
+          void target.handle(body, options.headers ?? {}).then((response) => target.cutOff || reply(response, null));
+          return event("handled");
+        });
       steps.add(
         { lane: server ? `ds:${server.id}` : this.lane, source, owner: null, kind: "http-request", readyAt: steps.now + hopLatency(this.context, 0) },
         (): HttpRequestEvent => {
-          const event = (outcome: HttpRequestEvent["outcome"]): HttpRequestEvent => ({
-            kind: "http-request",
-            instance,
-            server: server?.id ?? null,
-            address,
-            url,
-            body,
-            outcome,
-          });
           if (silent || server?.cutOff) return event("silent");
           // A server that died while the request was on its way refuses it as one dead when it was sent does.
           if (unreachable || !server!.alive) {
@@ -83,6 +106,10 @@ export class SimHttp implements HttpPort {
           if (failure !== null) {
             reply(FAULT_REPLIES[failure], failure);
             return event(failure);
+          }
+          if (retryMs !== null) {
+            void server!.handle(body, options.headers ?? {}).then(() => retry(server!, retryMs));
+            return event("retried");
           }
           // A reply the server sends once a partition has cut its host off is lost on the way: the call times out.
           void server!.handle(body, options.headers ?? {}).then((response) => server!.cutOff || reply(response, null));

@@ -10,8 +10,8 @@ export const DEDICATED_PROBES: ProbeCatalog = {
   "ds.dedicated_server_heartbeat_failed": must("a heartbeat could not reach Redis"),
   "ds.dedicated_server_registry_failed": must("a legacy server could not mark itself busy"),
   "ds.game_session_created": must("a game created"),
-  "ds.create_session_replayed": optional(
-    "a create call retried with its idempotency key: the game it already created; the match servers here post once per claim, so only another client or a retrying proxy sends one",
+  "ds.create_session_replayed": must(
+    "a create call retried with its idempotency key: the game it already created; the match servers here post once per claim, so only a retrying proxy (or another client) sends one",
   ),
   "ds.create_session_refused.bad_request": optional("a create call whose body is not the contract (the match servers always send one)"),
   "ds.create_session_refused.bad_key": optional("a create call with an invalid Idempotency-Key (the match servers always send a valid one)"),

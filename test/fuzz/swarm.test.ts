@@ -33,6 +33,7 @@ describe("swarm worlds", () => {
     expect(seen((w) => w.config.gameModes?.length)).toBeGreaterThan(1);
     expect(seen((w) => w.faults.redisFailBefore)).toBe(3);
     expect(seen((w) => w.faults.serverError)).toBe(3);
+    expect(seen((w) => w.faults.serverRetried)).toBe(3);
     expect(seen((w) => w.events.redisRestarts)).toBe(2);
     expect(seen((w) => w.events.redisRollbacks)).toBe(2);
     expect(seen((w) => w.events.garbagePublishes)).toBe(2);
