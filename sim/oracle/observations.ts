@@ -1,6 +1,6 @@
 import type { LoadingEpisode, Player } from "../players/player.ts";
-import type { StepEvent } from "../trace/events.ts";
-import { clientFrame } from "../trace/facts.ts";
+import type { RedisEvent, StepEvent } from "../trace/events.ts";
+import { appliedByRedis, clientFrame } from "../trace/facts.ts";
 import type { CheckPoint } from "./checker.ts";
 import { QueueLines } from "./queue-lines.ts";
 import type { ServerView } from "./server-view.ts";
@@ -46,6 +46,10 @@ export class Observations {
   /** The step whose frame brought each loading episode its outcome, and the one that delivered its ready. */
   private readonly outcomeSteps = new WeakMap<LoadingEpisode, number>();
   private readonly readySteps = new WeakMap<LoadingEpisode, number>();
+  /** Each ready frame's step (its chain's origin) -> the session it says the player is ready for. */
+  private readonly readySessions = new Map<number, string>();
+  /** Each ready frame's step -> when its chain first had a command applied that names its session. */
+  private readonly readyApplied = new Map<number, number>();
   /** The connection each episode's outcome came on, to tell whether a close that followed ended that one. */
   private readonly outcomeConnections = new WeakMap<LoadingEpisode, string>();
   /** Episodes whose outcome the server sent as it closed that connection: the same work did both. */
@@ -95,6 +99,7 @@ export class Observations {
     } else if (this.restored && touchedKeys(event)) {
       this.restored = false;
     }
+    if (event.kind === "redis") this.sawReadyApplied(happened.id, event, point.at);
     if (event.kind !== "frame-out" && event.kind !== "frame-in" && event.kind !== "close") return;
     const player = this.players.get(event.player);
     if (!player) return;
@@ -127,7 +132,22 @@ export class Observations {
     const episode = player.episodes.findLast(
       (each) => each.session === frame.loading_session_id && each.readyDeliveredAt === point.at && !this.readySteps.has(each),
     );
-    if (episode) this.readySteps.set(episode, happened.id);
+    if (episode) {
+      this.readySteps.set(episode, happened.id);
+      this.readySessions.set(happened.id, frame.loading_session_id);
+    }
+  }
+
+  /**
+   * A ready reached Redis with the first command of its chain that names its session. Not merely the chain's first
+   * applied command: a handler queued behind the ready on the same connection (a resync, a leave) continues its
+   * chain, and its command is no sign that the ready arrived.
+   */
+  private sawReadyApplied(id: number, event: RedisEvent, at: number): void {
+    const origin = this.steps.originOf(id);
+    const session = this.readySessions.get(origin);
+    if (session === undefined || this.readyApplied.has(origin) || !appliedByRedis(event)) return;
+    if (event.keys.some((key) => key.includes(session))) this.readyApplied.set(origin, at);
   }
 
   private sawForeignWrite(keys: readonly string[]): void {
@@ -225,13 +245,14 @@ export class Observations {
   }
 
   /**
-   * When an episode's ready reached Redis: the first command the server ran for its loading_complete frame, the
-   * instant its script compared `now` with the deadline. Undefined when the world did not report its steps, or
-   * the server never ran one (its instance died first, or the handler waited behind another).
+   * When an episode's ready reached Redis: the first command the server applied for its loading_complete frame
+   * that names the session, the instant its script compared `now` with the deadline. Undefined when the world did
+   * not report its steps, or the server never applied one (its instance died first, every attempt was lost, or the
+   * handler waited behind another).
    */
   readyAppliedAt(episode: LoadingEpisode): number | undefined {
     const step = this.readySteps.get(episode);
-    return step === undefined ? undefined : this.steps.appliedAt(step);
+    return step === undefined ? undefined : this.readyApplied.get(step);
   }
 
   /** The step whose frame delivered an episode's ready. */

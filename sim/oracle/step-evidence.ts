@@ -1,5 +1,5 @@
 import type { StepEvent, StepKind } from "../trace/events.ts";
-import { appliedByRedis, isScriptCacheMiss } from "../trace/facts.ts";
+import { isScriptCacheMiss } from "../trace/facts.ts";
 
 /** A step as the world ran it: its id, the step whose code made it, and what it did. */
 export interface Happened {
@@ -81,8 +81,6 @@ export class StepEvidence {
   private readonly originEvents = new Map<number, StepEvent>();
   /** Per origin: the trouble any step of its chain showed so far. */
   private readonly originTrouble = new Map<number, number>();
-  /** Per origin: when the first Redis command of its chain was applied (answered, or run with its reply lost). */
-  private readonly originApplied = new Map<number, number>();
   /** When a step whose chain began at a timer last showed trouble: periodic work was held back or failed. */
   lastTimerTroubleAt = Number.NEGATIVE_INFINITY;
   /** When a timer last fired: periodic work runs only while timers do (not once the servers have stopped). */
@@ -147,9 +145,6 @@ export class StepEvidence {
       this.originTrouble.set(origin, (this.originTrouble.get(origin) ?? 0) | trouble);
       if (this.originEvents.get(origin)?.kind === "timer") this.lastTimerTroubleAt = at;
     }
-    if (appliedByRedis(event) && !this.originApplied.has(origin)) {
-      this.originApplied.set(origin, at);
-    }
   }
 
   ran(id: number): boolean {
@@ -180,11 +175,6 @@ export class StepEvidence {
   /** When step `id` ran, ms since the run began; undefined for a step not recorded. */
   timeOf(id: number): number | undefined {
     return this.ran(id) ? this.times[id] : undefined;
-  }
-
-  /** When the first command of `origin`'s chain reached Redis and was applied; undefined while none has. */
-  appliedAt(origin: number): number | undefined {
-    return this.originApplied.get(origin);
   }
 
   /**

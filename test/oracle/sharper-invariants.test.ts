@@ -339,7 +339,7 @@ describe("ready-respected: the deadline is judged exactly where the world says w
    * b's ready reaches i1 at 5 s and its handler's EVALSHAs come out as `attempts` say, one after the other; then
    * (`crashes`) i1 crashes; the sweep times both out.
    */
-  function readyAttempts(attempts: Array<{ outcome: RedisOutcome; error: string | null }>, crashes = false, recorded = false): string[] {
+  function readyAttempts(attempts: Array<{ outcome: RedisOutcome; error: string | null }>, crashes = false, recorded = false, queuedBehind?: string): string[] {
     const tape = loadingPair(true);
     tape.at = 1_000;
     tape.redis(tape.ready("a", S1));
@@ -351,8 +351,10 @@ describe("ready-respected: the deadline is judged exactly where the world says w
       tape.timer("another handler's chain");
     }
     for (const { outcome, error } of attempts) {
-      cause = tape.event({ kind: "redis", client: "i1", command: "EVALSHA", script: "fixed:ready", keys: [], args: [], outcome, reply: null, error, reads: [], writes: [], readsAll: false }, cause);
+      cause = tape.event({ kind: "redis", client: "i1", command: "EVALSHA", script: "fixed:ready", keys: [`{mm}:session:${S1}`], args: [], outcome, reply: null, error, reads: [], writes: [], readsAll: false }, cause);
     }
+    // A handler queued behind the ready on the same connection continues its chain with a script of its own.
+    if (queuedBehind !== undefined) tape.event({ kind: "redis", client: "i1", command: "EVALSHA", script: queuedBehind, keys: ["{mm}:player:b"], args: [], outcome: "ok", reply: null, error: null, reads: [], writes: [], readsAll: false }, cause);
     if (crashes) tape.interruptions.push({ kind: "crash", slot: "i1", instance: "i1", from: 5_001, until: null });
     tape.at = config.loadingTimeoutMs + 500;
     const expiry = tape.redis(tape.timer("sweep"), "ok", "fixed:expire_due");
@@ -381,6 +383,15 @@ describe("ready-respected: the deadline is judged exactly where the world says w
     ];
     expect(readyAttempts(lossy("lost-before"))).not.toContain("ready-respected");
     expect(readyAttempts(lossy("lost-after"))).toContain("ready-respected");
+  });
+
+  it("takes no script of a handler queued behind a lost ready (a resync) for the ready reaching Redis, but keeps one that did", () => {
+    const lost = [
+      { outcome: "lost-before" as const, error: null },
+      { outcome: "lost-before" as const, error: null },
+    ];
+    expect(readyAttempts(lost, false, false, "fixed:resync")).not.toContain("ready-respected");
+    expect(readyAttempts([{ outcome: "ok", error: null }], false, false, "fixed:resync")).toContain("ready-respected");
   });
 
   it("applies the grace where the ready's script never ran for the world to see", () => {

@@ -1,4 +1,5 @@
 import { encodeClientFrame, encodeServerMessage, type ServerMessage } from "../../src/protocol/index.ts";
+import { Keys } from "../../src/fixed/keys.ts";
 import { FixedText } from "../../src/fixed/messages.ts";
 import { Oracle, boundsFor, type OracleOptions } from "../../sim/oracle/oracle.ts";
 import type { ServerView } from "../../sim/oracle/server-view.ts";
@@ -37,6 +38,8 @@ export class Tape {
   readonly interruptions: Interruption[] = [];
   readonly foreignWrites: ForeignWrite[] = [];
   readonly redisRollbacks: RedisRollback[] = [];
+  /** Ready frames' steps -> the session each names. */
+  private readonly readyFrames = new Map<number, string>();
 
   constructor(ids: string[], build: WorldBuild = {}, options: OracleOptions = {}) {
     this.players = ids.map((id) => {
@@ -69,9 +72,12 @@ export class Tape {
     return id;
   }
 
+  /** A script the server ran, made by `cause`; `fixed:ready` made by a ready frame names that frame's session's key, as the real one does. */
   redis(cause: number, outcome: RedisOutcome = "ok", script = "fixed:ready", footprint: { reads?: string[]; writes?: string[] } = {}): number {
     const { reads = [], writes = [] } = footprint;
-    return this.event({ kind: "redis", client: "i1", command: "EVAL", script, keys: [], args: [], outcome, reply: null, error: null, reads, writes, readsAll: false }, cause);
+    const session = script === "fixed:ready" ? this.readyFrames.get(cause) : undefined;
+    const keys = session === undefined ? [] : [Keys.session(session)];
+    return this.event({ kind: "redis", client: "i1", command: "EVAL", script, keys, args: [], outcome, reply: null, error: null, reads, writes, readsAll: false }, cause);
   }
 
   /** A foreign writer writes `keys` now: a fault step of its own. */
@@ -94,7 +100,9 @@ export class Tape {
   ready(id: string, session: string): number {
     const text = encodeClientFrame({ type: "loading_complete", loading_session_id: session });
     this.player(id).readyDelivered(session);
-    return this.event({ kind: "frame-in", connection: `c-${id}`, instance: "i1", player: id, text, dropped: false });
+    const frame = this.event({ kind: "frame-in", connection: `c-${id}`, instance: "i1", player: id, text, dropped: false });
+    this.readyFrames.set(frame, session);
+    return frame;
   }
 
   /** A message a script published reaches the player: a delivery to the instance, then the frame. */
