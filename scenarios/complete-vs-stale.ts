@@ -3,7 +3,7 @@ import { BASE } from "./defaults.ts";
 
 export default {
   name: "complete-vs-stale",
-  summary: "Slow loaders that finish close to the loading deadline, on instances whose clocks disagree.",
+  summary: "Slow loaders that finish close to the loading deadline, on instances whose clocks disagree, and a Redis whose clock steps once.",
   provokes:
     "Seed defects 1 and 3: the stale sweep judges a session by the creating instance's wall clock and runs " +
     "beside HandleLoadingComplete, so a sweep on a clock that runs ahead times out players who were ready in time.",
@@ -16,7 +16,7 @@ export default {
     servers: 3,
     players: ["slow-loader", "slow-loader", "slow-loader", "slow-loader", "slow-loader", "slow-loader"],
     joinWindowMs: 25_000,
-    events: { ...BASE.events, maxSkewMs: 25_000 },
+    events: { ...BASE.events, maxSkewMs: 25_000, redisClockJumps: 1 },
     activeMs: 40_000,
   },
   check: {

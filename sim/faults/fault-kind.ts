@@ -77,6 +77,8 @@ export interface FaultWorld {
   paused(instance: FaultableInstance): boolean;
   /** Redis restarts empty: every key and script gone, every connection broken (clients reconnect). Says what it lost. */
   restartRedis(): string;
+  /** Redis's clock steps by `byMs`, either way: TIME and key expiry follow it from now on. Says what it did. */
+  jumpRedisClock(byMs: number): string;
   /** Redis saves every key as it is now (an RDB snapshot), for a later `rollBackRedis`. */
   saveRedis(): KeyspaceSnapshot;
   /**

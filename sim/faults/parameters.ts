@@ -60,6 +60,11 @@ export interface FaultEvents {
    * every key as it was then, later writes lost, every script and connection gone.
    */
   redisRollbacks?: number;
+  /**
+   * Steps of Redis's clock, forward or back (an NTP step on its host, a failover to a replica whose clock differs):
+   * every deadline and expiry the server keeps in Redis time moves with it.
+   */
+  redisClockJumps?: number;
   /** Times Redis is unreachable for a moment and comes back with its data (a partition, a failover that keeps it). */
   redisOutages?: number;
   /** Dedicated server processes that die (with or without a game); half of them are started again later. */

@@ -2,7 +2,7 @@ import type { LoadingEpisode, Player } from "../players/player.ts";
 import type { CheckRun } from "./checker.ts";
 import type { SessionSighting } from "./observations.ts";
 import { Trouble } from "./step-evidence.ts";
-import { interruptedBetween } from "./world-facts.ts";
+import { interruptedBetween, whenRedisReaches } from "./world-facts.ts";
 
 export interface MemberEpisode {
   player: Player;
@@ -75,7 +75,9 @@ function lostWithItsInstance(run: CheckRun, episode: LoadingEpisode, delivered: 
 }
 
 export function readyGroup(run: CheckRun, session: string, first: SessionSighting): ReadyGroup {
-  const deadline = first.at + run.config.loadingTimeoutMs;
+  // The session's deadline is in Redis time: a step of Redis's clock moves it in the run's.
+  const world = run.options.world;
+  const deadline = world === undefined ? first.at + run.config.loadingTimeoutMs : whenRedisReaches(world, first.at, run.config.loadingTimeoutMs);
   const members = first.members
     .map((id) => run.players.get(id))
     .filter((player) => player !== undefined)

@@ -52,6 +52,37 @@ export interface RedisRollback {
   savedAt: number;
 }
 
+/** Redis's clock stepped by `byMs` (either way) at `at` (ms since the run began). */
+export interface RedisClockJump {
+  at: number;
+  byMs: number;
+}
+
+/** How far Redis's clock is off the run's at `at`: the sum of the jumps struck by then. */
+export function redisClockOffsetAt(jumps: readonly RedisClockJump[], at: number): number {
+  let offset = 0;
+  for (const jump of jumps) if (jump.at <= at) offset += jump.byMs;
+  return offset;
+}
+
+/**
+ * The run time, at or after `from`, at which Redis's clock first reads `durationMs` past what it read at `from`:
+ * when a deadline a script set at `from` in Redis time falls due. Without clock jumps, `from + durationMs`; a jump
+ * forward brings it closer, one back pushes it away, and one forward past it makes it due at the jump.
+ */
+export function whenRedisReaches(facts: WorldFacts, from: number, durationMs: number): number {
+  const target = facts.redisTime(from) + durationMs;
+  let start = from;
+  // Between two jumps Redis's clock runs with the run's.
+  for (const jump of facts.redisClockJumps()) {
+    if (jump.at <= from) continue;
+    const reached = start + Math.max(0, target - facts.redisTime(start));
+    if (reached < jump.at) return reached;
+    start = jump.at;
+  }
+  return start + Math.max(0, target - facts.redisTime(start));
+}
+
 /** What the variant's stats command reported for one instance once the run was over, or why it could not. */
 export interface OperatorReport {
   instance: string;
@@ -78,7 +109,9 @@ export interface WorldFacts {
   redisRollbacks(): readonly RedisRollback[];
   /** The operator's stats, read for each instance slot's last incarnation once the run is over (empty before). */
   operatorReports(): readonly OperatorReport[];
-  /** Redis's clock (TIME, ms since the epoch) at a time of the run. */
+  /** Every step of Redis's clock so far, in the order they struck. */
+  redisClockJumps(): readonly RedisClockJump[];
+  /** Redis's clock (TIME, ms since the epoch) at a time of the run, its jumps included. */
   redisTime(at: number): number;
   /** How long a game on this server lasts once created (absent: games never end). */
   gameLengthOn(address: string): number | undefined;

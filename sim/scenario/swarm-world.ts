@@ -75,6 +75,7 @@ export function drawSwarmWorld(seed: number): WorldOptions {
   // Fault kinds newer than the draws above come after all of them, for the same reason.
   options.events = { ...options.events, redisRollbacks: rng.int(0, 1), garbagePublishes: rng.int(0, 1) };
   options.faults = { ...options.faults, serverRetried: rng.chance(0.5) ? rate(0.1, 0.3) : 0 };
+  options.events = { ...options.events, redisClockJumps: rng.int(0, 1) };
   const problem = optionsProblem(options);
   if (problem !== null) broken(`the swarm world of seed ${seed} is not a valid world: ${problem}`);
   return options;

@@ -6,7 +6,7 @@ import { drawSkew } from "../faults/kinds/clock-skew.ts";
 import { scheduleFault } from "../faults/schedule.ts";
 import { Player, type PlayerHost } from "../players/player.ts";
 import { drawRoster, type RosterEntry } from "../players/roster.ts";
-import type { CreatedGame, ForeignWrite, Interruption, RedisRollback } from "../oracle/world-facts.ts";
+import type { CreatedGame, ForeignWrite, Interruption, RedisClockJump, RedisRollback } from "../oracle/world-facts.ts";
 import type { Rng } from "../random/rng.ts";
 import type { Delivery, SimulatedRedis } from "../redis/index.ts";
 import type { WorldOptions } from "../scenario/options.ts";
@@ -81,6 +81,10 @@ export class Cluster {
   readonly foreignWrites: ForeignWrite[] = [];
   /** Every rollback of Redis to an older snapshot so far, in order. */
   readonly redisRollbacks: RedisRollback[] = [];
+  /** Every step of Redis's clock so far, in order: Redis reads the run's clock plus their sum. */
+  readonly redisClockJumps: RedisClockJump[] = [];
+  /** The sum of `redisClockJumps`: how far Redis's clock is off the run's now. */
+  redisClockOffsetMs = 0;
   private readonly gamesById = new Map<string, CreatedGame>();
   private readonly incarnations = new Map<string, number>();
   private readonly subscribers = new Map<string, SimRedisPort>();

@@ -5,7 +5,7 @@ import type { ChoiceSites } from "../faults/choices.ts";
 import type { FaultWorld, LossyConnection } from "../faults/fault-kind.ts";
 import { scheduleFault } from "../faults/schedule.ts";
 import type { Rng } from "../random/rng.ts";
-import type { RedisArg, SimulatedRedis } from "../redis/index.ts";
+import type { KeyspaceSnapshot, RedisArg, SimulatedRedis } from "../redis/index.ts";
 import type { WorldOptions } from "../scenario/options.ts";
 import type { PendingSteps } from "../scheduler/pending-steps.ts";
 import type { StepEvent } from "../trace/events.ts";
@@ -70,6 +70,7 @@ export function faultWorld(parts: FaultWorldParts): FaultWorld {
    * Redis comes back from a restart whose keyspace the caller has set: another process (a new run_id), its scripts
    * gone, and every client reconnects after its start-up and their back-off. Says after how long, in ms.
    */
+  const savedAtRunTime = new Map<KeyspaceSnapshot, number>();
   const restarted = (): number => {
     parts.clientRedis.restart();
     const reconnectMs = rng.int(RECONNECT_MIN_MS, RECONNECT_MAX_MS);
@@ -138,20 +139,31 @@ export function faultWorld(parts: FaultWorldParts): FaultWorld {
       parts.clientRedis.execute("FLUSHALL", []);
       return `${lost} keys and every script lost; clients reconnect after ${restarted()} ms`;
     },
-    saveRedis: () => parts.clientRedis.snapshot(),
+    saveRedis: () => {
+      const snapshot = parts.clientRedis.snapshot();
+      savedAtRunTime.set(snapshot, steps.now - EPOCH);
+      return snapshot;
+    },
     rollBackRedis: (snapshot) => {
       parts.commandExecuted();
       const at = steps.now - EPOCH;
-      const savedAt = snapshot.at - EPOCH;
+      // The snapshot's own time is Redis's, which a clock jump since may have moved off the run's.
+      const savedAt = savedAtRunTime.get(snapshot) ?? broken("a rollback restores a snapshot this world never saved");
       assert(savedAt <= at, `a rollback at ${at} ms restores a snapshot from the future (${savedAt} ms)`);
       const replaced = parts.clientRedis.keys().length;
       // Loaded by commands on the clients' path, as a restart's FLUSHALL is: what a run executed is what the
       // conformance suite replays on a real Redis, which has no way to load a snapshot of the simulated one.
       parts.clientRedis.execute("FLUSHALL", []);
-      for (const { command, args } of snapshot.loadAt(steps.now)) parts.clientRedis.execute(command, args);
+      for (const { command, args } of snapshot.loadAt(steps.now + cluster.redisClockOffsetMs)) parts.clientRedis.execute(command, args);
       const loaded = parts.clientRedis.keys().length;
       cluster.redisRollbacks.push({ at, savedAt });
       return `${replaced} keys replaced by the ${loaded} saved ${at - savedAt} ms earlier, later writes and every script lost; clients reconnect after ${restarted()} ms`;
+    },
+    jumpRedisClock: (byMs) => {
+      const at = steps.now - EPOCH;
+      cluster.redisClockJumps.push({ at, byMs });
+      cluster.redisClockOffsetMs += byMs;
+      return `Redis's clock ${byMs > 0 ? "forward" : "back"} ${Math.abs(byMs)} ms (now ${cluster.redisClockOffsetMs} ms off the run's)`;
     },
     cutRedis: (outageMs) => `${breakConnections(outageMs)} connections broken; clients reconnect after ${outageMs} ms`,
     servers: [...cluster.serverConnections.keys()],

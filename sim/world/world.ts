@@ -5,7 +5,7 @@ import { FAULT_KINDS, stallMs } from "../faults/registry.ts";
 import { ChoiceSites } from "../faults/choices.ts";
 import { boundsFor, Oracle } from "../oracle/oracle.ts";
 import type { ServerView } from "../oracle/server-view.ts";
-import type { OperatorReport, WorldFacts } from "../oracle/world-facts.ts";
+import { redisClockOffsetAt, type OperatorReport, type WorldFacts } from "../oracle/world-facts.ts";
 import type { Player } from "../players/player.ts";
 import { rosterStream } from "../players/roster.ts";
 import { Rng } from "../random/rng.ts";
@@ -88,7 +88,7 @@ export class World {
     const redisRng = rng.fork("redis");
     this.context = { steps: this.steps, rng: rng.fork("network"), faults: { ...NO_FAULTS, ...options.faults } };
     this.redis = createSimulatedRedis({
-      now: () => this.steps.now,
+      now: () => this.steps.now + (this.cluster?.redisClockOffsetMs ?? 0),
       random: () => redisRng.float(),
       onPublish: (deliveries) => this.cluster.route(deliveries),
       lua: request.lua,
@@ -208,8 +208,9 @@ export class World {
       interruptions: () => cluster.interruptions,
       foreignWrites: () => cluster.foreignWrites,
       redisRollbacks: () => cluster.redisRollbacks,
+      redisClockJumps: () => cluster.redisClockJumps,
       operatorReports: () => this.operatorReports,
-      redisTime: (at) => EPOCH + at,
+      redisTime: (at) => EPOCH + at + redisClockOffsetAt(cluster.redisClockJumps, at),
       gameLengthOn: (address) => cluster.servers.get(address)?.gameLengthMs ?? undefined,
       freeServers: () => cluster.freeServers(),
       serverDownSince: (id) => cluster.serversById.get(id)?.downSince ?? null,

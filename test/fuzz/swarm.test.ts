@@ -37,6 +37,7 @@ describe("swarm worlds", () => {
     expect(seen((w) => w.events.redisRestarts)).toBe(2);
     expect(seen((w) => w.events.redisRollbacks)).toBe(2);
     expect(seen((w) => w.events.garbagePublishes)).toBe(2);
+    expect(seen((w) => w.events.redisClockJumps)).toBe(2);
     expect(seen((w) => w.events.serverDeaths)).toBe(3);
     expect(seen((w) => w.choices)).toBe(3);
     expect(seen((w) => w.timeGridMs)).toBe(4);

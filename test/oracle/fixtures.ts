@@ -2,7 +2,7 @@ import { DEFAULT_CONFIG, type MatchConfig } from "../../src/config/config.ts";
 import { Rng } from "../../sim/random/rng.ts";
 import { boundsFor, Oracle } from "../../sim/oracle/oracle.ts";
 import { emptyView, type ServerView } from "../../sim/oracle/server-view.ts";
-import type { CreatedGame, ForeignWrite, Interruption, OperatorReport, RedisRollback, WorldFacts } from "../../sim/oracle/world-facts.ts";
+import { redisClockOffsetAt, type CreatedGame, type ForeignWrite, type Interruption, type OperatorReport, type RedisClockJump, type RedisRollback, type WorldFacts } from "../../sim/oracle/world-facts.ts";
 import type { Behaviour } from "../../sim/players/behaviour.ts";
 import type { SimConnection } from "../../sim/world/sim-connection.ts";
 import { Player, type ClientView } from "../../sim/players/player.ts";
@@ -50,6 +50,7 @@ export interface WorldBuild {
   interruptions?: Interruption[];
   foreignWrites?: ForeignWrite[];
   redisRollbacks?: RedisRollback[];
+  redisClockJumps?: RedisClockJump[];
   gameLengthMs?: number;
   /** Servers up and free by the world's account (default none: the tests that judge eventual-match say). */
   freeServers?: number;
@@ -85,7 +86,8 @@ export function worldFacts(build: WorldBuild = {}): WorldFacts {
     foreignWrites: () => build.foreignWrites ?? [],
     redisRollbacks: () => build.redisRollbacks ?? [],
     operatorReports: () => build.operatorReports ?? [],
-    redisTime: (at) => at,
+    redisClockJumps: () => build.redisClockJumps ?? [],
+    redisTime: (at) => at + redisClockOffsetAt(build.redisClockJumps ?? [], at),
     gameLengthOn: () => build.gameLengthMs,
     freeServers: () => build.freeServers ?? 0,
     serverDownSince: (id) => build.downServers?.[id] ?? null,

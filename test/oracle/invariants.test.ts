@@ -284,6 +284,25 @@ describe("ready-respected", () => {
     expect(judged(config.loadingTimeoutMs)).toEqual([]);
   });
 
+  it("judges a session's deadline in Redis time: a step of Redis's clock moves it, and a timeout before even the moved one fires", () => {
+    // The session is made at 1 s; Redis's clock steps forward 3 s at 20 s, so its deadline falls due 3 s early.
+    const judged = (at: number, byMs: number) => {
+      const a = player("a", { state: "loading", session: "s1" });
+      a.episodes.push({ session: "s1", connection: null, startedAt: 0, readyDeliveredAt: null, disconnectedAt: null, outcome: null });
+      const world = worldFacts({ redisClockJumps: [{ at: 20_000, byMs }] });
+      const oracle = new Oracle([a], config, boundsFor(config, 0), { earlyTimeoutToleranceMs: 0, world });
+      oracle.afterStep(1, 1_000, view((v) => session(v, "s1", ["a", "b"])));
+      a.episodes[0]!.outcome = { at, kind: "timed-out", text: "timed out" };
+      a.view = { state: "queued" };
+      oracle.atEnd(5, 80_000, view((v) => queued(v, "a")));
+      return invariantsOf(oracle);
+    };
+    expect(judged(1_000 + config.loadingTimeoutMs - 3_000, 3_000)).toEqual([]);
+    expect(judged(1_000 + config.loadingTimeoutMs - 3_001, 3_000)).toEqual(["ready-respected"]);
+    expect(judged(1_000 + config.loadingTimeoutMs - 3_000, -3_000)).toEqual(["ready-respected"]);
+    expect(judged(1_000 + config.loadingTimeoutMs + 3_000, -3_000)).toEqual([]);
+  });
+
   it("judges a real run's early timeout from the snapshot before the session was first seen: it was made in between", () => {
     const judged = (at: number) => {
       const a = player("a", { state: "loading", session: "s1" });

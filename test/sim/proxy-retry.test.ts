@@ -1,13 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { findScenario } from "../../scenarios/index.ts";
 import { runOnce } from "../../sim/run/run-once.ts";
+import type { WorldOptions } from "../../sim/scenario/options.ts";
 import type { HttpReplyEvent, HttpRequestEvent } from "../../sim/trace/events.ts";
 import type { Trace } from "../../sim/trace/trace.ts";
 
 const base = findScenario("server-contention")!.options;
 /** server-contention's world with every create call's reply lost and retried by a proxy, and servers that die. */
 const options = { ...base, choices: {}, faults: { ...base.faults, serverRetried: 1 }, events: { ...base.events, serverDeaths: 2 } };
-const run = (seed: number, world = options) => runOnce({ scenario: "proxy-retry", server: "fixed", seed, strategy: "preempt", options: world });
+const run = (seed: number, world: WorldOptions = options) => runOnce({ scenario: "proxy-retry", server: "fixed", seed, strategy: "preempt", options: world });
 
 const requests = (trace: Trace) => trace.steps.flatMap((step) => (step.event.kind === "http-request" ? [step.event] : []));
 const replies = (trace: Trace) => trace.steps.flatMap((step) => (step.event.kind === "http-reply" ? [step.event] : []));
