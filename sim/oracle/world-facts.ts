@@ -9,6 +9,8 @@ export interface CreatedGame {
   session: string;
   gameAddress: string;
   players: readonly string[];
+  /** The idempotency key of the create call that made it (header, else body); null for a call without one. */
+  key: string | null;
   /**
    * When it was created and when it ended (null while it runs), ms since the run began: its server's game-over,
    * or its server's process dying with it.

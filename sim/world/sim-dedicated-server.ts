@@ -158,13 +158,15 @@ export class SimDedicatedServer {
     if (reply.status === 200) {
       const parsed = JSON.parse(reply.body) as { session_id: string; server_address: string };
       if (this.ledger.game(parsed.session_id) === undefined) {
-        const players = (JSON.parse(body) as { players: string[] }).players;
+        const request = JSON.parse(body) as { players: string[]; idempotency_key?: string };
+        const header = Object.entries(headers).find(([name]) => name.toLowerCase() === "idempotency-key")?.[1];
         const game: CreatedGame = {
           server: this.id,
           address: this.address,
           session: parsed.session_id,
           gameAddress: parsed.server_address,
-          players,
+          players: request.players,
+          key: header ?? request.idempotency_key ?? null,
           createdAt: this.now(),
           endedAt: null,
           overAt: null,

@@ -73,6 +73,7 @@ export function worldFacts(build: WorldBuild = {}): WorldFacts {
       gameAddress: `ws://${game.address ?? "ds1.sim:7000"}/game?session_id=${game.session}`,
       createdAt: 0,
       endedAt: null,
+      key: null,
       ...game,
       overAt,
       releasedAt: game.releasedAt === undefined ? overAt : game.releasedAt,

@@ -28,6 +28,7 @@ describe("registries that are folders", () => {
       "single-allocation",
       "claims-live-servers",
       "failed-requests-stay-failed",
+      "one-game-per-call",
       "announced-games",
       "unreachable-servers-rested",
       "servers-released",
