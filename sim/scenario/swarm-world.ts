@@ -72,10 +72,13 @@ export function drawSwarmWorld(seed: number): WorldOptions {
     // Drawn last, so that every draw above stays what it was in the worlds before this option.
     serverHeartbeatMs: rate(5_000, 15_000),
   };
-  // Fault kinds newer than the draws above come after all of them, for the same reason.
-  options.events = { ...options.events, redisRollbacks: rng.int(0, 1), garbagePublishes: rng.int(0, 1) };
-  options.faults = { ...options.faults, serverRetried: rng.chance(0.5) ? rate(0.1, 0.3) : 0 };
-  options.events = { ...options.events, redisClockJumps: rng.int(0, 1) };
+  // Fault kinds newer than the draws above come after all of them, for the same reason, in the order they came.
+  const redisRollbacks = rng.int(0, 1);
+  const garbagePublishes = rng.int(0, 1);
+  const serverRetried = rng.chance(0.5) ? rate(0.1, 0.3) : 0;
+  const redisClockJumps = rng.int(0, 1);
+  options.events = { ...options.events, redisRollbacks, garbagePublishes, redisClockJumps };
+  options.faults = { ...options.faults, serverRetried };
   const problem = optionsProblem(options);
   if (problem !== null) broken(`the swarm world of seed ${seed} is not a valid world: ${problem}`);
   return options;

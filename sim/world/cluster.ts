@@ -6,7 +6,7 @@ import { drawSkew } from "../faults/kinds/clock-skew.ts";
 import { scheduleFault } from "../faults/schedule.ts";
 import { Player, type PlayerHost } from "../players/player.ts";
 import { drawRoster, type RosterEntry } from "../players/roster.ts";
-import type { CreatedGame, ForeignWrite, Interruption, RedisClockJump, RedisRollback } from "../oracle/world-facts.ts";
+import { redisClockOffsetAt, type CreatedGame, type ForeignWrite, type Interruption, type RedisClockJump, type RedisRollback } from "../oracle/world-facts.ts";
 import type { Rng } from "../random/rng.ts";
 import type { Delivery, SimulatedRedis } from "../redis/index.ts";
 import type { WorldOptions } from "../scenario/options.ts";
@@ -83,8 +83,6 @@ export class Cluster {
   readonly redisRollbacks: RedisRollback[] = [];
   /** Every step of Redis's clock so far, in order: Redis reads the run's clock plus their sum. */
   readonly redisClockJumps: RedisClockJump[] = [];
-  /** The sum of `redisClockJumps`: how far Redis's clock is off the run's now. */
-  redisClockOffsetMs = 0;
   private readonly gamesById = new Map<string, CreatedGame>();
   private readonly incarnations = new Map<string, number>();
   private readonly subscribers = new Map<string, SimRedisPort>();
@@ -97,6 +95,11 @@ export class Cluster {
     this.buildServers();
     this.buildPlayers();
     for (let i = 1; i <= setup.options.instances; i++) this.startInstance(`i${i}`);
+  }
+
+  /** How far Redis's clock is off the run's now: the sum of its steps so far. */
+  get redisClockOffsetMs(): number {
+    return redisClockOffsetAt(this.redisClockJumps, Number.POSITIVE_INFINITY);
   }
 
   /** Every Redis connection open now: the live instances' and the dedicated servers'. */

@@ -66,11 +66,12 @@ export function faultWorld(parts: FaultWorldParts): FaultWorld {
     for (const port of ports) breakConnection(port, gapMs);
     return ports.length;
   };
+  /** When (ms since the run began) each snapshot was saved: its own time is Redis's, which a clock step moves. */
+  const savedAtRunTime = new Map<KeyspaceSnapshot, number>();
   /**
    * Redis comes back from a restart whose keyspace the caller has set: another process (a new run_id), its scripts
    * gone, and every client reconnects after its start-up and their back-off. Says after how long, in ms.
    */
-  const savedAtRunTime = new Map<KeyspaceSnapshot, number>();
   const restarted = (): number => {
     parts.clientRedis.restart();
     const reconnectMs = rng.int(RECONNECT_MIN_MS, RECONNECT_MAX_MS);
@@ -147,7 +148,6 @@ export function faultWorld(parts: FaultWorldParts): FaultWorld {
     rollBackRedis: (snapshot) => {
       parts.commandExecuted();
       const at = steps.now - EPOCH;
-      // The snapshot's own time is Redis's, which a clock jump since may have moved off the run's.
       const savedAt = savedAtRunTime.get(snapshot) ?? broken("a rollback restores a snapshot this world never saved");
       assert(savedAt <= at, `a rollback at ${at} ms restores a snapshot from the future (${savedAt} ms)`);
       const replaced = parts.clientRedis.keys().length;
@@ -162,7 +162,6 @@ export function faultWorld(parts: FaultWorldParts): FaultWorld {
     jumpRedisClock: (byMs) => {
       const at = steps.now - EPOCH;
       cluster.redisClockJumps.push({ at, byMs });
-      cluster.redisClockOffsetMs += byMs;
       return `Redis's clock ${byMs > 0 ? "forward" : "back"} ${Math.abs(byMs)} ms (now ${cluster.redisClockOffsetMs} ms off the run's)`;
     },
     cutRedis: (outageMs) => `${breakConnections(outageMs)} connections broken; clients reconnect after ${outageMs} ms`,

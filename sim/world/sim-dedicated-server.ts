@@ -1,6 +1,7 @@
-import { DedicatedServer } from "../../src/dedicated/index.ts";
+import { DedicatedServer, idempotencyKeyOf, parseCreateSessionRequest } from "../../src/dedicated/index.ts";
 import type { HttpResponse, Logger, Probes, Timers } from "../../src/ports/index.ts";
 import type { Variant } from "../../src/server/match-server.ts";
+import { broken } from "../assert.ts";
 import type { CreatedGame } from "../oracle/world-facts.ts";
 import type { Rng } from "../random/rng.ts";
 import type { WorldOptions } from "../scenario/options.ts";
@@ -158,15 +159,16 @@ export class SimDedicatedServer {
     if (reply.status === 200) {
       const parsed = JSON.parse(reply.body) as { session_id: string; server_address: string };
       if (this.ledger.game(parsed.session_id) === undefined) {
-        const request = JSON.parse(body) as { players: string[]; idempotency_key?: string };
-        const header = Object.entries(headers).find(([name]) => name.toLowerCase() === "idempotency-key")?.[1];
+        // The server answered 200, so the call was the contract.
+        const request = parseCreateSessionRequest(body);
+        if (!request.ok) broken(`${this.id} created a game for a create call it should have refused: ${request.error}`);
         const game: CreatedGame = {
           server: this.id,
           address: this.address,
           session: parsed.session_id,
           gameAddress: parsed.server_address,
-          players: request.players,
-          key: header ?? request.idempotency_key ?? null,
+          players: request.value.players,
+          key: idempotencyKeyOf(headers, request.value),
           createdAt: this.now(),
           endedAt: null,
           overAt: null,

@@ -46,7 +46,8 @@ export class SimHttp implements HttpPort {
     const failure = unreachable ? null : rng.chance(faults.serverError) ? "5xx" : rng.chance(faults.serverMalformed) ? "malformed" : null;
     const slowMs = rng.chance(faults.serverSlow) ? rng.int(1_000, 8_000) : 0;
     // Drawn only in worlds that have the fault, so that the network stream of the others stays what it was.
-    const retryMs = (faults.serverRetried ?? 0) > 0 && rng.chance(faults.serverRetried ?? 0) ? rng.int(MIN_PROXY_RETRY_MS, MAX_PROXY_RETRY_MS) : null;
+    const retried = faults.serverRetried ?? 0;
+    const retryMs = retried > 0 && rng.chance(retried) ? rng.int(MIN_PROXY_RETRY_MS, MAX_PROXY_RETRY_MS) : null;
     const instance = this.owner;
 
     return new Promise((resolve, reject) => {

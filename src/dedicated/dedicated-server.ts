@@ -1,7 +1,7 @@
 import type { Logger, Metrics, Probes, Random, RedisPort, TimerHandle, Timers } from "../ports/index.ts";
 import { probingLogger, probingRedis } from "../probes/catalog.ts";
 import type { Variant } from "../server/match-server.ts";
-import { isIdempotencyKey, parseCreateSessionRequest } from "./create-session-request.ts";
+import { isIdempotencyKey, parseCreateSessionRequest, type CreateSessionRequest } from "./create-session-request.ts";
 import { ReplyMemory } from "./idempotency.ts";
 import { DEDICATED_PROBES } from "./probes.ts";
 import { REGISTRY_LAYOUTS } from "./registry-layout.ts";
@@ -168,7 +168,7 @@ export class DedicatedServer {
     if (!request.ok) return this.refuse(400, "bad_request", request.error);
     const header = headerValue(headers, "idempotency-key");
     if (header !== null && !isIdempotencyKey(header)) return this.refuse(400, "bad_key", "Idempotency-Key header is invalid");
-    const key = header ?? request.value.idempotencyKey;
+    const key = idempotencyKeyOf(headers, request.value);
     const players = request.value.players;
     if (key === null) return this.createSession(players);
 
@@ -272,6 +272,11 @@ export class DedicatedServer {
 
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** The idempotency key a create call carries: its Idempotency-Key header's, else its body's; null for neither. */
+export function idempotencyKeyOf(headers: RequestHeaders, request: CreateSessionRequest): string | null {
+  return headerValue(headers, "idempotency-key") ?? request.idempotencyKey;
 }
 
 function headerValue(headers: RequestHeaders, name: string): string | null {
