@@ -46,10 +46,18 @@ export class Observations {
   /** The step whose frame brought each loading episode its outcome, and the one that delivered its ready. */
   private readonly outcomeSteps = new WeakMap<LoadingEpisode, number>();
   private readonly readySteps = new WeakMap<LoadingEpisode, number>();
-  /** Each ready frame's step (its chain's origin) -> the session it says the player is ready for. */
-  private readonly readySessions = new Map<number, string>();
-  /** Each ready frame's step -> when its chain first had a command applied that names its session. */
-  private readonly readyApplied = new Map<number, number>();
+  /** The step that delivered each episode's ready sent again on the connection that took it over (readyAgain). */
+  private readonly readyAgainSteps = new WeakMap<LoadingEpisode, number>();
+  /** Each ready frame's step (its chain's origin) -> the session it says the player is ready for, and its connection. */
+  private readonly readySessions = new Map<number, { session: string; player: string; connection: string }>();
+  /** Each ready frame's step -> when its chain first had a command applied that names its session, and in which step. */
+  private readonly readyApplied = new Map<number, { at: number; order: number }>();
+  /** Each enqueue frame's step (its chain's origin), until its chain has a command applied that names its player. */
+  private readonly enqueueFrames = new Map<number, { player: string; connection: string }>();
+  /** Player -> the connections whose enqueues reached Redis, in the order they did (`order`: steps seen before). */
+  private readonly enqueuesApplied = new Map<string, { connection: string; order: number }[]>();
+  /** Steps seen so far: orders what happened at one instant. */
+  private order = 0;
   /** The connection each episode's outcome came on, to tell whether a close that followed ended that one. */
   private readonly outcomeConnections = new WeakMap<LoadingEpisode, string>();
   /** Episodes whose outcome the server sent as it closed that connection: the same work did both. */
@@ -75,6 +83,8 @@ export class Observations {
   private presence: ReadonlyMap<string, number> = new Map();
   /** Instance id -> when (ms since the run began) a view first showed its presence lapsed, or gone after it lapsed. */
   private readonly lapsed = new Map<string, number>();
+  /** Player -> session -> when an enqueue frame of the player first reached a server after that session's game ended. */
+  private readonly askedAfterGame = new Map<string, Map<string, number>>();
 
   constructor(
     private readonly players: ReadonlyMap<string, Player>,
@@ -87,6 +97,7 @@ export class Observations {
   /** A step ran: recorded with the view before it. */
   sawStep(point: CheckPoint, happened: Happened): void {
     this.current = happened;
+    this.order++;
     const foreign = this.world?.foreignWrites();
     while (foreign !== undefined && this.foreignWritesSeen < foreign.length) this.sawForeignWrite((foreign[this.foreignWritesSeen++] as { keys: readonly string[] }).keys);
     this.steps.record(happened, point.at, this.idleServers === 0);
@@ -99,7 +110,10 @@ export class Observations {
     } else if (this.restored && touchedKeys(event)) {
       this.restored = false;
     }
-    if (event.kind === "redis") this.sawReadyApplied(happened.id, event, point.at);
+    if (event.kind === "redis") {
+      this.sawReadyApplied(happened.id, event, point.at);
+      this.sawEnqueueApplied(happened.id, event);
+    }
     if (event.kind !== "frame-out" && event.kind !== "frame-in" && event.kind !== "close") return;
     const player = this.players.get(event.player);
     if (!player) return;
@@ -128,14 +142,63 @@ export class Observations {
       return;
     }
     const frame = clientFrame(event);
+    if (frame?.type === "enqueue" && !event.dropped && frame.player_id.toLowerCase() === player.id) {
+      this.enqueueFrames.set(happened.id, { player: player.id, connection: event.connection });
+      this.sawEnqueueArrive(player, point.at);
+    }
     if (frame?.type !== "loading_complete") return;
-    const episode = player.episodes.findLast(
-      (each) => each.session === frame.loading_session_id && each.readyDeliveredAt === point.at && !this.readySteps.has(each),
-    );
+    const session = frame.loading_session_id;
+    const ready = { session, player: player.id, connection: event.connection };
+    const episode = player.episodes.findLast((each) => each.session === session && each.readyDeliveredAt === point.at && !this.readySteps.has(each));
     if (episode) {
       this.readySteps.set(episode, happened.id);
-      this.readySessions.set(happened.id, frame.loading_session_id);
+      this.readySessions.set(happened.id, ready);
+      return;
     }
+    const again = player.episodes.findLast((each) => each.session === session && each.readyAgain?.at === point.at && !this.readyAgainSteps.has(each));
+    if (again) {
+      this.readyAgainSteps.set(again, happened.id);
+      this.readySessions.set(happened.id, ready);
+    }
+  }
+
+  /**
+   * An enqueue reached Redis with the first command of its chain that names its player: from then on the server
+   * talks to that connection about the player (a takeover, when another one had it).
+   */
+  private sawEnqueueApplied(id: number, event: RedisEvent): void {
+    const origin = this.steps.originOf(id);
+    const frame = this.enqueueFrames.get(origin);
+    if (frame === undefined || !appliedByRedis(event) || !event.keys.some((key) => key.includes(frame.player))) return;
+    this.enqueueFrames.delete(origin);
+    const applied = this.enqueuesApplied.get(frame.player) ?? [];
+    applied.push({ connection: frame.connection, order: this.order });
+    this.enqueuesApplied.set(frame.player, applied);
+  }
+
+  /**
+   * An enqueue of `player` reached a server: after each game of the player's that the world has ended by this step
+   * (an end is recorded in the step it happens, so one at this same instant came before), whether or not the
+   * client has heard of that game yet, it asks to play again.
+   */
+  private sawEnqueueArrive(player: Player, at: number): void {
+    const games = this.world?.games();
+    if (games === undefined) return;
+    for (const game of games) {
+      if (game.endedAt === null || game.endedAt > at || !game.players.includes(player.id)) continue;
+      const asked = this.askedAfterGame.get(player.id) ?? new Map<string, number>();
+      if (!asked.has(game.session)) asked.set(game.session, at);
+      this.askedAfterGame.set(player.id, asked);
+    }
+  }
+
+  /**
+   * When an enqueue frame of `player` first reached a server after the game of `session` ended (undefined: none did
+   * yet). Whatever the client meant by it (a copy of a request sent before that game, held up on the way), no server
+   * can tell such a frame from a request to play again.
+   */
+  askedAgainAfter(player: string, session: string): number | undefined {
+    return this.askedAfterGame.get(player)?.get(session);
   }
 
   /**
@@ -145,9 +208,22 @@ export class Observations {
    */
   private sawReadyApplied(id: number, event: RedisEvent, at: number): void {
     const origin = this.steps.originOf(id);
-    const session = this.readySessions.get(origin);
-    if (session === undefined || this.readyApplied.has(origin) || !appliedByRedis(event)) return;
-    if (event.keys.some((key) => key.includes(session))) this.readyApplied.set(origin, at);
+    const ready = this.readySessions.get(origin);
+    if (ready === undefined || this.readyApplied.has(origin) || !appliedByRedis(event)) return;
+    if (event.keys.some((key) => key.includes(ready.session))) this.readyApplied.set(origin, { at, order: this.order });
+  }
+
+  /**
+   * The ready frame of step `step` reached Redis after an enqueue on another connection of its player did, with
+   * none on its own connection since: that connection had been taken over, and the server rightly ignores what
+   * the client it no longer talks to says (ready-from-owner).
+   */
+  private readyStale(step: number): boolean {
+    const ready = this.readySessions.get(step);
+    const applied = this.readyApplied.get(step);
+    if (ready === undefined || applied === undefined) return false;
+    const owner = this.enqueuesApplied.get(ready.player)?.findLast((each) => each.order < applied.order);
+    return owner !== undefined && owner.connection !== ready.connection;
   }
 
   private sawForeignWrite(keys: readonly string[]): void {
@@ -251,12 +327,24 @@ export class Observations {
    * handler waited behind another).
    */
   readyAppliedAt(episode: LoadingEpisode): number | undefined {
-    const step = this.readySteps.get(episode);
-    return step === undefined ? undefined : this.readyApplied.get(step);
+    const step = this.readyStep(episode);
+    return step === undefined ? undefined : this.readyApplied.get(step)?.at;
   }
 
-  /** The step whose frame delivered an episode's ready. */
+  /**
+   * The step whose frame delivered the episode's ready that speaks for the player: its first, unless that one
+   * reached Redis after another connection took the player over, and then the one sent again there (none yet:
+   * undefined).
+   */
   readyStep(episode: LoadingEpisode): number | undefined {
-    return this.readySteps.get(episode);
+    const first = this.readySteps.get(episode);
+    if (first === undefined || !this.readyStale(first)) return first;
+    return this.readyAgainSteps.get(episode);
+  }
+
+  /** The episode's first ready reached Redis after another connection had taken the player over (readyStep). */
+  readyReplaced(episode: LoadingEpisode): boolean {
+    const first = this.readySteps.get(episode);
+    return first !== undefined && this.readyStale(first);
   }
 }

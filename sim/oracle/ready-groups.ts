@@ -43,8 +43,12 @@ export interface ReadyGroup {
  * the deadline.
  */
 export function readyCounted(run: CheckRun, member: string, episode: LoadingEpisode | undefined, deadline: number): number | null {
-  const delivered = episode?.readyDeliveredAt ?? null;
-  if (episode === undefined || delivered === null) return null;
+  if (episode === undefined || episode.readyDeliveredAt === null) return null;
+  // The first ready reached Redis after another connection had taken the player over: the one the client sent
+  // again there speaks for it, if it did.
+  const ready = run.observed.readyReplaced(episode) ? episode.readyAgain : { at: episode.readyDeliveredAt, connection: episode.readyConnection ?? episode.connection };
+  if (ready === undefined) return null;
+  const delivered = ready.at;
   // A handler that waited behind another runs on that one's chain: where the frame's own chain shows no script
   // applied, the views say when the ready was first recorded.
   const applied = run.observed.readyAppliedAt(episode) ?? run.observed.readyRecordedAt(episode.session, member);
@@ -53,10 +57,10 @@ export function readyCounted(run: CheckRun, member: string, episode: LoadingEpis
   if (readyLostOnItsWay(run, episode)) return null;
   // The world saw it arrive, and the server closed the connection that carried it before it was recorded: the
   // handlers of a closed connection run nothing but its leave.
-  const closed = (episode.readyConnection ?? episode.connection)?.serverClosedAt ?? null;
+  const closed = ready.connection?.serverClosedAt ?? null;
   if (run.observed.readyStep(episode) !== undefined && closed !== null && closed >= delivered) return null;
   // The instance the frame reached crashed before any command of its handler was applied: the ready died with it.
-  if (lostWithItsInstance(run, episode, delivered)) return null;
+  if (lostWithItsInstance(run, ready.connection?.instanceId, delivered)) return null;
   return delivered <= deadline - run.bounds.readyGraceMs ? delivered : null;
 }
 
@@ -67,9 +71,8 @@ function readyLostOnItsWay(run: CheckRun, episode: LoadingEpisode): boolean {
 }
 
 /** The instance that received the episode's ready crashed after it arrived, by the world's account. */
-function lostWithItsInstance(run: CheckRun, episode: LoadingEpisode, delivered: number): boolean {
+function lostWithItsInstance(run: CheckRun, instance: string | undefined, delivered: number): boolean {
   const world = run.options.world;
-  const instance = (episode.readyConnection ?? episode.connection)?.instanceId;
   if (world === undefined || instance === undefined) return false;
   return world.interruptions().some((each) => each.kind === "crash" && each.instance === instance && each.from >= delivered);
 }

@@ -25,10 +25,15 @@ export interface LoadingEpisode {
   session: string;
   /** The connection start_loading arrived on (the latest, when it was told again on a new one). */
   connection: PlayerConnection | null;
-  /** The connection the delivered ready arrived on, when it was not the episode's latest. */
+  /** The connection the delivered ready arrived on, when the transport says which. */
   readyConnection?: PlayerConnection;
   startedAt: number;
   readyDeliveredAt: number | null;
+  /**
+   * The ready sent again on the connection the server told start_loading again, after the first one arrived on
+   * another: it speaks for the player where the first came from a connection the server had already replaced.
+   */
+  readyAgain?: { at: number; connection: PlayerConnection };
   disconnectedAt: number | null;
   outcome: { at: number; kind: "matched" | "requeued" | "timed-out" | "refused"; text: string } | null;
 }
@@ -249,9 +254,14 @@ export class Player {
    */
   readyDelivered(session: string, connection?: PlayerConnection): void {
     const episode = this.episodes.findLast((each) => each.session === session);
-    if (episode === undefined || episode.readyDeliveredAt !== null) return;
-    episode.readyDeliveredAt = this.host.now();
-    if (connection !== undefined && connection !== episode.connection) episode.readyConnection = connection;
+    if (episode === undefined) return;
+    if (episode.readyDeliveredAt === null) {
+      episode.readyDeliveredAt = this.host.now();
+      if (connection !== undefined) episode.readyConnection = connection;
+      return;
+    }
+    const again = connection !== undefined && connection === episode.connection && connection !== episode.readyConnection;
+    if (again && episode.readyAgain === undefined) episode.readyAgain = { at: this.host.now(), connection };
   }
 
   received(connection: PlayerConnection, text: string): void {

@@ -85,6 +85,47 @@ describe("no-double-match", () => {
     expect(invariantsOf(again)).toEqual(["no-double-match"]);
   });
 
+  it("takes an enqueue that reached the server after the player's game ended as a request to play again, whatever the client meant", () => {
+    // a, told of g1 at 1 s, game over at 5 s; an enqueue of a's (a copy sent before g1, held up) reaches the server at
+    // `arrives`; a is told of g2 at 8 s without having asked to play again.
+    const secondGame = (arrives: number | null, endedAt: number | null = 5_000) => {
+      const tape = new Tape(["a"], { games: [{ session: "g1", players: ["a"], createdAt: 500, endedAt }] });
+      const cause = tape.timer("tick");
+      tape.at = 1_000;
+      tape.tell("a", { type: "match_found", session_id: "g1", server_address: "ws://ds1.sim:7000/game" }, cause);
+      if (arrives !== null) {
+        tape.at = arrives;
+        tape.enqueue("a");
+      }
+      tape.at = 8_000;
+      tape.tell("a", { type: "match_found", session_id: "g2", server_address: "ws://ds2.sim:7000/game" }, tape.timer("tick"));
+      tape.timer();
+      // The games' servers are not modelled here: only this invariant is asked about.
+      return tape.invariants().filter((name) => name === "no-double-match");
+    };
+    expect(secondGame(6_000)).toEqual([]);
+    expect(secondGame(5_000)).toEqual([]);
+    // Reached the server while g1 still ran: the server had its chance to answer that the player is in a game.
+    expect(secondGame(4_000)).toEqual(["no-double-match"]);
+    // No request at all, or g1 never ended.
+    expect(secondGame(null)).toEqual(["no-double-match"]);
+    expect(secondGame(6_000, null)).toEqual(["no-double-match"]);
+  });
+
+  it("counts only an enqueue that came before the second game was told, and one of the player's own", () => {
+    const tape = new Tape(["a", "b"], { games: [{ session: "g1", players: ["a"], createdAt: 500, endedAt: 5_000 }] });
+    tape.at = 1_000;
+    tape.tell("a", { type: "match_found", session_id: "g1", server_address: "ws://ds1.sim:7000/game" }, tape.timer("tick"));
+    tape.at = 6_000;
+    tape.enqueue("b");
+    tape.at = 8_000;
+    tape.tell("a", { type: "match_found", session_id: "g2", server_address: "ws://ds2.sim:7000/game" }, tape.timer("tick"));
+    tape.at = 9_000;
+    tape.enqueue("a");
+    tape.timer();
+    expect(tape.invariants().filter((name) => name === "no-double-match")).toEqual(["no-double-match"]);
+  });
+
   it("does not judge what a Redis rollback restored before a server's command touched it; what that command leaves is judged", () => {
     // a queued at 2 s, in a game since 5 s; Redis goes back at 8 s to its snapshot of 3 s, which has a queued.
     const rolledBack = (wipes: boolean) => {

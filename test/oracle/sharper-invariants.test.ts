@@ -436,6 +436,43 @@ describe("prompt-answers", () => {
     expect(prompt.invariants()).toEqual([]);
   });
 
+  it("counts a ready from a connection already taken over as nothing: the ready sent again on the new one makes the group ready", () => {
+    // b is ready at 0.5 s. a's network drops; it reconnects and its enqueue takes its place over at 1 s. The ready
+    // a sent on its old connection arrives at `staleAt`; told start_loading again on the new connection, a confirms
+    // there at 9 s, and the server allocates at once.
+    const answered = (staleAt: number) => {
+      const tape = loadingPair(true);
+      tape.at = 500;
+      tape.redis(tape.ready("b", S1));
+      const old = tape.player("a").connection as TapeConnection;
+      const stale = () => {
+        tape.at = staleAt;
+        tape.redis(tape.ready("a", S1, old));
+      };
+      if (staleAt < 1_000) stale();
+      tape.at = 1_000;
+      tape.reconnect("a", "i1");
+      const takeover = tape.redis(tape.enqueue("a"), "ok", "fixed:enqueue");
+      if (staleAt >= 1_000) stale();
+      tape.at = 3_000;
+      tape.tell("a", { type: "start_loading", loading_session_id: S1 }, takeover);
+      tape.at = 9_000;
+      const claim = tape.redis(tape.redis(tape.ready("a", S1)), "ok", "fixed:claim_server");
+      tape.view = view((v) => server(v, "ds1", "busy"));
+      const commit = tape.redis(tape.httpExchange(claim), "ok", "fixed:commit");
+      tape.tell("a", { type: "match_found", session_id: GAME, server_address: ADDRESS }, commit);
+      tape.tell("b", { type: "match_found", session_id: GAME, server_address: ADDRESS }, commit);
+      tape.at = 90_000;
+      tape.end();
+      // The game's server is not modelled here; every other invariant is asked (ready-from-owner among them).
+      return tape.invariants().filter((name) => name !== "announced-games");
+    };
+    // Reached Redis after the takeover: the server rightly ignored it.
+    expect(answered(2_000)).toEqual([]);
+    // Reached Redis before it: the group was ready at 0.8 s and waited 8 s for nothing.
+    expect(answered(800)).toEqual(["prompt-answers", "prompt-answers"]);
+  });
+
   it("fires for an answer a fault delayed past the allocation deadline and a sweep, not for one within them", () => {
     for (const [answerAt, fires] of [[25_000, false], [45_000, true]] as const) {
       const tape = loadingPair(true);

@@ -15,10 +15,12 @@ export interface TapeConnection extends PlayerConnection {
   clientOpen: boolean;
   serverClosedAt: number | null;
   instanceId: string;
+  /** As frames name it: `c-<player>` for its first, `c-<player>-<n>` for its n-th. */
+  name: string;
 }
 
-function connection(instanceId: string): TapeConnection {
-  return { clientOpen: true, serverClosedAt: null, instanceId, clientSend: () => {}, clientClose: () => {}, clientDrop: () => {} };
+function connection(instanceId: string, name: string): TapeConnection {
+  return { clientOpen: true, serverClosedAt: null, instanceId, name, clientSend: () => {}, clientClose: () => {}, clientDrop: () => {} };
 }
 
 /**
@@ -40,12 +42,14 @@ export class Tape {
   readonly redisRollbacks: RedisRollback[] = [];
   /** Ready frames' steps -> the session each names. */
   private readonly readyFrames = new Map<number, string>();
+  /** Enqueue frames' steps -> the player each is for. */
+  private readonly enqueueFrames = new Map<number, string>();
 
   constructor(ids: string[], build: WorldBuild = {}, options: OracleOptions = {}) {
     this.players = ids.map((id) => {
       const host = { now: () => this.at, connect: () => null, act: () => {}, matched: (player: Player) => this.matchedNow.push(player) };
       const made = new Player(id, "Normal_1v1", "normal", host, new Rng(id));
-      made.connection = connection("i1");
+      made.connection = connection("i1", `c-${id}`);
       made.connections.push(made.connection);
       return made;
     });
@@ -72,11 +76,15 @@ export class Tape {
     return id;
   }
 
-  /** A script the server ran, made by `cause`; `fixed:ready` made by a ready frame names that frame's session's key, as the real one does. */
+  /**
+   * A script the server ran, made by `cause`; `fixed:ready` made by a ready frame names that frame's session's key,
+   * `fixed:enqueue` made by an enqueue frame its player's, as the real ones do.
+   */
   redis(cause: number, outcome: RedisOutcome = "ok", script = "fixed:ready", footprint: { reads?: string[]; writes?: string[] } = {}): number {
     const { reads = [], writes = [] } = footprint;
     const session = script === "fixed:ready" ? this.readyFrames.get(cause) : undefined;
-    const keys = session === undefined ? [] : [Keys.session(session)];
+    const player = script === "fixed:enqueue" ? this.enqueueFrames.get(cause) : undefined;
+    const keys = session !== undefined ? [Keys.session(session)] : player !== undefined ? [Keys.player(player)] : [];
     return this.event({ kind: "redis", client: "i1", command: "EVAL", script, keys, args: [], outcome, reply: null, error: null, reads, writes, readsAll: false }, cause);
   }
 
@@ -96,12 +104,22 @@ export class Tape {
     return this.event({ kind: "timer", owner: "i1", timer: name });
   }
 
-  /** A player's loading_complete reaches the server. */
-  ready(id: string, session: string): number {
+  /** A player's loading_complete reaches the server, on its current connection unless `on` says which. */
+  ready(id: string, session: string, on?: TapeConnection): number {
     const text = encodeClientFrame({ type: "loading_complete", loading_session_id: session });
-    this.player(id).readyDelivered(session);
-    const frame = this.event({ kind: "frame-in", connection: `c-${id}`, instance: "i1", player: id, text, dropped: false });
+    const carrier = on ?? (this.player(id).connection as TapeConnection);
+    this.player(id).readyDelivered(session, carrier);
+    const frame = this.event({ kind: "frame-in", connection: carrier.name, instance: carrier.instanceId, player: id, text, dropped: false });
     this.readyFrames.set(frame, session);
+    return frame;
+  }
+
+  /** A player's enqueue reaches the server on its current connection. */
+  enqueue(id: string): number {
+    const text = encodeClientFrame({ type: "enqueue", player_id: id, game_mode: "Normal_1v1" });
+    const carrier = this.player(id).connection as TapeConnection;
+    const frame = this.event({ kind: "frame-in", connection: carrier.name, instance: carrier.instanceId, player: id, text, dropped: false });
+    this.enqueueFrames.set(frame, id);
     return frame;
   }
 
@@ -111,7 +129,8 @@ export class Tape {
     const delivered = this.event({ kind: "deliver", subscriber: "i1", channel: "inbox", message: text }, cause);
     const player = this.player(id);
     player.received(player.connection as PlayerConnection, text);
-    return this.event({ kind: "frame-out", connection: `c-${id}`, instance: "i1", player: id, text, dropped: false }, delivered);
+    const carrier = player.connection as TapeConnection;
+    return this.event({ kind: "frame-out", connection: carrier.name, instance: carrier.instanceId, player: id, text, dropped: false }, delivered);
   }
 
   /**
@@ -123,18 +142,18 @@ export class Tape {
     const open = player.connection as TapeConnection;
     const frame = encodeServerMessage({ type: "error", message: text });
     player.received(open, frame);
-    const sent = this.event({ kind: "frame-out", connection: `c-${id}`, instance: open.instanceId, player: id, text: frame, dropped: false }, cause);
+    const sent = this.event({ kind: "frame-out", connection: open.name, instance: open.instanceId, player: id, text: frame, dropped: false }, cause);
     if (!closes) return sent;
     open.clientOpen = false;
     open.serverClosedAt = this.at;
     player.closedByServer(open);
-    return this.event({ kind: "close", connection: `c-${id}`, instance: open.instanceId, player: id, by: "server", result: "closed" }, cause);
+    return this.event({ kind: "close", connection: open.name, instance: open.instanceId, player: id, by: "server", result: "closed" }, cause);
   }
 
   /** The player opens a new connection, to `instance`: what the server tells it from now on comes there. */
   reconnect(id: string, instance: string): void {
     const player = this.player(id);
-    player.connection = connection(instance);
+    player.connection = connection(instance, `c-${id}-${player.connections.length + 1}`);
     player.connections.push(player.connection);
   }
 

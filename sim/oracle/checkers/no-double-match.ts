@@ -1,4 +1,5 @@
 import type { Checker, CheckRun } from "../checker.ts";
+import type { MatchReceived } from "../../players/player.ts";
 import { placementsOf } from "../server-view.ts";
 
 /**
@@ -11,12 +12,23 @@ function gameOver(run: CheckRun, session: string | undefined, at: number): boole
   return run.options.world?.games().some((game) => game.session === session && game.endedAt !== null && game.endedAt <= at) ?? false;
 }
 
+/** Each session the player was told of, once, at the first time it was told, in that order. */
+function firstTold(matches: readonly MatchReceived[]): MatchReceived[] {
+  const seen = new Set<string>();
+  return matches.filter((match) => {
+    if (seen.has(match.session)) return false;
+    seen.add(match.session);
+    return true;
+  });
+}
+
 /** A player is in one place at a time, and is told of one game for each time it asks to play. */
 export default {
   name: "no-double-match",
   meaning:
-    "a player is never placed twice at once (a game counts while it runs) nor told match_found for two sessions (unless a " +
-    "foreign writer spoiled its record, which may hide the game it has)",
+    "a player is never placed twice at once (a game counts while it runs) nor told match_found for two sessions in answer to " +
+    "one request to play (an enqueue reaching a server after its game ended asks again; unless a foreign writer spoiled its " +
+    "record, which may hide the game it has)",
   rank: 10,
   create: (run) => ({
     afterStep(point, view) {
@@ -48,13 +60,20 @@ export default {
     matchReceived(point, player) {
       // One request to play, one game: a player who plays again after its game asks anew.
       const round = player.matches.at(-1)?.round ?? 0;
-      const sessions = new Set(player.matches.filter((match) => (match.round ?? 0) === round).map((match) => match.session));
-      if (sessions.size <= 1) return;
+      const told = firstTold(player.matches.filter((match) => (match.round ?? 0) === round));
+      if (told.length <= 1) return;
       // Its record spoiled by a foreign writer, the server could no longer know the player had a game.
       if (run.observed.spoiled(player.id)) return;
+      // Each later game asked for by an enqueue that reached a server after the game before it ended (a copy of the
+      // round's request, held up on the way past a short game): to the server, a request to play again.
+      const askedAgain = told.slice(1).every((next, i) => {
+        const asked = run.observed.askedAgainAfter(player.id, told[i]?.session ?? "");
+        return asked !== undefined && asked <= next.at;
+      });
+      if (askedAgain) return;
       run.report(point, `matches:${player.id}`, {
         kind: "told of two games",
-        message: `player ${player.id} received match_found for ${sessions.size} sessions: ${[...sessions].join(", ")}`,
+        message: `player ${player.id} received match_found for ${told.length} sessions: ${told.map((match) => match.session).join(", ")}`,
         players: [player.id],
         keys: [],
       });
