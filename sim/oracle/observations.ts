@@ -1,6 +1,7 @@
 import type { LoadingEpisode, Player } from "../players/player.ts";
 import type { RedisEvent, StepEvent } from "../trace/events.ts";
-import { appliedByRedis, clientFrame } from "../trace/facts.ts";
+import type { ServerMessage } from "../../src/protocol/index.ts";
+import { appliedByRedis, clientFrame, serverMessage } from "../trace/facts.ts";
 import type { CheckPoint } from "./checker.ts";
 import { QueueLines } from "./queue-lines.ts";
 import type { ServerView } from "./server-view.ts";
@@ -28,6 +29,20 @@ function touchedKeys(event: StepEvent): boolean {
   return event.kind === "redis" && event.outcome !== "lost-before" && (event.readsAll || event.reads.length > 0 || event.writes.length > 0);
 }
 
+/** One enqueue frame that reached a server, and what became of it. */
+interface EnqueueFrame {
+  player: string;
+  /** The connection it came on, as frames name it. */
+  connection: string;
+  /** When it reached the server, and its place in the run (steps seen before it). */
+  at: number;
+  order: number;
+  /** The player's games the world had ended when it arrived. */
+  ended: ReadonlySet<string>;
+  /** When, and at what place, its chain's first command naming the player was applied; null until then. */
+  applied: { at: number; order: number } | null;
+}
+
 /** Where the DS named in a match_found's address lives: `ws://host:port/...` -> `host:port`. */
 export function serverOf(address: string): string {
   return /^[a-z]+:\/\/([^/?]+)/.exec(address)?.[1] ?? address;
@@ -52,10 +67,14 @@ export class Observations {
   private readonly readySessions = new Map<number, { session: string; player: string; connection: string }>();
   /** Each ready frame's step -> when its chain first had a command applied that names its session, and in which step. */
   private readonly readyApplied = new Map<number, { at: number; order: number }>();
-  /** Each enqueue frame's step (its chain's origin), until its chain has a command applied that names its player. */
-  private readonly enqueueFrames = new Map<number, { player: string; connection: string }>();
-  /** Player -> the connections whose enqueues reached Redis, in the order they did (`order`: steps seen before). */
-  private readonly enqueuesApplied = new Map<string, { connection: string; order: number }[]>();
+  /** Each enqueue frame's step (its chain's origin) -> what became of it. */
+  private readonly enqueues = new Map<number, EnqueueFrame>();
+  /** Player -> its enqueue frames, in the order they reached a server. */
+  private readonly playerEnqueues = new Map<string, EnqueueFrame[]>();
+  /** Each Redis command's step -> its place in the run (`order`). */
+  private readonly commandOrders = new Map<number, number>();
+  /** `connection session` -> the place of the command that first published match_found for that game to that connection. */
+  private readonly gamesPublished = new Map<string, number>();
   /** Steps seen so far: orders what happened at one instant. */
   private order = 0;
   /** The connection each episode's outcome came on, to tell whether a close that followed ended that one. */
@@ -83,8 +102,6 @@ export class Observations {
   private presence: ReadonlyMap<string, number> = new Map();
   /** Instance id -> when (ms since the run began) a view first showed its presence lapsed, or gone after it lapsed. */
   private readonly lapsed = new Map<string, number>();
-  /** Player -> session -> when an enqueue frame of the player first reached a server after that session's game ended. */
-  private readonly askedAfterGame = new Map<string, Map<string, number>>();
 
   constructor(
     private readonly players: ReadonlyMap<string, Player>,
@@ -111,8 +128,9 @@ export class Observations {
       this.restored = false;
     }
     if (event.kind === "redis") {
+      this.commandOrders.set(happened.id, this.order);
       this.sawReadyApplied(happened.id, event, point.at);
-      this.sawEnqueueApplied(happened.id, event);
+      this.sawEnqueueApplied(happened.id, event, point.at);
     }
     if (event.kind !== "frame-out" && event.kind !== "frame-in" && event.kind !== "close") return;
     const player = this.players.get(event.player);
@@ -134,6 +152,7 @@ export class Observations {
       return;
     }
     if (event.kind === "frame-out") {
+      if (!event.dropped && event.text.includes("match_found")) this.sawGameSent(happened.id, event.connection, serverMessage(event));
       const episode = player.lastEpisode;
       if (episode && episode.outcome?.at === point.at && !this.outcomeSteps.has(episode)) {
         this.outcomeSteps.set(episode, happened.id);
@@ -142,10 +161,7 @@ export class Observations {
       return;
     }
     const frame = clientFrame(event);
-    if (frame?.type === "enqueue" && !event.dropped && frame.player_id.toLowerCase() === player.id) {
-      this.enqueueFrames.set(happened.id, { player: player.id, connection: event.connection });
-      this.sawEnqueueArrive(player, point.at);
-    }
+    if (frame?.type === "enqueue" && !event.dropped && frame.player_id.toLowerCase() === player.id) this.sawEnqueueArrive(happened.id, player, event.connection, point.at);
     if (frame?.type !== "loading_complete") return;
     const session = frame.loading_session_id;
     const ready = { session, player: player.id, connection: event.connection };
@@ -163,42 +179,64 @@ export class Observations {
   }
 
   /**
+   * An enqueue of `player` reached a server. The games of the player's that the world has ended by this step (an end
+   * is recorded in the step it happens, so one at this same instant came before) are noted with it, whether or not
+   * the client has heard of them yet.
+   */
+  private sawEnqueueArrive(id: number, player: Player, connection: string, at: number): void {
+    const ended = new Set<string>();
+    for (const game of this.world?.games() ?? []) {
+      if (game.endedAt !== null && game.endedAt <= at && game.players.includes(player.id)) ended.add(game.session);
+    }
+    const frame: EnqueueFrame = { player: player.id, connection, at, order: this.order, ended, applied: null };
+    this.enqueues.set(id, frame);
+    const frames = this.playerEnqueues.get(player.id) ?? [];
+    frames.push(frame);
+    this.playerEnqueues.set(player.id, frames);
+  }
+
+  /**
    * An enqueue reached Redis with the first command of its chain that names its player: from then on the server
    * talks to that connection about the player (a takeover, when another one had it).
    */
-  private sawEnqueueApplied(id: number, event: RedisEvent): void {
-    const origin = this.steps.originOf(id);
-    const frame = this.enqueueFrames.get(origin);
-    if (frame === undefined || !appliedByRedis(event) || !event.keys.some((key) => key.includes(frame.player))) return;
-    this.enqueueFrames.delete(origin);
-    const applied = this.enqueuesApplied.get(frame.player) ?? [];
-    applied.push({ connection: frame.connection, order: this.order });
-    this.enqueuesApplied.set(frame.player, applied);
+  private sawEnqueueApplied(id: number, event: RedisEvent, at: number): void {
+    const frame = this.enqueues.get(this.steps.originOf(id));
+    if (frame === undefined || frame.applied !== null || !appliedByRedis(event)) return;
+    if (event.keys.some((key) => key.includes(frame.player))) frame.applied = { at, order: this.order };
+  }
+
+  /** A match_found reached a client: the command that published it (its delivery's cause) told that connection of the game. */
+  private sawGameSent(id: number, connection: string, message: ServerMessage | null): void {
+    if (message?.type !== "match_found") return;
+    const delivery = this.steps.causeOf(id);
+    const command = delivery === undefined ? undefined : this.steps.causeOf(delivery);
+    const order = command === undefined ? undefined : this.commandOrders.get(command);
+    const key = `${connection} ${message.session_id}`;
+    if (order !== undefined && !this.gamesPublished.has(key)) this.gamesPublished.set(key, order);
   }
 
   /**
-   * An enqueue of `player` reached a server: after each game of the player's that the world has ended by this step
-   * (an end is recorded in the step it happens, so one at this same instant came before), whether or not the
-   * client has heard of that game yet, it asks to play again.
-   */
-  private sawEnqueueArrive(player: Player, at: number): void {
-    const games = this.world?.games();
-    if (games === undefined) return;
-    for (const game of games) {
-      if (game.endedAt === null || game.endedAt > at || !game.players.includes(player.id)) continue;
-      const asked = this.askedAfterGame.get(player.id) ?? new Map<string, number>();
-      if (!asked.has(game.session)) asked.set(game.session, at);
-      this.askedAfterGame.set(player.id, asked);
-    }
-  }
-
-  /**
-   * When an enqueue frame of `player` first reached a server after the game of `session` ended (undefined: none did
-   * yet). Whatever the client meant by it (a copy of a request sent before that game, held up on the way), no server
-   * can tell such a frame from a request to play again.
+   * When an enqueue of `player` first asked to play again after the game of `session` (undefined: none did yet).
+   * No server can tell such a frame from a new request, whatever the client meant by it (a copy of a request sent
+   * before that game, held up on the way): it reached a server after the game ended, or it reached one after the
+   * game had been published to its connection (so the server took it for a request from a client that knew of
+   * the game) and its command reached Redis once the game was over. One that reached the server before its
+   * connection was told of the game, and Redis after the game, is a copy a server can tell (docs/fixed-server.md,
+   * enqueue's `overtaken`), and asks nothing.
    */
   askedAgainAfter(player: string, session: string): number | undefined {
-    return this.askedAfterGame.get(player)?.get(session);
+    const end = this.world?.games().find((game) => game.session === session)?.endedAt ?? null;
+    let first: number | undefined;
+    for (const frame of this.playerEnqueues.get(player) ?? []) {
+      const published = this.gamesPublished.get(`${frame.connection} ${session}`);
+      const afterEnd = frame.ended.has(session)
+        ? frame.at
+        : end !== null && frame.applied !== null && frame.applied.at >= end && published !== undefined && published < frame.order
+          ? frame.applied.at
+          : undefined;
+      if (afterEnd !== undefined && (first === undefined || afterEnd < first)) first = afterEnd;
+    }
+    return first;
   }
 
   /**
@@ -222,7 +260,11 @@ export class Observations {
     const ready = this.readySessions.get(step);
     const applied = this.readyApplied.get(step);
     if (ready === undefined || applied === undefined) return false;
-    const owner = this.enqueuesApplied.get(ready.player)?.findLast((each) => each.order < applied.order);
+    const owner = this.playerEnqueues
+      .get(ready.player)
+      ?.filter((each) => each.applied !== null && each.applied.order < applied.order)
+      .sort((a, b) => (a.applied?.order ?? 0) - (b.applied?.order ?? 0))
+      .at(-1);
     return owner !== undefined && owner.connection !== ready.connection;
   }
 

@@ -112,6 +112,32 @@ describe("no-double-match", () => {
     expect(secondGame(6_000, null)).toEqual(["no-double-match"]);
   });
 
+  it("takes an enqueue that reached the server after its connection was told of the game, and Redis after the game, as asking again; not one that came before", () => {
+    // g1, published to a's connection by a script at 1 s, ends at 5 s; an enqueue of a's reaches the server at
+    // `arrives`, its script reaches Redis at 6 s (the server queues it after the game), and a is told of g2 at 8 s.
+    const secondGame = (arrives: number) => {
+      const tape = new Tape(["a"], { games: [{ session: "g1", players: ["a"], createdAt: 500, endedAt: 5_000 }] });
+      const publish = () => {
+        tape.at = 1_000;
+        tape.tell("a", { type: "match_found", session_id: "g1", server_address: "ws://ds1.sim:7000/game" }, tape.redis(tape.timer("tick"), "ok", "fixed:commit"));
+      };
+      if (arrives > 1_000) publish();
+      tape.at = arrives;
+      const frame = tape.enqueue("a");
+      if (arrives <= 1_000) publish();
+      tape.at = 6_000;
+      tape.redis(frame, "ok", "fixed:enqueue");
+      tape.at = 8_000;
+      tape.tell("a", { type: "match_found", session_id: "g2", server_address: "ws://ds2.sim:7000/game" }, tape.timer("tick"));
+      tape.timer();
+      return tape.invariants().filter((name) => name === "no-double-match");
+    };
+    // The server had told the connection of g1 when the frame came: to it, a request from a client that knew of g1.
+    expect(secondGame(2_000)).toEqual([]);
+    // The frame came before the connection was told: a copy of the request g1 answered, which a server can tell.
+    expect(secondGame(500)).toEqual(["no-double-match"]);
+  });
+
   it("counts only an enqueue that came before the second game was told, and one of the player's own", () => {
     const tape = new Tape(["a", "b"], { games: [{ session: "g1", players: ["a"], createdAt: 500, endedAt: 5_000 }] });
     tape.at = 1_000;

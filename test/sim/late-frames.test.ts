@@ -19,7 +19,9 @@ const options: WorldOptions = {
   faults: { ...BASE.faults, messageDelay: 0.5 },
   events: { ...BASE.events, disconnects: 4 },
 };
-const run = (seed: number) => runOnce({ scenario: "late-frames", server: "fixed", seed, strategy: "preempt", options });
+const run = (seed: number, world: WorldOptions = options) => runOnce({ scenario: "late-frames", server: "fixed", seed, strategy: "preempt", options: world });
+/** The same world with a fifth of Redis commands slow (100 ms to 2 s): a script may run well after its frame came. */
+const slowRedis: WorldOptions = { ...options, faults: { ...options.faults, redisSlow: 0.2 } };
 
 /** Player -> the distinct sessions it was told match_found for, on any connection. */
 function gamesTold(trace: Trace): Map<string, Set<string>> {
@@ -39,6 +41,15 @@ describe("frames that arrive long after they were sent", () => {
     for (const seed of [84, 186, 219]) {
       const trace = await run(seed);
       // An enqueues-twice client, its second frame held up past its short game: queued afresh, then a second game.
+      expect(trace.coverage["fixed.enqueue.queued.after_game"] ?? 0, `seed ${seed}`).toBeGreaterThan(0);
+      expect([...gamesTold(trace).values()].some((sessions) => sessions.size > 1), `seed ${seed}`).toBe(true);
+      expect(trace.verdict, `seed ${seed}: ${JSON.stringify(trace.violations[0])}`).toBe("pass");
+    }
+  });
+
+  it("takes a copy that came once its connection was told of the game, its script slow to reach Redis past the game's end, as asking again", async () => {
+    for (const seed of [35, 206]) {
+      const trace = await run(seed, slowRedis);
       expect(trace.coverage["fixed.enqueue.queued.after_game"] ?? 0, `seed ${seed}`).toBeGreaterThan(0);
       expect([...gamesTold(trace).values()].some((sessions) => sessions.size > 1), `seed ${seed}`).toBe(true);
       expect(trace.verdict, `seed ${seed}: ${JSON.stringify(trace.violations[0])}`).toBe("pass");

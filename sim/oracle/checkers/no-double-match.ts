@@ -27,8 +27,9 @@ export default {
   name: "no-double-match",
   meaning:
     "a player is never placed twice at once (a game counts while it runs) nor told match_found for two sessions in answer to " +
-    "one request to play (an enqueue reaching a server after its game ended asks again; unless a foreign writer spoiled its " +
-    "record, which may hide the game it has)",
+    "one request to play (an enqueue that reached a server after its game ended, or after the game was published to its " +
+    "connection and Redis once the game was over, asks again; unless a foreign writer spoiled its record, which may hide " +
+    "the game it has)",
   rank: 10,
   create: (run) => ({
     afterStep(point, view) {
@@ -64,8 +65,8 @@ export default {
       if (told.length <= 1) return;
       // Its record spoiled by a foreign writer, the server could no longer know the player had a game.
       if (run.observed.spoiled(player.id)) return;
-      // Each later game asked for by an enqueue that reached a server after the game before it ended (a copy of the
-      // round's request, held up on the way past a short game): to the server, a request to play again.
+      // Each later game asked for by an enqueue no server could tell from a request to play again (a copy of the
+      // round's request, held up on the way past a short game: Observations.askedAgainAfter).
       const askedAgain = told.slice(1).every((next, i) => {
         const asked = run.observed.askedAgainAfter(player.id, told[i]?.session ?? "");
         return asked !== undefined && asked <= next.at;
