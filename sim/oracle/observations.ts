@@ -75,6 +75,8 @@ export class Observations {
   private readonly commandOrders = new Map<number, number>();
   /** `connection session` -> the place of the command that first published match_found for that game to that connection. */
   private readonly gamesPublished = new Map<string, number>();
+  /** `player session` -> the connections (as frames name them) start_loading for that session reached. */
+  private readonly toldToLoad = new Map<string, Set<string>>();
   /** Steps seen so far: orders what happened at one instant. */
   private order = 0;
   /** The connection each episode's outcome came on, to tell whether a close that followed ended that one. */
@@ -100,8 +102,13 @@ export class Observations {
   private readonly spoiledPlayers = new Set<string>();
   /** Instance id -> until when (Redis TIME) the last view showed its presence lasting. */
   private presence: ReadonlyMap<string, number> = new Map();
-  /** Instance id -> when (ms since the run began) a view first showed its presence lapsed, or gone after it lapsed. */
-  private readonly lapsed = new Map<string, number>();
+  /**
+   * Instance id -> each time (ms since the run began) a view first showed its presence lapsed, or gone after it
+   * lapsed: an instance that renews again (its renewals lost for a while, not reaped meanwhile) may lapse again.
+   */
+  private readonly lapsed = new Map<string, number[]>();
+  /** Instance id -> the expiry whose lapse was noted last: each expiry lapses once. */
+  private readonly lapsedExpiry = new Map<string, number>();
 
   constructor(
     private readonly players: ReadonlyMap<string, Player>,
@@ -153,6 +160,7 @@ export class Observations {
     }
     if (event.kind === "frame-out") {
       if (!event.dropped && event.text.includes("match_found")) this.sawGameSent(happened.id, event.connection, serverMessage(event));
+      if (!event.dropped && event.text.includes("start_loading")) this.sawToldToLoad(player.id, event.connection, serverMessage(event));
       const episode = player.lastEpisode;
       if (episode && episode.outcome?.at === point.at && !this.outcomeSteps.has(episode)) {
         this.outcomeSteps.set(episode, happened.id);
@@ -203,6 +211,19 @@ export class Observations {
     const frame = this.enqueues.get(this.steps.originOf(id));
     if (frame === undefined || frame.applied !== null || !appliedByRedis(event)) return;
     if (event.keys.some((key) => key.includes(frame.player))) frame.applied = { at, order: this.order };
+  }
+
+  private sawToldToLoad(player: string, connection: string, message: ServerMessage | null): void {
+    if (message?.type !== "start_loading") return;
+    const key = `${player} ${message.loading_session_id}`;
+    const told = this.toldToLoad.get(key) ?? new Set<string>();
+    told.add(connection);
+    this.toldToLoad.set(key, told);
+  }
+
+  /** start_loading for `session` reached this connection of `player`'s (named as frames name it). */
+  toldToLoadOn(player: string, session: string, connection: string): boolean {
+    return this.toldToLoad.get(`${player} ${session}`)?.has(connection) ?? false;
   }
 
   /** A match_found reached a client: the command that published it (its delivery's cause) told that connection of the game. */
@@ -319,14 +340,16 @@ export class Observations {
    */
   private seePresence(at: number, live: ReadonlyMap<string, number>, redisNow: number): void {
     for (const [id, until] of this.presence) {
-      if (until < redisNow && !this.lapsed.has(id) && (live.get(id) ?? until) <= until) this.lapsed.set(id, at);
+      if (until >= redisNow || this.lapsedExpiry.get(id) === until || (live.get(id) ?? until) > until) continue;
+      this.lapsedExpiry.set(id, until);
+      this.lapsed.set(id, [...(this.lapsed.get(id) ?? []), at]);
     }
     this.presence = live;
   }
 
-  /** When the server could first know this instance's presence lapsed (ms since the run began); undefined if never. */
-  presenceLapsedAt(instance: string): number | undefined {
-    return this.lapsed.get(instance);
+  /** Each time the server could first know this instance's presence lapsed (ms since the run began), in order. */
+  presenceLapses(instance: string): readonly number[] {
+    return this.lapsed.get(instance) ?? [];
   }
 
   /** When a view first showed the member's ready recorded in the session; undefined while none has. */

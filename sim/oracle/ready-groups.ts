@@ -77,6 +77,15 @@ function lostWithItsInstance(run: CheckRun, instance: string | undefined, delive
   return world.interruptions().some((each) => each.kind === "crash" && each.instance === instance && each.from >= delivered);
 }
 
+/**
+ * The server told the member to load on a connection its client still holds open, though the client no longer
+ * listens there (a tab it left open, or whose late enqueue came after it had moved on): the server is right to
+ * wait for that connection's ready, as for any member that never loads.
+ */
+function toldOnOpenConnection(run: CheckRun, player: Player, session: string): boolean {
+  return player.connections.some((connection) => connection.clientOpen && connection.traceId !== undefined && run.observed.toldToLoadOn(player.id, session, connection.traceId));
+}
+
 export function readyGroup(run: CheckRun, session: string, first: SessionSighting): ReadyGroup {
   // The session's deadline is in Redis time: a step of Redis's clock moves it in the run's.
   const world = run.options.world;
@@ -96,7 +105,7 @@ export function readyGroup(run: CheckRun, session: string, first: SessionSightin
     return heard === null || heard > deadline - run.bounds.readyGraceMs;
   });
   const present = members.filter(({ player, episode }) =>
-    episode ? episode.disconnectedAt === null || episode.disconnectedAt > deadline : player.connected,
+    episode ? episode.disconnectedAt === null || episode.disconnectedAt > deadline : player.connected || toldOnOpenConnection(run, player, session),
   );
   const allReady = present.length > 0 && present.every(({ readyAt }) => readyAt !== null);
   return {
@@ -142,8 +151,8 @@ export function memberLeft(run: CheckRun, group: ReadyGroup, player: Player, by:
  * purge its players as if they had left.
  */
 export function instanceLost(run: CheckRun, group: ReadyGroup, instance: string, by: number): boolean {
-  const lapsed = run.observed.presenceLapsedAt(instance);
-  if (lapsed !== undefined && lapsed <= by && lapsed + run.config.presenceIntervalMs >= group.first.at) return true;
+  const lapses = run.observed.presenceLapses(instance);
+  if (lapses.some((lapsed) => lapsed <= by && lapsed + run.config.presenceIntervalMs >= group.first.at)) return true;
   const world = run.options.world;
   // Cut off from Redis this long, an instance may miss its presence's expiry: its last renewal may have come up to
   // an interval before the cut, and its next after it up to an interval later.

@@ -55,6 +55,8 @@ const MUCH_LATER_MS: readonly [number, number] = [3_700_000, 4_000_000];
 
 /** A player's end of one WebSocket, simulated or real. */
 export interface PlayerConnection {
+  /** As the trace's frames name it, when the transport says (a simulated socket). */
+  readonly traceId?: string;
   readonly clientOpen: boolean;
   /**
    * When the server learned this socket was gone (a close it processed), ms since the run began; null while

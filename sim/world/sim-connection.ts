@@ -82,6 +82,10 @@ export class SimConnection implements PlayerConnection {
     );
   }
 
+  get traceId(): string {
+    return this.id;
+  }
+
   get heldByServer(): boolean {
     return this.serverOpen;
   }

@@ -148,6 +148,51 @@ describe("ready-respected: a re-queued ready group is owed a reason the world co
     }
   });
 
+  it("takes an instance whose presence lapsed, came back, and lapsed again during the session as gone, not one that lapsed only long before it", () => {
+    // A stormy swarm-like world: i1's renewals were lost twice; the first lapse came well before the session.
+    for (const again of [true, false]) {
+      const tape = new Tape(["a", "b"]);
+      const presence = (until: number, sessions = false) => (v: ServerView) => {
+        if (sessions) session(v, S1, ["a", "b"], ["a", "b"]);
+        v.instancesLiveUntil = new Map([["i1", until]]);
+      };
+      tape.view = view(presence(1_000));
+      tape.timer("presence");
+      tape.at = 3_000;
+      tape.timer("presence");
+      tape.at = 4_000;
+      tape.view = view(presence(30_000));
+      tape.timer("presence");
+      tape.at = 10_000;
+      tape.view = view((v) => session(v, S1, ["a", "b"]));
+      const match = tape.redis(tape.timer("tick:Normal_1v1"), "ok", "fixed:match");
+      tape.tell("a", { type: "start_loading", loading_session_id: S1 }, match);
+      tape.tell("b", { type: "start_loading", loading_session_id: S1 }, match);
+      tape.at = 11_000;
+      tape.redis(tape.ready("a", S1));
+      tape.redis(tape.ready("b", S1));
+      tape.at = 31_000;
+      tape.view = view(presence(again ? 30_000 : 60_000, true));
+      tape.timer("presence");
+      tape.at = 31_500;
+      tape.view = view((v) => {
+        presence(60_000, true)(v);
+        if (again) v.instancesLiveUntil = new Map();
+      });
+      const reap = tape.redis(tape.timer("sweep"), "ok", "fixed:reap_instances");
+      tape.requeue("a", FixedText.peerDisconnected, reap);
+      tape.at = 35_000;
+      const b = tape.player("b");
+      b.dropNetwork();
+      (b.connection as TapeConnection).serverClosedAt = 35_000;
+      tape.event({ kind: "close", connection: "c-b", instance: "i1", player: "b", by: "server", result: "closed" });
+      tape.at = 90_000;
+      tape.view = view((v) => queued(v, "a"));
+      tape.end();
+      expect([again, tape.invariants().includes("ready-respected")]).toEqual([again, !again]);
+    }
+  });
+
   it("takes a member's instance cut off from Redis long enough for its presence to lapse as that member gone, not one cut off briefly or only deaf", () => {
     const lapseMs = config.instanceTtlMs - 2 * config.presenceIntervalMs;
     // A subscription lost for as long leaves the presence renewing: that member is still there.
@@ -301,6 +346,40 @@ describe("ready-respected: a ready whose connection the server closed before any
     expect(readyThenClosed(6_000)).toEqual([]);
     expect(readyThenClosed(null)).toContain("ready-respected");
     expect(readyThenClosed(4_000)).toContain("ready-respected");
+  });
+});
+
+describe("ready-respected: a member the server told to load where its client no longer listens", () => {
+  /**
+   * b opened a second connection and left the first open; the second has since died. The server tells b to load
+   * on the first (its late enqueue came there), where b's client does not listen; a is ready at 1 s; the sweep
+   * times both out. `firstOpen`: whether b's client still holds that first connection.
+   */
+  function toldOnAbandoned(firstOpen: boolean): string[] {
+    const tape = new Tape(["a", "b"]);
+    const first = tape.player("b").connection as TapeConnection;
+    tape.reconnect("b", "i1");
+    (tape.player("b").connection as TapeConnection).clientOpen = false;
+    first.clientOpen = firstOpen;
+    tape.view = view((v) => session(v, S1, ["a", "b"]));
+    const match = tape.redis(tape.timer("tick:Normal_1v1"), "ok", "fixed:match");
+    tape.tell("a", { type: "start_loading", loading_session_id: S1 }, match);
+    tape.tell("b", { type: "start_loading", loading_session_id: S1 }, match, first);
+    tape.at = 1_000;
+    tape.redis(tape.ready("a", S1));
+    tape.at = config.loadingTimeoutMs + 500;
+    tape.view = view(() => {});
+    const expiry = tape.redis(tape.timer("sweep"), "ok", "fixed:expire_due");
+    tape.requeue("a", FixedText.timedOut, expiry);
+    tape.tell("b", { type: "error", message: FixedText.loadingTimedOut }, expiry, first);
+    tape.at = 90_000;
+    tape.end();
+    return tape.invariants().filter((invariant) => invariant === "ready-respected");
+  }
+
+  it("stays quiet while that connection is open (the server rightly waits for its ready), and fires once b holds no connection", () => {
+    expect(toldOnAbandoned(true)).toEqual([]);
+    expect(toldOnAbandoned(false)).toEqual(["ready-respected"]);
   });
 });
 

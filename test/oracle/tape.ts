@@ -16,11 +16,11 @@ export interface TapeConnection extends PlayerConnection {
   serverClosedAt: number | null;
   instanceId: string;
   /** As frames name it: `c-<player>` for its first, `c-<player>-<n>` for its n-th. */
-  name: string;
+  traceId: string;
 }
 
-function connection(instanceId: string, name: string): TapeConnection {
-  return { clientOpen: true, serverClosedAt: null, instanceId, name, clientSend: () => {}, clientClose: () => {}, clientDrop: () => {} };
+function connection(instanceId: string, traceId: string): TapeConnection {
+  return { clientOpen: true, serverClosedAt: null, instanceId, traceId, clientSend: () => {}, clientClose: () => {}, clientDrop: () => {} };
 }
 
 /**
@@ -109,7 +109,7 @@ export class Tape {
     const text = encodeClientFrame({ type: "loading_complete", loading_session_id: session });
     const carrier = on ?? (this.player(id).connection as TapeConnection);
     this.player(id).readyDelivered(session, carrier);
-    const frame = this.event({ kind: "frame-in", connection: carrier.name, instance: carrier.instanceId, player: id, text, dropped: false });
+    const frame = this.event({ kind: "frame-in", connection: carrier.traceId, instance: carrier.instanceId, player: id, text, dropped: false });
     this.readyFrames.set(frame, session);
     return frame;
   }
@@ -118,19 +118,19 @@ export class Tape {
   enqueue(id: string): number {
     const text = encodeClientFrame({ type: "enqueue", player_id: id, game_mode: "Normal_1v1" });
     const carrier = this.player(id).connection as TapeConnection;
-    const frame = this.event({ kind: "frame-in", connection: carrier.name, instance: carrier.instanceId, player: id, text, dropped: false });
+    const frame = this.event({ kind: "frame-in", connection: carrier.traceId, instance: carrier.instanceId, player: id, text, dropped: false });
     this.enqueueFrames.set(frame, id);
     return frame;
   }
 
-  /** A message a script published reaches the player: a delivery to the instance, then the frame. */
-  tell(id: string, message: ServerMessage, cause: number): number {
+  /** A message a script published reaches the player, on its current connection unless `on` says which: a delivery to the instance, then the frame. */
+  tell(id: string, message: ServerMessage, cause: number, on?: TapeConnection): number {
     const text = encodeServerMessage(message);
     const delivered = this.event({ kind: "deliver", subscriber: "i1", channel: "inbox", message: text }, cause);
     const player = this.player(id);
-    player.received(player.connection as PlayerConnection, text);
-    const carrier = player.connection as TapeConnection;
-    return this.event({ kind: "frame-out", connection: carrier.name, instance: carrier.instanceId, player: id, text, dropped: false }, delivered);
+    const carrier = on ?? (player.connection as TapeConnection);
+    player.received(carrier, text);
+    return this.event({ kind: "frame-out", connection: carrier.traceId, instance: carrier.instanceId, player: id, text, dropped: false }, delivered);
   }
 
   /**
@@ -142,12 +142,12 @@ export class Tape {
     const open = player.connection as TapeConnection;
     const frame = encodeServerMessage({ type: "error", message: text });
     player.received(open, frame);
-    const sent = this.event({ kind: "frame-out", connection: open.name, instance: open.instanceId, player: id, text: frame, dropped: false }, cause);
+    const sent = this.event({ kind: "frame-out", connection: open.traceId, instance: open.instanceId, player: id, text: frame, dropped: false }, cause);
     if (!closes) return sent;
     open.clientOpen = false;
     open.serverClosedAt = this.at;
     player.closedByServer(open);
-    return this.event({ kind: "close", connection: open.name, instance: open.instanceId, player: id, by: "server", result: "closed" }, cause);
+    return this.event({ kind: "close", connection: open.traceId, instance: open.instanceId, player: id, by: "server", result: "closed" }, cause);
   }
 
   /** The player opens a new connection, to `instance`: what the server tells it from now on comes there. */
