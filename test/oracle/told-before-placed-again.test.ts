@@ -9,7 +9,7 @@ const ADDRESS = `ws://ds1.sim:7000/game?session_id=${GAME}`;
  * ds1 created GAME for a and b; b is told of it when `bTold`, a when `aTold`; then a is queued again while ds1's
  * record says `status` (other invariants aside: a player told of its game and queued breaks no-double-match).
  */
-function queuedAgain(options: { aTold?: boolean; bTold?: boolean; status?: string; endedAt?: number | null; spoiled?: "record" | "session" }): string[] {
+function queuedAgain(options: { aTold?: boolean; bTold?: boolean; status?: string; endedAt?: number | null; spoiled?: "record" | "session"; rollback?: "untouched" | "touched" }): string[] {
   const tape = new Tape(["a", "b"], { games: [{ session: GAME, players: ["a", "b"], endedAt: options.endedAt ?? null }] });
   // The loading session the game came from, seen live once.
   tape.view = view((v) => session(v, "s1", ["a", "b"]));
@@ -23,6 +23,12 @@ function queuedAgain(options: { aTold?: boolean; bTold?: boolean; status?: strin
     server(v, "ds1", options.status ?? "busy");
     queued(v, "a");
   });
+  // Or Redis went back to a snapshot that has a queued, and nothing touched it since; or a server's script did.
+  if (options.rollback !== undefined) {
+    tape.rollback(2_000);
+    if (options.rollback === "touched") tape.redis(tape.timer("presence"), "ok", "fixed:register_instance", { reads: ["{mm}:epoch"], writes: ["{mm}:instances"] });
+    return tape.invariants().filter((name) => name === "told-before-placed-again");
+  }
   tape.redis(tape.event({ kind: "client", player: "a", action: "reconnect" }), "ok", "fixed:enqueue");
   return tape.invariants().filter((name) => name === "told-before-placed-again");
 }
@@ -37,6 +43,11 @@ describe("told-before-placed-again", () => {
     expect(queuedAgain({ status: "idle" })).toEqual([]);
     expect(queuedAgain({ endedAt: 5_000 })).toEqual([]);
     expect(queuedAgain({ bTold: false })).toEqual([]);
+  });
+
+  it("does not judge what a Redis rollback restored before a server's command touched it; what that command leaves is judged", () => {
+    expect(queuedAgain({ rollback: "untouched" })).toEqual([]);
+    expect(queuedAgain({ rollback: "touched" })).toEqual(["told-before-placed-again"]);
   });
 
   it("stays quiet where a foreign writer spoiled the player's record, or its session's: the server could no longer know of its game", () => {

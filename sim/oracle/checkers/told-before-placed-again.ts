@@ -35,7 +35,9 @@ export default {
           const game = games[gamesSeen] as CreatedGame;
           for (const player of game.players) if (run.players.has(player)) untold.set(player, game);
         }
-        if (untold.size === 0 || view === lastView) return;
+        // Redis went back to a snapshot and no server has touched it since: the places it shows are seconds old,
+        // from before the game, and no server could have noticed yet (no-double-match waits the same way).
+        if (untold.size === 0 || view === lastView || run.observed.redisRestored()) return;
         lastView = view;
         for (const [id, game] of untold) {
           const player = run.players.get(id);
