@@ -1,7 +1,7 @@
 import type { LoadingEpisode, Player } from "../players/player.ts";
 import type { RedisEvent, StepEvent } from "../trace/events.ts";
 import type { ServerMessage } from "../../src/protocol/index.ts";
-import { appliedByRedis, clientFrame, serverMessage } from "../trace/facts.ts";
+import { appliedByRedis, clientFrame, isScriptCacheMiss, serverMessage } from "../trace/facts.ts";
 import type { CheckPoint } from "./checker.ts";
 import { QueueLines } from "./queue-lines.ts";
 import type { ServerView } from "./server-view.ts";
@@ -75,6 +75,12 @@ export class Observations {
   private readonly commandOrders = new Map<number, number>();
   /** `connection session` -> the place of the command that first published match_found for that game to that connection. */
   private readonly gamesPublished = new Map<string, number>();
+  /**
+   * Session -> player -> the commands since the player's latest ready for it that named the session's key with the
+   * player among their arguments (that ready's script, on whichever chain its handler ran: one queued behind
+   * another handler runs on that one's): how many failed, and whether one was applied.
+   */
+  private readonly readyAttempts = new Map<string, Map<string, { failed: number; applied: boolean }>>();
   /** `player session` -> the connections (as frames name them) start_loading for that session reached. */
   private readonly toldToLoad = new Map<string, Set<string>>();
   /** Steps seen so far: orders what happened at one instant. */
@@ -136,6 +142,7 @@ export class Observations {
     }
     if (event.kind === "redis") {
       this.commandOrders.set(happened.id, this.order);
+      this.sawReadyAttempt(event);
       this.sawReadyApplied(happened.id, event, point.at);
       this.sawEnqueueApplied(happened.id, event, point.at);
     }
@@ -172,6 +179,11 @@ export class Observations {
     if (frame?.type === "enqueue" && !event.dropped && frame.player_id.toLowerCase() === player.id) this.sawEnqueueArrive(happened.id, player, event.connection, point.at);
     if (frame?.type !== "loading_complete") return;
     const session = frame.loading_session_id;
+    if (!event.dropped) {
+      const attempts = this.readyAttempts.get(session) ?? new Map<string, { failed: number; applied: boolean }>();
+      attempts.set(player.id, { failed: 0, applied: false });
+      this.readyAttempts.set(session, attempts);
+    }
     const ready = { session, player: player.id, connection: event.connection };
     const episode = player.episodes.findLast((each) => each.session === session && each.readyDeliveredAt === point.at && !this.readySteps.has(each));
     if (episode) {
@@ -258,6 +270,27 @@ export class Observations {
       if (afterEnd !== undefined && (first === undefined || afterEnd < first)) first = afterEnd;
     }
     return first;
+  }
+
+  private sawReadyAttempt(event: RedisEvent): void {
+    if (this.readyAttempts.size === 0 || isScriptCacheMiss(event)) return;
+    for (const [session, attempts] of this.readyAttempts) {
+      if (!event.keys.some((key) => key.includes(session))) continue;
+      for (const [player, attempt] of attempts) {
+        if (!event.args.includes(player)) continue;
+        if (appliedByRedis(event)) attempts.delete(player);
+        else attempt.failed++;
+      }
+      if (attempts.size === 0) this.readyAttempts.delete(session);
+    }
+  }
+
+  /**
+   * Every command that carried the player's latest ready for `session` to Redis failed (lost, refused), and there
+   * was one: wherever its handler ran, the ready never reached Redis.
+   */
+  readyAttemptsFailed(player: string, session: string): boolean {
+    return (this.readyAttempts.get(session)?.get(player)?.failed ?? 0) > 0;
   }
 
   /**

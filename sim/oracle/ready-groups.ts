@@ -54,7 +54,7 @@ export function readyCounted(run: CheckRun, member: string, episode: LoadingEpis
   const applied = run.observed.readyAppliedAt(episode) ?? run.observed.readyRecordedAt(episode.session, member);
   if (applied !== undefined) return applied <= deadline ? applied : null;
   // Its handler ran and gave up: every command it sent was lost or refused, so the ready never reached Redis.
-  if (readyLostOnItsWay(run, episode)) return null;
+  if (readyLostOnItsWay(run, member, episode)) return null;
   // The world saw it arrive, and the server closed the connection that carried it before it was recorded: the
   // handlers of a closed connection run nothing but its leave.
   const closed = ready.connection?.serverClosedAt ?? null;
@@ -64,10 +64,14 @@ export function readyCounted(run: CheckRun, member: string, episode: LoadingEpis
   return delivered <= deadline - run.bounds.readyGraceMs ? delivered : null;
 }
 
-/** The ready's handler met a failed Redis command and none of its commands was applied (see readyCounted). */
-function readyLostOnItsWay(run: CheckRun, episode: LoadingEpisode): boolean {
+/**
+ * The ready's handler met a failed Redis command and none of its commands was applied (see readyCounted): on the
+ * frame's own chain, or on the chain of a handler it was queued behind.
+ */
+function readyLostOnItsWay(run: CheckRun, member: string, episode: LoadingEpisode): boolean {
   const step = run.observed.readyStep(episode);
-  return step !== undefined && (run.observed.steps.troubleOf(run.observed.steps.originOf(step)) & Trouble.redis) !== 0;
+  if (step === undefined) return false;
+  return (run.observed.steps.troubleOf(run.observed.steps.originOf(step)) & Trouble.redis) !== 0 || run.observed.readyAttemptsFailed(member, episode.session);
 }
 
 /** The instance that received the episode's ready crashed after it arrived, by the world's account. */

@@ -418,19 +418,22 @@ describe("ready-respected: the deadline is judged exactly where the world says w
    * b's ready reaches i1 at 5 s and its handler's EVALSHAs come out as `attempts` say, one after the other; then
    * (`crashes`) i1 crashes; the sweep times both out.
    */
-  function readyAttempts(attempts: Array<{ outcome: RedisOutcome; error: string | null }>, crashes = false, recorded = false, queuedBehind?: string): string[] {
+  function readyAttempts(attempts: Array<{ outcome: RedisOutcome; error: string | null }>, crashes = false, recorded = false, queuedBehind?: string, behindAnother = false): string[] {
     const tape = loadingPair(true);
     tape.at = 1_000;
     tape.redis(tape.ready("a", S1));
     tape.at = 5_000;
     let cause = tape.ready("b", S1);
+    // The ready's handler waited behind another on its connection (a resync): its commands continue that chain.
+    if (behindAnother) cause = tape.redis(tape.timer("resync"), "ok", "fixed:resync");
     if (recorded) {
       // Its script ran on the chain of a handler it waited behind: the frame's own chain shows nothing.
       tape.view = view((v) => (session(v, S1, ["a", "b"], ["a", "b"]), server(v, "ds1", "idle")));
       tape.timer("another handler's chain");
     }
     for (const { outcome, error } of attempts) {
-      cause = tape.event({ kind: "redis", client: "i1", command: "EVALSHA", script: "fixed:ready", keys: [`{mm}:session:${S1}`], args: [], outcome, reply: null, error, reads: [], writes: [], readsAll: false }, cause);
+      const args = behindAnother ? ["b", S1, "i1/2", "15000"] : [];
+      cause = tape.event({ kind: "redis", client: "i1", command: "EVALSHA", script: "fixed:ready", keys: [`{mm}:session:${S1}`], args, outcome, reply: null, error, reads: [], writes: [], readsAll: false }, cause);
     }
     // A handler queued behind the ready on the same connection continues its chain with a script of its own.
     if (queuedBehind !== undefined) tape.event({ kind: "redis", client: "i1", command: "EVALSHA", script: queuedBehind, keys: ["{mm}:player:b"], args: [], outcome: "ok", reply: null, error: null, reads: [], writes: [], readsAll: false }, cause);
@@ -471,6 +474,16 @@ describe("ready-respected: the deadline is judged exactly where the world says w
     ];
     expect(readyAttempts(lost, false, false, "fixed:resync")).not.toContain("ready-respected");
     expect(readyAttempts([{ outcome: "ok", error: null }], false, false, "fixed:resync")).toContain("ready-respected");
+  });
+
+  it("counts no ready whose every command was lost on the chain of a handler it waited behind, and counts one applied there", () => {
+    const lost = [
+      { outcome: "lost-before" as const, error: null },
+      { outcome: "lost-before" as const, error: null },
+      { outcome: "lost-before" as const, error: null },
+    ];
+    expect(readyAttempts(lost, false, false, undefined, true)).not.toContain("ready-respected");
+    expect(readyAttempts([...lost.slice(1), { outcome: "ok", error: null }], false, false, undefined, true)).toContain("ready-respected");
   });
 
   it("applies the grace where the ready's script never ran for the world to see", () => {
