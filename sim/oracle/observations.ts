@@ -306,6 +306,18 @@ export class Observations {
   }
 
   /**
+   * The connection (as frames name it) whose enqueue reached Redis last for `player`: the one the server talks to
+   * about the player since (a takeover moves a player to the newest enqueue's connection). Undefined before any did.
+   */
+  ownerConnection(player: string): string | undefined {
+    let owner: EnqueueFrame | undefined;
+    for (const frame of this.playerEnqueues.get(player) ?? []) {
+      if (frame.applied !== null && frame.applied.order > (owner?.applied?.order ?? -1)) owner = frame;
+    }
+    return owner?.connection;
+  }
+
+  /**
    * The ready frame of step `step` reached Redis after an enqueue on another connection of its player did, with
    * none on its own connection since: that connection had been taken over, and the server rightly ignores what
    * the client it no longer talks to says (ready-from-owner).

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { boundsFor, Oracle } from "../../sim/oracle/oracle.ts";
 import { config, oracleFor, player, queued, server, session, view, worldFacts } from "./fixtures.ts";
-import { Tape } from "./tape.ts";
+import { Tape, type TapeConnection } from "./tape.ts";
 
 const closedConnection = (serverClosedAt: number | null) => ({
   clientOpen: false,
@@ -183,6 +183,27 @@ describe("no-double-match", () => {
 });
 
 describe("no-lost-player", () => {
+  it("leaves a player alone whose newest enqueue came on a connection its client left open and no longer listens on", () => {
+    // a opened a second connection and was told its game there; a late enqueue from its first connection, still
+    // open, reached Redis last and queued it there. `firstOpen`: whether the client still holds that connection.
+    const heldWhere = (firstOpen: boolean) => {
+      const tape = new Tape(["a"]);
+      const first = tape.player("a").connection as TapeConnection;
+      tape.reconnect("a", "i1");
+      tape.redis(tape.enqueue("a"), "ok", "fixed:enqueue");
+      tape.tell("a", { type: "match_found", session_id: "g1", server_address: "ws://ds1.sim:7000/game" }, tape.timer("tick"));
+      tape.at = 2_000;
+      tape.redis(tape.enqueue("a", first), "ok", "fixed:enqueue");
+      first.clientOpen = firstOpen;
+      tape.view = view((v) => queued(v, "a"));
+      tape.timer();
+      tape.end();
+      return tape.invariants().filter((name) => name === "no-lost-player");
+    };
+    expect(heldWhere(true)).toEqual([]);
+    expect(heldWhere(false)).toEqual(["no-lost-player"]);
+  });
+
   it("fires for a disconnected player left in a queue", () => {
     const oracle = oracleFor([player("a", { state: "idle" }, { connected: false })]);
     oracle.atEnd(9, 1, view((v) => queued(v, "a")));

@@ -114,10 +114,10 @@ export class Tape {
     return frame;
   }
 
-  /** A player's enqueue reaches the server on its current connection. */
-  enqueue(id: string): number {
+  /** A player's enqueue reaches the server, on its current connection unless `on` says which. */
+  enqueue(id: string, on?: TapeConnection): number {
     const text = encodeClientFrame({ type: "enqueue", player_id: id, game_mode: "Normal_1v1" });
-    const carrier = this.player(id).connection as TapeConnection;
+    const carrier = on ?? (this.player(id).connection as TapeConnection);
     const frame = this.event({ kind: "frame-in", connection: carrier.traceId, instance: carrier.instanceId, player: id, text, dropped: false });
     this.enqueueFrames.set(frame, id);
     return frame;

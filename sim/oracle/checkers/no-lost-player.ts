@@ -9,6 +9,10 @@ export default {
   create: (run) => ({
     atEnd(point, view) {
       for (const player of run.players.values()) {
+        // The server talks to a connection the client left open and no longer listens on (a tab whose late enqueue
+        // came after the client moved on): what the client believes is not what that connection was told.
+        const owner = run.observed.ownerConnection(player.id);
+        if (owner !== undefined && owner !== player.connection?.traceId && player.connections.some((each) => each.traceId === owner && each.clientOpen)) continue;
         const places = placesOf(view, player.id);
         const state = player.view.state;
         let problem: [kind: string, text: string] | null = null;
