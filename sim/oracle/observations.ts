@@ -43,6 +43,15 @@ interface EnqueueFrame {
   applied: { at: number; order: number } | null;
 }
 
+/** A command naming its player that Redis applied on the chain an enqueue frame set going. */
+interface EnqueueCommand {
+  at: number;
+  /** The place of the step it was issued after (its cause): what its instance knew by then, it could send. */
+  issued: number;
+  /** The enqueue frame whose chain it is on. */
+  origin: EnqueueFrame;
+}
+
 /** Where the DS named in a match_found's address lives: `ws://host:port/...` -> `host:port`. */
 export function serverOf(address: string): string {
   return /^[a-z]+:\/\/([^/?]+)/.exec(address)?.[1] ?? address;
@@ -71,10 +80,15 @@ export class Observations {
   private readonly enqueues = new Map<number, EnqueueFrame>();
   /** Player -> its enqueue frames, in the order they reached a server. */
   private readonly playerEnqueues = new Map<string, EnqueueFrame[]>();
-  /** Each Redis command's step -> its place in the run (`order`). */
-  private readonly commandOrders = new Map<number, number>();
-  /** `connection session` -> the place of the command that first published match_found for that game to that connection. */
-  private readonly gamesPublished = new Map<string, number>();
+  /** Each step's place in the run (`order`), by step id. */
+  private readonly stepOrders: number[] = [];
+  /** Player -> the commands naming it that Redis applied on the chains its enqueue frames set going. */
+  private readonly enqueueCommands = new Map<string, EnqueueCommand[]>();
+  /**
+   * `connection session` -> the places of the command that first published match_found for that game to that
+   * connection, and of the delivery that handed it to the connection's instance (which then tells the client).
+   */
+  private readonly gamesPublished = new Map<string, { published: number; delivered: number }>();
   /**
    * Session -> player -> the commands since the player's latest ready for it that named the session's key with the
    * player among their arguments (that ready's script, on whichever chain its handler ran: one queued behind
@@ -128,6 +142,7 @@ export class Observations {
   sawStep(point: CheckPoint, happened: Happened): void {
     this.current = happened;
     this.order++;
+    this.stepOrders[happened.id] = this.order;
     const foreign = this.world?.foreignWrites();
     while (foreign !== undefined && this.foreignWritesSeen < foreign.length) this.sawForeignWrite((foreign[this.foreignWritesSeen++] as { keys: readonly string[] }).keys);
     this.steps.record(happened, point.at, this.idleServers === 0);
@@ -141,7 +156,6 @@ export class Observations {
       this.restored = false;
     }
     if (event.kind === "redis") {
-      this.commandOrders.set(happened.id, this.order);
       this.sawReadyAttempt(event);
       this.sawReadyApplied(happened.id, event, point.at);
       this.sawEnqueueApplied(happened.id, event, point.at);
@@ -166,7 +180,7 @@ export class Observations {
       return;
     }
     if (event.kind === "frame-out") {
-      if (!event.dropped && event.text.includes("match_found")) this.sawGameSent(happened.id, event.connection, serverMessage(event));
+      if (event.text.includes("match_found")) this.sawGameSent(happened.id, event.connection, serverMessage(event));
       if (!event.dropped && event.text.includes("start_loading")) this.sawToldToLoad(player.id, event.connection, serverMessage(event));
       const episode = player.lastEpisode;
       if (episode && episode.outcome?.at === point.at && !this.outcomeSteps.has(episode)) {
@@ -221,8 +235,13 @@ export class Observations {
    */
   private sawEnqueueApplied(id: number, event: RedisEvent, at: number): void {
     const frame = this.enqueues.get(this.steps.originOf(id));
-    if (frame === undefined || frame.applied !== null || !appliedByRedis(event)) return;
-    if (event.keys.some((key) => key.includes(frame.player))) frame.applied = { at, order: this.order };
+    if (frame === undefined || !appliedByRedis(event) || !event.keys.some((key) => key.includes(frame.player))) return;
+    frame.applied ??= { at, order: this.order };
+    const cause = this.steps.causeOf(id);
+    const issued = cause === undefined ? this.order : (this.stepOrders[cause] ?? this.order);
+    const commands = this.enqueueCommands.get(frame.player) ?? [];
+    commands.push({ at, issued, origin: frame });
+    this.enqueueCommands.set(frame.player, commands);
   }
 
   private sawToldToLoad(player: string, connection: string, message: ServerMessage | null): void {
@@ -238,40 +257,46 @@ export class Observations {
     return this.toldToLoad.get(`${player} ${session}`)?.has(connection) ?? false;
   }
 
-  /** A match_found reached a client: the command that published it (its delivery's cause) told that connection of the game. */
+  /**
+   * A match_found went out on a connection (reaching the client or not): the command that published it (its
+   * delivery's cause) and the delivery that handed it to the connection's instance told that connection of the game.
+   */
   private sawGameSent(id: number, connection: string, message: ServerMessage | null): void {
     if (message?.type !== "match_found") return;
     const delivery = this.steps.causeOf(id);
     const command = delivery === undefined ? undefined : this.steps.causeOf(delivery);
-    const order = command === undefined ? undefined : this.commandOrders.get(command);
+    if (delivery === undefined || command === undefined) return;
     const key = `${connection} ${message.session_id}`;
-    if (order !== undefined && !this.gamesPublished.has(key)) this.gamesPublished.set(key, order);
+    const published = this.stepOrders[command];
+    const delivered = this.stepOrders[delivery];
+    if (published !== undefined && delivered !== undefined && !this.gamesPublished.has(key)) this.gamesPublished.set(key, { published, delivered });
   }
 
   /**
    * When an enqueue of `player` first asked to play again after the game of `session` (undefined: none did yet).
-   * No server can tell such a frame from a new request, whatever the client meant by it (a copy of a request sent
-   * before that game, held up on the way): it reached a server after the game ended, or it reached one after the
-   * game had been published to its connection (so the server took it for a request from a client that knew of
-   * the game) and its command reached Redis once the game was over. One that reached the server before its
-   * connection was told of the game, and Redis after the game, is a copy a server can tell (docs/fixed-server.md,
-   * enqueue's `overtaken`), and asks nothing.
+   * No server can tell such a request from a new one, whatever the client meant by it (a copy of a request sent
+   * before that game, held up on the way): its frame reached a server after the game ended; or its command
+   * reached Redis after the game ended and, when the command was issued, the game had not been handed to its
+   * connection yet (nothing there could tell the request came from before the game) or had been published to it
+   * before the frame arrived (to the server, a request from a client it had told). A copy whose connection was
+   * handed the game after the frame came and before its command was issued is one a server can tell (docs/fixed-
+   * server.md, enqueue's `overtaken`), and asks nothing.
    */
   askedAgainAfter(player: string, session: string): number | undefined {
     const end = this.world?.games().find((game) => game.session === session)?.endedAt ?? null;
-    let first: number | undefined;
-    for (const frame of this.playerEnqueues.get(player) ?? []) {
-      const published = this.gamesPublished.get(`${frame.connection} ${session}`);
-      const afterEnd = frame.ended.has(session)
-        ? frame.at
-        : end !== null && frame.applied !== null && frame.applied.at >= end && published !== undefined && published < frame.order
-          ? frame.applied.at
-          : undefined;
-      if (afterEnd !== undefined && (first === undefined || afterEnd < first)) first = afterEnd;
+    const asks: number[] = [];
+    for (const frame of this.playerEnqueues.get(player) ?? []) if (frame.ended.has(session)) asks.push(frame.at);
+    for (const command of this.enqueueCommands.get(player) ?? []) {
+      if (end === null || command.at < end) continue;
+      const told = this.gamesPublished.get(`${command.origin.connection} ${session}`);
+      const unknowing = told === undefined || told.delivered > command.issued;
+      const knowing = told !== undefined && told.published < command.origin.order;
+      if (unknowing || knowing) asks.push(command.at);
     }
-    return first;
+    return asks.length === 0 ? undefined : Math.min(...asks);
   }
 
+  /** A command naming a session whose readies are awaited, with a player among its arguments: that player's ready attempt. */
   private sawReadyAttempt(event: RedisEvent): void {
     if (this.readyAttempts.size === 0 || isScriptCacheMiss(event)) return;
     for (const [session, attempts] of this.readyAttempts) {

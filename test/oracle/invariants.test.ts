@@ -112,10 +112,11 @@ describe("no-double-match", () => {
     expect(secondGame(6_000, null)).toEqual(["no-double-match"]);
   });
 
-  it("takes an enqueue that reached the server after its connection was told of the game, and Redis after the game, as asking again; not one that came before", () => {
+  it("takes an enqueue whose script reached Redis after the game as asking again, unless its connection was told of the game after the frame came and before the script left", () => {
     // g1, published to a's connection by a script at 1 s, ends at 5 s; an enqueue of a's reaches the server at
-    // `arrives`, its script reaches Redis at 6 s (the server queues it after the game), and a is told of g2 at 8 s.
-    const secondGame = (arrives: number) => {
+    // `arrives`; its script leaves at once, or (`retried`) is lost at 2 s and sent again then; it reaches Redis at
+    // 6 s (the server queues it after the game), and a is told of g2 at 8 s.
+    const secondGame = (arrives: number, retried = false) => {
       const tape = new Tape(["a"], { games: [{ session: "g1", players: ["a"], createdAt: 500, endedAt: 5_000 }] });
       const publish = () => {
         tape.at = 1_000;
@@ -123,10 +124,14 @@ describe("no-double-match", () => {
       };
       if (arrives > 1_000) publish();
       tape.at = arrives;
-      const frame = tape.enqueue("a");
+      let cause = tape.enqueue("a");
       if (arrives <= 1_000) publish();
+      if (retried) {
+        tape.at = 2_000;
+        cause = tape.redis(cause, "lost-before", "fixed:enqueue");
+      }
       tape.at = 6_000;
-      tape.redis(frame, "ok", "fixed:enqueue");
+      tape.redis(cause, "ok", "fixed:enqueue");
       tape.at = 8_000;
       tape.tell("a", { type: "match_found", session_id: "g2", server_address: "ws://ds2.sim:7000/game" }, tape.timer("tick"));
       tape.timer();
@@ -134,8 +139,10 @@ describe("no-double-match", () => {
     };
     // The server had told the connection of g1 when the frame came: to it, a request from a client that knew of g1.
     expect(secondGame(2_000)).toEqual([]);
-    // The frame came before the connection was told: a copy of the request g1 answered, which a server can tell.
-    expect(secondGame(500)).toEqual(["no-double-match"]);
+    // The frame came first and its script left at once, before the connection was told: nothing could tell it.
+    expect(secondGame(500)).toEqual([]);
+    // Its script left again once the connection had been told: a copy of the request g1 answered, which a server can tell.
+    expect(secondGame(500, true)).toEqual(["no-double-match"]);
   });
 
   it("counts only an enqueue that came before the second game was told, and one of the player's own", () => {
