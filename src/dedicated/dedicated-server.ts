@@ -164,6 +164,12 @@ export class DedicatedServer {
 
   /** `POST /session/create`: validates the body, takes the session, answers where players should go. */
   async handleCreateSession(body: string, headers: RequestHeaders): Promise<HttpReply> {
+    // A process whose registration has not landed takes no game where registrations expire (fixed): a claim can
+    // only have been made on its predecessor's record, and its own fresh registration, landing later, would put
+    // the server back in the pool idle while it hosts that game (a second claim, a second game).
+    if (!this.registered && REGISTRY_LAYOUTS[this.options.variant].renew !== undefined) {
+      return this.refuse(503, "unregistered", "not registered yet");
+    }
     const request = parseCreateSessionRequest(body);
     if (!request.ok) return this.refuse(400, "bad_request", request.error);
     const header = headerValue(headers, "idempotency-key");

@@ -132,9 +132,12 @@ describe("a dedicated server that starts again", () => {
 describe("a dedicated server whose games end", () => {
   let logger: RecordingLogger;
 
-  /** ds1 on the test's Redis and clock, its games ending after GAME_MS unless `games` is false. */
-  function dedicated(games = true, overrides: Partial<DedicatedServerOptions> = {}): DedicatedServer {
-    return new DedicatedServer({
+  /**
+   * ds1 on the test's Redis and clock, its games ending after GAME_MS unless `games` is false, registered as a
+   * started process is before it takes a game.
+   */
+  async function dedicated(games = true, overrides: Partial<DedicatedServerOptions> = {}): Promise<DedicatedServer> {
+    const made = new DedicatedServer({
       variant: "fixed",
       id: SERVER,
       address: ADDRESS,
@@ -144,6 +147,8 @@ describe("a dedicated server whose games end", () => {
       ...(games ? { games: { lengthMs: GAME_MS, timers: time } } : {}),
       ...overrides,
     });
+    await made.register();
+    return made;
   }
 
   async function create(ds: DedicatedServer): Promise<string> {
@@ -157,7 +162,7 @@ describe("a dedicated server whose games end", () => {
   });
 
   it("is released when its game is over, not before", async () => {
-    const ds = dedicated();
+    const ds = await dedicated();
     const token = await claimed();
     const game = await create(ds);
     await run("commit", SID, token, SERVER, game, "ws://g");
@@ -169,7 +174,7 @@ describe("a dedicated server whose games end", () => {
   });
 
   it("asks again while the commit has not landed, then releases", async () => {
-    const ds = dedicated();
+    const ds = await dedicated();
     const token = await claimed();
     const game = await create(ds);
     await time.advance(GAME_MS + PENDING_RELEASE_RETRY_MS * 2);
@@ -180,7 +185,7 @@ describe("a dedicated server whose games end", () => {
   });
 
   it("is released when the game it is busy with ends before an unused game beside it", async () => {
-    const ds = dedicated();
+    const ds = await dedicated();
     const token = await claimed();
     const game = await create(ds);
     // A game created for an allocation whose commit then failed runs beside it, unused, and ends last.
@@ -191,15 +196,15 @@ describe("a dedicated server whose games end", () => {
     expect(idlePool()).toEqual([SERVER]);
   });
 
-  it("starts no heartbeat once stopped, though its registration lands after (a process that died while registering)", () => {
-    const ds = dedicated(false, { heartbeat: { timers: time, intervalMs: 1_000 } });
+  it("starts no heartbeat once stopped, though its registration lands after (a process that died while registering)", async () => {
+    const ds = await dedicated(false, { heartbeat: { timers: time, intervalMs: 1_000 } });
     ds.stop();
     ds.keepAlive();
     expect(time.labels()).toEqual([]);
   });
 
   it("keeps asking while its claim lasts, however late the commit, then releases", async () => {
-    const ds = dedicated();
+    const ds = await dedicated();
     const token = await claimed();
     const game = await create(ds);
     await time.advance(GAME_MS + RELEASE_RETRY_MS * RELEASE_ATTEMPTS * 4);
@@ -215,7 +220,7 @@ describe("a dedicated server whose games end", () => {
   });
 
   it("stops asking once the claim's session ended without a commit (the sweep freed the server)", async () => {
-    const ds = dedicated();
+    const ds = await dedicated();
     await claimed();
     await create(ds);
     await time.advance(GAME_MS + PENDING_RELEASE_RETRY_MS);
@@ -228,8 +233,10 @@ describe("a dedicated server whose games end", () => {
   });
 
   it("stops its quick retries after its attempts when Redis keeps failing, and leaves the release to the heartbeat", async () => {
-    const failing = { ...port, runScript: () => Promise.reject(new Error("Connection is closed.")) };
-    const ds = dedicated(true, { redis: failing });
+    let down = false;
+    const failing = { ...port, runScript: (...args: Parameters<RedisPort["runScript"]>) => (down ? Promise.reject(new Error("Connection is closed.")) : port.runScript(...args)) };
+    const ds = await dedicated(true, { redis: failing });
+    down = true;
     await create(ds);
     await time.advance(GAME_MS + RELEASE_RETRY_MS);
     expect(ds.releasesUnderWay).toBe(1);
@@ -247,7 +254,7 @@ describe("a dedicated server whose games end", () => {
     const flaky: RedisPort = Object.assign(Object.create(port) as RedisPort, {
       runScript: (...args: Parameters<RedisPort["runScript"]>) => (down ? Promise.reject(new Error("Connection is closed.")) : port.runScript(...args)),
     });
-    const ds = dedicated(true, { redis: flaky, registrationTtlMs: 60_000, heartbeat: { timers: time, intervalMs: 5_000 } });
+    const ds = await dedicated(true, { redis: flaky, registrationTtlMs: 60_000, heartbeat: { timers: time, intervalMs: 5_000 } });
     await ds.register();
     ds.keepAlive();
     const token = await claimed();
@@ -266,7 +273,7 @@ describe("a dedicated server whose games end", () => {
   });
 
   it("never ends a game without a game length", async () => {
-    const ds = dedicated(false);
+    const ds = await dedicated(false);
     const token = await claimed();
     const game = await create(ds);
     await run("commit", SID, token, SERVER, game, "ws://g");

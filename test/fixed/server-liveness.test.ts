@@ -257,6 +257,21 @@ describe("a dedicated server's heartbeat", () => {
     broken.stop();
   });
 
+  it("takes no game before its registration has landed: a claim could only be on its predecessor's record", async () => {
+    // A storm found it: a restarted process's first registration was slow, a claim on the old record reached the
+    // process and got a game, then the registration landed and put the busy server back in the pool idle.
+    const ds = dedicated();
+    const body = JSON.stringify({ players: [PLAYER_A, PLAYER_B] });
+    const early = await ds.handleCreateSession(body, {});
+    expect(early.status).toBe(503);
+    expect(logger.events()).toContain("create_session_refused");
+    expect(ds.gamesRunning).toBe(0);
+    await ds.register();
+    expect((await ds.handleCreateSession(body, {})).status).toBe(200);
+    // Legacy's registration never expires nor is renewed: its servers take a call whenever it comes.
+    expect((await dedicated("legacy").handleCreateSession(body, {})).status).toBe(200);
+  });
+
   it("legacy registers once and never beats: the harness is meant to find that flaw", async () => {
     const ds = dedicated("legacy");
     await ds.register();
