@@ -1,5 +1,7 @@
 import type { Behaviour } from "../../sim/players/behaviour.ts";
 import { BASE } from "../../scenarios/defaults.ts";
+import swarm from "../../scenarios/swarm.ts";
+import type { FaultRates } from "../../sim/faults/parameters.ts";
 import type { WorldOptions } from "../../sim/scenario/options.ts";
 
 /** A small crowd of most behaviours: enough players for both modes to match, few enough for many runs a minute. */
@@ -25,14 +27,21 @@ export const STORM: WorldOptions = {
   instances: 2,
   servers: 4,
   players: MIX.flatMap(([behaviour, count]) => Array<Behaviour>(count).fill(behaviour)),
-  config: {
-    gameModes: [
-      { name: "Normal_1v1", requiredPlayers: 2 },
-      { name: "Duo_2v2", requiredPlayers: 4 },
-    ],
-    heartbeatIntervalMs: 15_000,
-    clientTimeoutMs: 30_000,
-  },
+  // The swarm's two modes and heartbeats.
+  config: swarm.options.config,
   gameMs: { min: 300, max: 3_000 },
   activeMs: 30_000,
+};
+
+/** Every per-operation fault at once, each well above the swarm's rate. */
+export const ROUGH_FAULTS: FaultRates = {
+  ...STORM.faults,
+  messageDelay: 0.1,
+  redisSlow: 0.05,
+  redisFailBefore: 0.02,
+  redisFailAfter: 0.02,
+  serverSlow: 0.1,
+  serverError: 0.05,
+  subscribeFail: 0.1,
+  serverRetried: 0.2,
 };

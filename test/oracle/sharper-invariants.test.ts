@@ -114,6 +114,35 @@ describe("ready-respected: a re-queued ready group is owed a reason the world co
     }
   });
 
+  /** A view with i1's presence lasting `until`, and S1 with both ready when `loading`. */
+  const presence = (until: number, loading = true) => (v: ServerView) => {
+    if (loading) session(v, S1, ["a", "b"], ["a", "b"]);
+    v.instancesLiveUntil = new Map([["i1", until]]);
+  };
+
+  /**
+   * From `at`: a sweep reaps i1 (gone from the view when `gone`) and a is told a peer left; i1, fenced when it next
+   * renews, closes the connections it still holds, b's among them; then the run ends. Whether ready-respected fired.
+   */
+  function reapedAt(tape: Tape, at: number, gone: boolean): boolean {
+    tape.at = at;
+    tape.view = view((v) => {
+      presence(60_000)(v);
+      if (gone) v.instancesLiveUntil = new Map();
+    });
+    const reap = tape.redis(tape.timer("sweep"), "ok", "fixed:reap_instances");
+    tape.requeue("a", FixedText.peerDisconnected, reap);
+    tape.at = at + 4_000;
+    const b = tape.player("b");
+    b.dropNetwork();
+    (b.connection as TapeConnection).serverClosedAt = tape.at;
+    tape.event({ kind: "close", connection: "c-b", instance: "i1", player: "b", by: "server", result: "closed" });
+    tape.at = 90_000;
+    tape.view = view((v) => queued(v, "a"));
+    tape.end();
+    return tape.invariants().includes("ready-respected");
+  }
+
   it("takes a member whose instance's presence lapsed, for whatever reason (renewals lost on a lossy link), as gone, not one whose presence held", () => {
     // server-contention seed 584: i1 lost its presence renewals on a flaky link and was reaped, alive all along.
     for (const lapses of [true, false]) {
@@ -122,29 +151,9 @@ describe("ready-respected: a re-queued ready group is owed a reason the world co
       tape.redis(tape.ready("a", S1));
       tape.redis(tape.ready("b", S1));
       tape.at = 15_000;
-      const presence = (until: number) => (v: ServerView) => {
-        session(v, S1, ["a", "b"], ["a", "b"]);
-        v.instancesLiveUntil = new Map([["i1", until]]);
-      };
       tape.view = view(presence(lapses ? 14_000 : 60_000));
       tape.timer("presence");
-      tape.at = 15_500;
-      tape.view = view((v) => {
-        presence(60_000)(v);
-        if (lapses) v.instancesLiveUntil = new Map();
-      });
-      const reap = tape.redis(tape.timer("sweep"), "ok", "fixed:reap_instances");
-      tape.requeue("a", FixedText.peerDisconnected, reap);
-      // i1, fenced when it next renews, closes the connections it still holds: b's among them.
-      tape.at = 20_000;
-      const b = tape.player("b");
-      b.dropNetwork();
-      (b.connection as TapeConnection).serverClosedAt = 20_000;
-      tape.event({ kind: "close", connection: "c-b", instance: "i1", player: "b", by: "server", result: "closed" });
-      tape.at = 90_000;
-      tape.view = view((v) => queued(v, "a"));
-      tape.end();
-      expect([lapses, tape.invariants().includes("ready-respected")]).toEqual([lapses, !lapses]);
+      expect([lapses, reapedAt(tape, 15_500, lapses)]).toEqual([lapses, !lapses]);
     }
   });
 
@@ -152,16 +161,12 @@ describe("ready-respected: a re-queued ready group is owed a reason the world co
     // A stormy swarm-like world: i1's renewals were lost twice; the first lapse came well before the session.
     for (const again of [true, false]) {
       const tape = new Tape(["a", "b"]);
-      const presence = (until: number, sessions = false) => (v: ServerView) => {
-        if (sessions) session(v, S1, ["a", "b"], ["a", "b"]);
-        v.instancesLiveUntil = new Map([["i1", until]]);
-      };
-      tape.view = view(presence(1_000));
+      tape.view = view(presence(1_000, false));
       tape.timer("presence");
       tape.at = 3_000;
       tape.timer("presence");
       tape.at = 4_000;
-      tape.view = view(presence(30_000));
+      tape.view = view(presence(30_000, false));
       tape.timer("presence");
       tape.at = 10_000;
       tape.view = view((v) => session(v, S1, ["a", "b"]));
@@ -172,24 +177,9 @@ describe("ready-respected: a re-queued ready group is owed a reason the world co
       tape.redis(tape.ready("a", S1));
       tape.redis(tape.ready("b", S1));
       tape.at = 31_000;
-      tape.view = view(presence(again ? 30_000 : 60_000, true));
+      tape.view = view(presence(again ? 30_000 : 60_000));
       tape.timer("presence");
-      tape.at = 31_500;
-      tape.view = view((v) => {
-        presence(60_000, true)(v);
-        if (again) v.instancesLiveUntil = new Map();
-      });
-      const reap = tape.redis(tape.timer("sweep"), "ok", "fixed:reap_instances");
-      tape.requeue("a", FixedText.peerDisconnected, reap);
-      tape.at = 35_000;
-      const b = tape.player("b");
-      b.dropNetwork();
-      (b.connection as TapeConnection).serverClosedAt = 35_000;
-      tape.event({ kind: "close", connection: "c-b", instance: "i1", player: "b", by: "server", result: "closed" });
-      tape.at = 90_000;
-      tape.view = view((v) => queued(v, "a"));
-      tape.end();
-      expect([again, tape.invariants().includes("ready-respected")]).toEqual([again, !again]);
+      expect([again, reapedAt(tape, 31_500, again)]).toEqual([again, !again]);
     }
   });
 
