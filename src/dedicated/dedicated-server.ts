@@ -168,7 +168,7 @@ export class DedicatedServer {
     // only have been made on its predecessor's record, and its own fresh registration, landing later, would put
     // the server back in the pool idle while it hosts that game (a second claim, a second game).
     if (!this.registered && REGISTRY_LAYOUTS[this.options.variant].renew !== undefined) {
-      return this.refuse(503, "unregistered", "not registered yet");
+      return this.refuse(503, "not_registered", "not registered yet");
     }
     const request = parseCreateSessionRequest(body);
     if (!request.ok) return this.refuse(400, "bad_request", request.error);

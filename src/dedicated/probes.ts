@@ -16,8 +16,8 @@ export const DEDICATED_PROBES: ProbeCatalog = {
   "ds.create_session_refused.bad_request": optional("a create call whose body is not the contract (the match servers always send one)"),
   "ds.create_session_refused.bad_key": optional("a create call with an invalid Idempotency-Key (the match servers always send a valid one)"),
   "ds.create_session_refused.key_reused": optional("an idempotency key reused for other players (session ids are unique)"),
-  "ds.create_session_refused.unregistered": optional(
-    "a create call reaching a process whose registration has not landed: a claim made on its predecessor's record while the new process's first registration is slow (a storm reaches it; the scenarios rarely make a registration that slow)",
+  "ds.create_session_refused.not_registered": must(
+    "a create call reaching a process whose registration has not landed (a restarted process's first registration still on its way): refused, so a claim made on its predecessor's record gets no game",
   ),
   "ds.game_over": must("a game ended (simulated worlds draw each game's length; real runs take --game-ms)"),
   "ds.dedicated_server_released": must("a game's server released after the game"),
