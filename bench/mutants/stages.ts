@@ -6,16 +6,22 @@ import type { BlindHunt, Kill, StageOutcome } from "./outcome.ts";
 
 /**
  * The hunt's stages, cheapest first; a mutant goes on to the next only if it survived the previous. Blind
- * stages run bench/mutants/hunt.ts (stops at the first failing run); the others run `sim fuzz` with the flag
- * they are named after, over the same seeds, when this checkout's `sim fuzz` has it.
+ * stages run bench/mutants/hunt.ts (stops at the first failing run); the others run `sim fuzz` with the
+ * arguments they are named after, over the same seeds, when this checkout's `sim fuzz` has the flag they need.
  */
-export type Stage = { name: string; kind: "blind"; from: number; to: number } | { name: string; kind: "flag"; flag: string; from: number; to: number };
+export type Stage =
+  | { name: string; kind: "blind"; from: number; to: number }
+  | { name: string; kind: "flag"; flag: string; args: readonly string[]; from: number; to: number };
+
+/** The storms (bench/storms/): worlds far rougher than the scenarios, where late frames meet short games. */
+const STORMS = ["delays", "slow-redis", "everything", "lost-data"].flatMap((name) => ["--scenario", `bench/storms/${name}.scenario.ts`]);
 
 export const STAGES: readonly Stage[] = [
   { name: "blind 0..149", kind: "blind", from: 0, to: 149 },
   { name: "blind 150..999", kind: "blind", from: 150, to: 999 },
-  { name: "guided 0..999", kind: "flag", flag: "--guided", from: 0, to: 999 },
-  { name: "swarm 0..999", kind: "flag", flag: "--swarm", from: 0, to: 999 },
+  { name: "guided 0..999", kind: "flag", flag: "--guided", args: ["--guided"], from: 0, to: 999 },
+  { name: "swarm 0..999", kind: "flag", flag: "--swarm", args: ["--swarm"], from: 0, to: 999 },
+  { name: "storms 0..999", kind: "flag", flag: "--scenario", args: STORMS, from: 0, to: 999 },
 ];
 
 /** Output a hunt may print: a whole campaign's JSON line with its coverage. */
@@ -73,7 +79,7 @@ interface FuzzSummary {
 async function flagged(dir: string, stage: Stage & { kind: "flag" }, budgetS: number): Promise<StageOutcome> {
   const out = join(dir, "reports");
   const coverageFile = join(out, "coverage.json");
-  const args = ["bin/sim.mjs", "fuzz", "--server", "fixed", stage.flag, "--seeds", `${stage.from}..${stage.to}`, "--budget", String(budgetS)];
+  const args = ["bin/sim.mjs", "fuzz", "--server", "fixed", ...stage.args, "--seeds", `${stage.from}..${stage.to}`, "--budget", String(budgetS)];
   args.push("--stop-at-first", "--no-shrink", "--json", "--out", out, "--coverage", coverageFile);
   const { code, stdout, stderr } = await run(dir, args);
   if (code !== 0 && code !== 1) throw new Error(`sim fuzz ${stage.flag} exited ${code}: ${stderr.trim().split("\n").at(-1) ?? ""}`);
