@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 /** What a hunt needs of the repository: the server, the harness, the scenarios, the CLI and this hunter. */
-const COPIED = ["src", "sim", "scenarios", "bin", "bench/mutants", "package.json", "tsconfig.json"];
+const COPIED = ["src", "sim", "scenarios", "bin", "bench/mutants", "bench/storms", "package.json", "tsconfig.json"];
 
 /** Scratch copies still on disk, removed on the way out whatever happens. */
 const live = new Set<string>();
