@@ -92,9 +92,9 @@ export class Observations {
   /**
    * Session -> player -> the commands since the player's latest ready for it that named the session's key with the
    * player among their arguments (that ready's script, on whichever chain its handler ran: one queued behind
-   * another handler runs on that one's): how many failed, and whether one was applied.
+   * another handler runs on that one's): how many failed. An entry goes once one such command was applied.
    */
-  private readonly readyAttempts = new Map<string, Map<string, { failed: number; applied: boolean }>>();
+  private readonly readyAttempts = new Map<string, Map<string, { failed: number }>>();
   /** `player session` -> the connections (as frames name them) start_loading for that session reached. */
   private readonly toldToLoad = new Map<string, Set<string>>();
   /** Steps seen so far: orders what happened at one instant. */
@@ -194,8 +194,8 @@ export class Observations {
     if (frame?.type !== "loading_complete") return;
     const session = frame.loading_session_id;
     if (!event.dropped) {
-      const attempts = this.readyAttempts.get(session) ?? new Map<string, { failed: number; applied: boolean }>();
-      attempts.set(player.id, { failed: 0, applied: false });
+      const attempts = this.readyAttempts.get(session) ?? new Map<string, { failed: number }>();
+      attempts.set(player.id, { failed: 0 });
       this.readyAttempts.set(session, attempts);
     }
     const ready = { session, player: player.id, connection: event.connection };
@@ -331,13 +331,14 @@ export class Observations {
   }
 
   /**
-   * The connection (as frames name it) whose enqueue reached Redis last for `player`: the one the server talks to
-   * about the player since (a takeover moves a player to the newest enqueue's connection). Undefined before any did.
+   * The connection (as frames name it) whose enqueue reached Redis last for `player` (before the step at place
+   * `before`, when given): the one the server talks to about the player since (a takeover moves a player to the
+   * newest enqueue's connection). Undefined before any did.
    */
-  ownerConnection(player: string): string | undefined {
-    let owner: EnqueueFrame | undefined;
-    for (const frame of this.playerEnqueues.get(player) ?? []) {
-      if (frame.applied !== null && frame.applied.order > (owner?.applied?.order ?? -1)) owner = frame;
+  ownerConnection(player: string, before = Number.POSITIVE_INFINITY): string | undefined {
+    let owner: { connection: string; order: number } | undefined;
+    for (const { applied, connection } of this.playerEnqueues.get(player) ?? []) {
+      if (applied !== null && applied.order < before && applied.order > (owner?.order ?? -1)) owner = { connection, order: applied.order };
     }
     return owner?.connection;
   }
@@ -351,12 +352,8 @@ export class Observations {
     const ready = this.readySessions.get(step);
     const applied = this.readyApplied.get(step);
     if (ready === undefined || applied === undefined) return false;
-    const owner = this.playerEnqueues
-      .get(ready.player)
-      ?.filter((each) => each.applied !== null && each.applied.order < applied.order)
-      .sort((a, b) => (a.applied?.order ?? 0) - (b.applied?.order ?? 0))
-      .at(-1);
-    return owner !== undefined && owner.connection !== ready.connection;
+    const owner = this.ownerConnection(ready.player, applied.order);
+    return owner !== undefined && owner !== ready.connection;
   }
 
   private sawForeignWrite(keys: readonly string[]): void {
@@ -472,9 +469,7 @@ export class Observations {
    * undefined).
    */
   readyStep(episode: LoadingEpisode): number | undefined {
-    const first = this.readySteps.get(episode);
-    if (first === undefined || !this.readyStale(first)) return first;
-    return this.readyAgainSteps.get(episode);
+    return this.readyReplaced(episode) ? this.readyAgainSteps.get(episode) : this.readySteps.get(episode);
   }
 
   /** The episode's first ready reached Redis after another connection had taken the player over (readyStep). */
