@@ -13,8 +13,8 @@ export type Stage =
   | { name: string; kind: "blind"; from: number; to: number }
   | { name: string; kind: "flag"; flag: string; args: readonly string[]; from: number; to: number };
 
-/** The storms (bench/storms/): worlds far rougher than the scenarios, where late frames meet short games. */
-const STORMS = ["delays", "slow-redis", "everything", "lost-data"].flatMap((name) => ["--scenario", `bench/storms/${name}.scenario.ts`]);
+/** The storms (bench/storms/): worlds far rougher than the scenarios, where late frames meet short games and flaky servers. */
+const STORMS = ["delays", "slow-redis", "everything", "lost-data", "servers"].flatMap((name) => ["--scenario", `bench/storms/${name}.scenario.ts`]);
 
 export const STAGES: readonly Stage[] = [
   { name: "blind 0..149", kind: "blind", from: 0, to: 149 },
