@@ -5,7 +5,7 @@ import type { MutantResult } from "./outcome.ts";
 import { readMutants } from "./patches.ts";
 import { median, resultTable, stageLines, stageTallies } from "./report.ts";
 import { removeAllScratch } from "./scratch.ts";
-import { fuzzFlags, STAGES } from "./stages.ts";
+import { fuzzFlags, missingFlag, STAGES } from "./stages.ts";
 
 /**
  * `npm run mutants -- [--limit N] [--only NAME] [--workers N] [--stage-budget S] [--baseline] [--json]`: the
@@ -94,7 +94,10 @@ async function main(): Promise<number> {
   if (mutants.length === 0) throw new UsageError(`no mutant's name contains "${options.only}"`);
   const flags = await fuzzFlags(REPO);
   const skipped = new Map<string, string>();
-  for (const stage of STAGES) if (stage.kind === "flag" && !flags.has(stage.flag)) skipped.set(stage.name, `sim fuzz has no ${stage.flag}`);
+  for (const stage of STAGES) {
+    const missing = stage.kind === "flag" ? missingFlag(stage, flags) : null;
+    if (missing !== null) skipped.set(stage.name, `sim fuzz has no ${missing}`);
+  }
 
   say(options, `${paint.strong("mutants")} ${mutants.length} of the fixed server, hunted ${options.workers} at a time; stage budget ${options.stageBudget} s`);
   say(options, paint.dim(`stages: ${STAGES.map((stage) => (skipped.has(stage.name) ? `${stage.name} (skipped)` : stage.name)).join(" -> ")}`));

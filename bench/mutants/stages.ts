@@ -6,12 +6,12 @@ import type { BlindHunt, Kill, StageOutcome } from "./outcome.ts";
 
 /**
  * The hunt's stages, cheapest first; a mutant goes on to the next only if it survived the previous. Blind
- * stages run bench/mutants/hunt.ts (stops at the first failing run); the others run `sim fuzz` with the
- * arguments they are named after, over the same seeds, when this checkout's `sim fuzz` has the flag they need.
+ * stages run bench/mutants/hunt.ts (stops at the first failing run); the others run `sim fuzz` with their
+ * arguments, over the same seeds, when this checkout's `sim fuzz` has every flag among them (missingFlag).
  */
 export type Stage =
   | { name: string; kind: "blind"; from: number; to: number }
-  | { name: string; kind: "flag"; flag: string; args: readonly string[]; from: number; to: number };
+  | { name: string; kind: "flag"; args: readonly string[]; from: number; to: number };
 
 /** The storms (bench/storms/): worlds far rougher than the scenarios, where late frames meet short games and flaky servers. */
 const STORMS = ["delays", "slow-redis", "everything", "lost-data", "servers"].flatMap((name) => ["--scenario", `bench/storms/${name}.scenario.ts`]);
@@ -19,9 +19,9 @@ const STORMS = ["delays", "slow-redis", "everything", "lost-data", "servers"].fl
 export const STAGES: readonly Stage[] = [
   { name: "blind 0..149", kind: "blind", from: 0, to: 149 },
   { name: "blind 150..999", kind: "blind", from: 150, to: 999 },
-  { name: "guided 0..999", kind: "flag", flag: "--guided", args: ["--guided"], from: 0, to: 999 },
-  { name: "swarm 0..999", kind: "flag", flag: "--swarm", args: ["--swarm"], from: 0, to: 999 },
-  { name: "storms 0..999", kind: "flag", flag: "--scenario", args: STORMS, from: 0, to: 999 },
+  { name: "guided 0..999", kind: "flag", args: ["--guided"], from: 0, to: 999 },
+  { name: "swarm 0..999", kind: "flag", args: ["--swarm"], from: 0, to: 999 },
+  { name: "storms 0..999", kind: "flag", args: STORMS, from: 0, to: 999 },
 ];
 
 /** Output a hunt may print: a whole campaign's JSON line with its coverage. */
@@ -39,6 +39,11 @@ function run(dir: string, args: string[]): Promise<{ code: number; stdout: strin
 function lastJsonLine(stdout: string): unknown {
   const line = stdout.trimEnd().split("\n").at(-1) ?? "";
   return JSON.parse(line);
+}
+
+/** The first flag of the stage's arguments that `flags` (this checkout's `sim fuzz`'s) lacks, or null. */
+export function missingFlag(stage: Stage & { kind: "flag" }, flags: ReadonlySet<string>): string | null {
+  return stage.args.find((arg) => arg.startsWith("--") && !flags.has(arg)) ?? null;
 }
 
 /** The flags this checkout's `sim fuzz` knows, read from its help. */
@@ -82,7 +87,7 @@ async function flagged(dir: string, stage: Stage & { kind: "flag" }, budgetS: nu
   const args = ["bin/sim.mjs", "fuzz", "--server", "fixed", ...stage.args, "--seeds", `${stage.from}..${stage.to}`, "--budget", String(budgetS)];
   args.push("--stop-at-first", "--no-shrink", "--json", "--out", out, "--coverage", coverageFile);
   const { code, stdout, stderr } = await run(dir, args);
-  if (code !== 0 && code !== 1) throw new Error(`sim fuzz ${stage.flag} exited ${code}: ${stderr.trim().split("\n").at(-1) ?? ""}`);
+  if (code !== 0 && code !== 1) throw new Error(`sim fuzz (${stage.name}) exited ${code}: ${stderr.trim().split("\n").at(-1) ?? ""}`);
   const summary = lastJsonLine(stdout) as FuzzSummary;
   const file = JSON.parse(readFileSync(coverageFile, "utf8")) as { probes: Record<string, { hits: number }> };
   const coverage = Object.fromEntries(Object.entries(file.probes).map(([name, probe]) => [name, probe.hits]));
