@@ -40,6 +40,12 @@ export function idempotencyKey(request: AllocationRequest): string {
   return `${request.sessionId}:${request.token}`;
 }
 
+/** The session an idempotency key was made for (idempotencyKey's inverse); null for a key of another shape. */
+export function sessionOfIdempotencyKey(key: string): string | null {
+  const colon = key.lastIndexOf(":");
+  return colon > 0 ? key.slice(0, colon) : null;
+}
+
 export const ALLOCATION_FAILURES = ["redis", "bad_claim_reply", "no_server", "unreachable", "bad_reply", "bad_commit_reply"] as const;
 export type AllocationFailure = (typeof ALLOCATION_FAILURES)[number];
 

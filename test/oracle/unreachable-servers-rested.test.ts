@@ -1,18 +1,22 @@
 import { describe, expect, it } from "vitest";
+import { idempotencyKey } from "../../src/fixed/allocation.ts";
 import type { HttpRequestEvent } from "../../sim/trace/events.ts";
-import { session, view } from "./fixtures.ts";
+import { server, session, view } from "./fixtures.ts";
 import { Tape } from "./tape.ts";
+
+/** The body the fixed server sends for session s: its key names the session and the claim's token. */
+const BODY = JSON.stringify({ players: ["a", "b"], idempotency_key: idempotencyKey({ sessionId: "s", token: "5eed", mode: "Normal_1v1", players: ["a", "b"] }) });
 
 /** A create call from i1 to ds1 for a and b, made by `cause`. */
 function create(tape: Tape, cause: number, outcome: HttpRequestEvent["outcome"]): number {
-  const body = JSON.stringify({ players: ["a", "b"], idempotency_key: "s:1" });
+  const body = BODY;
   return tape.event({ kind: "http-request", instance: "i1", server: "ds1", address: "ds1.sim:7000", url: "http://ds1.sim:7000/session/create", body, outcome }, cause);
 }
 
-/** A create call for session s:1 cannot reach ds1 at 1 s; `between` happens; another goes to ds1 at 10 s. */
+/** A create call for session s cannot reach ds1 at 1 s; `between` happens; another goes to ds1 at 10 s. */
 function askedAgain(between: (tape: Tape, failed: number) => void, outcome: HttpRequestEvent["outcome"] = "unreachable"): string[] {
   const tape = new Tape(["a", "b"]);
-  tape.view = view((v) => session(v, "s:1", ["a", "b"], ["a", "b"]));
+  tape.view = view((v) => (session(v, "s", ["a", "b"], ["a", "b"]), server(v, "ds1", "claimed"), server(v, "ds2", "idle")));
   tape.at = 1_000;
   const failed = create(tape, tape.redis(tape.ready("b", "s"), "ok", "fixed:claim_server"), outcome);
   between(tape, failed);
@@ -46,5 +50,11 @@ describe("unreachable-servers-rested", () => {
     expect(askedAgain(endsAt(3_000, false), "silent")).toEqual([]);
     expect(askedAgain(endsAt(6_000, true), "silent")).toEqual(["unreachable-servers-rested"]);
     expect(askedAgain(() => {}, "silent")).toEqual(["unreachable-servers-rested"]);
+  });
+
+  it("stays quiet when Redis went back to a snapshot, or a foreign writer wrote the server's record, since the call: either may have undone the park", () => {
+    expect(askedAgain((tape) => ((tape.at = 4_000), tape.rollback(500)))).toEqual([]);
+    expect(askedAgain((tape) => ((tape.at = 4_000), tape.foreignWrite(["dedicated_server:ds1"])))).toEqual([]);
+    expect(askedAgain((tape) => ((tape.at = 4_000), tape.foreignWrite(["dedicated_server:ds2"])))).toEqual(["unreachable-servers-rested"]);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { findScenario } from "../../scenarios/index.ts";
+import { sessionOfIdempotencyKey } from "../../src/fixed/allocation.ts";
 import { runOnce } from "../../sim/run/run-once.ts";
 import type { HttpRequestEvent } from "../../sim/trace/events.ts";
 import type { TraceStep } from "../../sim/trace/trace.ts";
@@ -30,5 +31,22 @@ describe("a dedicated server cut off from the network", () => {
     // Faults by rate stop with the active phase: what the settle phase sends is handled.
     expect(outcomes.get("silent")).toBeGreaterThan(0);
     expect(outcomes.get("unreachable")).toBeGreaterThan(0);
+  });
+
+  it("is asked by a create call whose key names the session that claimed it: the oracle finds the call's session by it", async () => {
+    const trace = await runOnce({
+      scenario: "server-contention",
+      server: "fixed",
+      seed: 0,
+      strategy: "preempt",
+      options: { ...contention, choices: {}, faults: { ...contention.faults, serverUnreachable: 1 } },
+    });
+    const claimed = new Set(trace.steps.flatMap((step) => (step.event.kind === "redis" && step.event.script === "fixed:claim_server" ? [String(step.event.args[0])] : [])));
+    const requests = trace.steps.flatMap((step) => (step.event.kind === "http-request" ? [step.event] : []));
+    expect(requests.length).toBeGreaterThan(0);
+    for (const request of requests) {
+      const key = (JSON.parse(request.body) as { idempotency_key: string }).idempotency_key;
+      expect(claimed).toContain(sessionOfIdempotencyKey(key));
+    }
   });
 });

@@ -1,3 +1,4 @@
+import { sessionOfIdempotencyKey } from "../../../src/fixed/allocation.ts";
 import type { Checker } from "../checker.ts";
 import { Trouble } from "../step-evidence.ts";
 
@@ -9,14 +10,18 @@ import { Trouble } from "../step-evidence.ts";
  * chain, or its instance crashed or paused before the allocation deadline: the sweep then ends the session and gives
  * the server back as any expiry does), or when another step ended its session before its own rollback could (a
  * member's leave, a restarted instance purging its previous incarnation's players, the sweep): whatever ends a
- * claiming session gives its server back, and the rollback then finds it stale.
+ * claiming session gives its server back, and the rollback then finds it stale. A Redis rollback since the call, or a
+ * foreign write on the server's record, may have put the server back idle, parked by nobody: not judged then.
  */
 
-/** The session a create call asked a game for: its idempotency key, from its body. */
+/**
+ * The session a create call asked a game for, named by the idempotency key in its body (`<session>:<token>`): the
+ * key itself is no session id, and taken for one it matched no session, which excused every call.
+ */
 function sessionOf(body: string): string | null {
   try {
     const key = (JSON.parse(body) as { idempotency_key?: unknown }).idempotency_key;
-    return typeof key === "string" ? key : null;
+    return typeof key === "string" ? sessionOfIdempotencyKey(key) : null;
   } catch {
     return null;
   }
@@ -71,7 +76,11 @@ export default {
         const failedOnItsWay = (steps.troubleOf(steps.originOf(earlier.step)) & Trouble.redis) !== 0;
         const deadline = earlier.at + run.config.allocationTimeoutMs + run.config.matchTickMs;
         const held = world.interruptions().some((each) => each.instance === earlier.instance && each.kind !== "deaf" && each.from <= deadline && (each.until ?? deadline) >= earlier.at);
-        if (failedOnItsWay || held || earlier.endedElsewhere) return;
+        // Redis that went back to a snapshot, or a foreign writer on the server's record, may have undone the park.
+        const undone =
+          world.redisRollbacks().some((rollback) => rollback.at >= earlier.at) ||
+          view.servers.some((server) => server.id === event.server && run.observed.steps.foreignWritten(server.key));
+        if (failedOnItsWay || held || earlier.endedElsewhere || undone) return;
         run.report(point, `again:${event.server}:${earlier.step}`, {
           kind: "unreachable server asked again",
           message: `a create call could not reach ${event.server} at ${(earlier.at / 1000).toFixed(1)} s, and ${event.instance} sent it another at ${(point.at / 1000).toFixed(1)} s before it showed any sign of life`,
