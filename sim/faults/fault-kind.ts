@@ -105,6 +105,11 @@ export interface FaultWorld {
    * are lost, and its Redis connection breaks and comes back when the partition heals. Says what happened.
    */
   cutOffServer(id: string, durationMs: number): string;
+  /**
+   * Something other than a match server calls this dedicated server's create endpoint (sim/world/foreign-caller.ts);
+   * nobody waits for the answer. Says what it sent.
+   */
+  foreignCall(id: string): string;
   /** The instance's subscriptions drop with their connection and come back `gapMs` later; messages meanwhile are lost. */
   loseSubscriptions(instance: FaultableInstance, gapMs: number): void;
 }

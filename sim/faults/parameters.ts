@@ -69,6 +69,11 @@ export interface FaultEvents {
   redisOutages?: number;
   /** Dedicated server processes that die (with or without a game); half of them are started again later. */
   serverDeaths?: number;
+  /**
+   * Calls to a dedicated server from something other than a match server: a port scanner's junk, a client of
+   * another version, a create call replayed long after its answer.
+   */
+  foreignCalls?: number;
 }
 
 export const NO_EVENTS: FaultEvents = { crashes: 0, pauses: 0, disconnects: 0, corruptions: 0, maxSkewMs: 0, redisRestarts: 0, serverDeaths: 0 };

@@ -77,7 +77,8 @@ export function drawSwarmWorld(seed: number): WorldOptions {
   const garbagePublishes = rng.int(0, 1);
   const serverRetried = rng.chance(0.5) ? rate(0.1, 0.3) : 0;
   const redisClockJumps = rng.int(0, 1);
-  options.events = { ...options.events, redisRollbacks, garbagePublishes, redisClockJumps };
+  const foreignCalls = rng.int(0, 2);
+  options.events = { ...options.events, redisRollbacks, garbagePublishes, redisClockJumps, foreignCalls };
   options.faults = { ...options.faults, serverRetried };
   const problem = optionsProblem(options);
   if (problem !== null) broken(`the swarm world of seed ${seed} is not a valid world: ${problem}`);

@@ -11,6 +11,7 @@ import type { PendingSteps } from "../scheduler/pending-steps.ts";
 import type { StepEvent } from "../trace/events.ts";
 import { KITS } from "../variants/index.ts";
 import type { Cluster } from "./cluster.ts";
+import { foreignCall } from "./foreign-caller.ts";
 import { EPOCH } from "./context.ts";
 import type { SimRedisPort } from "./sim-redis-port.ts";
 
@@ -194,6 +195,15 @@ export function faultWorld(parts: FaultWorldParts): FaultWorld {
       server.cutOffUntil = steps.now - EPOCH + durationMs;
       breakConnection(port, durationMs);
       return `${id} cut off from the network for ${durationMs} ms`;
+    },
+    foreignCall: (id) => {
+      const server = cluster.serversById.get(id);
+      if (!server) return "no such server";
+      const call = foreignCall(server, rng);
+      if (server.cutOff) return `${call.what}: lost, ${id} is cut off`;
+      if (!server.alive) return `${call.what}: refused, ${id} is down`;
+      void server.handle(call.body, call.headers, true);
+      return call.what;
     },
     connectionTargets: [...cluster.instances.keys(), ...cluster.serverConnections.keys()],
     connection: (target) => {

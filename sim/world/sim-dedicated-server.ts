@@ -10,6 +10,15 @@ import type { SimRedisPort } from "./sim-redis-port.ts";
 
 const REGISTER_ATTEMPTS = 10;
 
+/** Create calls a server keeps for a foreign caller to replay: the latest ones, as a capture of its traffic would. */
+const KEPT_CALLS = 32;
+
+/** A create call as it reached a dedicated server. */
+export interface ReceivedCall {
+  body: string;
+  headers: Record<string, string>;
+}
+
 /**
  * Every heartbeat is two steps (the timer, the script) on every server of a world that may have sixty: slower
  * by default than a real server's (src/dedicated's 5 s), with the same three heartbeats to a registration's
@@ -44,6 +53,9 @@ export class SimDedicatedServer {
   downSince: number | null = null;
   /** Until when (ms since the run began) its host is cut off from the network: up, but nothing reaches it or leaves it. */
   cutOffUntil = 0;
+  /** The latest create calls of match servers it received, from any of its processes, oldest first (at most KEPT_CALLS). */
+  readonly received: ReceivedCall[] = [];
+  private remembered: CreatedGame[] = [];
   /** The timeouts of the calls sent to it: a call waits for its answer while its timeout has neither run nor been cancelled. */
   private readonly calls: Step[] = [];
   private server: DedicatedServer;
@@ -131,6 +143,7 @@ export class SimDedicatedServer {
     this.server = this.make();
     this.alive = true;
     this.downSince = null;
+    this.remembered = [];
     this.register().catch(() => {});
   }
 
@@ -154,7 +167,15 @@ export class SimDedicatedServer {
     }
   }
 
-  async handle(body: string, headers: Record<string, string>): Promise<HttpResponse> {
+  /** Games its current process created for a call with a key: the keys it remembers, and refuses for other players. */
+  get rememberedGames(): readonly CreatedGame[] {
+    return this.remembered;
+  }
+
+  /** A create call; `foreign` when it is not a match server's (sim/world/foreign-caller.ts). */
+  async handle(body: string, headers: Record<string, string>, foreign = false): Promise<HttpResponse> {
+    if (!foreign) this.received.push({ body, headers });
+    if (this.received.length > KEPT_CALLS) this.received.shift();
     const reply = await this.server.handleCreateSession(body, headers);
     if (reply.status === 200) {
       const parsed = JSON.parse(reply.body) as { session_id: string; server_address: string };
@@ -175,6 +196,7 @@ export class SimDedicatedServer {
           releasedAt: null,
         };
         this.games.push(game);
+        if (game.key !== null) this.remembered.push(game);
         this.ledger.created(game);
       }
     }

@@ -13,9 +13,9 @@ export const DEDICATED_PROBES: ProbeCatalog = {
   "ds.create_session_replayed": must(
     "a create call retried with its idempotency key: the game it already created; the match servers here post once per claim, so only a retrying proxy (or another client) sends one",
   ),
-  "ds.create_session_refused.bad_request": optional("a create call whose body is not the contract (the match servers always send one)"),
-  "ds.create_session_refused.bad_key": optional("a create call with an invalid Idempotency-Key (the match servers always send a valid one)"),
-  "ds.create_session_refused.key_reused": optional("an idempotency key reused for other players (session ids are unique)"),
+  "ds.create_session_refused.bad_request": must("a create call whose body is not the contract: a foreign caller's (the match servers always send one)"),
+  "ds.create_session_refused.bad_key": must("a create call with an invalid Idempotency-Key: a foreign caller's (the match servers always send a valid one)"),
+  "ds.create_session_refused.key_reused": must("an idempotency key reused for other players: a foreign caller's (session ids are unique)"),
   "ds.create_session_refused.not_registered": must(
     "a create call reaching a process whose registration has not landed (a restarted process's first registration still on its way): refused, so a claim made on its predecessor's record gets no game",
   ),
