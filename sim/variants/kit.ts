@@ -65,7 +65,11 @@ export interface VariantKit {
    * sender, so a well-formed lie is indistinguishable from the truth to any server, and no design can refuse it.
    */
   publishGarbage(redis: ForeignRedis, rng: Rng, instances: readonly string[]): string;
-  /** What a re-queue error's text claims, in this variant's words; null for a text that is not a re-queue. */
+  /**
+   * What an error that ends a loading episode claims, in this variant's words: a re-queue's reason, or a timeout
+   * that re-queues no one (fixed tells a member not ready when its session expired to enqueue again); null for
+   * any other text.
+   */
   requeueReason(text: string): RequeueReason | null;
   /** How long before its deadline this variant may time a session out: how coarse its deadlines are, in ms. */
   earlyTimeoutToleranceMs: number;

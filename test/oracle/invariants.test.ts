@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
+import { FixedText } from "../../src/fixed/messages.ts";
 import { boundsFor, Oracle } from "../../sim/oracle/oracle.ts";
+import { Player } from "../../sim/players/player.ts";
+import { Rng } from "../../sim/random/rng.ts";
+import { KITS } from "../../sim/variants/index.ts";
+import type { SimConnection } from "../../sim/world/sim-connection.ts";
 import { config, oracleFor, player, queued, server, session, view, worldFacts } from "./fixtures.ts";
 import { Tape, type TapeConnection } from "./tape.ts";
 
@@ -362,6 +367,23 @@ describe("ready-respected", () => {
     oracle.atEnd(5, 80_000, view((v) => queued(v, "a")));
     expect(invariantsOf(oracle)).toEqual(["ready-respected"]);
     expect(oracle.violations[0]?.message).toContain("20.0 s before its deadline");
+  });
+
+  it("fires when a member not ready yet is told of a timeout before the deadline in fixed's words, which re-queue no one", () => {
+    const judged = (at: number) => {
+      const a = new Player("a", "Normal_1v1", "normal", { now: () => at, connect: () => null, act: () => {} }, new Rng("a"));
+      const connection = { clientOpen: true } as SimConnection;
+      a.connection = connection;
+      a.view = { state: "loading", session: "s1" };
+      a.episodes.push({ session: "s1", connection, startedAt: 0, readyDeliveredAt: null, disconnectedAt: null, outcome: null });
+      const oracle = new Oracle([a], config, boundsFor(config, 0), { earlyTimeoutToleranceMs: 0, reasons: KITS.fixed.requeueReason });
+      oracle.afterStep(1, 0, view((v) => session(v, "s1", ["a", "b"])));
+      a.received(connection, JSON.stringify({ type: "error", message: FixedText.loadingTimedOut }));
+      oracle.atEnd(5, 80_000, view(() => {}));
+      return { invariants: invariantsOf(oracle), outcome: a.episodes[0]!.outcome?.kind };
+    };
+    expect(judged(config.loadingTimeoutMs - 1_000)).toEqual({ invariants: ["ready-respected"], outcome: "refused" });
+    expect(judged(config.loadingTimeoutMs)).toEqual({ invariants: [], outcome: "refused" });
   });
 
   it("holds a server with deadlines to the millisecond to them: a timeout one second early fires, one at the deadline does not", () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { findScenario } from "../../scenarios/index.ts";
 import { FAULT_KINDS } from "../../sim/faults/registry.ts";
 import { runOnce } from "../../sim/run/run-once.ts";
+import type { WorldOptions } from "../../sim/scenario/options.ts";
 import { optionsProblem } from "../../sim/scenario/validate.ts";
 import type { FaultEvent } from "../../sim/trace/events.ts";
 import type { Trace, TraceStep } from "../../sim/trace/trace.ts";
@@ -9,7 +10,7 @@ import type { Trace, TraceStep } from "../../sim/trace/trace.ts";
 const base = findScenario("server-contention")!.options;
 /** server-contention's world with foreign callers the one fault besides servers that die and come back. */
 const options = { ...base, choices: {}, faults: { ...base.faults, serverError: 0, serverMalformed: 0 }, events: { ...base.events, serverDeaths: 2, foreignCalls: 8 } };
-const spec = (seed: number, world = options) => ({ scenario: "foreign-caller", server: "fixed" as const, seed, strategy: "preempt" as const, options: world });
+const spec = (seed: number, world: WorldOptions = options) => ({ scenario: "foreign-caller", server: "fixed" as const, seed, strategy: "preempt" as const, options: world });
 
 const strikes = (trace: Trace): (TraceStep & { event: FaultEvent })[] =>
   trace.steps.filter((step): step is TraceStep & { event: FaultEvent } => step.event.kind === "fault" && step.event.fault === "foreign-caller");

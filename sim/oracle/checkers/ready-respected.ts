@@ -95,7 +95,9 @@ export default {
         for (const { player, episode } of group.members) {
           const outcome = episode?.outcome;
           const tolerance = run.options.earlyTimeoutToleranceMs ?? EARLY_TIMEOUT_TOLERANCE_MS;
-          if (outcome?.kind !== "timed-out" || outcome.at >= earliestDeadline - tolerance) continue;
+          // A member not ready yet may be told the timeout without a re-queue: an answer the client takes as a refusal.
+          const timedOut = outcome?.kind === "timed-out" || (outcome !== null && outcome !== undefined && run.options.reasons?.(outcome.text) === "timed-out");
+          if (!timedOut || outcome.at >= earliestDeadline - tolerance) continue;
           run.report(point, `early:${session}:${player.id}`, {
             kind: "timed out before the deadline",
             message: `player ${player.id} was told loading session ${session} timed out at ${(outcome.at / 1000).toFixed(1)} s, ${((group.deadline - outcome.at) / 1000).toFixed(1)} s before its deadline (${(group.deadline / 1000).toFixed(1)} s)`,

@@ -16,6 +16,8 @@ const REASONS: ReadonlyMap<string, RequeueReason> = new Map<string, RequeueReaso
   [FixedText.allocationFailed, "allocation-failed"],
   [FixedText.peerDisconnected, "member-left"],
   [FixedText.timedOut, "timed-out"],
+  // Told a member that was not ready when its session expired: no re-queue, but a timeout all the same.
+  [FixedText.loadingTimedOut, "timed-out"],
 ]);
 
 const SHARED: ReadonlySet<string> = new Set([Keys.deadlines, Keys.idleServers, Keys.instances, Keys.fence, Keys.seq, Keys.epoch]);
