@@ -192,8 +192,9 @@ export class World {
   private readOperatorStats(): void {
     const stats = KITS[this.request.variant].operatorStats;
     if (stats === undefined || this.request.bare) return;
+    // By the id the server calls itself: a restarted instance may have kept its predecessor's (cluster.ts).
     for (const instance of this.cluster.instances.values()) {
-      this.operatorReports.push({ instance: instance.id, reported: stats.reported(this.redis, instance.id) });
+      this.operatorReports.push({ instance: instance.serverId, reported: stats.reported(this.redis, instance.serverId) });
     }
   }
 
