@@ -155,9 +155,10 @@ export function memberLeft(run: CheckRun, group: ReadyGroup, player: Player, by:
  * purge its players as if they had left.
  */
 export function instanceLost(run: CheckRun, group: ReadyGroup, instance: string, by: number): boolean {
-  const lapses = run.observed.presenceLapses(instance);
-  if (lapses.some((lapsed) => lapsed <= by && lapsed + run.config.presenceIntervalMs >= group.first.at)) return true;
   const world = run.options.world;
+  // Presence is listed under the id the server calls itself, which a restart may have kept from its predecessor.
+  const lapses = run.observed.presenceLapses(world?.serverIdOf(instance) ?? instance);
+  if (lapses.some((lapsed) => lapsed <= by && lapsed + run.config.presenceIntervalMs >= group.first.at)) return true;
   // Cut off from Redis this long, an instance may miss its presence's expiry: its last renewal may have come up to
   // an interval before the cut, and its next after it up to an interval later.
   const lapseMs = run.config.instanceTtlMs - 2 * run.config.presenceIntervalMs;

@@ -129,6 +129,11 @@ export interface WorldFacts {
   serverDownSince(id: string): number | null;
   /** How long a dedicated server's registration lasts unrenewed: a dead server is reaped once it lapses. */
   serverRegistrationTtlMs: number;
+  /**
+   * The id an instance (by the harness's id, as connections and interruptions name it) calls itself in Redis: its
+   * own, or the one a restart kept from its predecessor. Presence is listed under it.
+   */
+  serverIdOf(instance: string): string;
 }
 
 /** Some crash or pause struck in [from, to]. */

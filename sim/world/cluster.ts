@@ -66,6 +66,8 @@ export interface ClusterSetup {
 export class Cluster {
   /** The current incarnation in each slot (`i1`...). */
   readonly instances = new Map<string, SimInstance>();
+  /** Every incarnation's id (`i1.2`) -> the id it calls itself in Redis (its own, or its predecessor's it kept). */
+  readonly serverIds = new Map<string, string>();
   /** By address. */
   readonly servers = new Map<string, SimDedicatedServer>();
   /** The same dedicated servers by id (`ds1`): a replacement process lives in the same object. */
@@ -234,6 +236,7 @@ export class Cluster {
       ...(this.setup.probes ? { probes: this.setup.probes } : {}),
     });
     this.instances.set(slot, instance);
+    this.serverIds.set(id, serverId);
     this.subscribers.set(id, instance.redis);
     instance.server.start().catch((error: unknown) => {
       if (instance.alive) hooks.escaped(instance, "start", error);

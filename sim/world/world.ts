@@ -216,6 +216,7 @@ export class World {
       freeServers: () => cluster.freeServers(),
       serverDownSince: (id) => cluster.serversById.get(id)?.downSince ?? null,
       serverRegistrationTtlMs: registrationTtlMs(serverHeartbeatMs(this.request.options)),
+      serverIdOf: (instance) => cluster.serverIds.get(instance) ?? instance,
     };
   }
 

@@ -58,6 +58,8 @@ export interface WorldBuild {
   downServers?: Record<string, number>;
   /** What the stats command reported once the run was over (default nothing read). */
   operatorReports?: OperatorReport[];
+  /** Instances (by the harness's id) that call themselves otherwise in Redis: a restart that kept its predecessor's id. */
+  serverIds?: Record<string, string>;
 }
 
 /** A simulated world's facts as a test states them: its servers (ds1 at ds1.sim:7000...), games and interruptions. */
@@ -93,5 +95,6 @@ export function worldFacts(build: WorldBuild = {}): WorldFacts {
     freeServers: () => build.freeServers ?? 0,
     serverDownSince: (id) => build.downServers?.[id] ?? null,
     serverRegistrationTtlMs: 45_000,
+    serverIdOf: (instance) => build.serverIds?.[instance] ?? instance,
   };
 }

@@ -157,6 +157,23 @@ describe("ready-respected: a re-queued ready group is owed a reason the world co
     }
   });
 
+  it("finds an instance's presence under the id it calls itself in Redis, which a restart may have kept from its predecessor", () => {
+    // i1 is a restarted incarnation that kept the id i0: its presence is listed, and lapses, as i0.
+    for (const kept of [true, false]) {
+      const tape = loadingPair(true, kept ? { serverIds: { i1: "i0" } } : {});
+      tape.at = 1_000;
+      tape.redis(tape.ready("a", S1));
+      tape.redis(tape.ready("b", S1));
+      tape.at = 15_000;
+      tape.view = view((v) => {
+        session(v, S1, ["a", "b"], ["a", "b"]);
+        v.instancesLiveUntil = new Map([["i0", 14_000]]);
+      });
+      tape.timer("presence");
+      expect([kept, reapedAt(tape, 15_500, true)]).toEqual([kept, !kept]);
+    }
+  });
+
   it("takes an instance whose presence lapsed, came back, and lapsed again during the session as gone, not one that lapsed only long before it", () => {
     // A stormy swarm-like world: i1's renewals were lost twice; the first lapse came well before the session.
     for (const again of [true, false]) {
