@@ -57,6 +57,14 @@ export function serverOf(address: string): string {
   return /^[a-z]+:\/\/([^/?]+)/.exec(address)?.[1] ?? address;
 }
 
+/**
+ * The key names this id as one of its `:`-separated parts, as every layout names a player's or a session's keys
+ * (`{mm}:player:<id>`, `loading:<id>`, `notifications:<id>`): not merely contains it, as `player-10` contains `player-1`.
+ */
+function namesId(key: string, id: string): boolean {
+  return key === id || key.endsWith(`:${id}`) || key.includes(`:${id}:`);
+}
+
 /** What the oracle saw happen in a run, which several checkers judge by. Updated before the checkers run. */
 export class Observations {
   /** Every live session seen, by id. */
@@ -235,7 +243,7 @@ export class Observations {
    */
   private sawEnqueueApplied(id: number, event: RedisEvent, at: number): void {
     const frame = this.enqueues.get(this.steps.originOf(id));
-    if (frame === undefined || !appliedByRedis(event) || !event.keys.some((key) => key.includes(frame.player))) return;
+    if (frame === undefined || !appliedByRedis(event) || !event.keys.some((key) => namesId(key, frame.player))) return;
     frame.applied ??= { at, order: this.order };
     const cause = this.steps.causeOf(id);
     const issued = cause === undefined ? this.order : (this.stepOrders[cause] ?? this.order);
@@ -300,7 +308,7 @@ export class Observations {
   private sawReadyAttempt(event: RedisEvent): void {
     if (this.readyAttempts.size === 0 || isScriptCacheMiss(event)) return;
     for (const [session, attempts] of this.readyAttempts) {
-      if (!event.keys.some((key) => key.includes(session))) continue;
+      if (!event.keys.some((key) => namesId(key, session))) continue;
       for (const [player, attempt] of attempts) {
         if (!event.args.includes(player)) continue;
         if (appliedByRedis(event)) attempts.delete(player);
@@ -327,7 +335,7 @@ export class Observations {
     const origin = this.steps.originOf(id);
     const ready = this.readySessions.get(origin);
     if (ready === undefined || this.readyApplied.has(origin) || !appliedByRedis(event)) return;
-    if (event.keys.some((key) => key.includes(ready.session))) this.readyApplied.set(origin, { at, order: this.order });
+    if (event.keys.some((key) => namesId(key, ready.session))) this.readyApplied.set(origin, { at, order: this.order });
   }
 
   /**
@@ -359,7 +367,7 @@ export class Observations {
   private sawForeignWrite(keys: readonly string[]): void {
     this.steps.taint(keys);
     // Every layout names a player's own keys by its id; a session's record speaks for its members.
-    for (const id of this.players.keys()) if (keys.some((key) => key.includes(id))) this.spoiledPlayers.add(id);
+    for (const id of this.players.keys()) if (keys.some((key) => namesId(key, id))) this.spoiledPlayers.add(id);
     for (const session of this.sessions.values()) {
       if (keys.includes(session.key)) for (const member of session.members) this.spoiledPlayers.add(member);
     }
