@@ -12,14 +12,14 @@ const MALFORMED_FIVE: Behaviour[] = ["malformed-frames", "normal", "normal", "un
 
 /**
  * A scenario's seed as a run, or, given players, its world with those players as it was when these seeds were
- * found (before malformed-input had a foreign publisher).
+ * found (before malformed-input had a foreign publisher and a foreign caller).
  */
 async function legacy(scenario: string, seed: number, players?: Behaviour[]): Promise<{ trace: Trace; signatures: Signature[] }> {
   const options = findScenario(scenario)!.options;
   const trace =
     players === undefined
       ? (await runJob({ scenario, server: "legacy", seed, strategy: "preempt" })).trace
-      : await runOnce({ scenario, server: "legacy", seed, strategy: "preempt", options: { ...options, players, events: { ...options.events, garbagePublishes: 0 } } });
+      : await runOnce({ scenario, server: "legacy", seed, strategy: "preempt", options: { ...options, players, events: { ...options.events, garbagePublishes: 0, foreignCalls: 0 } } });
   if (trace === null || trace.violations.length === 0) throw new Error(`legacy ${scenario} seed ${seed} no longer fails`);
   return { trace, signatures: signaturesOf(trace) };
 }

@@ -9,7 +9,7 @@ import type { Trace, TraceStep } from "../../sim/trace/trace.ts";
 
 const scenario = findScenario("malformed-input")!;
 /** malformed-input's world with its normal players only, and a foreign publisher the one fault. */
-const options = { ...scenario.options, players: ["normal", "normal", "normal", "normal"] as Behaviour[], choices: {}, events: { ...scenario.options.events, corruptions: 0, garbagePublishes: 2 } };
+const options = { ...scenario.options, players: ["normal", "normal", "normal", "normal"] as Behaviour[], choices: {}, events: { ...scenario.options.events, corruptions: 0, foreignCalls: 0, garbagePublishes: 2 } };
 const spec = (server: "fixed" | "legacy", seed: number) => ({ scenario: "foreign-publish", server, seed, strategy: "preempt" as const, options });
 
 const publishes = (trace: Trace): (TraceStep & { event: FaultEvent })[] =>
