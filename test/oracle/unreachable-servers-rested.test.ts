@@ -49,6 +49,14 @@ describe("unreachable-servers-rested", () => {
     // Silence until the request timeout (5 s after 1 s): a leave at 3 s ended the session before the rollback could park the server.
     expect(askedAgain(endsAt(3_000, false), "silent")).toEqual([]);
     expect(askedAgain(endsAt(6_000, true), "silent")).toEqual(["unreachable-servers-rested"]);
+    // A leave on the call's own chain (storm-servers seed 44: the client left on the chain of the ready that set the
+    // call going) gave the server back all the same: the rollback alone is the call's own ending.
+    const leftOnTheChain = (tape: Tape, failed: number) => {
+      tape.at = 3_000;
+      tape.view = view(() => {});
+      tape.redis(failed, "ok", "fixed:leave");
+    };
+    expect(askedAgain(leftOnTheChain, "silent")).toEqual([]);
     expect(askedAgain(() => {}, "silent")).toEqual(["unreachable-servers-rested"]);
   });
 
@@ -56,5 +64,24 @@ describe("unreachable-servers-rested", () => {
     expect(askedAgain((tape) => ((tape.at = 4_000), tape.rollback(500)))).toEqual([]);
     expect(askedAgain((tape) => ((tape.at = 4_000), tape.foreignWrite(["dedicated_server:ds1"])))).toEqual([]);
     expect(askedAgain((tape) => ((tape.at = 4_000), tape.foreignWrite(["dedicated_server:ds2"])))).toEqual(["unreachable-servers-rested"]);
+  });
+
+  it("takes a retrying proxy's second try of a call for that call, not another: storm-servers seed 11", () => {
+    const judged = (first: HttpRequestEvent["outcome"]) => {
+      const tape = new Tape(["a", "b"]);
+      tape.view = view((v) => (session(v, "s", ["a", "b"], ["a", "b"]), session(v, "s2", ["c", "d"], ["c", "d"]), server(v, "ds1", "claimed")));
+      tape.at = 500;
+      // s's call reaches ds1 and its reply is lost; the proxy tries again later.
+      const retried = create(tape, tape.redis(tape.ready("b", "s"), "ok", "fixed:claim_server"), first);
+      tape.at = 1_000;
+      // s2's call, sent after ds1 was given back, cannot reach it.
+      const body = JSON.stringify({ players: ["c", "d"], idempotency_key: "s2:5eed" });
+      tape.event({ kind: "http-request", instance: "i2", server: "ds1", address: "ds1.sim:7000", url: "http://ds1.sim:7000/session/create", body, outcome: "unreachable" }, tape.timer("tick"));
+      tape.at = 1_500;
+      create(tape, retried, "handled");
+      return tape.invariants();
+    };
+    expect(judged("retried")).toEqual([]);
+    expect(judged("handled")).toEqual(["unreachable-servers-rested"]);
   });
 });

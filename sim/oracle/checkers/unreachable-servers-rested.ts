@@ -10,7 +10,8 @@ import { Trouble } from "../step-evidence.ts";
  * chain, or its instance crashed or paused before the allocation deadline: the sweep then ends the session and gives
  * the server back as any expiry does), or when another step ended its session before its own rollback could (a
  * member's leave, a restarted instance purging its previous incarnation's players, the sweep): whatever ends a
- * claiming session gives its server back, and the rollback then finds it stale. A Redis rollback since the call, or a
+ * claiming session gives its server back, and the rollback then finds it stale (its own rollback, on the call's chain,
+ * is the only ending that is the call's). A retrying proxy's second try of a call is that call, not another. A Redis rollback since the call, or a
  * foreign write on the server's record, may have put the server back idle, parked by nobody: not judged then.
  */
 
@@ -46,6 +47,8 @@ export default {
     if (world === undefined) return {};
     /** Server id -> the step and time of the create call that could not reach it, until it proves alive. */
     const unreached = new Map<string, Unreached>();
+    /** Bodies of calls a retrying proxy will send again (each call's body is its own: its key names its claim). */
+    const proxied = new Set<string>();
     /** The sessions of failed calls still waiting, until each ends: session id -> its call. */
     const open = new Map<string, Unreached>();
     return {
@@ -55,7 +58,10 @@ export default {
         const steps = run.observed.steps;
         for (const [session, call] of open) {
           if (view.sessions.has(session)) continue;
-          call.endedElsewhere = steps.originOf(happened.id) !== steps.originOf(call.step);
+          // Its own rollback, on the call's chain; anything else (a leave, a purge, the sweep) gave the server back
+          // first, even a leave its player's client sent on the same chain as the ready that set the call going.
+          const ownRollback = happened.event.kind === "redis" && happened.event.script === "fixed:rollback" && steps.originOf(happened.id) === steps.originOf(call.step);
+          call.endedElsewhere = !ownRollback;
           open.delete(session);
         }
         const event = happened.event;
@@ -65,7 +71,10 @@ export default {
           return;
         }
         if (event.kind !== "http-request" || event.server === null || !world.servers.has(event.server)) return;
-        const earlier = unreached.get(event.server);
+        // A retrying proxy sends a call whose reply it lost again, body and all: the same call, not another.
+        const proxyRetry = proxied.delete(event.body);
+        if (event.outcome === "retried") proxied.add(event.body);
+        const earlier = proxyRetry ? undefined : unreached.get(event.server);
         if (event.outcome === "unreachable" || event.outcome === "silent") {
           const call: Unreached = { step: happened.id, at: point.at, instance: event.instance, session: sessionOf(event.body), endedElsewhere: false };
           unreached.set(event.server, call);
