@@ -55,7 +55,8 @@ export class SimDedicatedServer {
   cutOffUntil = 0;
   /** The latest create calls of match servers it received, from any of its processes, oldest first (at most KEPT_CALLS). */
   readonly received: ReceivedCall[] = [];
-  private remembered: CreatedGame[] = [];
+  /** Where its current process's games begin in `games`. */
+  private firstOfProcess = 0;
   /** The timeouts of the calls sent to it: a call waits for its answer while its timeout has neither run nor been cancelled. */
   private readonly calls: Step[] = [];
   private server: DedicatedServer;
@@ -143,7 +144,7 @@ export class SimDedicatedServer {
     this.server = this.make();
     this.alive = true;
     this.downSince = null;
-    this.remembered = [];
+    this.firstOfProcess = this.games.length;
     this.register().catch(() => {});
   }
 
@@ -169,13 +170,15 @@ export class SimDedicatedServer {
 
   /** Games its current process created for a call with a key: the keys it remembers, and refuses for other players. */
   get rememberedGames(): readonly CreatedGame[] {
-    return this.remembered;
+    return this.games.slice(this.firstOfProcess).filter((game) => game.key !== null);
   }
 
   /** A create call; `foreign` when it is not a match server's (sim/world/foreign-caller.ts). */
   async handle(body: string, headers: Record<string, string>, foreign = false): Promise<HttpResponse> {
-    if (!foreign) this.received.push({ body, headers });
-    if (this.received.length > KEPT_CALLS) this.received.shift();
+    if (!foreign) {
+      this.received.push({ body, headers });
+      if (this.received.length > KEPT_CALLS) this.received.shift();
+    }
     const reply = await this.server.handleCreateSession(body, headers);
     if (reply.status === 200) {
       const parsed = JSON.parse(reply.body) as { session_id: string; server_address: string };
@@ -196,7 +199,6 @@ export class SimDedicatedServer {
           releasedAt: null,
         };
         this.games.push(game);
-        if (game.key !== null) this.remembered.push(game);
         this.ledger.created(game);
       }
     }

@@ -96,8 +96,8 @@ export default {
           const outcome = episode?.outcome;
           const tolerance = run.options.earlyTimeoutToleranceMs ?? EARLY_TIMEOUT_TOLERANCE_MS;
           // A member not ready yet may be told the timeout without a re-queue: an answer the client takes as a refusal.
-          const timedOut = outcome?.kind === "timed-out" || (outcome !== null && outcome !== undefined && run.options.reasons?.(outcome.text) === "timed-out");
-          if (!timedOut || outcome.at >= earliestDeadline - tolerance) continue;
+          if (!outcome || (outcome.kind !== "timed-out" && run.options.reasons?.(outcome.text) !== "timed-out")) continue;
+          if (outcome.at >= earliestDeadline - tolerance) continue;
           run.report(point, `early:${session}:${player.id}`, {
             kind: "timed out before the deadline",
             message: `player ${player.id} was told loading session ${session} timed out at ${(outcome.at / 1000).toFixed(1)} s, ${((group.deadline - outcome.at) / 1000).toFixed(1)} s before its deadline (${(group.deadline / 1000).toFixed(1)} s)`,

@@ -11,8 +11,9 @@ import { Trouble } from "../step-evidence.ts";
  * the server back as any expiry does), or when another step ended its session before its own rollback could (a
  * member's leave, a restarted instance purging its previous incarnation's players, the sweep): whatever ends a
  * claiming session gives its server back, and the rollback then finds it stale (its own rollback, on the call's chain,
- * is the only ending that is the call's). A retrying proxy's second try of a call is that call, not another. A Redis rollback since the call, or a
- * foreign write on the server's record, may have put the server back idle, parked by nobody: not judged then.
+ * is the only ending that is the call's). A retrying proxy's second try of a call is that call, not another. A Redis
+ * rollback since the call, or a foreign write on the server's record, may have put the server back idle, parked by
+ * nobody: not judged then.
  */
 
 /**
@@ -88,7 +89,7 @@ export default {
         // Redis that went back to a snapshot, or a foreign writer on the server's record, may have undone the park.
         const undone =
           world.redisRollbacks().some((rollback) => rollback.at >= earlier.at) ||
-          view.servers.some((server) => server.id === event.server && run.observed.steps.foreignWritten(server.key));
+          view.servers.some((server) => server.id === event.server && steps.foreignWritten(server.key));
         if (failedOnItsWay || held || earlier.endedElsewhere || undone) return;
         run.report(point, `again:${event.server}:${earlier.step}`, {
           kind: "unreachable server asked again",
