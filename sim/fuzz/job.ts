@@ -24,7 +24,7 @@ export interface FuzzJob {
   slot?: number;
 }
 
-export type MutationKind = "suffix" | "move-fault" | "add-fault" | "behaviour";
+export type MutationKind = "suffix" | "move-fault" | "add-fault" | "fault-at-probe" | "behaviour";
 
 /** A corpus run changed: its world (a player's behaviour) and a decision list the run follows leniently. */
 export interface Mutant {
@@ -41,6 +41,8 @@ export interface Recording {
   decisions: number[];
   /** Indices in `decisions` of the faults that struck by choice. */
   faultsAt: number[];
+  /** Per probe the run hit, the indices in `decisions` of the steps its first hits came in. */
+  hitSteps: Record<string, number[]>;
 }
 
 /** One distinct bug a failing run showed: a signature, with the first of its violations in the run. */

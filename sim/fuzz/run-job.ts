@@ -1,3 +1,4 @@
+import type { HitSteps } from "../coverage/probe-counter.ts";
 import { BY_CHOICE } from "../faults/choices.ts";
 import { runOnce } from "../run/run-once.ts";
 import { withChoices, withCoincidence } from "../scenario/options.ts";
@@ -9,6 +10,7 @@ import type { FoundBug, FuzzJob, FuzzOutcome, Recording } from "./job.ts";
 export async function runJob(job: FuzzJob): Promise<FuzzOutcome> {
   const scenario = await resolveScenario(job.scenario, job.seed);
   const { coincidence, faultChoices, record, mutant, slot, ...spec } = job;
+  const hitSteps: HitSteps | undefined = record === true ? new Map() : undefined;
   const trace = await runOnce({
     ...spec,
     scenario: scenario.name,
@@ -16,6 +18,7 @@ export async function runJob(job: FuzzJob): Promise<FuzzOutcome> {
     checkers: scenario.checkers,
     options: mutant?.options ?? withChoices(withCoincidence(scenario.options, coincidence), faultChoices),
     ...(mutant === undefined ? {} : { decisions: mutant.decisions, lenient: mutant.salt }),
+    hitSteps,
   });
   const bugs = new Map<string, FoundBug>();
   const signatures: string[] = [];
@@ -37,15 +40,15 @@ export async function runJob(job: FuzzJob): Promise<FuzzOutcome> {
     steps: trace.steps.length,
     coverage: trace.coverage,
     trace: trace.verdict === "fail" ? trace : null,
-    recording: record === true ? recordingOf(trace) : null,
+    recording: hitSteps === undefined ? null : recordingOf(trace, hitSteps),
   };
 }
 
-function recordingOf(trace: Trace): Recording {
+function recordingOf(trace: Trace, hitSteps: HitSteps): Recording {
   const faultsAt: number[] = [];
   for (const step of trace.steps) {
     const event = step.event;
     if (event.kind === "fault" && event.note.endsWith(BY_CHOICE)) faultsAt.push(step.i);
   }
-  return { options: trace.options, decisions: trace.decisions, faultsAt };
+  return { options: trace.options, decisions: trace.decisions, faultsAt, hitSteps: Object.fromEntries(hitSteps) };
 }

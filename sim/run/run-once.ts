@@ -28,6 +28,7 @@ export interface RunSpec {
   bare?: boolean;
   profile?: RunRequest["profile"];
   lua?: RunRequest["lua"];
+  hitSteps?: RunRequest["hitSteps"];
 }
 
 /** Runs one world to its verdict and returns its trace. A broken promise of the harness names the run it broke in. */
@@ -57,6 +58,7 @@ async function runWorld(spec: RunSpec): Promise<Trace> {
     bare: spec.bare,
     profile: spec.profile,
     lua: spec.lua,
+    hitSteps: spec.hitSteps,
     checkers: spec.checkers,
     stopAtFirst: spec.stopAtFirst,
   });

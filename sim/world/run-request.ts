@@ -1,4 +1,5 @@
 import type { Variant } from "../../src/server/match-server.ts";
+import type { HitSteps } from "../coverage/probe-counter.ts";
 import type { Checker } from "../oracle/checker.ts";
 import type { Violation } from "../oracle/invariants.ts";
 import type { SimulatedRedis } from "../redis/index.ts";
@@ -39,6 +40,8 @@ export interface RunRequest {
   profile?: StepProfile;
   /** Called after every step, with read access to the simulated Redis (reports record its history). */
   observe?: (step: number, redis: SimulatedRedis, touched: boolean) => void;
+  /** Filled with the steps each probe was first hit at (guided fuzzing aims faults there). */
+  hitSteps?: HitSteps;
   /** How the simulated Redis runs scripts (default compiled); a run is the same either way. */
   lua?: "compiled" | "interpreted";
   /**

@@ -82,7 +82,9 @@ export class World {
     const problem = optionsProblem(options);
     if (problem !== null) broken(`the world's options are invalid: ${problem}`);
     this.config = { ...DEFAULT_CONFIG, ...options.config };
-    this.probes = request.bare === true ? null : new ProbeCounter();
+    // Probes hit while the world is built count at its first step: the driver comes after the cluster.
+    const stepIndex = (): number => (this.driver === undefined ? 0 : this.driver.index);
+    this.probes = request.bare === true ? null : new ProbeCounter(request.hitSteps === undefined ? undefined : { steps: request.hitSteps, stepIndex });
     const rng = new Rng(`world:${request.scenario}:${seed}`);
     const laterRng = new Rng(`later:${request.scenario}:${seed}`);
     const redisRng = rng.fork("redis");

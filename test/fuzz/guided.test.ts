@@ -49,14 +49,15 @@ describe("guided fuzzing", () => {
     expect(corpus.learn({ a: 1, c: 1 })).toEqual({ probes: ["c"], pairs: 1 });
   });
 
-  it("mutates a run in one way: a suffix re-decided, a fault moved or added, a player's behaviour changed", () => {
+  it("mutates a run in one way: a suffix re-decided, a fault moved, added or aimed at a rare probe's step, a player's behaviour changed", () => {
     const options = findScenario("cancel-vs-complete")!.options;
-    const recording: Recording = { options, decisions: Array.from({ length: 100 }, (_, i) => i + 1000), faultsAt: [50] };
+    const recording: Recording = { options, decisions: Array.from({ length: 100 }, (_, i) => i + 1000), faultsAt: [50], hitSteps: { common: [10], rare: [70] } };
     const entry = { scenario: "cancel-vs-complete", seed: 1, recording, found: 3, picked: 0, steps: 100 };
     const rng = new Rng("mutations");
     const seen = new Set<string>();
-    for (let i = 0; i < 60; i++) {
-      const mutant = mutate(entry, rng, `s${i}`);
+    const aimedAt: number[] = [];
+    for (let i = 0; i < 100; i++) {
+      const mutant = mutate(entry, rng, `s${i}`, (probe) => (probe === "rare" ? 1 : 0.01));
       seen.add(mutant.kind);
       const { decisions } = mutant;
       if (mutant.kind === "suffix") expect(recording.decisions.slice(0, decisions.length)).toEqual(decisions);
@@ -65,12 +66,20 @@ describe("guided fuzzing", () => {
         expect(decisions).not.toEqual(recording.decisions);
       }
       if (mutant.kind === "add-fault") expect(decisions.filter((d) => d === ANY_FAULT)).toHaveLength(1);
+      if (mutant.kind === "fault-at-probe") {
+        expect(decisions.filter((d) => d === ANY_FAULT)).toHaveLength(1);
+        expect(decisions.filter((d) => d !== ANY_FAULT)).toEqual(recording.decisions);
+        aimedAt.push(decisions.indexOf(ANY_FAULT));
+      }
       if (mutant.kind === "behaviour") {
         expect(decisions).toEqual(recording.decisions);
         expect(mutant.options.players.filter((p, j) => p !== options.players[j])).toHaveLength(1);
       }
     }
-    expect([...seen].sort()).toEqual(["add-fault", "behaviour", "move-fault", "suffix"]);
+    expect([...seen].sort()).toEqual(["add-fault", "behaviour", "fault-at-probe", "move-fault", "suffix"]);
+    // Aimed within reach of where a probe was hit, the rare one's step (70) far likelier than the common one's (10).
+    expect(aimedAt.every((at) => Math.abs(at - 10) <= 40 || Math.abs(at - 70) <= 40)).toBe(true);
+    expect(aimedAt.filter((at) => at > 50).length).toBeGreaterThan((3 * aimedAt.length) / 4);
   });
 
   it("says in the campaign's JSON how many runs were mutants and what they reached first", () => {
@@ -92,7 +101,7 @@ describe("the corpus", () => {
     const corpus = new Corpus();
     const options = findScenario("happy-path")!.options;
     const add = (found: number, steps: number) =>
-      corpus.add("happy-path", found, { options, decisions: Array.from({ length: steps }, (_, i) => i), faultsAt: [] }, { probes: [], pairs: found });
+      corpus.add("happy-path", found, { options, decisions: Array.from({ length: steps }, (_, i) => i), faultsAt: [], hitSteps: {} }, { probes: [], pairs: found });
     for (let i = 0; i < CORPUS_LIMIT; i++) add(1, 10);
     add(1_000, 10);
     expect(corpus.entries).toHaveLength(CORPUS_LIMIT);

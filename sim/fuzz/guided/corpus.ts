@@ -1,3 +1,4 @@
+import { assert } from "../../assert.ts";
 import type { Recording } from "../job.ts";
 
 /**
@@ -35,6 +36,8 @@ export class Corpus {
   readonly entries: CorpusEntry[] = [];
   private readonly probes = new Set<string>();
   private readonly pairs = new Set<string>();
+  /** Per probe, how many runs the session learnt from hit it. */
+  private readonly runsHitting = new Map<string, number>();
   /** Decisions kept over all entries. */
   private steps = 0;
 
@@ -43,6 +46,7 @@ export class Corpus {
     const hit = Object.keys(hits)
       .filter((probe) => (hits[probe] ?? 0) > 0)
       .sort();
+    for (const probe of hit) this.runsHitting.set(probe, (this.runsHitting.get(probe) ?? 0) + 1);
     const probes = hit.filter((probe) => !this.probes.has(probe));
     for (const probe of probes) this.probes.add(probe);
     let pairs = 0;
@@ -64,8 +68,9 @@ export class Corpus {
     this.entries.push(entry);
     this.steps += entry.steps;
     while (this.entries.length > 1 && (this.entries.length > CORPUS_LIMIT || this.steps > CORPUS_STEPS_LIMIT)) {
+      const worths = this.entries.map((kept) => this.worth(kept));
       let least = 0;
-      for (let i = 1; i < this.entries.length; i++) if (worth(this.entries[i] as CorpusEntry) < worth(this.entries[least] as CorpusEntry)) least = i;
+      for (let i = 1; i < this.entries.length; i++) if ((worths[i] as number) < (worths[least] as number)) least = i;
       this.steps -= (this.entries[least] as CorpusEntry).steps;
       this.entries.splice(least, 1);
     }
@@ -74,13 +79,39 @@ export class Corpus {
   /** An entry to mutate, drawn with `uniform` in [0, 1): those that found more and were mutated less, likelier. */
   pick(uniform: number): CorpusEntry | null {
     if (this.entries.length === 0) return null;
-    const total = this.entries.reduce((sum, entry) => sum + worth(entry), 0);
+    const worths = this.entries.map((entry) => this.worth(entry));
+    const total = worths.reduce((sum, worth) => sum + worth, 0);
     let point = uniform * total;
-    for (const entry of this.entries) {
-      point -= worth(entry);
+    for (const [i, entry] of this.entries.entries()) {
+      point -= worths[i] as number;
       if (point < 0) return entry;
     }
     return this.entries.at(-1) as CorpusEntry;
+  }
+
+  /**
+   * How rare a probe is in the session, in (0, 1]: one over the square root of the runs that hit it (1 for one
+   * no run hit). The root keeps a probe hit once from taking every mutant when the common ones were hit by
+   * thousands of runs.
+   */
+  rarity(probe: string): number {
+    return 1 / Math.sqrt(Math.max(1, this.runsHitting.get(probe) ?? 0));
+  }
+
+  /**
+   * How much an entry deserves another mutant: what it found, and how rare the rarest probe it hit is (after
+   * AFLFast and FairFuzz: runs through rarely taken branches are where mutants reach what others do not),
+   * damped by the mutants it already had and by its length (a long world hits many pairs at once, and each of
+   * its mutants costs as much as dozens of small ones).
+   */
+  private worth(entry: CorpusEntry): number {
+    const hit = Object.keys(entry.recording.hitSteps);
+    // A recording that names no probe (none hit, or a corpus fed by hand) counts as if its hits were unique.
+    let rarest = hit.length === 0 ? 1 : 0;
+    for (const probe of hit) rarest = Math.max(rarest, this.rarity(probe));
+    const worth = (Math.log2(2 + entry.found) * rarest) / ((1 + entry.picked) * (1 + entry.steps / CHEAP_STEPS));
+    assert(Number.isFinite(worth) && worth >= 0, `an entry's worth is a finite non-negative number (${worth})`);
+    return worth;
   }
 
   get pairCount(): number {
@@ -90,11 +121,3 @@ export class Corpus {
 
 /** Steps a run may take before its length starts to count against its mutants (AFL favours fast entries too). */
 const CHEAP_STEPS = 5_000;
-
-/**
- * How much an entry deserves another mutant: what it found, damped by the mutants it already had and by its
- * length (a long world hits many pairs at once, and each of its mutants costs as much as dozens of small ones).
- */
-function worth(entry: CorpusEntry): number {
-  return Math.log2(2 + entry.found) / ((1 + entry.picked) * (1 + entry.steps / CHEAP_STEPS));
-}

@@ -1,24 +1,33 @@
+import { assert } from "../../assert.ts";
 import { FAULT_KINDS } from "../../faults/registry.ts";
 import { BEHAVIOURS } from "../../players/behaviour.ts";
 import type { Rng } from "../../random/rng.ts";
+import type { WorldOptions } from "../../scenario/options.ts";
 import { ANY_FAULT } from "../../scheduler/strategies/lenient-replay.ts";
 import type { Mutant, MutationKind } from "../job.ts";
 import type { CorpusEntry } from "./corpus.ts";
 
-export const MUTATION_KINDS: readonly MutationKind[] = ["suffix", "move-fault", "add-fault", "behaviour"];
+export const MUTATION_KINDS: readonly MutationKind[] = ["suffix", "move-fault", "add-fault", "fault-at-probe", "behaviour"];
 
-/** How far a moved fault goes, in steps either way: near enough to land in the same handlers' round trips. */
+/** How far a moved or aimed fault goes, in steps either way: near enough to land in the same handlers' round trips. */
 const MOVE_REACH = 40;
+
+/** How rare a probe is in the session, in (0, 1] (Corpus.rarity). */
+export type Rarity = (probe: string) => number;
 
 /**
  * A corpus entry changed in one way, drawn from `rng`: its decisions re-decided from a point on (the strategy,
  * on a stream salted with `salt`, takes over there), a fault that struck by choice moved a few steps, a fault
- * added at a point, or one player given another behaviour. Every mutant is run leniently: where its list no
- * longer fits its world, the strategy decides.
+ * added at a point, or near where a probe was hit (rare probes likelier: a fault in the window a rare branch
+ * opens is where rare bugs are), or one player given another behaviour. Every mutant is run leniently: where
+ * its list no longer fits its world, the strategy decides.
  */
-export function mutate(entry: CorpusEntry, rng: Rng, salt: string): Mutant {
-  const { options, decisions, faultsAt } = entry.recording;
-  const kinds = MUTATION_KINDS.filter((kind) => (kind !== "move-fault" || faultsAt.length > 0) && (kind !== "behaviour" || options.players.length > 0));
+export function mutate(entry: CorpusEntry, rng: Rng, salt: string, rarity: Rarity): Mutant {
+  const { options, decisions, faultsAt, hitSteps } = entry.recording;
+  const hit = Object.keys(hitSteps);
+  const kinds = MUTATION_KINDS.filter(
+    (kind) => (kind !== "move-fault" || faultsAt.length > 0) && (kind !== "behaviour" || options.players.length > 0) && (kind !== "fault-at-probe" || hit.length > 0),
+  );
   const kind = rng.pick(kinds);
   switch (kind) {
     case "suffix":
@@ -29,13 +38,13 @@ export function mutate(entry: CorpusEntry, rng: Rng, salt: string): Mutant {
       const to = Math.min(rest.length, Math.max(0, from + rng.int(-MOVE_REACH, MOVE_REACH)));
       return { kind, options, decisions: [...rest.slice(0, to), decisions[from] as number, ...rest.slice(to)], salt };
     }
-    case "add-fault": {
-      const at = rng.int(0, decisions.length);
-      // A run that struck no fault by choice may have had none enabled: enable one kind for sure, which
-      // shifts the ids of the steps made after the world was built, so most of such a list gets re-decided.
-      const offered = FAULT_KINDS.filter((fault) => fault.offer !== undefined).map((fault) => fault.name);
-      const enabled = faultsAt.length > 0 ? options : { ...options, choices: { ...options.choices, [rng.pick(offered)]: 1 } };
-      return { kind, options: enabled, decisions: [...decisions.slice(0, at), ANY_FAULT, ...decisions.slice(at)], salt };
+    case "add-fault":
+      return { kind, options: withAFaultArmed(entry, rng), decisions: withAnyFault(decisions, rng.int(0, decisions.length)), salt };
+    case "fault-at-probe": {
+      const probe = pickByRarity(hit, rng, rarity);
+      const near = rng.pick(hitSteps[probe] as number[]);
+      const at = Math.min(decisions.length, Math.max(0, near + rng.int(-MOVE_REACH, MOVE_REACH)));
+      return { kind, options: withAFaultArmed(entry, rng), decisions: withAnyFault(decisions, at), salt };
     }
     case "behaviour": {
       const players = [...options.players];
@@ -44,4 +53,34 @@ export function mutate(entry: CorpusEntry, rng: Rng, salt: string): Mutant {
       return { kind, options: { ...options, players }, decisions, salt };
     }
   }
+}
+
+function withAnyFault(decisions: readonly number[], at: number): number[] {
+  assert(at >= 0 && at <= decisions.length, `a fault is added within the list (${at} of ${decisions.length})`);
+  return [...decisions.slice(0, at), ANY_FAULT, ...decisions.slice(at)];
+}
+
+/**
+ * The entry's world, with one fault kind enabled for sure when no fault struck by choice in its run, which may
+ * have had none enabled. That shifts the ids of the steps made after the world was built, so most of such a
+ * list gets re-decided.
+ */
+function withAFaultArmed(entry: CorpusEntry, rng: Rng): WorldOptions {
+  const { options, faultsAt } = entry.recording;
+  if (faultsAt.length > 0) return options;
+  const offered = FAULT_KINDS.filter((fault) => fault.offer !== undefined).map((fault) => fault.name);
+  return { ...options, choices: { ...options.choices, [rng.pick(offered)]: 1 } };
+}
+
+/** One of `probes`, each as likely as it is rare. */
+function pickByRarity(probes: readonly string[], rng: Rng, rarity: Rarity): string {
+  const weights = probes.map((probe) => rarity(probe));
+  const total = weights.reduce((sum, weight) => sum + weight, 0);
+  assert(total > 0, "some probe of a corpus entry has a positive rarity");
+  let point = rng.float() * total;
+  for (const [i, probe] of probes.entries()) {
+    point -= weights[i] as number;
+    if (point < 0) return probe;
+  }
+  return probes.at(-1) as string;
 }

@@ -84,7 +84,7 @@ export class GuidedSession {
       const entry = this.corpus.pick(this.rng.float());
       if (entry === null) break;
       entry.picked++;
-      const mutant = mutate(entry, this.rng, `g${this.drawn++}`);
+      const mutant = mutate(entry, this.rng, `g${this.drawn++}`, (probe) => this.corpus.rarity(probe));
       jobs.push({ scenario: entry.scenario, seed: entry.seed, ...this.settings, record: true, mutant, slot: jobs.length });
     }
     return jobs;

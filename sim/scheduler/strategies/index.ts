@@ -41,7 +41,7 @@ export function strategyFor(request: StrategyRequest): Strategy {
   if (request.bare === true) return new ReplayStrategy([]);
   if (request.decisions !== undefined && request.lenient !== undefined && request.strategy !== "replay" && request.strategy !== "check") {
     const fallback = createStrategy(request.strategy, new Rng(`strategy:${request.seed}:${request.lenient}`), request.pct);
-    return new LenientReplayStrategy(request.decisions, fallback);
+    return new LenientReplayStrategy(request.decisions, fallback, new Rng(`any-fault:${request.seed}:${request.lenient}`));
   }
   if (request.decisions !== undefined) return new ReplayStrategy(request.decisions);
   if (request.strategy === "replay" || request.strategy === "check") return new ReplayStrategy([]);

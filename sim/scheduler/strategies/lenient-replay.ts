@@ -1,11 +1,12 @@
+import type { Rng } from "../../random/rng.ts";
 import type { FaultChooser } from "../fault-chooser.ts";
 import type { Step } from "../step.ts";
 import type { Strategy } from "../strategy.ts";
 
 /**
- * In a decision list followed leniently: strike the first fault on offer from this step on (a guided mutation
- * adding a fault where the recorded run had none; faults are offered only while their kind is armed, so the
- * exact step rarely has one). Recorded step ids are never negative.
+ * In a decision list followed leniently: strike a fault on offer from this step on, any of those on offer at the
+ * first step that has one (a guided mutation adding a fault where the recorded run had none; faults are offered
+ * only while their kind is armed, so the exact step rarely has one). Recorded step ids are never negative.
  */
 export const ANY_FAULT = -1;
 
@@ -23,6 +24,8 @@ export class LenientReplayStrategy implements Strategy {
   constructor(
     private readonly decisions: readonly number[],
     private readonly fallback: Strategy,
+    /** Which of the faults on offer an ANY_FAULT strikes: not always the oldest, or one kind would take every one. */
+    private readonly anyFault: Rng,
   ) {}
 
   choose(enabled: readonly Step[], stepIndex: number): Step {
@@ -41,7 +44,7 @@ export class LenientReplayStrategy implements Strategy {
         const wanted = this.decisions[stepIndex];
         if (this.owed || wanted === ANY_FAULT) {
           this.owed = false;
-          return options[0] ?? null;
+          return options.length === 0 ? null : this.anyFault.pick(options);
         }
         if (wanted === undefined) return after.chooseFault(options, stepIndex, enabled);
         return options.find((option) => option.id === wanted) ?? null;
