@@ -5,11 +5,12 @@ import { basename, join, resolve } from "node:path";
 import { paint, table } from "../sim/cli/output.ts";
 
 /**
- * `npm run bench:guided -- [--patch FILE]... [--budget S] [--workers N] [--swarm] [--seeds A..B] [--json]`: time to
+ * `npm run bench:guided -- [--patch FILE]... [--budget S] [--from N] [--workers N] [--swarm] [--seeds A..B] [--json]`: time to
  * kill, blind fuzzing against guided, side by side. Each patch plants a bug in the fixed server (default: every
  * bench/planted/*.patch, whose first line says what it breaks); it is applied to a scratch copy of the project
  * in the system's temporary directory, never to this one, and `sim fuzz --server fixed --until-bug` runs there
- * once blind and once `--guided`, each within the budget (or over the seed range). First, both campaigns run on
+ * once blind and once `--guided`, each within the budget from seed 0 (or `--from` seed N on: another sample of the
+ * same comparison), or over the seed range. First, both campaigns run on
  * an unpatched copy: what they find there is the server's own (or the oracle's) and is passed as `--baseline`,
  * so a kill is a bug the patch made. A benchmark, not a test: it prints figures and judges nothing.
  */
@@ -27,6 +28,13 @@ const patches = given.length > 0 ? given : readdirSync(planted).filter((name) =>
 const budget = flag("--budget") ?? "120";
 const workers = flag("--workers") ?? "1";
 const seeds = flag("--seeds");
+const from = flag("--from") ?? "0";
+if (!/^\d+$/.test(from)) {
+  process.stderr.write(`bench:guided: --from takes a seed (a whole number), not "${from}"\n`);
+  process.exit(2);
+}
+/** Seeds a budgeted campaign may reach from `--from`: far more than any budget runs. */
+const REACH = 100_000_000;
 const swarm = args.includes("--swarm");
 const MODES = ["blind", "guided"] as const;
 type Mode = (typeof MODES)[number];
@@ -61,7 +69,8 @@ interface Found {
 
 /** One campaign in `dir`: to the first bug new since `baseline`, or through the whole budget without one. */
 function fuzz(dir: string, mode: Mode, baseline: string | null): Found {
-  const range = seeds === undefined ? ["--budget", budget] : ["--seeds", seeds];
+  const onward = from === "0" ? [] : ["--seeds", `${from}..${Number(from) + REACH}`];
+  const range = seeds === undefined ? ["--budget", budget, ...onward] : ["--seeds", seeds];
   const fuzz = ["bin/sim.mjs", "fuzz", "--server", "fixed", ...range, "--workers", workers, "--no-shrink", "--json", "--out", join(dir, "reports")];
   if (baseline !== null) fuzz.push("--until-bug", "--baseline", baseline);
   if (swarm) fuzz.push("--swarm");
@@ -90,7 +99,7 @@ const median = (values: number[]): number | null => {
 };
 
 say(
-  `${paint.strong("bench:guided")} ${patches.length} planted bug(s), ${seeds === undefined ? `budget ${budget} s` : `seeds ${seeds}`} per campaign, ` +
+  `${paint.strong("bench:guided")} ${patches.length} planted bug(s), ${seeds === undefined ? `budget ${budget} s from seed ${from}` : `seeds ${seeds}`} per campaign, ` +
     `workers ${workers}${swarm ? ", swarm worlds" : ", every scenario"}`,
 );
 // What the unpatched server shows to either campaign is not a kill.

@@ -92,7 +92,10 @@ describe("guided fuzzing", () => {
     const summary = JSON.parse(result.stdout.trim().split("\n").pop() ?? "null");
     expect(summary.guided.mutants).toBe(summary.runs - 16);
     expect(summary.guided).toMatchObject({ newProbes: expect.any(Array), newPairs: expect.any(Number), corpus: expect.any(Number) });
-    expect(result.stderr).toMatch(/guided: \d+ of \d+ runs were mutants/);
+    const found = Object.values(summary.guided.foundByKind as Record<string, number>).reduce((sum, n) => sum + n, 0);
+    expect(found).toBe(summary.guided.newProbes.length + summary.guided.newPairs);
+    expect(Object.keys(summary.guided.foundByKind).sort()).toEqual(Object.keys(summary.guided.byKind).sort());
+    expect(result.stderr).toMatch(/guided: \d+ of \d+ runs were mutants \(suffix \d+ → \d+ new, /);
   });
 });
 
@@ -108,5 +111,22 @@ describe("the corpus", () => {
     expect(corpus.entries.some((entry) => entry.found === 1_000)).toBe(true);
     const picks = Array.from({ length: 200 }, (_, i) => corpus.pick(i / 200)?.found);
     expect(picks.filter((found) => found === 1_000).length).toBeGreaterThan((3 * 200) / CORPUS_LIMIT);
+  });
+
+  it("counts a probe rarer the fewer runs hit it, and gives the entries through rare probes more mutants", () => {
+    const corpus = new Corpus();
+    const options = findScenario("happy-path")!.options;
+    for (let run = 0; run < 99; run++) corpus.learn({ common: 1 });
+    corpus.learn({ common: 1, rare: 1 });
+    expect(corpus.rarity("rare")).toBe(1);
+    expect(corpus.rarity("common")).toBeCloseTo(0.1);
+    expect(corpus.rarity("never")).toBe(1);
+    const add = (seed: number, hitSteps: Record<string, number[]>) =>
+      corpus.add("happy-path", seed, { options, decisions: [0, 1, 2], faultsAt: [], hitSteps }, { probes: [], pairs: 1 });
+    for (let seed = 0; seed < 9; seed++) add(seed, { common: [0] });
+    add(9, { common: [0], rare: [2] });
+    const picks = Array.from({ length: 100 }, (_, i) => corpus.pick(i / 100)?.seed);
+    // One entry of ten holds the rare probe, ten times rarer: about half the picks.
+    expect(picks.filter((seed) => seed === 9).length).toBeGreaterThan(40);
   });
 });

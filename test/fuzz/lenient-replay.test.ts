@@ -3,7 +3,11 @@ import { findScenario } from "../../scenarios/index.ts";
 import { BY_CHOICE } from "../../sim/faults/choices.ts";
 import { rerun } from "../../sim/run/rerun.ts";
 import { runOnce } from "../../sim/run/run-once.ts";
-import { ANY_FAULT } from "../../sim/scheduler/strategies/lenient-replay.ts";
+import { Rng } from "../../sim/random/rng.ts";
+import { NO_FAULTS_CHOSEN } from "../../sim/scheduler/fault-chooser.ts";
+import { ANY_FAULT, LenientReplayStrategy } from "../../sim/scheduler/strategies/lenient-replay.ts";
+import { ReplayStrategy } from "../../sim/scheduler/strategies/replay.ts";
+import type { Step } from "../../sim/scheduler/step.ts";
 import { NonDeterminismError } from "../../sim/scheduler/strategy.ts";
 import type { Trace } from "../../sim/trace/trace.ts";
 
@@ -53,5 +57,14 @@ describe("a decision list followed leniently", () => {
     expect(quiet.steps[at]?.event.kind).not.toBe("fault");
     const added = await runWith(seed, { decisions: [...without.slice(0, at), ANY_FAULT, ...without.slice(at)], lenient: "x" });
     expect(added.steps[at]?.event).toMatchObject({ kind: "fault", fault: "crash" });
+  });
+
+  it("strikes any of the faults on offer where the list says any fault, by its stream: not always the oldest", () => {
+    const offered = [1, 2, 3].map((id) => ({ id }) as unknown as Step);
+    const struck = (salt: string) => new LenientReplayStrategy([ANY_FAULT], new ReplayStrategy([]), new Rng(salt)).faults(NO_FAULTS_CHOSEN).chooseFault(offered, 0, [])?.id;
+    const picks = ["a", "b", "c", "d", "e", "f", "g", "h"].map(struck);
+    expect(new Set(picks).size).toBeGreaterThan(1);
+    expect(picks.every((id) => id !== undefined && [1, 2, 3].includes(id))).toBe(true);
+    expect(struck("a")).toBe(picks[0]);
   });
 });

@@ -31,6 +31,8 @@ interface Yield {
 export interface GuidedReport {
   mutants: number;
   byKind: Record<MutationKind, number>;
+  /** Per kind of mutation, the probes and pairs of probes its mutants hit first: which kinds earn their share. */
+  foundByKind: Record<MutationKind, number>;
   /** Entries in the corpus at the end. */
   corpus: number;
   /** Probes a mutant hit first, by name. */
@@ -39,6 +41,10 @@ export interface GuidedReport {
   newPairs: number;
   /** Pairs of probes hit in one run by any run of the campaign. */
   pairs: number;
+}
+
+function perKind(): Record<MutationKind, number> {
+  return Object.fromEntries(MUTATION_KINDS.map((kind) => [kind, 0])) as Record<MutationKind, number>;
 }
 
 /** What a mutant's job keeps of the campaign's settings. */
@@ -55,7 +61,8 @@ export class GuidedSession {
   private drawn = 0;
   /** Mutants run. */
   private mutants = 0;
-  private readonly byKind = Object.fromEntries(MUTATION_KINDS.map((kind) => [kind, 0])) as Record<MutationKind, number>;
+  private readonly byKind = perKind();
+  private readonly foundByKind = perKind();
   private readonly newProbes: string[] = [];
   private newPairs = 0;
   /** What fresh runs and mutants found so far, decayed by round. */
@@ -114,6 +121,7 @@ export class GuidedSession {
       if (outcome.job.mutant !== undefined) {
         this.mutants++;
         this.byKind[outcome.job.mutant.kind]++;
+        this.foundByKind[outcome.job.mutant.kind] += novelty.probes.length + novelty.pairs;
         this.newProbes.push(...novelty.probes);
         this.newPairs += novelty.pairs;
       }
@@ -127,6 +135,7 @@ export class GuidedSession {
     return {
       mutants: this.mutants,
       byKind: { ...this.byKind },
+      foundByKind: { ...this.foundByKind },
       corpus: this.corpus.entries.length,
       newProbes: [...this.newProbes],
       newPairs: this.newPairs,
