@@ -34,9 +34,8 @@ export interface Novelty {
  */
 export class Corpus {
   readonly entries: CorpusEntry[] = [];
-  private readonly probes = new Set<string>();
   private readonly pairs = new Set<string>();
-  /** Per probe, how many runs the session learnt from hit it. */
+  /** Per probe hit so far, how many runs the session learnt from hit it. */
   private readonly runsHitting = new Map<string, number>();
   /** Decisions kept over all entries. */
   private steps = 0;
@@ -46,9 +45,8 @@ export class Corpus {
     const hit = Object.keys(hits)
       .filter((probe) => (hits[probe] ?? 0) > 0)
       .sort();
+    const probes = hit.filter((probe) => !this.runsHitting.has(probe));
     for (const probe of hit) this.runsHitting.set(probe, (this.runsHitting.get(probe) ?? 0) + 1);
-    const probes = hit.filter((probe) => !this.probes.has(probe));
-    for (const probe of probes) this.probes.add(probe);
     let pairs = 0;
     for (let i = 0; i < hit.length; i++) {
       for (let j = i + 1; j < hit.length; j++) {
