@@ -1,3 +1,4 @@
+import { assert } from "../../assert.ts";
 import { Rng } from "../../random/rng.ts";
 import type { FuzzJob, FuzzOutcome, MutationKind } from "../job.ts";
 import type { WorkerPool } from "../pool.ts";
@@ -6,10 +7,16 @@ import { MUTATION_KINDS, mutate } from "./mutate.ts";
 
 /**
  * Jobs per round. Rounds make a guided campaign deterministic: a round's jobs are drawn from the corpus as it
- * stood after the previous round, and its outcomes are learnt from in the order the jobs were drawn, whatever
- * order the workers finish them in. A fixed size, so the worker count does not change the campaign either.
+ * stood once the round ROUNDS_AHEAD before it was learnt from, and its outcomes are learnt from in the order the
+ * jobs were drawn, whatever order the workers finish them in. A fixed size, so the worker count does not change
+ * the campaign either.
  */
 export const ROUND = 16;
+/**
+ * Rounds drawn before the earliest of them is learnt from: a worker that runs out of a round's jobs goes on with
+ * the next round's instead of idling until the round's slowest job is in (one long world would hold up both).
+ */
+const ROUNDS_AHEAD = 2;
 /**
  * Of a round, once the corpus holds anything, the mutants (the rest are fresh seeds): between these, in
  * proportion to what each kind of run found lately per step it took. Mutants that keep finding what fresh seeds
@@ -77,14 +84,14 @@ export class GuidedSession {
     this.rng = new Rng(`guided:${label}`);
   }
 
-  /** The next round's jobs; none once the fresh seeds ran out. */
-  nextRound(): FuzzJob[] {
+  /** The next round's jobs, numbered in the campaign's order from `firstSlot`; none once the fresh seeds ran out. */
+  nextRound(firstSlot: number): FuzzJob[] {
     const jobs: FuzzJob[] = [];
     const freshCount = this.corpus.entries.length === 0 ? ROUND : ROUND - this.mutantShare();
     for (let i = 0; i < freshCount; i++) {
       const next = this.fresh.next();
       if (next.done) break;
-      jobs.push({ ...next.value, record: true, slot: jobs.length });
+      jobs.push({ ...next.value, record: true, slot: firstSlot + jobs.length });
     }
     if (jobs.length === 0) return jobs;
     while (jobs.length < ROUND) {
@@ -92,7 +99,7 @@ export class GuidedSession {
       if (entry === null) break;
       entry.picked++;
       const mutant = mutate(entry, this.rng, `g${this.drawn++}`, (probe) => this.corpus.rarity(probe));
-      jobs.push({ scenario: entry.scenario, seed: entry.seed, ...this.settings, record: true, mutant, slot: jobs.length });
+      jobs.push({ scenario: entry.scenario, seed: entry.seed, ...this.settings, record: true, mutant, slot: firstSlot + jobs.length });
     }
     return jobs;
   }
@@ -145,28 +152,53 @@ export class GuidedSession {
 }
 
 /**
- * Runs a guided session round by round on `pool` until it runs out of fresh seeds or `stop()` says so; each
- * round's outcomes go to `onOutcome` in the order of its jobs (those after a job that never ran are dropped).
+ * Runs a guided session on `pool` until it runs out of fresh seeds or `stop()` says so, ROUNDS_AHEAD rounds in
+ * flight; outcomes go to `onOutcome` in the campaign's order (those after a job that never ran are dropped), and
+ * a round is learnt from once all of it is in.
  */
 export async function runGuided(session: GuidedSession, pool: WorkerPool, onOutcome: (outcome: FuzzOutcome) => void, stop: () => boolean): Promise<void> {
-  while (!stop()) {
-    const round = session.nextRound();
-    if (round.length === 0) return;
-    // Passed on in the order of the jobs as soon as every earlier job's is in: a campaign stopped at its first
-    // bug stops when it would in that order, not at the end of the round.
-    const arrived = new Map<number, FuzzOutcome>();
-    const inOrder: FuzzOutcome[] = [];
-    await pool.run(
-      round,
-      (outcome) => {
-        arrived.set(outcome.job.slot ?? 0, outcome);
-        for (let next = arrived.get(inOrder.length); next !== undefined; next = arrived.get(inOrder.length)) {
-          inOrder.push(next);
-          onOutcome(next);
-        }
-      },
-      stop,
-    );
-    session.learn(inOrder);
-  }
+  const queue: FuzzJob[] = [];
+  /** Per round drawn, the slot after its last job. */
+  const roundEnds: number[] = [];
+  let exhausted = false;
+  const draw = (): void => {
+    if (exhausted) return;
+    const first = roundEnds.at(-1) ?? 0;
+    const round = session.nextRound(first);
+    if (round.length === 0) exhausted = true;
+    else {
+      queue.push(...round);
+      roundEnds.push(first + round.length);
+    }
+  };
+  for (let i = 0; i < ROUNDS_AHEAD; i++) draw();
+  const waiting: Array<() => void> = [];
+  const source = async (): Promise<FuzzJob | null> => {
+    // Waits only while every drawn job is out: the next round is drawn once the earliest in flight is learnt from.
+    while (queue.length === 0 && !exhausted && !stop()) await new Promise<void>((resolve) => waiting.push(resolve));
+    return stop() ? null : (queue.shift() ?? null);
+  };
+  // Passed on in the campaign's order as soon as every earlier job's is in: a campaign stopped at its first bug
+  // stops when it would in that order, not at the end of a round.
+  const arrived = new Map<number, FuzzOutcome>();
+  let passed = 0;
+  let learnt = 0;
+  let inRound: FuzzOutcome[] = [];
+  const arrive = (outcome: FuzzOutcome): void => {
+    assert(outcome.job.slot !== undefined && !arrived.has(outcome.job.slot), "a guided job's outcome comes in once, numbered");
+    arrived.set(outcome.job.slot, outcome);
+    for (let next = arrived.get(passed); next !== undefined; next = arrived.get(passed)) {
+      arrived.delete(passed);
+      passed++;
+      onOutcome(next);
+      inRound.push(next);
+      if (passed !== roundEnds[learnt]) continue;
+      session.learn(inRound);
+      inRound = [];
+      learnt++;
+      draw();
+      for (const wake of waiting.splice(0)) wake();
+    }
+  };
+  await pool.run(source, arrive, stop);
 }
