@@ -24,9 +24,9 @@ export interface FuzzJob {
   slot?: number;
 }
 
-export type MutationKind = "suffix" | "move-fault" | "add-fault" | "fault-at-probe" | "behaviour";
+export type MutationKind = "suffix" | "move-fault" | "add-fault" | "fault-at-probe" | "behaviour" | "world";
 
-/** A corpus run changed: its world (a player's behaviour) and a decision list the run follows leniently. */
+/** A corpus run changed: its world (a player's behaviour, a knob of its shape) and a decision list the run follows leniently. */
 export interface Mutant {
   kind: MutationKind;
   options: WorldOptions;

@@ -8,9 +8,24 @@ import { GuidedSession, runGuided } from "../../sim/fuzz/guided/session.ts";
 import type { FuzzJob, FuzzOutcome, Recording } from "../../sim/fuzz/job.ts";
 import { WorkerPool } from "../../sim/fuzz/pool.ts";
 import { Rng } from "../../sim/random/rng.ts";
+import type { WorldOptions } from "../../sim/scenario/options.ts";
+import { optionsProblem } from "../../sim/scenario/validate.ts";
 import { ANY_FAULT } from "../../sim/scheduler/strategies/lenient-replay.ts";
 
 const ROOT = join(import.meta.dirname, "../..");
+
+/** The knobs of a world's shape that differ between `a` and `b`: `instances`, `faults.redisSlow`, ... */
+function knobsChanged(a: WorldOptions, b: WorldOptions): string[] {
+  const top = Object.keys({ ...a, ...b }).filter((key) => key !== "faults" && key !== "events" && JSON.stringify(a[key as keyof WorldOptions]) !== JSON.stringify(b[key as keyof WorldOptions]));
+  const nested = (group: "faults" | "events") => {
+    const x: Record<string, number | undefined> = { ...a[group] };
+    const y: Record<string, number | undefined> = { ...b[group] };
+    return Object.keys({ ...x, ...y })
+      .filter((key) => x[key] !== y[key])
+      .map((key) => `${group}.${key}`);
+  };
+  return [...top, ...nested("faults"), ...nested("events")];
+}
 
 function* fresh(seeds: number): Generator<FuzzJob> {
   for (let seed = 0; seed < seeds; seed++) {
@@ -49,14 +64,15 @@ describe("guided fuzzing", () => {
     expect(corpus.learn({ a: 1, c: 1 })).toEqual({ probes: ["c"], pairs: 1 });
   });
 
-  it("mutates a run in one way: a suffix re-decided, a fault moved, added or aimed at a rare probe's step, a player's behaviour changed", () => {
+  it("mutates a run in one way: a suffix re-decided, a fault moved, added or aimed at a rare probe's step, a player's behaviour or a knob of the world changed", () => {
     const options = findScenario("cancel-vs-complete")!.options;
     const recording: Recording = { options, decisions: Array.from({ length: 100 }, (_, i) => i + 1000), faultsAt: [50], hitSteps: { common: [10], rare: [70] } };
     const entry = { scenario: "cancel-vs-complete", seed: 1, recording, found: 3, picked: 0, steps: 100 };
     const rng = new Rng("mutations");
     const seen = new Set<string>();
     const aimedAt: number[] = [];
-    for (let i = 0; i < 100; i++) {
+    const worldChanges: string[][] = [];
+    for (let i = 0; i < 200; i++) {
       const mutant = mutate(entry, rng, `s${i}`, (probe) => (probe === "rare" ? 1 : 0.01));
       seen.add(mutant.kind);
       const { decisions } = mutant;
@@ -71,12 +87,20 @@ describe("guided fuzzing", () => {
         expect(decisions.filter((d) => d !== ANY_FAULT)).toEqual(recording.decisions);
         aimedAt.push(decisions.indexOf(ANY_FAULT));
       }
+      if (mutant.kind === "world") {
+        expect(decisions).toEqual(recording.decisions);
+        expect(optionsProblem(mutant.options)).toBeNull();
+        worldChanges.push(knobsChanged(options, mutant.options));
+      }
       if (mutant.kind === "behaviour") {
         expect(decisions).toEqual(recording.decisions);
         expect(mutant.options.players.filter((p, j) => p !== options.players[j])).toHaveLength(1);
       }
     }
-    expect([...seen].sort()).toEqual(["add-fault", "behaviour", "fault-at-probe", "move-fault", "suffix"]);
+    expect([...seen].sort()).toEqual(["add-fault", "behaviour", "fault-at-probe", "move-fault", "suffix", "world"]);
+    // One knob at most (a donor may happen to have the same value), and not always the same one.
+    expect(worldChanges.every((changed) => changed.length <= 1)).toBe(true);
+    expect(new Set(worldChanges.flat()).size).toBeGreaterThan(3);
     // Aimed within reach of where a probe was hit, the rare one's step (70) far likelier than the common one's (10).
     expect(aimedAt.every((at) => Math.abs(at - 10) <= 40 || Math.abs(at - 70) <= 40)).toBe(true);
     expect(aimedAt.filter((at) => at > 50).length).toBeGreaterThan((3 * aimedAt.length) / 4);

@@ -3,14 +3,21 @@ import { FAULT_KINDS } from "../../faults/registry.ts";
 import { BEHAVIOURS } from "../../players/behaviour.ts";
 import type { Rng } from "../../random/rng.ts";
 import type { WorldOptions } from "../../scenario/options.ts";
+import { drawSwarmWorld } from "../../scenario/swarm-world.ts";
+import { optionsProblem } from "../../scenario/validate.ts";
 import { ANY_FAULT } from "../../scheduler/strategies/lenient-replay.ts";
 import type { Mutant, MutationKind } from "../job.ts";
 import type { CorpusEntry } from "./corpus.ts";
 
-export const MUTATION_KINDS: readonly MutationKind[] = ["suffix", "move-fault", "add-fault", "fault-at-probe", "behaviour"];
+export const MUTATION_KINDS: readonly MutationKind[] = ["suffix", "move-fault", "add-fault", "fault-at-probe", "behaviour", "world"];
 
 /** How far a moved or aimed fault goes, in steps either way: near enough to land in the same handlers' round trips. */
 const MOVE_REACH = 40;
+
+/** Swarm worlds a "world" mutation takes a knob from: any seed's, drawn. */
+const DONOR_SEEDS = 1_000_000;
+/** The knobs of a world's shape a "world" mutation may change, besides each fault rate and event count. */
+const SHAPE_KNOBS = ["instances", "servers", "timeGridMs", "coincidence", "raceWindowMs", "serverHeartbeatMs"] as const;
 
 /** How rare a probe is in the session, in (0, 1] (Corpus.rarity). */
 export type Rarity = (probe: string) => number;
@@ -19,8 +26,10 @@ export type Rarity = (probe: string) => number;
  * A corpus entry changed in one way, drawn from `rng`: its decisions re-decided from a point on (the strategy,
  * on a stream salted with `salt`, takes over there), a fault that struck by choice moved a few steps, a fault
  * added at a point, or near where a probe was hit (rare probes likelier: a fault in the window a rare branch
- * opens is where rare bugs are), or one player given another behaviour. Every mutant is run leniently: where
- * its list no longer fits its world, the strategy decides.
+ * opens is where rare bugs are), one player given another behaviour, or one knob of its world's shape (a count,
+ * a timing, a fault rate or event count) taken from another seed's swarm world: the corpus's worlds, each with one
+ * thing no scenario combined with it. Every mutant is run leniently: where its list no longer fits its world,
+ * the strategy decides.
  */
 export function mutate(entry: CorpusEntry, rng: Rng, salt: string, rarity: Rarity): Mutant {
   const { options, decisions, faultsAt, hitSteps } = entry.recording;
@@ -52,7 +61,25 @@ export function mutate(entry: CorpusEntry, rng: Rng, salt: string, rarity: Rarit
       players[who] = rng.pick(BEHAVIOURS.filter((behaviour) => behaviour !== players[who]));
       return { kind, options: { ...options, players }, decisions, salt };
     }
+    case "world":
+      return { kind, options: withKnobOf(options, drawSwarmWorld(rng.int(0, DONOR_SEEDS - 1)), rng), decisions, salt };
   }
+}
+
+/** `options` with one knob of its shape, drawn from `rng`, as `donor` has it. */
+function withKnobOf(options: WorldOptions, donor: WorldOptions, rng: Rng): WorldOptions {
+  const knobs = [...SHAPE_KNOBS, ...Object.keys(donor.faults).map((key) => `faults.${key}`), ...Object.keys(donor.events).map((key) => `events.${key}`)];
+  const knob = rng.pick(knobs);
+  const [group, key] = knob.split(".") as [string, string | undefined];
+  const changed: WorldOptions =
+    group === "faults" && key !== undefined
+      ? { ...options, faults: { ...options.faults, [key]: donor.faults[key as keyof WorldOptions["faults"]] } }
+      : group === "events" && key !== undefined
+        ? { ...options, events: { ...options.events, [key]: donor.events[key as keyof WorldOptions["events"]] } }
+        : { ...options, [knob]: donor[knob as (typeof SHAPE_KNOBS)[number]] };
+  const problem = optionsProblem(changed);
+  assert(problem === null, `a world with ${knob} of a swarm world is valid (${problem})`);
+  return changed;
 }
 
 function withAnyFault(decisions: readonly number[], at: number): number[] {
