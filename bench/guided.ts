@@ -5,13 +5,13 @@ import { basename, join, resolve } from "node:path";
 import { paint, table } from "../sim/cli/output.ts";
 
 /**
- * `npm run bench:guided -- [--patch FILE]... [--budget S] [--from N] [--workers N] [--swarm] [--seeds A..B] [--json]`: time to
+ * `npm run bench:guided -- [--patch FILE]... [--budget S] [--from N] [--mode blind|guided] [--workers N] [--swarm] [--seeds A..B] [--json]`: time to
  * kill, blind fuzzing against guided, side by side. Each patch plants a bug in the fixed server (default: every
  * bench/planted/*.patch, whose first line says what it breaks); it is applied to a scratch copy of the project
  * in the system's temporary directory, never to this one, and `sim fuzz --server fixed --until-bug` runs there
  * once blind and once `--guided`, each within the budget from seed 0 (or `--from` seed N on: another sample of the
- * same comparison), or over the seed range. First, both campaigns run on
- * an unpatched copy: what they find there is the server's own (or the oracle's) and is passed as `--baseline`,
+ * same comparison), or over the seed range; `--mode` runs one of the two. First, the campaigns run on an
+ * unpatched copy: what they find there is the server's own (or the oracle's) and is passed as `--baseline`,
  * so a kill is a bug the patch made. A benchmark, not a test: it prints figures and judges nothing.
  */
 const ROOT = resolve(import.meta.dirname, "..");
@@ -36,8 +36,15 @@ if (!/^\d+$/.test(from)) {
 /** Seeds a budgeted campaign may reach from `--from`: far more than any budget runs. */
 const REACH = 100_000_000;
 const swarm = args.includes("--swarm");
-const MODES = ["blind", "guided"] as const;
-type Mode = (typeof MODES)[number];
+const BOTH = ["blind", "guided"] as const;
+type Mode = (typeof BOTH)[number];
+const only = flag("--mode");
+if (only !== undefined && !(BOTH as readonly string[]).includes(only)) {
+  process.stderr.write(`bench:guided: --mode takes blind or guided, not "${only}"\n`);
+  process.exit(2);
+}
+/** The campaigns run: both, or one (the other's figures taken from an earlier run, when only one side changed). */
+const MODES: readonly Mode[] = only === undefined ? BOTH : [only as Mode];
 
 interface Hunt {
   killed: boolean;
@@ -114,17 +121,18 @@ try {
   throw error;
 }
 const rows: string[][] = [[paint.strong("bug"), ...MODES.flatMap((mode) => [paint.strong(mode), ""]), paint.strong("what it breaks")]];
-const results: Array<{ bug: string; what: string } & Record<Mode, Hunt>> = [];
+const results: Array<{ bug: string; what: string } & Partial<Record<Mode, Hunt>>> = [];
 for (const patch of patches) {
   const bug = basename(patch, ".patch");
   const what = readFileSync(patch, "utf8").split("\n")[0] ?? "";
   const dir = scratchCopy(patch);
   try {
-    const hunts = { blind: hunt(dir, "blind", baseline), guided: hunt(dir, "guided", baseline) };
+    const hunts = Object.fromEntries(MODES.map((mode) => [mode, hunt(dir, mode, baseline)])) as Partial<Record<Mode, Hunt>>;
     results.push({ bug, what, ...hunts });
     const cell = (h: Hunt) => (h.killed ? [paint.fail(`${h.seconds.toFixed(1)} s`), `${h.runs} runs, ${h.by}`] : [paint.pass("survived"), `${h.runs} runs`]);
-    rows.push([paint.name(bug), ...cell(hunts.blind), ...cell(hunts.guided), paint.dim(what)]);
-    say(`  ${bug}: blind ${hunts.blind.killed ? `${hunts.blind.seconds.toFixed(1)} s` : "survived"}, guided ${hunts.guided.killed ? `${hunts.guided.seconds.toFixed(1)} s` : "survived"}`);
+    const ran = MODES.map((mode) => [mode, hunts[mode] as Hunt] as const);
+    rows.push([paint.name(bug), ...ran.flatMap(([, h]) => cell(h)), paint.dim(what)]);
+    say(`  ${bug}: ${ran.map(([mode, h]) => `${mode} ${h.killed ? `${h.seconds.toFixed(1)} s` : "survived"}`).join(", ")}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -134,8 +142,8 @@ say();
 for (const line of table(rows)) say(line);
 const totals = Object.fromEntries(
   MODES.map((mode) => {
-    const kills = results.filter((result) => result[mode].killed);
-    return [mode, { killed: kills.length, medianSeconds: median(kills.map((result) => result[mode].seconds)), medianRuns: median(kills.map((result) => result[mode].runs)) }];
+    const kills = results.flatMap((result) => (result[mode]?.killed === true ? [result[mode]] : []));
+    return [mode, { killed: kills.length, medianSeconds: median(kills.map((kill) => kill.seconds)), medianRuns: median(kills.map((kill) => kill.runs)) }];
   }),
 ) as Record<Mode, { killed: number; medianSeconds: number | null; medianRuns: number | null }>;
 for (const mode of MODES) {
