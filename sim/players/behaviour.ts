@@ -1,3 +1,5 @@
+import { weightedIndex } from "../random/weighted.ts";
+
 export const BEHAVIOURS = [
   "normal",
   "slow-loader",
@@ -62,11 +64,6 @@ export function parseMix(text: string): BehaviourMix | string {
 
 export function drawBehaviour(mix: BehaviourMix, uniform: number): Behaviour {
   const entries = Object.entries(mix).filter(([, weight]) => (weight ?? 0) > 0) as Array<[Behaviour, number]>;
-  const total = entries.reduce((sum, [, weight]) => sum + weight, 0);
-  let point = uniform * total;
-  for (const [behaviour, weight] of entries) {
-    if (point < weight) return behaviour;
-    point -= weight;
-  }
-  return entries[entries.length - 1]?.[0] ?? "normal";
+  if (entries.length === 0) return "normal";
+  return (entries[weightedIndex(entries.map(([, weight]) => weight), uniform)] as [Behaviour, number])[0];
 }

@@ -1,4 +1,5 @@
 import { assert } from "../../assert.ts";
+import { weightedIndex } from "../../random/weighted.ts";
 import type { Recording } from "../job.ts";
 
 /**
@@ -77,14 +78,7 @@ export class Corpus {
   /** An entry to mutate, drawn with `uniform` in [0, 1): those that found more and were mutated less, likelier. */
   pick(uniform: number): CorpusEntry | null {
     if (this.entries.length === 0) return null;
-    const worths = this.entries.map((entry) => this.worth(entry));
-    const total = worths.reduce((sum, worth) => sum + worth, 0);
-    let point = uniform * total;
-    for (const [i, entry] of this.entries.entries()) {
-      point -= worths[i] as number;
-      if (point < 0) return entry;
-    }
-    return this.entries.at(-1) as CorpusEntry;
+    return this.entries[weightedIndex(this.entries.map((entry) => this.worth(entry)), uniform)] as CorpusEntry;
   }
 
   /**

@@ -2,6 +2,7 @@ import { assert } from "../../assert.ts";
 import { FAULT_KINDS } from "../../faults/registry.ts";
 import { BEHAVIOURS } from "../../players/behaviour.ts";
 import type { Rng } from "../../random/rng.ts";
+import { weightedIndex } from "../../random/weighted.ts";
 import type { WorldOptions } from "../../scenario/options.ts";
 import { drawSwarmWorld } from "../../scenario/swarm-world.ts";
 import { optionsProblem } from "../../scenario/validate.ts";
@@ -102,12 +103,6 @@ function withAFaultArmed(entry: CorpusEntry, rng: Rng): WorldOptions {
 /** One of `probes`, each as likely as it is rare. */
 function pickByRarity(probes: readonly string[], rng: Rng, rarity: Rarity): string {
   const weights = probes.map((probe) => rarity(probe));
-  const total = weights.reduce((sum, weight) => sum + weight, 0);
-  assert(total > 0, "some probe of a corpus entry has a positive rarity");
-  let point = rng.float() * total;
-  for (const [i, probe] of probes.entries()) {
-    point -= weights[i] as number;
-    if (point < 0) return probe;
-  }
-  return probes.at(-1) as string;
+  assert(weights.some((weight) => weight > 0), "some probe of a corpus entry has a positive rarity");
+  return probes[weightedIndex(weights, rng.float())] as string;
 }
